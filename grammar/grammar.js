@@ -1,0 +1,80 @@
+/**
+ * @file Tree-sitter grammar for Ward, a language for security risk management files.
+ * @license MIT
+ */
+
+/// <reference types="tree-sitter-cli/dsl" />
+// @ts-check
+
+// Field names are one token with their colon (`targets:`), so that a word
+// followed by `:` is always a field and a word without one never is. This is
+// what lets a half-typed field or a missing `}` damage only its own item: an
+// item keyword such as `risk` can never be mistaken for a field name.
+const NAME = /[A-Za-z][A-Za-z0-9_.\-]*/;
+
+module.exports = grammar({
+  name: 'ward',
+
+  extras: $ => [/\s/, $.comment],
+
+  word: $ => $.identifier,
+
+  rules: {
+    source_file: $ => repeat(choice($.item, $.plan)),
+
+    item: $ => seq(
+      field('kind', $.item_kind),
+      field('id', $.identifier),
+      optional(field('title', $.string)),
+      field('body', $.item_body),
+    ),
+
+    item_kind: _ => choice('asset', 'threat', 'risk', 'control', 'verification'),
+
+    // The closing brace of an item is optional in the grammar: an item keyword can never
+    // start a field, so a missing `}` ends the item right there and the next item parses
+    // intact. The syntax layer reports the missing brace.
+    item_body: $ => seq('{', repeat(choice($.field, $.residual)), optional('}')),
+
+    residual: $ => seq('residual', field('body', $.field_block)),
+
+    plan: $ => seq(
+      'plan',
+      optional(field('title', $.string)),
+      field('body', $.plan_body),
+    ),
+
+    plan_body: $ => seq('{', repeat(choice($.field, $.gate)), optional('}')),
+
+    gate: $ => seq('gate', field('phase', $.identifier), field('body', $.field_block)),
+
+    field_block: $ => seq('{', repeat($.field), '}'),
+
+    // A field may be left without values or end in a comma while it is being
+    // typed; the syntax layer reports both, the parser keeps going.
+    field: $ => seq(
+      field('name', $.field_name),
+      optional(field('values', $.value_list)),
+    ),
+
+    field_name: _ => token(seq(NAME, /[ \t]*/, ':')),
+
+    value_list: $ => seq(
+      $._value,
+      repeat(seq(',', $._value)),
+      optional(','),
+    ),
+
+    _value: $ => choice($.identifier, $.integer, $.string, $.text_block),
+
+    identifier: _ => token(NAME),
+
+    integer: _ => token(/-?[0-9]+/),
+
+    string: _ => token(seq('"', repeat(choice(/[^"\\\n]/, /\\[^\n]/)), '"')),
+
+    text_block: _ => token(seq('"""', repeat(choice(/[^"]/, /"[^"]/, /""[^"]/)), '"""')),
+
+    comment: _ => token(seq('//', /[^\n]*/)),
+  },
+});

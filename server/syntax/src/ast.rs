@@ -1,0 +1,225 @@
+//! The lowered syntax of one file, split in two parallel halves: [`FileAst`] holds what the
+//! text means and nothing about where it is (so it compares equal after an edit that only
+//! moves text), and [`SourceMap`] holds the byte ranges, index for index.
+
+use std::fmt;
+
+/// A half-open range of UTF-8 byte offsets into a file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TextRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl TextRange {
+    pub fn new(start: usize, end: usize) -> TextRange {
+        TextRange { start: start as u32, end: end as u32 }
+    }
+
+    pub fn contains(self, offset: usize) -> bool {
+        self.start as usize <= offset && offset < self.end as usize
+    }
+
+    /// Like [`TextRange::contains`], but also true at the end offset, where a cursor
+    /// just after a word still touches it.
+    pub fn touches(self, offset: usize) -> bool {
+        self.start as usize <= offset && offset <= self.end as usize
+    }
+
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// The kinds of item, including the plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemKind {
+    Asset,
+    Threat,
+    Risk,
+    Control,
+    Verification,
+    Plan,
+}
+
+impl ItemKind {
+    pub const ALL: [ItemKind; 6] = [
+        ItemKind::Asset,
+        ItemKind::Threat,
+        ItemKind::Risk,
+        ItemKind::Control,
+        ItemKind::Verification,
+        ItemKind::Plan,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Asset => "asset",
+            ItemKind::Threat => "threat",
+            ItemKind::Risk => "risk",
+            ItemKind::Control => "control",
+            ItemKind::Verification => "verification",
+            ItemKind::Plan => "plan",
+        }
+    }
+
+    pub fn from_keyword(keyword: &str) -> Option<ItemKind> {
+        ItemKind::ALL.into_iter().find(|kind| kind.as_str() == keyword)
+    }
+}
+
+impl fmt::Display for ItemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What one file says, without positions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileAst {
+    pub items: Vec<Item>,
+}
+
+/// An item or the plan. The plan has no ID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub kind: ItemKind,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub fields: Vec<Field>,
+    pub blocks: Vec<Block>,
+}
+
+impl Item {
+    /// The first field called `name`.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|field| field.name == name)
+    }
+}
+
+/// A `residual { }` or `gate <phase> { }` block inside an item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    Residual,
+    /// A gate and the phase it names (absent only in broken text).
+    Gate(Option<String>),
+}
+
+impl Block {
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|field| field.name == name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    pub values: Vec<Value>,
+}
+
+/// One value of a field, already decoded.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Value {
+    /// An ID or a keyword: the grammar cannot tell them apart, the field's type does.
+    Ident(String),
+    /// An integer; `None` when it does not fit in an `i64`.
+    Int(Option<i64>),
+    /// A string with its escapes resolved.
+    Str(String),
+    /// A `"""` text block, dedented.
+    TextBlock(String),
+}
+
+impl Value {
+    pub fn as_ident(&self) -> Option<&str> {
+        match self {
+            Value::Ident(ident) => Some(ident),
+            _ => None,
+        }
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Str(text) | Value::TextBlock(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// A short word for the kind of value, for messages.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Value::Ident(_) => "a name",
+            Value::Int(_) => "an integer",
+            Value::Str(_) => "a string",
+            Value::TextBlock(_) => "a text block",
+        }
+    }
+}
+
+/// Where each part of a [`FileAst`] is, index for index.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceMap {
+    pub items: Vec<ItemMap>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ItemMap {
+    /// The whole item, keyword to closing brace.
+    pub range: TextRange,
+    /// The item keyword (`asset`, `plan`, ...).
+    pub keyword: TextRange,
+    pub id: Option<TextRange>,
+    pub title: Option<TextRange>,
+    pub fields: Vec<FieldMap>,
+    pub blocks: Vec<BlockMap>,
+}
+
+impl ItemMap {
+    /// The range a diagnostic about the whole item points at: its ID, or its keyword.
+    pub fn focus(&self) -> TextRange {
+        self.id.unwrap_or(self.keyword)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BlockMap {
+    pub range: TextRange,
+    pub keyword: TextRange,
+    /// The phase name of a gate.
+    pub name: Option<TextRange>,
+    pub fields: Vec<FieldMap>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldMap {
+    pub range: TextRange,
+    /// The field name without its colon.
+    pub name: TextRange,
+    pub values: Vec<TextRange>,
+}
+
+/// A place the parser could not read, or a piece of text that is not well formed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub kind: SyntaxErrorKind,
+    pub range: TextRange,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyntaxErrorKind {
+    /// Text the grammar does not accept, or a token it had to assume.
+    Parse,
+    /// A string escape other than `\"`, `\\` and `\n` (reported as an invalid value).
+    InvalidEscape,
+}

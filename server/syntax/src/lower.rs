@@ -1,0 +1,305 @@
+//! Lowering of a tree-sitter tree to [`FileAst`] + [`SourceMap`], collecting syntax errors.
+
+use tree_sitter::{Node, Tree};
+
+use crate::ast::{
+    Block, BlockKind, BlockMap, Field, FieldMap, FileAst, Item, ItemKind, ItemMap, SourceMap,
+    SyntaxError, SyntaxErrorKind, TextRange, Value,
+};
+use crate::text::{dedent_text_block, unescape_string};
+
+/// The lowered form of one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Parse {
+    pub ast: FileAst,
+    pub source_map: SourceMap,
+    pub errors: Vec<SyntaxError>,
+}
+
+/// Lowers `tree`, which must be a parse of `text`.
+pub fn lower(tree: &Tree, text: &str) -> Parse {
+    let mut lowering = Lowering { text, parse: Parse::default() };
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    for child in root.named_children(&mut cursor) {
+        match child.kind() {
+            "item" | "plan" => lowering.item(child),
+            _ => {}
+        }
+    }
+    if root.has_error() {
+        lowering.tree_errors(root);
+    }
+    lowering.parse.errors.sort_by_key(|error| error.range);
+    lowering.parse
+}
+
+struct Lowering<'a> {
+    text: &'a str,
+    parse: Parse,
+}
+
+fn range(node: Node<'_>) -> TextRange {
+    TextRange::new(node.start_byte(), node.end_byte())
+}
+
+impl<'a> Lowering<'a> {
+    fn text(&self, node: Node<'_>) -> &'a str {
+        &self.text[node.byte_range()]
+    }
+
+    fn error(&mut self, kind: SyntaxErrorKind, range: TextRange, message: String) {
+        self.parse.errors.push(SyntaxError { kind, range, message });
+    }
+
+    fn item(&mut self, node: Node<'_>) {
+        let is_plan = node.kind() == "plan";
+        let mut item = Item {
+            kind: ItemKind::Plan,
+            id: None,
+            title: None,
+            fields: Vec::new(),
+            blocks: Vec::new(),
+        };
+        let mut map = ItemMap { range: range(node), ..ItemMap::default() };
+        if is_plan {
+            if let Some(keyword) = node.child(0) {
+                map.keyword = range(keyword);
+            }
+        } else if let Some(kind) = node.child_by_field_name("kind") {
+            map.keyword = range(kind);
+            // The grammar only accepts the five keywords here.
+            item.kind = ItemKind::from_keyword(self.text(kind)).unwrap_or(ItemKind::Asset);
+        }
+        if let Some(id) = node.child_by_field_name("id").filter(|id| !id.is_missing()) {
+            item.id = Some(self.text(id).to_owned());
+            map.id = Some(range(id));
+        }
+        if let Some(title) = node.child_by_field_name("title") {
+            item.title = Some(self.string(title));
+            map.title = Some(range(title));
+        }
+        if let Some(body) = node.child_by_field_name("body") {
+            self.body(body, &mut item, &mut map);
+        }
+        self.parse.ast.items.push(item);
+        self.parse.source_map.items.push(map);
+    }
+
+    fn body(&mut self, body: Node<'_>, item: &mut Item, map: &mut ItemMap) {
+        let mut cursor = body.walk();
+        let mut closed = false;
+        for child in body.children(&mut cursor) {
+            match child.kind() {
+                "field" => self.field(child, &mut item.fields, &mut map.fields),
+                "residual" | "gate" => self.block(child, item, map),
+                "}" if !child.is_missing() => closed = true,
+                _ => {}
+            }
+        }
+        if !closed {
+            let what = match &item.id {
+                Some(id) => format!("{} `{id}`", item.kind),
+                None => item.kind.to_string(),
+            };
+            let open = body.child(0).map_or(range(body), range);
+            self.error(
+                SyntaxErrorKind::Parse,
+                open,
+                format!("unclosed `{{`: expected `}}` to close {what}"),
+            );
+        }
+    }
+
+    fn block(&mut self, node: Node<'_>, item: &mut Item, map: &mut ItemMap) {
+        let keyword = node.child(0).map_or(range(node), range);
+        let (kind, name) = if node.kind() == "gate" {
+            let phase = node.child_by_field_name("phase").filter(|phase| !phase.is_missing());
+            (BlockKind::Gate(phase.map(|phase| self.text(phase).to_owned())), phase.map(range))
+        } else {
+            (BlockKind::Residual, None)
+        };
+        let mut block = Block { kind, fields: Vec::new() };
+        let mut block_map = BlockMap { range: range(node), keyword, name, fields: Vec::new() };
+        if let Some(body) = node.child_by_field_name("body") {
+            let mut cursor = body.walk();
+            for child in body.named_children(&mut cursor) {
+                if child.kind() == "field" {
+                    self.field(child, &mut block.fields, &mut block_map.fields);
+                }
+            }
+        }
+        item.blocks.push(block);
+        map.blocks.push(block_map);
+    }
+
+    fn field(&mut self, node: Node<'_>, fields: &mut Vec<Field>, maps: &mut Vec<FieldMap>) {
+        let Some(name_node) = node.child_by_field_name("name") else {
+            return;
+        };
+        let name_with_colon = self.text(name_node);
+        let name = name_with_colon.trim_end_matches(':').trim_end();
+        let name_range = TextRange::new(name_node.start_byte(), name_node.start_byte() + name.len());
+        let mut field = Field { name: name.to_owned(), values: Vec::new() };
+        let mut field_map = FieldMap { range: range(node), name: name_range, values: Vec::new() };
+        match node.child_by_field_name("values") {
+            Some(list) => {
+                let mut cursor = list.walk();
+                let mut last_was_comma = false;
+                for child in list.children(&mut cursor) {
+                    last_was_comma = child.kind() == ",";
+                    if let Some(value) = self.value(child) {
+                        field.values.push(value);
+                        field_map.values.push(range(child));
+                    }
+                }
+                if last_was_comma {
+                    let comma = TextRange::new(list.end_byte() - 1, list.end_byte());
+                    self.error(
+                        SyntaxErrorKind::Parse,
+                        comma,
+                        format!("expected a value after `,` in `{name}`"),
+                    );
+                }
+            }
+            None => self.error(
+                SyntaxErrorKind::Parse,
+                range(name_node),
+                format!("expected a value after `{name}:`"),
+            ),
+        }
+        fields.push(field);
+        maps.push(field_map);
+    }
+
+    fn value(&mut self, node: Node<'_>) -> Option<Value> {
+        let text = self.text(node);
+        Some(match node.kind() {
+            "identifier" => Value::Ident(text.to_owned()),
+            "integer" => Value::Int(text.parse().ok()),
+            "string" => Value::Str(self.string(node)),
+            "text_block" => Value::TextBlock(dedent_text_block(text)),
+            _ => return None,
+        })
+    }
+
+    fn string(&mut self, node: Node<'_>) -> String {
+        let (value, bad_escapes) = unescape_string(self.text(node));
+        for (start, end) in bad_escapes {
+            let at = node.start_byte();
+            let escape = &self.text[at + start..at + end];
+            self.error(
+                SyntaxErrorKind::InvalidEscape,
+                TextRange::new(at + start, at + end),
+                format!("unknown escape `{escape}`: a string knows `\\\"`, `\\\\` and `\\n`"),
+            );
+        }
+        value
+    }
+
+    /// One error per ERROR or MISSING node; an ERROR node's inside is not searched further.
+    fn tree_errors(&mut self, root: Node<'_>) {
+        let mut cursor = root.walk();
+        loop {
+            let node = cursor.node();
+            let mut descend = node.has_error();
+            if node.is_error() {
+                let message = match first_token(node) {
+                    Some(token) => format!("unexpected `{}`", snippet(self.text(token))),
+                    None => "unexpected text".to_owned(),
+                };
+                self.error(SyntaxErrorKind::Parse, range(node), message);
+                descend = false;
+            } else if node.is_missing() {
+                let what = node.kind();
+                let message = if what.chars().all(char::is_alphanumeric) || what.contains('_') {
+                    format!("expected {}", what.replace('_', " "))
+                } else {
+                    format!("expected `{what}`")
+                };
+                self.error(SyntaxErrorKind::Parse, range(node), message);
+            }
+            if descend && cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn first_token(node: Node<'_>) -> Option<Node<'_>> {
+    let mut node = node.child(0)?;
+    while let Some(child) = node.child(0) {
+        node = child;
+    }
+    Some(node)
+}
+
+/// The start of a piece of text, cut at the first line break and at 30 characters.
+fn snippet(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("");
+    let mut cut: String = line.chars().take(30).collect();
+    if cut.len() < line.len() {
+        cut.push('…');
+    }
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse;
+
+    #[test]
+    fn lowers_items_fields_and_blocks() {
+        let text = "risk R-1 \"Title\" {\n  threat: T1, T2 severity: 4\n  residual { severity: 2 }\n}\n";
+        let parse = parse(text);
+        assert!(parse.errors.is_empty(), "{:?}", parse.errors);
+        let item = &parse.ast.items[0];
+        assert_eq!(item.id.as_deref(), Some("R-1"));
+        assert_eq!(item.title.as_deref(), Some("Title"));
+        assert_eq!(item.fields.len(), 2);
+        assert_eq!(item.fields[0].values.len(), 2);
+        let map = &parse.source_map.items[0];
+        let t2 = map.fields[0].values[1];
+        assert_eq!(&text[t2.start as usize..t2.end as usize], "T2");
+        let name = map.fields[1].name;
+        assert_eq!(&text[name.start as usize..name.end as usize], "severity");
+        assert_eq!(item.blocks.len(), 1);
+        assert_eq!(item.blocks[0].fields[0].values[0], crate::Value::Int(Some(2)));
+    }
+
+    #[test]
+    fn missing_brace_damages_only_its_item() {
+        let text = "asset A {\n  kind: data\nthreat T {\n  targets: A\n}\n";
+        let parse = parse(text);
+        assert_eq!(parse.ast.items.len(), 2);
+        assert_eq!(parse.ast.items[1].fields[0].values[0], crate::Value::Ident("A".into()));
+        assert_eq!(parse.errors.len(), 1);
+        assert!(parse.errors[0].message.contains("asset `A`"), "{:?}", parse.errors);
+    }
+
+    #[test]
+    fn empty_field_and_trailing_comma_are_errors() {
+        let parse = parse("threat T {\n  targets:\n  stride: spoofing,\n}\n");
+        let messages: Vec<_> = parse.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["expected a value after `targets:`", "expected a value after `,` in `stride`"]
+        );
+        assert_eq!(parse.ast.items[0].fields.len(), 2);
+    }
+
+    #[test]
+    fn deeply_nested_junk_does_not_overflow() {
+        let junk = "{".repeat(50_000) + &"}".repeat(50_000);
+        let parse = parse(&junk);
+        assert!(!parse.errors.is_empty());
+    }
+}
