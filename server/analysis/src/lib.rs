@@ -1,1 +1,282 @@
-//! x
+//! Ward's analysis: the incremental model of a workspace on salsa, every check, and the
+//! editor-neutral answers the CLI, the language server and the reports are built from.
+//!
+//! [`AnalysisHost`] is the one writer: it sets file texts. [`Analysis`] is a snapshot that
+//! answers queries; a write cancels every snapshot's running query, which then returns
+//! [`Cancelled`]. Everything is in byte offsets ([`TextRange`]); nothing here knows LSP.
+
+mod checks;
+mod db;
+mod diagnostics;
+mod locate;
+mod plan;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use salsa::Setter;
+
+pub use db::{ItemRef, NameInfo, SourceFile as FileId};
+pub use diagnostics::{Code, DefaultLevel, Diagnostic, FileRange, Related, Severity};
+pub use plan::{Gate, GateRule, GateStatus, Grade, Plan};
+pub use salsa::Cancelled;
+pub use ward_syntax::{
+    FileAst, Item, ItemKind, LineCol, LineIndex, PositionEncoding, SourceMap, SyntaxError,
+    TextRange, Value,
+};
+
+use db::{Db, RootDatabase, SourceFile};
+
+/// A query's answer, or [`Cancelled`] when a write overtook it.
+pub type Cancellable<T> = Result<T, Cancelled>;
+
+/// Receives salsa's events; tests use it to see which queries ran.
+pub type EventSink = Box<dyn Fn(salsa::Event) + Send + Sync + 'static>;
+
+/// The writer side of the analysis.
+pub struct AnalysisHost {
+    db: RootDatabase,
+    files: FxHashMap<PathBuf, SourceFile>,
+}
+
+impl Default for AnalysisHost {
+    fn default() -> Self {
+        AnalysisHost::new()
+    }
+}
+
+impl AnalysisHost {
+    pub fn new() -> AnalysisHost {
+        AnalysisHost {
+            db: RootDatabase::new(None),
+            files: FxHashMap::default(),
+        }
+    }
+
+    /// A host whose database reports every salsa event to `sink`.
+    pub fn with_event_sink(sink: EventSink) -> AnalysisHost {
+        AnalysisHost {
+            db: RootDatabase::new(Some(sink)),
+            files: FxHashMap::default(),
+        }
+    }
+
+    /// Sets the text of a file, adding it to the workspace if new. `tree` is an up-to-date
+    /// parse of `text` (the language server's incremental tree), or `None`.
+    pub fn set_file(
+        &mut self,
+        path: &Path,
+        text: Arc<str>,
+        tree: Option<tree_sitter::Tree>,
+    ) -> FileId {
+        if let Some(&file) = self.files.get(path) {
+            if **file.text(&self.db) != *text || tree.is_some() || file.tree(&self.db).is_some() {
+                file.set_text(&mut self.db).to(text);
+                file.set_tree(&mut self.db).to(tree);
+            }
+            let workspace = self.db.workspace();
+            if !workspace.files(&self.db).contains(&file) {
+                let mut files = workspace.files(&self.db).clone();
+                let at = files.partition_point(|f| f.path(&self.db).as_path() < path);
+                files.insert(at, file);
+                workspace.set_files(&mut self.db).to(files);
+            }
+            return file;
+        }
+        let file = SourceFile::new(&self.db, path.to_path_buf(), text, tree);
+        self.files.insert(path.to_path_buf(), file);
+        let workspace = self.db.workspace();
+        let mut files = workspace.files(&self.db).clone();
+        let at = files.partition_point(|f| f.path(&self.db).as_path() < path);
+        files.insert(at, file);
+        workspace.set_files(&mut self.db).to(files);
+        file
+    }
+
+    /// Adds many files at once, faster than one by one: one workspace update.
+    pub fn add_files(&mut self, files: Vec<(PathBuf, Arc<str>)>) {
+        let workspace = self.db.workspace();
+        let mut all = workspace.files(&self.db).clone();
+        for (path, text) in files {
+            match self.files.get(&path) {
+                Some(&file) => {
+                    file.set_text(&mut self.db).to(text);
+                    file.set_tree(&mut self.db).to(None);
+                    if !all.contains(&file) {
+                        all.push(file);
+                    }
+                }
+                None => {
+                    let file = SourceFile::new(&self.db, path.clone(), text, None);
+                    self.files.insert(path, file);
+                    all.push(file);
+                }
+            }
+        }
+        let db = &self.db;
+        all.sort_by(|a, b| a.path(db).cmp(b.path(db)));
+        workspace.set_files(&mut self.db).to(all);
+    }
+
+    /// Removes a file from the workspace. Its ID stays valid but no longer takes part.
+    pub fn remove_file(&mut self, path: &Path) {
+        let Some(&file) = self.files.get(path) else {
+            return;
+        };
+        let workspace = self.db.workspace();
+        if workspace.files(&self.db).contains(&file) {
+            let files = workspace
+                .files(&self.db)
+                .iter()
+                .copied()
+                .filter(|&f| f != file)
+                .collect();
+            workspace.set_files(&mut self.db).to(files);
+        }
+        // Drop the text so a deleted file holds no memory.
+        file.set_text(&mut self.db).to(Arc::from(""));
+        file.set_tree(&mut self.db).to(None);
+    }
+
+    /// Checks as if every gate up to and including `phase` had been passed.
+    pub fn set_gate_override(&mut self, phase: Option<String>) {
+        let workspace = self.db.workspace();
+        if *workspace.gate_override(&self.db) != phase {
+            workspace.set_gate_override(&mut self.db).to(phase);
+        }
+    }
+
+    /// Tells the analysis that files other than `.ward` files (evidence) may have changed.
+    pub fn invalidate_file_system(&mut self) {
+        let workspace = self.db.workspace();
+        let generation = workspace.fs_generation(&self.db);
+        workspace.set_fs_generation(&mut self.db).to(generation + 1);
+    }
+
+    pub fn file_id(&self, path: &Path) -> Option<FileId> {
+        self.files
+            .get(path)
+            .copied()
+            .filter(|file| self.db.workspace().files(&self.db).contains(file))
+    }
+
+    /// A snapshot for queries. Drop it before the next write: a write waits for every
+    /// snapshot to be dropped.
+    pub fn analysis(&self) -> Analysis {
+        Analysis {
+            db: self.db.clone(),
+        }
+    }
+}
+
+/// A read-only snapshot of the analysis.
+#[derive(Clone)]
+pub struct Analysis {
+    db: RootDatabase,
+}
+
+impl Analysis {
+    fn with_db<T>(
+        &self,
+        f: impl FnOnce(&RootDatabase) -> T + std::panic::UnwindSafe,
+    ) -> Cancellable<T> {
+        let db = std::panic::AssertUnwindSafe(&self.db);
+        Cancelled::catch(move || f(*db))
+    }
+
+    /// The files of the workspace, sorted by path.
+    pub fn files(&self) -> Vec<FileId> {
+        self.db.workspace().files(&self.db).clone()
+    }
+
+    pub fn path(&self, file: FileId) -> PathBuf {
+        file.path(&self.db).clone()
+    }
+
+    pub fn text(&self, file: FileId) -> Arc<str> {
+        file.text(&self.db).clone()
+    }
+
+    pub fn line_index(&self, file: FileId) -> Cancellable<LineIndex> {
+        self.with_db(|db| db::line_index(db, file).clone())
+    }
+
+    /// The position-free syntax of a file.
+    pub fn file_ast(&self, file: FileId) -> Cancellable<Arc<FileAst>> {
+        self.with_db(|db| db::file_ast(db, file))
+    }
+
+    /// The ranges of a file's syntax.
+    pub fn source_map(&self, file: FileId) -> Cancellable<SourceMap> {
+        self.with_db(|db| db::parse(db, file).source_map.clone())
+    }
+
+    /// The definitions and referrers of an ID.
+    pub fn name_info(&self, name: &str) -> Cancellable<NameInfo> {
+        self.with_db(|db| db::lookup(db, name).clone())
+    }
+
+    /// Every ID of the workspace with its first definition, in no particular order.
+    pub fn all_names(&self) -> Cancellable<Vec<(String, ItemRef)>> {
+        self.with_db(|db| {
+            db::index(db)
+                .names
+                .iter()
+                .filter_map(|(name, info)| Some((name.clone(), info.def()?)))
+                .collect()
+        })
+    }
+
+    /// The workspace's plan, or the default plan.
+    pub fn plan(&self) -> Cancellable<Plan> {
+        self.with_db(|db| plan::plan(db).clone())
+    }
+
+    /// Every diagnostic of one file, sorted by position.
+    pub fn diagnostics(&self, file: FileId) -> Cancellable<Arc<Vec<Diagnostic>>> {
+        self.with_db(|db| locate::file_diagnostics(db, file))
+    }
+
+    /// Every diagnostic of the workspace, files checked in parallel.
+    pub fn all_diagnostics(&self) -> Cancellable<Vec<Diagnostic>> {
+        let files = self.files();
+        let per_file: Cancellable<Vec<Arc<Vec<Diagnostic>>>> = files
+            .par_iter()
+            .map_with(self.db.clone(), |db, &file| {
+                let db = std::panic::AssertUnwindSafe(&*db);
+                Cancelled::catch(move || locate::file_diagnostics(*db, file))
+            })
+            .collect();
+        Ok(per_file?
+            .iter()
+            .flat_map(|diagnostics| diagnostics.iter().cloned())
+            .collect())
+    }
+
+    /// Parses every file in parallel, so that later queries find the work done.
+    pub fn prime(&self) -> Cancellable<()> {
+        self.files()
+            .par_iter()
+            .map_with(self.db.clone(), |db, &file| {
+                let db = std::panic::AssertUnwindSafe(&*db);
+                Cancelled::catch(move || {
+                    db::file_symbols(*db, file);
+                })
+            })
+            .collect()
+    }
+
+    /// The range of an item's focus (its ID, or its keyword).
+    pub fn item_range(&self, item: ItemRef) -> Cancellable<FileRange> {
+        self.with_db(|db| {
+            let map = &db::parse(db, item.file).source_map;
+            FileRange {
+                file: item.file,
+                range: map.items[item.item as usize].focus(),
+            }
+        })
+    }
+}

@@ -13,7 +13,10 @@ pub struct TextRange {
 
 impl TextRange {
     pub fn new(start: usize, end: usize) -> TextRange {
-        TextRange { start: start as u32, end: end as u32 }
+        TextRange {
+            start: start as u32,
+            end: end as u32,
+        }
     }
 
     pub fn contains(self, offset: usize) -> bool {
@@ -68,7 +71,9 @@ impl ItemKind {
     }
 
     pub fn from_keyword(keyword: &str) -> Option<ItemKind> {
-        ItemKind::ALL.into_iter().find(|kind| kind.as_str() == keyword)
+        ItemKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == keyword)
     }
 }
 

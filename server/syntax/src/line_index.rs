@@ -43,7 +43,10 @@ impl LineIndex {
             }
             at += 1;
         }
-        LineIndex { line_starts, len: bytes.len() as u32 }
+        LineIndex {
+            line_starts,
+            len: bytes.len() as u32,
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -52,7 +55,9 @@ impl LineIndex {
 
     /// The byte offset where `line` starts, if the text has that line.
     pub fn line_start(&self, line: u32) -> Option<usize> {
-        self.line_starts.get(line as usize).map(|&start| start as usize)
+        self.line_starts
+            .get(line as usize)
+            .map(|&start| start as usize)
     }
 
     /// The position of a byte offset. Offsets inside a character or past the end are
@@ -62,10 +67,16 @@ impl LineIndex {
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&start| start as usize <= offset) - 1;
+        let line = self
+            .line_starts
+            .partition_point(|&start| start as usize <= offset)
+            - 1;
         let start = self.line_starts[line] as usize;
         let col = count_units(&text[start..offset], encoding);
-        LineCol { line: line as u32, col: col as u32 }
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
     }
 
     /// The byte offset of a position. A column past the end of its line is clamped to the
@@ -148,7 +159,10 @@ mod tests {
         assert_eq!(index.line_col(text, d, Utf16), LineCol { line: 3, col: 0 });
         // A column past the end of a CRLF line stops before the CR.
         assert_eq!(index.offset(text, LineCol { line: 0, col: 9 }, Utf16), 1);
-        assert_eq!(index.offset(text, LineCol { line: 9, col: 0 }, Utf16), text.len());
+        assert_eq!(
+            index.offset(text, LineCol { line: 9, col: 0 }, Utf16),
+            text.len()
+        );
     }
 
     #[test]

@@ -18,7 +18,10 @@ pub struct Parse {
 
 /// Lowers `tree`, which must be a parse of `text`.
 pub fn lower(tree: &Tree, text: &str) -> Parse {
-    let mut lowering = Lowering { text, parse: Parse::default() };
+    let mut lowering = Lowering {
+        text,
+        parse: Parse::default(),
+    };
     let root = tree.root_node();
     let mut cursor = root.walk();
     for child in root.named_children(&mut cursor) {
@@ -49,7 +52,11 @@ impl<'a> Lowering<'a> {
     }
 
     fn error(&mut self, kind: SyntaxErrorKind, range: TextRange, message: String) {
-        self.parse.errors.push(SyntaxError { kind, range, message });
+        self.parse.errors.push(SyntaxError {
+            kind,
+            range,
+            message,
+        });
     }
 
     fn item(&mut self, node: Node<'_>) {
@@ -61,7 +68,10 @@ impl<'a> Lowering<'a> {
             fields: Vec::new(),
             blocks: Vec::new(),
         };
-        let mut map = ItemMap { range: range(node), ..ItemMap::default() };
+        let mut map = ItemMap {
+            range: range(node),
+            ..ItemMap::default()
+        };
         if is_plan {
             if let Some(keyword) = node.child(0) {
                 map.keyword = range(keyword);
@@ -114,13 +124,26 @@ impl<'a> Lowering<'a> {
     fn block(&mut self, node: Node<'_>, item: &mut Item, map: &mut ItemMap) {
         let keyword = node.child(0).map_or(range(node), range);
         let (kind, name) = if node.kind() == "gate" {
-            let phase = node.child_by_field_name("phase").filter(|phase| !phase.is_missing());
-            (BlockKind::Gate(phase.map(|phase| self.text(phase).to_owned())), phase.map(range))
+            let phase = node
+                .child_by_field_name("phase")
+                .filter(|phase| !phase.is_missing());
+            (
+                BlockKind::Gate(phase.map(|phase| self.text(phase).to_owned())),
+                phase.map(range),
+            )
         } else {
             (BlockKind::Residual, None)
         };
-        let mut block = Block { kind, fields: Vec::new() };
-        let mut block_map = BlockMap { range: range(node), keyword, name, fields: Vec::new() };
+        let mut block = Block {
+            kind,
+            fields: Vec::new(),
+        };
+        let mut block_map = BlockMap {
+            range: range(node),
+            keyword,
+            name,
+            fields: Vec::new(),
+        };
         if let Some(body) = node.child_by_field_name("body") {
             let mut cursor = body.walk();
             for child in body.named_children(&mut cursor) {
@@ -139,9 +162,17 @@ impl<'a> Lowering<'a> {
         };
         let name_with_colon = self.text(name_node);
         let name = name_with_colon.trim_end_matches(':').trim_end();
-        let name_range = TextRange::new(name_node.start_byte(), name_node.start_byte() + name.len());
-        let mut field = Field { name: name.to_owned(), values: Vec::new() };
-        let mut field_map = FieldMap { range: range(node), name: name_range, values: Vec::new() };
+        let name_range =
+            TextRange::new(name_node.start_byte(), name_node.start_byte() + name.len());
+        let mut field = Field {
+            name: name.to_owned(),
+            values: Vec::new(),
+        };
+        let mut field_map = FieldMap {
+            range: range(node),
+            name: name_range,
+            values: Vec::new(),
+        };
         match node.child_by_field_name("values") {
             Some(list) => {
                 let mut cursor = list.walk();
@@ -258,7 +289,8 @@ mod tests {
 
     #[test]
     fn lowers_items_fields_and_blocks() {
-        let text = "risk R-1 \"Title\" {\n  threat: T1, T2 severity: 4\n  residual { severity: 2 }\n}\n";
+        let text =
+            "risk R-1 \"Title\" {\n  threat: T1, T2 severity: 4\n  residual { severity: 2 }\n}\n";
         let parse = parse(text);
         assert!(parse.errors.is_empty(), "{:?}", parse.errors);
         let item = &parse.ast.items[0];
@@ -272,7 +304,10 @@ mod tests {
         let name = map.fields[1].name;
         assert_eq!(&text[name.start as usize..name.end as usize], "severity");
         assert_eq!(item.blocks.len(), 1);
-        assert_eq!(item.blocks[0].fields[0].values[0], crate::Value::Int(Some(2)));
+        assert_eq!(
+            item.blocks[0].fields[0].values[0],
+            crate::Value::Int(Some(2))
+        );
     }
 
     #[test]
@@ -280,9 +315,16 @@ mod tests {
         let text = "asset A {\n  kind: data\nthreat T {\n  targets: A\n}\n";
         let parse = parse(text);
         assert_eq!(parse.ast.items.len(), 2);
-        assert_eq!(parse.ast.items[1].fields[0].values[0], crate::Value::Ident("A".into()));
+        assert_eq!(
+            parse.ast.items[1].fields[0].values[0],
+            crate::Value::Ident("A".into())
+        );
         assert_eq!(parse.errors.len(), 1);
-        assert!(parse.errors[0].message.contains("asset `A`"), "{:?}", parse.errors);
+        assert!(
+            parse.errors[0].message.contains("asset `A`"),
+            "{:?}",
+            parse.errors
+        );
     }
 
     #[test]
@@ -291,7 +333,10 @@ mod tests {
         let messages: Vec<_> = parse.errors.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(
             messages,
-            ["expected a value after `targets:`", "expected a value after `,` in `stride`"]
+            [
+                "expected a value after `targets:`",
+                "expected a value after `,` in `stride`"
+            ]
         );
         assert_eq!(parse.ast.items[0].fields.len(), 2);
     }

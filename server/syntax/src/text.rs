@@ -109,6 +109,9 @@ mod tests {
     #[test]
     fn text_block_on_one_line_and_crlf() {
         assert_eq!(dedent_text_block("\"\"\"just this\"\"\""), "just this");
-        assert_eq!(dedent_text_block("\"\"\"\r\n  x\r\n  y\r\n  \"\"\""), "x\ny");
+        assert_eq!(
+            dedent_text_block("\"\"\"\r\n  x\r\n  y\r\n  \"\"\""),
+            "x\ny"
+        );
     }
 }

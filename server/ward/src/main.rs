@@ -1,1 +1,38 @@
-fn main() {}
+//! The `ward` binary: `ward check`, and the entry points of the other commands.
+
+mod check;
+mod render;
+mod workspace;
+
+use clap::{Parser, Subcommand};
+
+/// Security risk management as code: assets, threats, risks, controls, verifications and
+/// phase gates in `.ward` files.
+#[derive(Parser, Debug)]
+#[command(name = "ward", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Analyse a workspace and report its diagnostics.
+    Check(check::CheckArgs),
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap prints help and version on stdout with success, usage errors on stderr;
+            // usage errors are "could not run" (2), as the docs promise.
+            let _ = error.print();
+            std::process::exit(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args),
+    };
+    std::process::exit(code);
+}

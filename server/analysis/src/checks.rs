@@ -1,0 +1,622 @@
+//! Every semantic check of one file, producing findings located by item, field and value
+//! index instead of text ranges, so they survive edits that only move text.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use ward_syntax::{Block, BlockKind, Field, Item, ItemKind, Value};
+
+use crate::db::{Db, ItemRef, SourceFile, file_ast, index, lookup};
+use crate::diagnostics::{Code, Severity};
+use crate::plan::{GateStatus, Plan, plan};
+use crate::schema::{self, FieldSpec, FieldType, Rule};
+
+/// A place in a file's syntax, by index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Loc {
+    /// The item's ID (or keyword when it has none).
+    Item(u32),
+    /// The item keyword.
+    Keyword(u32),
+    /// A field's name: item, field.
+    FieldName(u32, u32),
+    /// A value: item, field, value.
+    Value(u32, u32, u32),
+    /// A block's keyword: item, block.
+    Block(u32, u32),
+    /// A gate's phase name: item, block.
+    BlockName(u32, u32),
+    /// A field's name inside a block: item, block, field.
+    BlockFieldName(u32, u32, u32),
+    /// A value inside a block: item, block, field, value.
+    BlockValue(u32, u32, u32, u32),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub gate: Option<String>,
+    pub message: String,
+    pub at: Loc,
+    pub related: Vec<(SourceFile, Loc, String)>,
+}
+
+#[salsa::tracked(returns(clone))]
+pub fn check_file(db: &dyn Db, file: SourceFile) -> Arc<Vec<Finding>> {
+    let ast = file_ast(db, file);
+    let mut checker = Checker {
+        db,
+        file,
+        plan: plan(db),
+        findings: Vec::new(),
+    };
+    for (at, item) in ast.items.iter().enumerate() {
+        checker.item(at as u32, item);
+    }
+    Arc::new(checker.findings)
+}
+
+struct Checker<'db> {
+    db: &'db dyn Db,
+    file: SourceFile,
+    plan: &'db Plan,
+    findings: Vec<Finding>,
+}
+
+fn quote(kind: ItemKind, id: &str) -> String {
+    format!("{kind} `{id}`")
+}
+
+impl Checker<'_> {
+    fn error(&mut self, code: Code, at: Loc, message: String) -> &mut Finding {
+        self.findings.push(Finding {
+            code,
+            severity: Severity::Error,
+            gate: None,
+            message,
+            at,
+            related: Vec::new(),
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+
+    /// Reports a completeness finding, graded by the plan's gates.
+    fn finding(&mut self, code: Code, item: u32, message: String) {
+        let Some(grade) = self.plan.grade(code) else {
+            return;
+        };
+        let mut finding = Finding {
+            code,
+            severity: grade.severity,
+            gate: None,
+            message,
+            at: Loc::Item(item),
+            related: Vec::new(),
+        };
+        if let Some(gate) = grade.gate {
+            let rule = gate.rule.name();
+            let when = match gate.status {
+                GateStatus::Passed => "phase-gate gap: the passed gate",
+                _ => "the next review, gate",
+            };
+            finding.message = format!(
+                "{} ({when} `{}` requires `{rule}`)",
+                finding.message, gate.phase
+            );
+            if let Some(plan_item) = self.plan.item {
+                let (block, field, value) = gate.at;
+                finding.related.push((
+                    plan_item.file,
+                    Loc::BlockValue(plan_item.item, block, field, value),
+                    format!("gate `{}` requires `{rule}`", gate.phase),
+                ));
+            }
+            finding.gate = Some(gate.phase);
+        }
+        self.findings.push(finding);
+    }
+
+    fn item(&mut self, at: u32, item: &Item) {
+        if item.kind == ItemKind::Plan {
+            self.plan_item(at, item);
+            return;
+        }
+        let fields = schema::fields(item.kind);
+        self.fields(at, None, item.kind, &item.fields, fields);
+        self.blocks(at, item);
+        let Some(id) = &item.id else { return };
+        let this = ItemRef {
+            file: self.file,
+            item: at,
+            kind: item.kind,
+        };
+        let info = lookup(self.db, id);
+        if let Some(first) = info.def().filter(|first| *first != this) {
+            self.error(
+                Code::DuplicateId,
+                Loc::Item(at),
+                format!("the ID `{id}` is defined more than once"),
+            )
+            .related
+            .push((
+                first.file,
+                Loc::Item(first.item),
+                format!("`{id}` is first defined here"),
+            ));
+        }
+        for spec in fields.iter().filter(|spec| spec.required) {
+            if item.field(spec.name).is_none() {
+                let message = format!(
+                    "{} has no `{}`: {}",
+                    quote(item.kind, id),
+                    spec.name,
+                    spec.doc.to_lowercase().trim_end_matches('.')
+                );
+                self.error(Code::MissingField, Loc::Item(at), message);
+            }
+        }
+        self.completeness(at, item, id, info.referrers.as_slice());
+    }
+
+    fn completeness(&mut self, at: u32, item: &Item, id: &str, referrers: &[ItemRef]) {
+        let linked_by = |kind: ItemKind| referrers.iter().any(|r| r.kind == kind);
+        let keyword = |name: &str| {
+            item.field(name)
+                .and_then(|field| field.values.first())
+                .and_then(Value::as_ident)
+        };
+        let name = quote(item.kind, id);
+        match item.kind {
+            ItemKind::Asset if !linked_by(ItemKind::Threat) => {
+                self.finding(
+                    Code::UntargetedAsset,
+                    at,
+                    format!("{name} is not targeted by any threat"),
+                );
+            }
+            ItemKind::Threat if !linked_by(ItemKind::Risk) => {
+                self.finding(
+                    Code::UnassessedThreat,
+                    at,
+                    format!("{name} is not assessed by any risk"),
+                );
+            }
+            ItemKind::Risk => self.risk(at, item, &name, linked_by(ItemKind::Control)),
+            ItemKind::Control => {
+                if keyword("status") != Some("implemented") {
+                    let status = keyword("status").unwrap_or("proposed");
+                    self.finding(
+                        Code::UnimplementedControl,
+                        at,
+                        format!("{name} is not implemented (status `{status}`)"),
+                    );
+                }
+                if !linked_by(ItemKind::Verification) {
+                    self.finding(
+                        Code::UnverifiedControl,
+                        at,
+                        format!("{name} is not verified by any verification"),
+                    );
+                }
+                if keyword("responsibility") == Some("deployer") && item.field("guidance").is_none()
+                {
+                    self.finding(
+                        Code::UndocumentedDeployerControl,
+                        at,
+                        format!("{name} is the deployer's responsibility but has no `guidance` for the deployer"),
+                    );
+                }
+            }
+            ItemKind::Verification => match keyword("result").unwrap_or("pending") {
+                "fail" => self.finding(Code::FailedVerification, at, format!("{name} has failed")),
+                "pending" => self.finding(
+                    Code::PendingVerification,
+                    at,
+                    format!("{name} has no result yet (`pending`)"),
+                ),
+                "pass" => self.evidence(at, item, &name),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+
+    fn risk(&mut self, at: u32, item: &Item, name: &str, mitigated: bool) {
+        let score_of = |fields: &[Field], field: &str| match fields
+            .iter()
+            .find(|f| f.name == field)
+            .map(|f| f.values.first())
+        {
+            None => Ok(None),
+            Some(Some(&Value::Int(Some(v)))) if (1..=5).contains(&v) => Ok(Some(v)),
+            // Present but invalid: already an `invalid-value`, so no other finding.
+            Some(_) => Err(()),
+        };
+        let (Ok(exploitability), Ok(severity)) = (
+            score_of(&item.fields, "exploitability"),
+            score_of(&item.fields, "severity"),
+        ) else {
+            return;
+        };
+        let (Some(exploitability), Some(severity)) = (exploitability, severity) else {
+            let missing = match (exploitability, severity) {
+                (None, None) => "an exploitability and a severity",
+                (None, _) => "an exploitability",
+                _ => "a severity",
+            };
+            self.finding(
+                Code::UnscoredRisk,
+                at,
+                format!("{name} has no score: it needs {missing}"),
+            );
+            return;
+        };
+        let score = exploitability * severity;
+        let acceptable = self.plan.acceptable;
+        if !mitigated {
+            if score > acceptable {
+                self.finding(
+                    Code::UnmitigatedRisk,
+                    at,
+                    format!("{name} scores {score} (above the acceptable {acceptable}) and no control mitigates it"),
+                );
+            }
+            return;
+        }
+        let residual = item
+            .blocks
+            .iter()
+            .find(|block| block.kind == BlockKind::Residual);
+        let residual_fields = residual.map_or(&[][..], |block| block.fields.as_slice());
+        let (Ok(residual_e), Ok(residual_s)) = (
+            score_of(residual_fields, "exploitability"),
+            score_of(residual_fields, "severity"),
+        ) else {
+            return;
+        };
+        let residual_score = residual_e.unwrap_or(exploitability) * residual_s.unwrap_or(severity);
+        if residual_score > acceptable && item.field("accepted").is_none() {
+            self.finding(
+                Code::UnacceptableResidual,
+                at,
+                format!(
+                    "{name} keeps a residual score of {residual_score} (above the acceptable {acceptable}) without an `accepted` rationale"
+                ),
+            );
+        }
+    }
+
+    fn evidence(&mut self, at: u32, item: &Item, name: &str) {
+        let evidence = item
+            .field("evidence")
+            .and_then(|field| field.values.first());
+        let Some(Value::Str(path)) = evidence else {
+            if evidence.is_none() {
+                self.finding(
+                    Code::MissingEvidence,
+                    at,
+                    format!("{name} has passed but names no `evidence`"),
+                );
+            }
+            return;
+        };
+        if self.plan.grade(Code::MissingEvidence).is_none() {
+            return;
+        }
+        // Evidence files are not salsa inputs: depend on the generation the host bumps when
+        // the file system may have changed.
+        self.db.workspace().fs_generation(self.db);
+        let base = self.file.path(self.db).parent().unwrap_or(Path::new(""));
+        if !base.join(path).exists() {
+            self.finding(
+                Code::MissingEvidence,
+                at,
+                format!("{name} has passed but its evidence `{path}` does not exist"),
+            );
+        }
+    }
+
+    fn blocks(&mut self, at: u32, item: &Item) {
+        let mut seen_residual = false;
+        for (block_at, block) in item.blocks.iter().enumerate() {
+            let block_at = block_at as u32;
+            if block.kind != BlockKind::Residual {
+                continue;
+            }
+            if item.kind != ItemKind::Risk {
+                self.error(
+                    Code::UnknownField,
+                    Loc::Block(at, block_at),
+                    format!("a {} has no `residual` block; only risks do", item.kind),
+                );
+                continue;
+            }
+            if seen_residual {
+                self.error(
+                    Code::DuplicateField,
+                    Loc::Block(at, block_at),
+                    "a risk has one `residual` block; this is a second one".to_owned(),
+                );
+            }
+            seen_residual = true;
+            self.fields(
+                at,
+                Some(block_at),
+                ItemKind::Risk,
+                &block.fields,
+                schema::RESIDUAL_FIELDS,
+            );
+        }
+    }
+
+    fn plan_item(&mut self, at: u32, item: &Item) {
+        let this = ItemRef {
+            file: self.file,
+            item: at,
+            kind: ItemKind::Plan,
+        };
+        if let Some(first) = self.plan.item.filter(|first| *first != this) {
+            self.error(
+                Code::DuplicatePlan,
+                Loc::Keyword(at),
+                "a workspace has one plan; this is a second one".to_owned(),
+            )
+            .related
+            .push((
+                first.file,
+                Loc::Keyword(first.item),
+                "the plan is defined here".to_owned(),
+            ));
+            // A second plan is not checked further: it does not take part.
+            return;
+        }
+        self.fields(
+            at,
+            None,
+            ItemKind::Plan,
+            &item.fields,
+            schema::fields(ItemKind::Plan),
+        );
+        self.plan_phases(at, item);
+        let mut seen: Vec<&str> = Vec::new();
+        for (block_at, block) in item.blocks.iter().enumerate() {
+            let block_at = block_at as u32;
+            self.gate(at, block_at, block, &mut seen);
+        }
+    }
+
+    fn plan_phases(&mut self, at: u32, item: &Item) {
+        let phases = &self.plan.phases;
+        for (field_at, field) in item.fields.iter().enumerate() {
+            let field_at = field_at as u32;
+            match field.name.as_str() {
+                "phases" => {
+                    for (value_at, value) in field.values.iter().enumerate() {
+                        let Some(name) = value.as_ident() else {
+                            continue;
+                        };
+                        if field.values[..value_at]
+                            .iter()
+                            .any(|v| v.as_ident() == Some(name))
+                        {
+                            self.error(
+                                Code::InvalidValue,
+                                Loc::Value(at, field_at, value_at as u32),
+                                format!("the phase `{name}` is listed twice"),
+                            );
+                        }
+                    }
+                }
+                "phase" => {
+                    if let Some(name) = field.values.first().and_then(Value::as_ident)
+                        && !phases.iter().any(|phase| phase == name)
+                    {
+                        let message = format!(
+                            "`{name}` is not a phase of the plan; the phases are {}",
+                            list(phases)
+                        );
+                        self.error(Code::UnknownPhase, Loc::Value(at, field_at, 0), message);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn gate<'a>(&mut self, at: u32, block_at: u32, block: &'a Block, seen: &mut Vec<&'a str>) {
+        let BlockKind::Gate(phase) = &block.kind else {
+            return;
+        };
+        if let Some(phase) = phase {
+            if seen.contains(&phase.as_str()) {
+                self.error(
+                    Code::DuplicateField,
+                    Loc::BlockName(at, block_at),
+                    format!("the gate `{phase}` is defined twice"),
+                );
+            }
+            seen.push(phase);
+            if !self.plan.phases.iter().any(|p| p == phase) {
+                let message = format!(
+                    "the gate `{phase}` names no phase of the plan; the phases are {}",
+                    list(&self.plan.phases)
+                );
+                self.error(Code::UnknownPhase, Loc::BlockName(at, block_at), message);
+            }
+        }
+        self.fields(
+            at,
+            Some(block_at),
+            ItemKind::Plan,
+            &block.fields,
+            schema::GATE_FIELDS,
+        );
+    }
+
+    /// Checks field names, duplicates and every value against the schema.
+    fn fields(
+        &mut self,
+        at: u32,
+        block: Option<u32>,
+        kind: ItemKind,
+        fields: &[Field],
+        specs: &'static [FieldSpec],
+    ) {
+        let name_loc = |field: u32| match block {
+            Some(block) => Loc::BlockFieldName(at, block, field),
+            None => Loc::FieldName(at, field),
+        };
+        let value_loc = |field: u32, value: u32| match block {
+            Some(block) => Loc::BlockValue(at, block, field, value),
+            None => Loc::Value(at, field, value),
+        };
+        for (field_at, field) in fields.iter().enumerate() {
+            let field_at_u32 = field_at as u32;
+            let Some(spec) = specs.iter().find(|spec| spec.name == field.name) else {
+                let known: Vec<&str> = specs.iter().map(|spec| spec.name).collect();
+                let place = match block {
+                    Some(_) if kind == ItemKind::Risk => "a `residual` block".to_owned(),
+                    Some(_) => "a gate".to_owned(),
+                    None => format!("a {kind}"),
+                };
+                let mut message = format!("`{}` is not a field of {place}", field.name);
+                match closest(&field.name, known.iter().copied()) {
+                    Some(best) => message.push_str(&format!("; did you mean `{best}`?")),
+                    None => message.push_str(&format!("; its fields are {}", list(&known))),
+                }
+                self.error(Code::UnknownField, name_loc(field_at_u32), message);
+                continue;
+            };
+            if fields[..field_at]
+                .iter()
+                .any(|earlier| earlier.name == field.name)
+            {
+                self.error(
+                    Code::DuplicateField,
+                    name_loc(field_at_u32),
+                    format!("the field `{}` is given twice", field.name),
+                );
+                continue;
+            }
+            if spec.ty.is_single() && field.values.len() > 1 {
+                self.error(
+                    Code::InvalidValue,
+                    value_loc(field_at_u32, 1),
+                    format!(
+                        "`{}` takes a single value, {}",
+                        field.name,
+                        spec.ty.describe()
+                    ),
+                );
+            }
+            for (value_at, value) in field.values.iter().enumerate() {
+                let loc = value_loc(field_at_u32, value_at as u32);
+                self.value(loc, field, spec, value);
+            }
+        }
+    }
+
+    fn value(&mut self, loc: Loc, field: &Field, spec: &FieldSpec, value: &Value) {
+        let invalid = |this: &mut Self, detail: String| {
+            this.error(
+                Code::InvalidValue,
+                loc,
+                format!("`{}` expects {}{detail}", field.name, spec.ty.describe()),
+            );
+        };
+        match (spec.ty, value) {
+            (FieldType::Link(kind), Value::Ident(name)) => self.link(loc, kind, name),
+            (FieldType::Keywords([]), Value::Ident(_)) => {}
+            (FieldType::Keywords(allowed) | FieldType::Keyword(allowed), Value::Ident(word)) => {
+                if !allowed.contains(&word.as_str()) {
+                    let hint = closest(word, allowed.iter().copied())
+                        .map(|best| format!("; did you mean `{best}`?"))
+                        .unwrap_or_default();
+                    invalid(self, format!(", not `{word}`{hint}"));
+                }
+            }
+            (FieldType::Rules, Value::Ident(word)) => {
+                if Rule::from_name(word).is_none() {
+                    let hint = closest(word, Rule::NAMES.iter().copied())
+                        .map(|best| format!("; did you mean `{best}`?"))
+                        .unwrap_or_default();
+                    self.error(
+                        Code::InvalidValue,
+                        loc,
+                        format!("`{word}` is not a gate rule{hint}"),
+                    );
+                }
+            }
+            (FieldType::Int(low, high), Value::Int(number)) => match number {
+                Some(n) if (low..=high).contains(n) => {}
+                Some(n) => invalid(self, format!(", not {n}")),
+                None => invalid(self, ", not a number this large".to_owned()),
+            },
+            (FieldType::Str | FieldType::Strs, Value::Str(_)) => {}
+            (FieldType::Text, Value::Str(_) | Value::TextBlock(_)) => {}
+            (FieldType::Names | FieldType::Name, Value::Ident(_)) => {}
+            (_, other) => invalid(self, format!(", not {}", other.describe())),
+        }
+    }
+
+    fn link(&mut self, loc: Loc, expected: ItemKind, name: &str) {
+        let info = lookup(self.db, name);
+        match info.def() {
+            None => {
+                let mut message = format!("no item named `{name}`");
+                if let Some(best) = suggest(self.db, name, expected) {
+                    message.push_str(&format!("; did you mean `{best}`?"));
+                }
+                self.error(Code::UnresolvedReference, loc, message);
+            }
+            Some(def) if def.kind != expected => {
+                let message = format!(
+                    "`{name}` is a {}, but this field links to {expected} items",
+                    def.kind
+                );
+                self.error(Code::WrongKindReference, loc, message)
+                    .related
+                    .push((
+                        def.file,
+                        Loc::Item(def.item),
+                        format!("`{name}` is defined here as a {}", def.kind),
+                    ));
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// The closest ID for an unresolved reference, preferring items of the expected kind.
+fn suggest(db: &dyn Db, name: &str, expected: ItemKind) -> Option<String> {
+    let names = &index(db).names;
+    let of_kind = names
+        .iter()
+        .filter(|(_, info)| info.def().is_some_and(|def| def.kind == expected))
+        .map(|(candidate, _)| candidate.as_str());
+    closest(name, of_kind).map(str::to_owned)
+}
+
+/// The candidate nearest to `name` by edit distance, if near enough to be a typo.
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .filter(|candidate| *candidate != name)
+        .map(|candidate| {
+            let distance =
+                strsim::damerau_levenshtein(&name.to_lowercase(), &candidate.to_lowercase());
+            (distance, candidate)
+        })
+        .filter(|(distance, _)| *distance <= limit)
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+fn list(names: &[impl AsRef<str>]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{}`", name.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

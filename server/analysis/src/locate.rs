@@ -1,0 +1,88 @@
+//! Places position-free findings in the text through the source maps, and adds the syntax
+//! errors: the last, cheap step that re-runs when an edit only moves text.
+
+use std::sync::Arc;
+
+use ward_syntax::{SourceMap, SyntaxErrorKind, TextRange};
+
+use crate::checks::{Loc, check_file};
+use crate::db::{Db, SourceFile, parse};
+use crate::diagnostics::{Code, Diagnostic, FileRange, Related, Severity};
+
+#[salsa::tracked(returns(clone))]
+pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Arc<Vec<Diagnostic>> {
+    let parsed = parse(db, file);
+    let mut diagnostics: Vec<Diagnostic> = parsed
+        .errors
+        .iter()
+        .map(|error| Diagnostic {
+            file,
+            range: error.range,
+            severity: Severity::Error,
+            code: match error.kind {
+                SyntaxErrorKind::Parse => Code::SyntaxError,
+                SyntaxErrorKind::InvalidEscape => Code::InvalidValue,
+            },
+            message: error.message.clone(),
+            gate: None,
+            related: Vec::new(),
+        })
+        .collect();
+    for finding in check_file(db, file).iter() {
+        let related = finding
+            .related
+            .iter()
+            .map(|(other, loc, message)| Related {
+                location: FileRange {
+                    file: *other,
+                    range: locate(&parse(db, *other).source_map, *loc),
+                },
+                message: message.clone(),
+            })
+            .collect();
+        diagnostics.push(Diagnostic {
+            file,
+            range: locate(&parsed.source_map, finding.at),
+            severity: finding.severity,
+            code: finding.code,
+            message: finding.message.clone(),
+            gate: finding.gate.clone(),
+            related,
+        });
+    }
+    diagnostics.sort_by_key(|d| (d.range.start, d.code));
+    Arc::new(diagnostics)
+}
+
+/// The range of a [`Loc`]. Locations come from the same lowering as the map, so indices are
+/// in bounds; an out-of-bounds index (a bug) falls back to the start of the file.
+pub fn locate(map: &SourceMap, loc: Loc) -> TextRange {
+    let item = |at: u32| map.items.get(at as usize);
+    let found = match loc {
+        Loc::Item(at) => item(at).map(|item| item.focus()),
+        Loc::Keyword(at) => item(at).map(|item| item.keyword),
+        Loc::FieldName(at, field) => item(at)
+            .and_then(|i| i.fields.get(field as usize))
+            .map(|f| f.name),
+        Loc::Value(at, field, value) => item(at)
+            .and_then(|i| i.fields.get(field as usize))
+            .and_then(|f| f.values.get(value as usize))
+            .copied(),
+        Loc::Block(at, block) => item(at)
+            .and_then(|i| i.blocks.get(block as usize))
+            .map(|b| b.keyword),
+        Loc::BlockName(at, block) => item(at)
+            .and_then(|i| i.blocks.get(block as usize))
+            .map(|b| b.name.unwrap_or(b.keyword)),
+        Loc::BlockFieldName(at, block, field) => item(at)
+            .and_then(|i| i.blocks.get(block as usize))
+            .and_then(|b| b.fields.get(field as usize))
+            .map(|f| f.name),
+        Loc::BlockValue(at, block, field, value) => item(at)
+            .and_then(|i| i.blocks.get(block as usize))
+            .and_then(|b| b.fields.get(field as usize))
+            .and_then(|f| f.values.get(value as usize))
+            .copied(),
+    };
+    found.unwrap_or_default()
+}

@@ -1,0 +1,236 @@
+//! The plan of the workspace (or the default plan) and how its phase gates grade findings.
+
+use ward_syntax::{BlockKind, ItemKind, Value};
+
+use crate::db::{Db, ItemRef, file_ast, index};
+use crate::diagnostics::{Code, DefaultLevel, Severity};
+use crate::schema::{self, Rule};
+
+/// The plan as the checks see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// The plan item, absent for the default plan.
+    pub item: Option<ItemRef>,
+    pub title: Option<String>,
+    pub phases: Vec<String>,
+    /// Index into `phases` of the phase the project stands in.
+    pub current: usize,
+    pub acceptable: i64,
+    pub gates: Vec<Gate>,
+    /// `--gate <phase>`, already resolved to a phase index.
+    pub gate_override: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gate {
+    pub phase: String,
+    /// Index into the plan's phases; `None` when the gate names no phase of the plan.
+    pub phase_index: Option<usize>,
+    /// The gate's block index in the plan item.
+    pub block: u32,
+    /// Each required rule with the field and value index that names it.
+    pub rules: Vec<(Rule, u32, u32)>,
+}
+
+/// Where a gate stands relative to the current phase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GateStatus {
+    Passed,
+    Current,
+    Later,
+}
+
+impl GateStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GateStatus::Passed => "passed",
+            GateStatus::Current => "current",
+            GateStatus::Later => "later",
+        }
+    }
+}
+
+/// How a finding is graded: its severity and, when a gate decided it, that gate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grade {
+    pub severity: Severity,
+    pub gate: Option<GateRule>,
+}
+
+/// A gate and the place in it that requires a rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GateRule {
+    pub phase: String,
+    pub status: GateStatus,
+    pub rule: Rule,
+    /// Block, field and value index of the rule name in the plan item.
+    pub at: (u32, u32, u32),
+}
+
+impl Plan {
+    fn default_plan(gate_override: Option<&str>) -> Plan {
+        let phases: Vec<String> = schema::DEFAULT_PHASES
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect();
+        let gate_override = gate_override.and_then(|g| phases.iter().position(|p| p == g));
+        Plan {
+            item: None,
+            title: None,
+            phases,
+            current: 0,
+            acceptable: schema::DEFAULT_ACCEPTABLE,
+            gates: Vec::new(),
+            gate_override,
+        }
+    }
+
+    pub fn phase(&self) -> &str {
+        &self.phases[self.current]
+    }
+
+    /// Where a gate of this phase stands, `--gate` taken into account.
+    pub fn status(&self, phase_index: usize) -> GateStatus {
+        // `--gate X` checks as if every gate up to X had been passed: the project then
+        // stands in the phase after X.
+        let current = self.gate_override.map_or(self.current, |gate| gate + 1);
+        match phase_index.cmp(&current) {
+            std::cmp::Ordering::Less => GateStatus::Passed,
+            std::cmp::Ordering::Equal => GateStatus::Current,
+            std::cmp::Ordering::Greater => GateStatus::Later,
+        }
+    }
+
+    /// The grade of a finding with this code, or `None` when it is off.
+    pub fn grade(&self, code: Code) -> Option<Grade> {
+        let Some(rule) = code.rule() else {
+            return Some(Grade {
+                severity: Severity::Error,
+                gate: None,
+            });
+        };
+        let mut deciding: Option<GateRule> = None;
+        for gate in &self.gates {
+            let Some(phase_index) = gate.phase_index else {
+                continue;
+            };
+            let status = self.status(phase_index);
+            if status == GateStatus::Later {
+                continue;
+            }
+            let Some(&(_, field, value)) = gate.rules.iter().find(|(r, ..)| *r == rule) else {
+                continue;
+            };
+            let candidate = GateRule {
+                phase: gate.phase.clone(),
+                status,
+                rule,
+                at: (gate.block, field, value),
+            };
+            // A passed gate outranks the current one; among passed gates, the earliest.
+            let better = match &deciding {
+                None => true,
+                Some(best) => best.status == GateStatus::Current && status == GateStatus::Passed,
+            };
+            if better {
+                deciding = Some(candidate);
+            }
+        }
+        match deciding {
+            Some(gate) => {
+                let severity = match gate.status {
+                    GateStatus::Passed => Severity::Error,
+                    _ => Severity::Warning,
+                };
+                Some(Grade {
+                    severity,
+                    gate: Some(gate),
+                })
+            }
+            None => match code.default_level() {
+                DefaultLevel::Error => Some(Grade {
+                    severity: Severity::Error,
+                    gate: None,
+                }),
+                DefaultLevel::Warning => Some(Grade {
+                    severity: Severity::Warning,
+                    gate: None,
+                }),
+                DefaultLevel::Off => None,
+            },
+        }
+    }
+}
+
+/// The workspace's plan: the first plan in workspace order, or the default plan.
+#[salsa::tracked(returns(ref))]
+pub fn plan(db: &dyn Db) -> Plan {
+    let gate_override = db.workspace().gate_override(db).as_deref();
+    let Some(&plan_ref) = index(db).plans.first() else {
+        return Plan::default_plan(gate_override);
+    };
+    let ast = file_ast(db, plan_ref.file);
+    let item = &ast.items[plan_ref.item as usize];
+    debug_assert_eq!(item.kind, ItemKind::Plan);
+    let mut plan = Plan::default_plan(None);
+    plan.item = Some(plan_ref);
+    plan.title = item.title.clone();
+    if let Some(field) = item.field("phases") {
+        let mut phases: Vec<String> = Vec::new();
+        for value in &field.values {
+            if let Some(name) = value
+                .as_ident()
+                .filter(|name| !phases.iter().any(|p| p == name))
+            {
+                phases.push(name.to_owned());
+            }
+        }
+        if !phases.is_empty() {
+            plan.phases = phases;
+        }
+    }
+    if let Some(current) = item
+        .field("phase")
+        .and_then(|field| field.values.first())
+        .and_then(Value::as_ident)
+        .and_then(|name| plan.phases.iter().position(|phase| phase == name))
+    {
+        plan.current = current;
+    }
+    if let Some(&Value::Int(Some(acceptable))) = item
+        .field("acceptable")
+        .and_then(|field| field.values.first())
+    {
+        plan.acceptable = acceptable;
+    }
+    for (block_at, block) in item.blocks.iter().enumerate() {
+        let BlockKind::Gate(Some(phase)) = &block.kind else {
+            continue;
+        };
+        // A second gate for the same phase is reported and ignored.
+        if plan.gates.iter().any(|gate| &gate.phase == phase) {
+            continue;
+        }
+        let mut rules = Vec::new();
+        for (field_at, field) in block.fields.iter().enumerate() {
+            if field.name != "requires" {
+                continue;
+            }
+            for (value_at, value) in field.values.iter().enumerate() {
+                if let Some(rule) = value.as_ident().and_then(Rule::from_name) {
+                    rules.push((rule, field_at as u32, value_at as u32));
+                }
+            }
+        }
+        plan.gates.push(Gate {
+            phase: phase.clone(),
+            phase_index: plan.phases.iter().position(|p| p == phase),
+            block: block_at as u32,
+            rules,
+        });
+    }
+    plan.gates
+        .sort_by_key(|gate| gate.phase_index.unwrap_or(usize::MAX));
+    plan.gate_override = gate_override.and_then(|g| plan.phases.iter().position(|p| p == g));
+    plan
+}

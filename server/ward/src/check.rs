@@ -1,0 +1,230 @@
+//! `ward check`: analyse a workspace and print its diagnostics as text, JSON or SARIF.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use ward_analysis::{Analysis, Diagnostic, FileRange, ItemKind, PositionEncoding, Severity};
+
+use crate::render;
+use crate::workspace::{self, LoadError, LoadedWorkspace};
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files or folders to check (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Check as if every gate up to and including this phase had been passed.
+    #[arg(long, value_name = "PHASE")]
+    pub gate: Option<String>,
+    /// Fail (exit 1) on warnings too: `--deny warnings`.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub deny: Option<Deny>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+/// A workspace analysed: what every output format is rendered from.
+pub struct Checked {
+    pub workspace: LoadedWorkspace,
+    pub analysis: Analysis,
+    pub diagnostics: Vec<Located>,
+    pub files: usize,
+    pub items: usize,
+}
+
+/// A diagnostic with its file shown relative to the root and 1-based positions whose
+/// columns count Unicode scalar values.
+pub struct Located {
+    pub diagnostic: Diagnostic,
+    pub path: String,
+    pub start: (u32, u32),
+    pub end: (u32, u32),
+    pub related: Vec<LocatedRelated>,
+}
+
+pub struct LocatedRelated {
+    pub path: String,
+    pub start: (u32, u32),
+    pub end: (u32, u32),
+    pub message: String,
+}
+
+impl Checked {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.diagnostic.severity == severity)
+            .count()
+    }
+}
+
+/// Loads and analyses the workspace; also used by `ward report`.
+pub fn analyse(paths: &[PathBuf], gate: Option<&str>) -> Result<Checked, LoadError> {
+    let mut workspace = workspace::load(paths)?;
+    workspace.host.set_gate_override(gate.map(str::to_owned));
+    let analysis = workspace.host.analysis();
+    let cancelled = |_| LoadError("the analysis was cancelled".to_owned());
+    analysis.prime().map_err(cancelled)?;
+    if let Some(gate) = gate {
+        let plan = analysis.plan().map_err(cancelled)?;
+        if !plan.phases.iter().any(|phase| phase == gate) {
+            let phases: Vec<String> = plan.phases.iter().map(|p| format!("`{p}`")).collect();
+            return Err(LoadError(format!(
+                "`--gate {gate}` names no phase of the plan; the phases are {}",
+                phases.join(", ")
+            )));
+        }
+    }
+    let diagnostics = analysis.all_diagnostics().map_err(cancelled)?;
+    let files = analysis.files();
+    let mut items = 0;
+    for &file in &files {
+        let ast = analysis.file_ast(file).map_err(cancelled)?;
+        items += ast
+            .items
+            .iter()
+            .filter(|item| item.kind != ItemKind::Plan)
+            .count();
+    }
+    let located = locate_all(&workspace, &analysis, diagnostics).map_err(cancelled)?;
+    Ok(Checked {
+        files: files.len(),
+        items,
+        diagnostics: located,
+        workspace,
+        analysis,
+    })
+}
+
+/// A shown path with 1-based start and end positions.
+struct Place(String, (u32, u32), (u32, u32));
+
+fn locate_all(
+    workspace: &LoadedWorkspace,
+    analysis: &Analysis,
+    diagnostics: Vec<Diagnostic>,
+) -> Result<Vec<Located>, ward_analysis::Cancelled> {
+    let mut cache = file_cache::Cache::default();
+    let mut position = |location: FileRange| -> Result<Place, ward_analysis::Cancelled> {
+        let (path, text, index) = cache.get(workspace, analysis, location.file)?;
+        let start = index.line_col(text, location.range.start as usize, PositionEncoding::Utf32);
+        let end = index.line_col(text, location.range.end as usize, PositionEncoding::Utf32);
+        Ok(Place(
+            path.clone(),
+            (start.line + 1, start.col + 1),
+            (end.line + 1, end.col + 1),
+        ))
+    };
+    let mut located = Vec::with_capacity(diagnostics.len());
+    for diagnostic in diagnostics {
+        let Place(path, start, end) = position(FileRange {
+            file: diagnostic.file,
+            range: diagnostic.range,
+        })?;
+        let mut related = Vec::new();
+        for item in &diagnostic.related {
+            let Place(path, start, end) = position(item.location)?;
+            related.push(LocatedRelated {
+                path,
+                start,
+                end,
+                message: item.message.clone(),
+            });
+        }
+        located.push(Located {
+            diagnostic,
+            path,
+            start,
+            end,
+            related,
+        });
+    }
+    located.sort_by(|a, b| {
+        (&a.path, a.start, a.diagnostic.code.as_str()).cmp(&(
+            &b.path,
+            b.start,
+            b.diagnostic.code.as_str(),
+        ))
+    });
+    Ok(located)
+}
+
+/// Per-file text and line index, computed once per file however many diagnostics it has.
+mod file_cache {
+    use std::collections::HashMap;
+    use std::collections::hash_map::Entry;
+    use std::sync::Arc;
+
+    use ward_analysis::{Analysis, Cancelled, FileId, LineIndex};
+
+    use crate::workspace::LoadedWorkspace;
+
+    #[derive(Default)]
+    pub struct Cache {
+        files: HashMap<FileId, (String, Arc<str>, LineIndex)>,
+    }
+
+    impl Cache {
+        pub fn get(
+            &mut self,
+            workspace: &LoadedWorkspace,
+            analysis: &Analysis,
+            file: FileId,
+        ) -> Result<(&String, &str, &LineIndex), Cancelled> {
+            let entry = match self.files.entry(file) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => {
+                    let path = workspace.display_path(&analysis.path(file));
+                    let index = analysis.line_index(file)?;
+                    entry.insert((path, analysis.text(file), index))
+                }
+            };
+            let (path, text, index) = entry;
+            Ok((path, text, index))
+        }
+    }
+}
+
+/// Runs `ward check`; returns the process exit code.
+pub fn run(args: &CheckArgs) -> i32 {
+    let checked = match analyse(&args.paths, args.gate.as_deref()) {
+        Ok(checked) => checked,
+        Err(error) => {
+            let _ = writeln!(anstream::stderr(), "error: {error}");
+            return 2;
+        }
+    };
+    let output = match args.format {
+        Format::Human => render::human::render(&checked),
+        Format::Json => render::json::render(&checked),
+        Format::Sarif => render::sarif::render(&checked),
+    };
+    let written = match args.format {
+        Format::Human => write!(anstream::stdout(), "{output}"),
+        Format::Json | Format::Sarif => writeln!(std::io::stdout(), "{output}"),
+    };
+    if written.is_err() {
+        // A closed pipe (`ward check | head`) is not the workspace's fault.
+        return 2;
+    }
+    let errors = checked.count(Severity::Error);
+    let warnings = checked.count(Severity::Warning);
+    if errors > 0 || (args.deny == Some(Deny::Warnings) && warnings > 0) {
+        1
+    } else {
+        0
+    }
+}

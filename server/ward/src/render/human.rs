@@ -1,0 +1,128 @@
+//! `--format human`: rustc-style diagnostics with source snippets.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use ward_analysis::{FileId, Severity, TextRange};
+
+use crate::check::Checked;
+
+/// The lines of `text` that `range` touches, with the range made relative to them.
+fn excerpt(text: &str, range: TextRange) -> (usize, &str, std::ops::Range<usize>) {
+    let start = (range.start as usize).min(text.len());
+    let end = (range.end as usize).clamp(start, text.len());
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |at| at + 1);
+    let line_end = text[end..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |at| end + at);
+    let line_number =
+        1 + text[..line_start].matches('\n').count() + text[..line_start].matches('\r').count()
+            - text[..line_start].matches("\r\n").count();
+    (
+        line_number,
+        &text[line_start..line_end],
+        start - line_start..end - line_start,
+    )
+}
+
+pub fn render(checked: &Checked) -> String {
+    let renderer = Renderer::styled();
+    let analysis = &checked.analysis;
+    let mut out = String::new();
+    for located in &checked.diagnostics {
+        let diagnostic = &located.diagnostic;
+        let level = match diagnostic.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Info => Level::INFO,
+        };
+        let text = analysis.text(diagnostic.file);
+        let (line, source, span) = excerpt(&text, diagnostic.range);
+        let mut snippet = Snippet::source(source)
+            .line_start(line)
+            .path(located.path.as_str())
+            .annotation(AnnotationKind::Primary.span(span));
+        // Related places in the same file and on the same lines join the main snippet.
+        let mut elsewhere = Vec::new();
+        for (related, shown) in diagnostic.related.iter().zip(&located.related) {
+            let same_lines = related.location.file == diagnostic.file && {
+                let (related_line, ..) = excerpt(&text, related.location.range);
+                related_line == line
+            };
+            if same_lines {
+                let (_, _, related_span) = excerpt(&text, related.location.range);
+                snippet = snippet.annotation(
+                    AnnotationKind::Context
+                        .span(related_span)
+                        .label(related.message.as_str()),
+                );
+            } else {
+                elsewhere.push((related.location.file, related.location.range, shown));
+            }
+        }
+        let related_texts: Vec<(FileId, std::sync::Arc<str>)> = elsewhere
+            .iter()
+            .map(|(file, ..)| (*file, analysis.text(*file)))
+            .collect();
+        let mut group = level
+            .primary_title(diagnostic.message.as_str())
+            .id(diagnostic.code.as_str())
+            .element(snippet);
+        for ((_, range, shown), (_, related_text)) in elsewhere.iter().zip(&related_texts) {
+            let (related_line, related_source, related_span) = excerpt(related_text, *range);
+            group = group.element(
+                Snippet::source(related_source)
+                    .line_start(related_line)
+                    .path(shown.path.as_str())
+                    .annotation(
+                        AnnotationKind::Context
+                            .span(related_span)
+                            .label(shown.message.as_str()),
+                    ),
+            );
+        }
+        let report: Vec<Group<'_>> = vec![group];
+        out.push_str(&renderer.render(&report));
+        out.push_str("\n\n");
+    }
+    out.push_str(&summary(checked));
+    out
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+fn summary(checked: &Checked) -> String {
+    let errors = checked.count(Severity::Error);
+    let warnings = checked.count(Severity::Warning);
+    let checked_what = format!(
+        "{} in {}",
+        plural(checked.items, "item"),
+        plural(checked.files, "file")
+    );
+    if errors == 0 && warnings == 0 {
+        format!("ward: no findings ({checked_what} checked)\n")
+    } else {
+        format!(
+            "ward: {} and {} ({checked_what} checked)\n",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_takes_whole_lines_and_counts_crlf_once() {
+        let text = "a\r\nbb cc\r\nd";
+        let cc = text.find("cc").unwrap();
+        let (line, source, span) = excerpt(text, TextRange::new(cc, cc + 2));
+        assert_eq!((line, source, span), (2, "bb cc", 3..5));
+    }
+}

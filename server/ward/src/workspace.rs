@@ -1,0 +1,137 @@
+//! Finding and reading the `.ward` files of a workspace from disk for the command line.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use ward_analysis::{AnalysisHost, LineIndex, PositionEncoding};
+
+/// Why the command could not run (exit code 2).
+#[derive(Debug)]
+pub struct LoadError(pub String);
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A workspace loaded into an analysis host.
+pub struct LoadedWorkspace {
+    pub root: PathBuf,
+    pub host: AnalysisHost,
+}
+
+impl LoadedWorkspace {
+    /// How a file is shown: relative to the root with `/` separators where possible.
+    pub fn display_path(&self, path: &Path) -> String {
+        display_path(&self.root, path)
+    }
+}
+
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let shown = path.strip_prefix(root).unwrap_or(path);
+    shown
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The `.ward` files under `paths` (folders walked, hidden and git-ignored paths skipped;
+/// files taken as given), sorted and deduplicated.
+pub fn find_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let metadata = std::fs::metadata(path).map_err(|error| {
+            LoadError(format!(
+                "cannot read `{}`: {}",
+                path.display(),
+                io_reason(&error)
+            ))
+        })?;
+        if metadata.is_file() {
+            files.push(path.clone());
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path).require_git(false).build();
+        for entry in walker {
+            let entry = entry
+                .map_err(|error| LoadError(format!("cannot walk `{}`: {error}", path.display())))?;
+            let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
+            if is_file && entry.path().extension().is_some_and(|ext| ext == "ward") {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn io_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => error.to_string(),
+    }
+}
+
+/// Reads one file; a file that is not UTF-8 is refused with the position of the first bad byte.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    let bytes = std::fs::read(path).map_err(|error| {
+        LoadError(format!(
+            "cannot read `{}`: {}",
+            path.display(),
+            io_reason(&error)
+        ))
+    })?;
+    String::from_utf8(bytes).map_err(|error| {
+        let valid_up_to = error.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&error.as_bytes()[..valid_up_to]).unwrap_or_default();
+        let pos = LineIndex::new(valid).line_col(valid, valid_up_to, PositionEncoding::Utf32);
+        LoadError(format!(
+            "cannot read `{}`: it is not valid UTF-8 (line {}, column {}); Ward files are UTF-8 text",
+            path.display(),
+            pos.line + 1,
+            pos.col + 1
+        ))
+    })
+}
+
+/// Loads the workspace named by the command line's paths (default: the current folder).
+pub fn load(paths: &[PathBuf]) -> Result<LoadedWorkspace, LoadError> {
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let cwd = std::env::current_dir()
+        .map_err(|error| LoadError(format!("cannot read the current folder: {error}")))?;
+    // The root that output paths are relative to: the one folder given, else the current one.
+    let root = match paths.as_slice() {
+        [single] if single.is_dir() => single.clone(),
+        _ => cwd.clone(),
+    };
+    let root = std::path::absolute(&root).unwrap_or(root);
+    let files = find_files(&paths)?;
+    if files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+        return Err(LoadError(format!(
+            "no `.ward` files found in {}",
+            shown.join(", ")
+        )));
+    }
+    let texts: Vec<(PathBuf, Arc<str>)> = files
+        .par_iter()
+        .map(|path| {
+            let text = read_text(path)?;
+            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+            Ok((absolute, Arc::from(text)))
+        })
+        .collect::<Result<_, LoadError>>()?;
+    let mut host = AnalysisHost::new();
+    host.add_files(texts);
+    Ok(LoadedWorkspace { root, host })
+}
