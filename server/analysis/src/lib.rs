@@ -8,6 +8,7 @@
 mod checks;
 mod db;
 mod diagnostics;
+pub mod ide;
 mod locate;
 mod plan;
 pub mod schema;
@@ -19,6 +20,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use salsa::Setter;
 
+pub use ide::FilePosition;
 pub use db::{ItemRef, NameInfo, SourceFile as FileId};
 pub use diagnostics::{Code, DefaultLevel, Diagnostic, FileRange, Related, Severity};
 pub use plan::{Gate, GateRule, GateStatus, Grade, Plan};

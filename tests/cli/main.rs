@@ -1,0 +1,1 @@
+//! End-to-end tests of `ward check`: fixtures with expected diagnostics, formats, exit codes.

@@ -1,0 +1,1 @@
+//! End-to-end tests of `ward lsp`, driving the real binary over stdio.

@@ -1,0 +1,1 @@
+//! Tests of `ward report`: snapshots of every format, escaping, and a browser check.
