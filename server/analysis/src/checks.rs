@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use ward_syntax::{Block, BlockKind, Field, Item, ItemKind, Value};
 
-use crate::db::{Db, ItemRef, SourceFile, file_ast, index, lookup};
+use crate::db::{Db, ItemRef, SourceFile, file_ast, index, lookup_definitions, lookup_referrers};
 use crate::diagnostics::{Code, Severity};
 use crate::plan::{GateStatus, Plan, plan};
 use crate::schema::{self, FieldSpec, FieldType, Rule};
@@ -131,8 +131,8 @@ impl Checker<'_> {
             item: at,
             kind: item.kind,
         };
-        let info = lookup(self.db, id);
-        if let Some(first) = info.def().filter(|first| *first != this) {
+        let defs = lookup_definitions(self.db, id);
+        if let Some(&first) = defs.first().filter(|first| **first != this) {
             self.error(
                 Code::DuplicateId,
                 Loc::Item(at),
@@ -156,7 +156,7 @@ impl Checker<'_> {
                 self.error(Code::MissingField, Loc::Item(at), message);
             }
         }
-        self.completeness(at, item, id, info.referrers.as_slice());
+        self.completeness(at, item, id, lookup_referrers(self.db, id));
     }
 
     fn completeness(&mut self, at: u32, item: &Item, id: &str, referrers: &[ItemRef]) {
@@ -561,8 +561,7 @@ impl Checker<'_> {
     }
 
     fn link(&mut self, loc: Loc, expected: ItemKind, name: &str) {
-        let info = lookup(self.db, name);
-        match info.def() {
+        match lookup_definitions(self.db, name).first().copied() {
             None => {
                 let mut message = format!("no item named `{name}`");
                 if let Some(best) = suggest(self.db, name, expected) {

@@ -238,17 +238,42 @@ pub fn index(db: &dyn Db) -> Index {
     index
 }
 
-/// Definitions and referrers of one name.
+/// The definitions of one name. Link resolution depends on this alone, so a file that links
+/// to `T1` is not re-checked when another item starts linking to `T1` too.
 #[salsa::tracked(returns(ref))]
-pub fn name_info<'db>(db: &'db dyn Db, name: Name<'db>) -> NameInfo {
+pub fn definitions<'db>(db: &'db dyn Db, name: Name<'db>) -> Vec<ItemRef> {
     index(db)
         .names
         .get(name.text(db))
-        .cloned()
+        .map(|info| info.defs.clone())
         .unwrap_or_default()
 }
 
-/// Looks a name up through its own query, so the caller depends on this name only.
-pub fn lookup<'db>(db: &'db dyn Db, name: &str) -> &'db NameInfo {
-    name_info(db, Name::new(db, name.to_owned()))
+/// The items whose link field names one name.
+#[salsa::tracked(returns(ref))]
+pub fn referrers<'db>(db: &'db dyn Db, name: Name<'db>) -> Vec<ItemRef> {
+    index(db)
+        .names
+        .get(name.text(db))
+        .map(|info| info.referrers.clone())
+        .unwrap_or_default()
+}
+
+/// The definitions of a name, through its own query.
+pub fn lookup_definitions<'db>(db: &'db dyn Db, name: &str) -> &'db [ItemRef] {
+    definitions(db, Name::new(db, name.to_owned()))
+}
+
+/// The referrers of a name, through its own query.
+pub fn lookup_referrers<'db>(db: &'db dyn Db, name: &str) -> &'db [ItemRef] {
+    referrers(db, Name::new(db, name.to_owned()))
+}
+
+/// Definitions and referrers of a name.
+pub fn lookup(db: &dyn Db, name: &str) -> NameInfo {
+    let name = Name::new(db, name.to_owned());
+    NameInfo {
+        defs: definitions(db, name).clone(),
+        referrers: referrers(db, name).clone(),
+    }
 }

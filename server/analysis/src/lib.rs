@@ -20,9 +20,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use salsa::Setter;
 
-pub use ide::FilePosition;
 pub use db::{ItemRef, NameInfo, SourceFile as FileId};
 pub use diagnostics::{Code, DefaultLevel, Diagnostic, FileRange, Related, Severity};
+pub use ide::FilePosition;
 pub use plan::{Gate, GateRule, GateStatus, Grade, Plan};
 pub use salsa::Cancelled;
 pub use ward_syntax::{
@@ -218,7 +218,7 @@ impl Analysis {
 
     /// The definitions and referrers of an ID.
     pub fn name_info(&self, name: &str) -> Cancellable<NameInfo> {
-        self.with_db(|db| db::lookup(db, name).clone())
+        self.with_db(|db| db::lookup(db, name))
     }
 
     /// Every ID of the workspace with its first definition, in no particular order.

@@ -113,7 +113,10 @@ pub type RenameError = String;
 
 impl Analysis {
     /// The item a reference (or an ID) under the cursor names.
-    pub fn goto_definition(&self, _position: FilePosition) -> Cancellable<Option<NavigationTarget>> {
+    pub fn goto_definition(
+        &self,
+        _position: FilePosition,
+    ) -> Cancellable<Option<NavigationTarget>> {
         Ok(None)
     }
 
@@ -156,7 +159,11 @@ impl Analysis {
     }
 
     /// Items whose ID or title fuzzily matches `query`, best first, at most `limit`.
-    pub fn workspace_symbols(&self, _query: &str, _limit: usize) -> Cancellable<Vec<WorkspaceSymbol>> {
+    pub fn workspace_symbols(
+        &self,
+        _query: &str,
+        _limit: usize,
+    ) -> Cancellable<Vec<WorkspaceSymbol>> {
         Ok(Vec::new())
     }
 

@@ -1,0 +1,152 @@
+//! Proves through salsa's event log that edits re-run only the queries they must: editing
+//! one item does not re-run the checks of unrelated files, and moving text re-runs no check.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use ward_analysis::{AnalysisHost, Code, FileId};
+
+/// Records, for each executed query, its name and the salsa ID of its key.
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<String>>>);
+
+impl Log {
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut self.0.lock().unwrap())
+    }
+}
+
+fn host_with_log() -> (AnalysisHost, Log) {
+    let log = Log::default();
+    let sink = log.clone();
+    let host = AnalysisHost::with_event_sink(Box::new(move |event| {
+        if let salsa::EventKind::WillExecute { database_key } = event.kind {
+            sink.0.lock().unwrap().push(format!("{database_key:?}"));
+        }
+    }));
+    (host, log)
+}
+
+const ASSETS: &str = "asset A1 \"Pump\" { kind: function }\nasset A2 \"Logs\" { kind: data }\n";
+const THREATS: &str =
+    "threat T1 \"Spoof\" { targets: A1 }\nthreat T2 \"Read logs\" { targets: A2 }\n";
+const RISKS_1: &str = "risk R1 \"Bolus\" {\n  threat: T1\n  exploitability: 2\n  severity: 3\n}\n";
+const RISKS_2: &str = "risk R2 \"Leak\" {\n  threat: T2\n  exploitability: 1\n  severity: 2\n}\n";
+
+fn path(name: &str) -> PathBuf {
+    Path::new("/ws").join(name)
+}
+
+fn load(host: &mut AnalysisHost) -> Vec<FileId> {
+    [
+        ("assets.ward", ASSETS),
+        ("threats.ward", THREATS),
+        ("r1.ward", RISKS_1),
+        ("r2.ward", RISKS_2),
+    ]
+    .into_iter()
+    .map(|(name, text)| host.set_file(&path(name), Arc::from(text), None))
+    .collect()
+}
+
+/// The executions of `query` whose key is one of `files`.
+fn ran(log: &[String], query: &str, file: FileId) -> bool {
+    // A query key prints as `query(Id(..))`; a file's salsa ID prints inside it.
+    let id = format!("{:?}", salsa::plumbing::AsId::as_id(&file));
+    log.iter()
+        .any(|line| line.starts_with(&format!("{query}(")) && line.contains(&id))
+}
+
+fn count(log: &[String], query: &str) -> usize {
+    log.iter()
+        .filter(|line| line.starts_with(&format!("{query}(")))
+        .count()
+}
+
+#[test]
+fn editing_one_item_does_not_recheck_unrelated_files() {
+    let (mut host, log) = host_with_log();
+    let files = load(&mut host);
+    let [_assets, _threats, r1, r2] = files[..] else {
+        unreachable!()
+    };
+    let all = host.analysis().all_diagnostics().unwrap();
+    assert!(all.is_empty(), "the fixture is clean: {all:?}");
+    let first = log.take();
+    assert_eq!(count(&first, "check_file"), 4, "{first:#?}");
+
+    // Change R1's score: a real change to R1, which no other file depends on.
+    let edited = RISKS_1.replace("severity: 3", "severity: 4");
+    host.set_file(&path("r1.ward"), Arc::from(edited), None);
+    let all = host.analysis().all_diagnostics().unwrap();
+    assert_eq!(all.len(), 1, "R1 now scores 8 and is unmitigated: {all:?}");
+    assert_eq!(all[0].code, Code::UnmitigatedRisk);
+    let second = log.take();
+    assert!(ran(&second, "check_file", r1), "{second:#?}");
+    assert_eq!(
+        count(&second, "check_file"),
+        1,
+        "only r1.ward is re-checked: {second:#?}"
+    );
+    assert!(!ran(&second, "check_file", r2));
+    // The links did not change, so the cross-file index was not rebuilt either.
+    assert_eq!(count(&second, "index"), 0, "{second:#?}");
+}
+
+#[test]
+fn editing_a_link_rechecks_only_files_that_mention_the_changed_names() {
+    let (mut host, log) = host_with_log();
+    let files = load(&mut host);
+    let [assets, threats, r1, r2] = files[..] else {
+        unreachable!()
+    };
+    host.analysis().all_diagnostics().unwrap();
+    log.take();
+
+    // R1 now assesses T2 instead of T1: T1 loses its only risk.
+    host.set_file(
+        &path("r1.ward"),
+        Arc::from(RISKS_1.replace("threat: T1", "threat: T2")),
+        None,
+    );
+    let all = host.analysis().all_diagnostics().unwrap();
+    let codes: Vec<Code> = all.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::UnassessedThreat]);
+    let events = log.take();
+    assert_eq!(
+        count(&events, "index"),
+        1,
+        "links changed, so the index is rebuilt"
+    );
+    assert!(ran(&events, "check_file", r1), "the edited file");
+    assert!(ran(&events, "check_file", threats), "T1 and T2 live there");
+    assert!(
+        !ran(&events, "check_file", assets),
+        "no asset changed: {events:#?}"
+    );
+    assert!(
+        !ran(&events, "check_file", r2),
+        "R2 and T2's definition did not change: {events:#?}"
+    );
+}
+
+#[test]
+fn moving_text_reruns_no_check() {
+    let (mut host, log) = host_with_log();
+    let files = load(&mut host);
+    let r1 = files[2];
+    let before = host.analysis().diagnostics(r1).unwrap();
+    log.take();
+
+    let moved = format!(
+        "// a new comment line\n\n{}",
+        RISKS_1.replace("  severity", "      severity")
+    );
+    host.set_file(&path("r1.ward"), Arc::from(moved), None);
+    let after = host.analysis().diagnostics(r1).unwrap();
+    let events = log.take();
+    assert!(ran(&events, "parse", r1));
+    assert_eq!(count(&events, "check_file"), 0, "{events:#?}");
+    assert_eq!(count(&events, "index"), 0, "{events:#?}");
+    assert_eq!(before.len(), after.len());
+}
