@@ -73,11 +73,14 @@ impl Checked {
 
 /// Loads and analyses the workspace; also used by `ward report`.
 pub fn analyse(paths: &[PathBuf], gate: Option<&str>) -> Result<Checked, LoadError> {
+    let timer = PhaseTimer::from_env();
     let mut workspace = workspace::load(paths)?;
+    timer.mark("read files");
     workspace.host.set_gate_override(gate.map(str::to_owned));
     let analysis = workspace.host.analysis();
     let cancelled = |_| LoadError("the analysis was cancelled".to_owned());
     analysis.prime().map_err(cancelled)?;
+    timer.mark("parse and lower");
     if let Some(gate) = gate {
         let plan = analysis.plan().map_err(cancelled)?;
         if !plan.phases.iter().any(|phase| phase == gate) {
@@ -89,6 +92,7 @@ pub fn analyse(paths: &[PathBuf], gate: Option<&str>) -> Result<Checked, LoadErr
         }
     }
     let diagnostics = analysis.all_diagnostics().map_err(cancelled)?;
+    timer.mark("index and check");
     let files = analysis.files();
     let mut items = 0;
     for &file in &files {
@@ -100,6 +104,7 @@ pub fn analyse(paths: &[PathBuf], gate: Option<&str>) -> Result<Checked, LoadErr
             .count();
     }
     let located = locate_all(&workspace, &analysis, diagnostics).map_err(cancelled)?;
+    timer.mark("positions");
     Ok(Checked {
         files: files.len(),
         items,
@@ -107,6 +112,29 @@ pub fn analyse(paths: &[PathBuf], gate: Option<&str>) -> Result<Checked, LoadErr
         workspace,
         analysis,
     })
+}
+
+/// Prints the time of each phase to stderr when `WARD_TIMINGS` is set.
+struct PhaseTimer(Option<std::cell::Cell<std::time::Instant>>);
+
+impl PhaseTimer {
+    fn from_env() -> PhaseTimer {
+        PhaseTimer(
+            std::env::var_os("WARD_TIMINGS")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        )
+    }
+
+    fn mark(&self, phase: &str) {
+        if let Some(last) = &self.0 {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "{phase:>16}: {:>7.1} ms",
+                (now - last.get()).as_secs_f64() * 1000.0
+            );
+            last.set(now);
+        }
+    }
 }
 
 /// A shown path with 1-based start and end positions.
