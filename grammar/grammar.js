@@ -12,12 +12,21 @@
 // item keyword such as `risk` can never be mistaken for a field name.
 const NAME = /[A-Za-z][A-Za-z0-9_.\-]*/;
 
+// Words that are keywords somewhere. Where a value may follow, a keyword may
+// also be a value (`phase: verification`, `tags: risk`): it is parsed as an
+// identifier. After a field without values both readings are possible
+// (`phase:` then a plan without `}` then `verification V1 {`), so the parser
+// keeps both (see `conflicts`) and the one that fails to continue is dropped.
+const KEYWORDS = ['asset', 'threat', 'risk', 'control', 'verification', 'plan', 'residual', 'gate'];
+
 module.exports = grammar({
   name: 'ward',
 
   extras: $ => [/\s/, $.comment],
 
   word: $ => $.identifier,
+
+  conflicts: $ => [[$.field], [$.value_list]],
 
   rules: {
     source_file: $ => repeat(choice($.item, $.plan)),
@@ -65,7 +74,9 @@ module.exports = grammar({
       optional(','),
     ),
 
-    _value: $ => choice($.identifier, $.integer, $.string, $.text_block),
+    _value: $ => choice($.identifier, $._keyword_value, $.integer, $.string, $.text_block),
+
+    _keyword_value: $ => alias(choice(...KEYWORDS), $.identifier),
 
     identifier: _ => token(NAME),
 

@@ -1,0 +1,78 @@
+; Highlights for Ward.
+;
+; Precedence: when several patterns capture the same node, the LAST one wins
+; (tree-sitter-highlight since 0.23, Neovim, Helix since tree-house, Zed), so
+; general patterns come first and specific ones after them. Capture names are
+; Helix theme scopes that fall back well in Neovim; see README.md.
+;
+; No pattern has a helper capture (`@_name`): tree-sitter-highlight drops a
+; match whose node is also captured by a later match, so every capture here is
+; a real highlight, and the patterns that test a field's name capture it with
+; the same name as the general field-name pattern.
+
+; Punctuation
+
+[
+  "{"
+  "}"
+] @punctuation.bracket
+
+"," @punctuation.delimiter
+
+; Keywords
+
+(item_kind) @keyword
+
+[
+  "plan"
+  "residual"
+  "gate"
+] @keyword
+
+; Fields (the token includes its colon)
+
+(field_name) @variable.other.member
+
+; Values
+
+(integer) @constant.numeric.integer
+
+[
+  (string)
+  (text_block)
+] @string
+
+; An identifier value is a keyword (`spoofing`, `pass`), a tag or a rule name,
+; unless the field is a link or names phases (below).
+(value_list
+  (identifier) @constant)
+
+; Item IDs: at their definition and in the link fields that name them.
+
+(item
+  id: (identifier) @type)
+
+; One match per field, capturing every identifier of the list, so that no two
+; matches share the field name.
+((field
+  name: (field_name) @variable.other.member
+  values: (value_list
+    (identifier) @type
+    (","
+      (identifier) @type)*))
+  (#match? @variable.other.member "^(targets|threat|mitigates|verifies)[ \t]*:$"))
+
+; Phases: declared by `phases:`, named by `phase:` and by each gate.
+
+(gate
+  phase: (identifier) @label)
+
+((field
+  name: (field_name) @variable.other.member
+  values: (value_list
+    (identifier) @label
+    (","
+      (identifier) @label)*))
+  (#match? @variable.other.member "^(phases|phase)[ \t]*:$"))
+
+(comment) @comment
