@@ -96,14 +96,17 @@ impl Checker<'_> {
         };
         if let Some(gate) = grade.gate {
             let rule = gate.rule.name();
-            let when = match gate.status {
-                GateStatus::Passed => "phase-gate gap: the passed gate",
-                _ => "the next review, gate",
+            let phase = &gate.phase;
+            finding.message = match gate.status {
+                GateStatus::Passed => format!(
+                    "{} (phase-gate gap: gate `{phase}`, already passed, requires `{rule}`)",
+                    finding.message
+                ),
+                _ => format!(
+                    "{} (gate `{phase}`, the next review, requires `{rule}`)",
+                    finding.message
+                ),
             };
-            finding.message = format!(
-                "{} ({when} `{}` requires `{rule}`)",
-                finding.message, gate.phase
-            );
             if let Some(plan_item) = self.plan.item {
                 let (block, field, value) = gate.at;
                 finding.related.push((
