@@ -97,6 +97,9 @@ impl<'a> Lowering<'a> {
     }
 
     fn body(&mut self, body: Node<'_>, item: &mut Item, map: &mut ItemMap) {
+        let children = body.named_child_count();
+        item.fields.reserve_exact(children);
+        map.fields.reserve_exact(children);
         let mut cursor = body.walk();
         let mut closed = false;
         for child in body.children(&mut cursor) {
@@ -175,6 +178,9 @@ impl<'a> Lowering<'a> {
         };
         match node.child_by_field_name("values") {
             Some(list) => {
+                // Exact sizes: most fields hold one value, and a default-grown Vec holds four.
+                field.values.reserve_exact(list.named_child_count());
+                field_map.values.reserve_exact(list.named_child_count());
                 let mut cursor = list.walk();
                 let mut last_was_comma = false;
                 for child in list.children(&mut cursor) {
