@@ -1,1 +1,90 @@
 //! End-to-end tests of `ward check`: fixtures with expected diagnostics, formats, exit codes.
+//!
+//! - `fixtures`: every folder under `fixtures/` is a workspace whose expected diagnostics
+//!   are written inline, as comments under the text they flag (see that module); together
+//!   they cover every diagnostic code.
+//! - `exit_codes`: 0, 1 and 2 in every situation the docs name.
+//! - `formats`: human (snapshot, colours), JSON (exact shape) and SARIF (the official
+//!   2.1.0 schema and GitHub code scanning's requirements).
+//! - `bad_input`: huge and deeply nested input gives diagnostics in reasonable time.
+//! - `docs`: `docs/diagnostics.md` documents exactly the codes the analysis defines.
+//! - `generator`: `ward-gen` is deterministic and plants the findings it says.
+
+mod bad_input;
+mod docs;
+mod exit_codes;
+mod fixtures;
+mod formats;
+mod generator;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository's root folder.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A fixture folder under `tests/cli/fixtures`.
+pub fn fixture(name: &str) -> PathBuf {
+    repo_root().join("tests/cli/fixtures").join(name)
+}
+
+/// `ward` without colours, whatever the environment of the test run.
+pub fn ward() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ward"));
+    command
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
+        .env_remove("WARD_TIMINGS");
+    command
+}
+
+/// Runs `ward check` with these arguments.
+pub fn check(args: &[&str]) -> Output {
+    ward().arg("check").args(args).output().expect("ward runs")
+}
+
+/// Runs `ward check <dir> --format json` plus `extra`, and parses its output.
+pub fn check_json(dir: &Path, extra: &[&str]) -> (serde_json::Value, Output) {
+    let output = ward()
+        .arg("check")
+        .arg(dir)
+        .args(["--format", "json"])
+        .args(extra)
+        .output()
+        .expect("ward runs");
+    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "ward check {} did not print JSON ({error}); exit {:?}\nstdout: {}\nstderr: {}",
+            dir.display(),
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (json, output)
+}
+
+/// Stdout of a run, as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("ward prints UTF-8")
+}
+
+/// Stderr of a run, as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("ward prints UTF-8")
+}
+
+/// A temporary workspace with these files (paths relative to it, `/`-separated).
+pub fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a file has a parent"))
+            .expect("create the folder");
+        std::fs::write(path, text).expect("write the file");
+    }
+    dir
+}

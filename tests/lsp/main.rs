@@ -1,1 +1,24 @@
 //! End-to-end tests of `ward lsp`, driving the real binary over stdio.
+//!
+//! Each test spawns `ward lsp`, initializes it with the `InitializeParams` a real editor
+//! sends (`clients/`: VS Code, Neovim 0.7.2, Helix; root and folders replaced by a temporary
+//! workspace) and talks JSON-RPC through `harness`.
+//!
+//! - `lifecycle`: capabilities per editor, position encoding, shutdown and exit codes,
+//!   protocol errors, a panicking request.
+//! - `diagnostics`: push diagnostics for every file, their fields per client, cross-file
+//!   updates, plan changes that re-grade findings elsewhere, open and closed documents.
+//! - `watched`: watcher registration, files created, changed, deleted and renamed on disk,
+//!   evidence files.
+//! - `positions`: UTF-8 and UTF-16 with non-ASCII text, emoji and CRLF, both ways.
+//! - `features`: definition, references, hover, completion, rename, symbols, highlights.
+//! - `edits`: hundreds of rapid edits in order, and a property test that random
+//!   incremental edits end with the diagnostics of a from-scratch `ward check`.
+
+mod diagnostics;
+mod edits;
+mod features;
+mod harness;
+mod lifecycle;
+mod positions;
+mod watched;

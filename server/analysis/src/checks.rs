@@ -68,6 +68,12 @@ fn quote(kind: ItemKind, id: &str) -> String {
     format!("{kind} `{id}`")
 }
 
+/// The kind with its indefinite article: "an asset", "a threat".
+fn a(kind: ItemKind) -> String {
+    let article = if kind == ItemKind::Asset { "an" } else { "a" };
+    format!("{article} {kind}")
+}
+
 impl Checker<'_> {
     fn error(&mut self, code: Code, at: Loc, message: String) -> &mut Finding {
         self.findings.push(Finding {
@@ -331,7 +337,7 @@ impl Checker<'_> {
                 self.error(
                     Code::UnknownField,
                     Loc::Block(at, block_at),
-                    format!("a {} has no `residual` block; only risks do", item.kind),
+                    format!("{} has no `residual` block; only risks do", a(item.kind)),
                 );
                 continue;
             }
@@ -481,7 +487,7 @@ impl Checker<'_> {
                 let place = match block {
                     Some(_) if kind == ItemKind::Risk => "a `residual` block".to_owned(),
                     Some(_) => "a gate".to_owned(),
-                    None => format!("a {kind}"),
+                    None => a(kind),
                 };
                 let mut message = format!("`{}` is not a field of {place}", field.name);
                 match closest(&field.name, known.iter().copied()) {
@@ -574,15 +580,15 @@ impl Checker<'_> {
             }
             Some(def) if def.kind != expected => {
                 let message = format!(
-                    "`{name}` is a {}, but this field links to {expected} items",
-                    def.kind
+                    "`{name}` is {}, but this field links to {expected} items",
+                    a(def.kind)
                 );
                 self.error(Code::WrongKindReference, loc, message)
                     .related
                     .push((
                         def.file,
                         Loc::Item(def.item),
-                        format!("`{name}` is defined here as a {}", def.kind),
+                        format!("`{name}` is defined here as {}", a(def.kind)),
                     ));
             }
             Some(_) => {}
@@ -602,9 +608,13 @@ fn suggest(db: &dyn Db, name: &str, expected: ItemKind) -> Option<String> {
 
 /// The candidate nearest to `name` by edit distance, if near enough to be a typo.
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let length = name.chars().count();
+    let limit = (length / 3).max(1);
     candidates
         .filter(|candidate| *candidate != name)
+        // The distance is at least the difference in length: most candidates stop here,
+        // which keeps a workspace of many IDs from paying a full distance for each.
+        .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
         .map(|candidate| {
             let distance =
                 strsim::damerau_levenshtein(&name.to_lowercase(), &candidate.to_lowercase());

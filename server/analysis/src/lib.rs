@@ -11,6 +11,7 @@ mod diagnostics;
 pub mod ide;
 mod locate;
 mod plan;
+pub mod report;
 pub mod schema;
 
 use std::path::{Path, PathBuf};

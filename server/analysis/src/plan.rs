@@ -93,7 +93,10 @@ impl Plan {
     pub fn status(&self, phase_index: usize) -> GateStatus {
         // `--gate X` checks as if every gate up to X had been passed: the project then
         // stands in the phase after X.
-        let current = self.gate_override.map_or(self.current, |gate| gate + 1);
+        // It never relaxes: a project already past X keeps its own current phase.
+        let current = self
+            .gate_override
+            .map_or(self.current, |gate| self.current.max(gate + 1));
         match phase_index.cmp(&current) {
             std::cmp::Ordering::Less => GateStatus::Passed,
             std::cmp::Ordering::Equal => GateStatus::Current,

@@ -1,7 +1,9 @@
 //! The `ward` binary: `ward check`, and the entry points of the other commands.
 
 mod check;
+mod lsp;
 mod render;
+mod report;
 mod workspace;
 
 use clap::{Parser, Subcommand};
@@ -24,6 +26,10 @@ struct Cli {
 enum Command {
     /// Analyse a workspace and report its diagnostics.
     Check(check::CheckArgs),
+    /// Write the design-history-file record: gate status, traceability and risk matrices.
+    Report(report::ReportArgs),
+    /// Run the language server on stdio.
+    Lsp(lsp::LspArgs),
 }
 
 fn main() {
@@ -38,6 +44,8 @@ fn main() {
     };
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     };
     std::process::exit(code);
 }

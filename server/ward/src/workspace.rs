@@ -87,6 +87,11 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
             io_reason(&error)
         ))
     })?;
+    let mut bytes = bytes;
+    // A byte-order mark is not text: columns count from after it.
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     String::from_utf8(bytes).map_err(|error| {
         let valid_up_to = error.utf8_error().valid_up_to();
         let valid = std::str::from_utf8(&error.as_bytes()[..valid_up_to]).unwrap_or_default();

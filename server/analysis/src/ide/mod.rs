@@ -1,8 +1,23 @@
 //! Editor features in editor-neutral terms: navigation, hover, completion, rename and
 //! symbols, all in byte offsets. The language server converts them to LSP.
 //!
-//! PLACEHOLDER: the types and signatures below are the agreed API; the bodies are being
-//! written (one module per feature) and currently answer nothing.
+//! This module holds the API (the types and the methods on [`Analysis`]); each feature
+//! lives in its own module as a function of the database. `cursor` finds what is under an
+//! offset and what it names; every feature starts from there, except completion, which reads
+//! the text around the cursor because the text being typed rarely parses.
+
+mod completion;
+mod cursor;
+mod fuzzy;
+mod goto;
+mod highlight;
+mod hover;
+mod references;
+mod rename;
+mod symbols;
+
+#[cfg(test)]
+mod fixture;
 
 use ward_syntax::{ItemKind, TextRange};
 
@@ -16,7 +31,8 @@ pub struct FilePosition {
     pub offset: usize,
 }
 
-/// Where navigation lands: the item's whole range and the part to select (its ID).
+/// Where navigation lands: the item's whole range and the part to select (its ID). For a
+/// phase, both ranges are its entry in the plan's `phases:` and `kind` is [`ItemKind::Plan`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NavigationTarget {
     pub file: FileId,
@@ -58,7 +74,8 @@ pub struct CompletionItem {
     pub documentation: Option<String>,
     /// The text to insert (e.g. `targets: ` for a field).
     pub insert_text: String,
-    /// The range the insert text replaces (the partial word under the cursor).
+    /// The range the insert text replaces: the whole word under the cursor (IDs include `-`
+    /// and `.`), which may extend past the cursor; empty when the cursor is on no word.
     pub replace_range: TextRange,
 }
 
@@ -112,65 +129,64 @@ pub enum HighlightKind {
 pub type RenameError = String;
 
 impl Analysis {
-    /// The item a reference (or an ID) under the cursor names.
-    pub fn goto_definition(
-        &self,
-        _position: FilePosition,
-    ) -> Cancellable<Option<NavigationTarget>> {
-        Ok(None)
+    /// The item a reference (or an ID) under the cursor names, or the phase a gate or the
+    /// `phase:` field names.
+    pub fn goto_definition(&self, position: FilePosition) -> Cancellable<Option<NavigationTarget>> {
+        self.with_db(|db| goto::goto_definition(db, position))
     }
 
     /// Every link naming the item under the cursor, across files, optionally with its
-    /// definition; `None` when the cursor is on nothing that names an item.
+    /// definition; `None` when the cursor is on nothing that names an item (or a phase).
+    /// Sorted by file path, then offset.
     pub fn references(
         &self,
-        _position: FilePosition,
-        _include_declaration: bool,
+        position: FilePosition,
+        include_declaration: bool,
     ) -> Cancellable<Option<Vec<FileRange>>> {
-        Ok(None)
+        self.with_db(|db| references::references(db, position, include_declaration))
     }
 
-    pub fn hover(&self, _position: FilePosition) -> Cancellable<Option<HoverResult>> {
-        Ok(None)
+    pub fn hover(&self, position: FilePosition) -> Cancellable<Option<HoverResult>> {
+        self.with_db(|db| hover::hover(db, position))
     }
 
-    pub fn completions(&self, _position: FilePosition) -> Cancellable<Vec<CompletionItem>> {
-        Ok(Vec::new())
+    pub fn completions(&self, position: FilePosition) -> Cancellable<Vec<CompletionItem>> {
+        self.with_db(|db| completion::completions(db, position))
     }
 
     /// The range of the ID that would be renamed and its current text.
     pub fn prepare_rename(
         &self,
-        _position: FilePosition,
+        position: FilePosition,
     ) -> Cancellable<Result<(TextRange, String), RenameError>> {
-        Ok(Err("nothing to rename here".to_owned()))
+        self.with_db(|db| rename::prepare_rename(db, position))
     }
 
     pub fn rename(
         &self,
-        _position: FilePosition,
-        _new_name: &str,
+        position: FilePosition,
+        new_name: &str,
     ) -> Cancellable<Result<SourceChange, RenameError>> {
-        Ok(Err("nothing to rename here".to_owned()))
+        self.with_db(|db| rename::rename(db, position, new_name))
     }
 
-    pub fn document_symbols(&self, _file: FileId) -> Cancellable<Vec<DocumentSymbol>> {
-        Ok(Vec::new())
+    pub fn document_symbols(&self, file: FileId) -> Cancellable<Vec<DocumentSymbol>> {
+        self.with_db(|db| symbols::document_symbols(db, file))
     }
 
     /// Items whose ID or title fuzzily matches `query`, best first, at most `limit`.
     pub fn workspace_symbols(
         &self,
-        _query: &str,
-        _limit: usize,
+        query: &str,
+        limit: usize,
     ) -> Cancellable<Vec<WorkspaceSymbol>> {
-        Ok(Vec::new())
+        self.with_db(|db| symbols::workspace_symbols(db, query, limit))
     }
 
     pub fn document_highlight(
         &self,
-        _position: FilePosition,
+        position: FilePosition,
     ) -> Cancellable<Vec<(TextRange, HighlightKind)>> {
-        Ok(Vec::new())
+        self.with_db(|db| highlight::document_highlight(db, position))
     }
 }

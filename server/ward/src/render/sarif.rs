@@ -132,6 +132,7 @@ pub fn render(checked: &Checked) -> String {
     let run = sarif::Run::builder()
         .tool(sarif::Tool::builder().driver(driver).build())
         .original_uri_base_ids(bases)
+        .column_kind(serde_json::Value::from("unicodeCodePoints"))
         .results(results)
         .build();
     let log = sarif::Sarif::builder()

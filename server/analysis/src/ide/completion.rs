@@ -1,0 +1,1029 @@
+//! Completion: IDs of the right kind at a link, field names where a field goes, keywords at
+//! an enum field, phase names in the plan, rule names in a gate.
+//!
+//! Text being typed rarely parses, and tree-sitter's error recovery may attach a half-typed
+//! word to the wrong field. So the context comes from the text itself: a small lexer runs
+//! from the start of the item around the cursor (a place the parse does know) and a state
+//! machine follows items, bodies, blocks and fields up to the partial word under the cursor,
+//! then on to the end of the body to learn which fields are already there.
+
+use ward_syntax::{ItemKind, TextRange};
+
+use crate::db::{Db, SourceFile, file_ast, index, parse};
+use crate::ide::cursor::is_name_char;
+use crate::ide::fuzzy::{MatchClass, Query};
+use crate::ide::{CompletionItem, CompletionKind, FilePosition};
+use crate::plan::plan;
+use crate::schema::{self, FieldSpec, FieldType, Rule};
+
+pub(crate) fn completions(db: &dyn Db, position: FilePosition) -> Vec<CompletionItem> {
+    let file = position.file;
+    let text: &str = file.text(db);
+    let mut offset = position.offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let word_start = text[..offset]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, ch)| is_name_char(ch))
+        .last()
+        .map_or(offset, |(at, _)| at);
+    let word_end = text[offset..]
+        .char_indices()
+        .find(|&(_, ch)| !is_name_char(ch))
+        .map_or(text.len(), |(at, _)| offset + at);
+    let from = restart_point(db, file, word_start);
+    let context = analyze(text, from, word_start);
+    let mut out = Completions {
+        query: Query::new(&text[word_start..offset]),
+        replace_range: TextRange::new(word_start, word_end),
+        colon_follows: text[word_end..]
+            .trim_start_matches([' ', '\t'])
+            .starts_with(':'),
+        items: Vec::new(),
+    };
+    match context.place {
+        Place::Nothing => {}
+        Place::Value { scope, field } => out.values(db, scope, &field),
+        Place::FieldName { scope, open_field } => {
+            if let Some(field) = open_field {
+                out.values(db, scope, &field);
+            }
+            out.fields(scope, &context.present);
+        }
+        Place::GateName => out.phases(db, &[]),
+    }
+    let mut items = out.items;
+    // Best match first; the order of the language (or of IDs) among equals.
+    items.sort_by_key(|(class, _)| std::cmp::Reverse(*class));
+    items.into_iter().map(|(_, item)| item).collect()
+}
+
+/// Where lexing can start: the start of the last item that starts before the cursor, which
+/// is at top level even when the text after it is broken.
+fn restart_point(db: &dyn Db, file: SourceFile, offset: usize) -> usize {
+    let items = &parse(db, file).source_map.items;
+    let after = items.partition_point(|item| item.range.start as usize <= offset);
+    after
+        .checked_sub(1)
+        .map_or(0, |last| items[last].range.start as usize)
+}
+
+struct Completions {
+    query: Query,
+    replace_range: TextRange,
+    /// Whether a `:` already follows the word (completing a field name then adds none).
+    colon_follows: bool,
+    items: Vec<(MatchClass, CompletionItem)>,
+}
+
+impl Completions {
+    fn add(
+        &mut self,
+        label: &str,
+        kind: CompletionKind,
+        detail: Option<String>,
+        documentation: Option<String>,
+        insert_text: String,
+    ) {
+        let Some(class) = self.query.matches(label) else {
+            return;
+        };
+        self.items.push((
+            class,
+            CompletionItem {
+                label: label.to_owned(),
+                kind,
+                detail,
+                documentation,
+                insert_text,
+                replace_range: self.replace_range,
+            },
+        ));
+    }
+
+    fn fields(&mut self, scope: Scope, present: &[String]) {
+        for spec in scope.specs() {
+            if present.iter().any(|name| name == spec.name) {
+                continue;
+            }
+            let insert = if self.colon_follows {
+                spec.name.to_owned()
+            } else {
+                format!("{}: ", spec.name)
+            };
+            let required = if spec.required { ", required" } else { "" };
+            self.add(
+                spec.name,
+                CompletionKind::Field,
+                Some(format!("{}{required}", spec.ty.describe())),
+                Some(spec.doc.to_owned()),
+                insert,
+            );
+        }
+    }
+
+    fn values(&mut self, db: &dyn Db, scope: Scope, field: &OpenField) {
+        let Some(spec) = scope.specs().iter().find(|spec| spec.name == field.name) else {
+            return;
+        };
+        let listed = |word: &str| field.values.iter().any(|value| value == word);
+        match spec.ty {
+            FieldType::Link(kind) => self.ids(db, kind, &field.values),
+            FieldType::Keyword(words) | FieldType::Keywords(words) => {
+                for word in words.iter().filter(|word| !listed(word)) {
+                    self.add(
+                        word,
+                        CompletionKind::Keyword,
+                        Some(format!("`{}` value", spec.name)),
+                        Some(spec.doc.to_owned()),
+                        (*word).to_owned(),
+                    );
+                }
+            }
+            FieldType::Rules => {
+                for rule in Rule::ALL.into_iter().filter(|rule| !listed(rule.name())) {
+                    self.add(
+                        rule.name(),
+                        CompletionKind::Rule,
+                        Some(rule.describe().to_owned()),
+                        None,
+                        rule.name().to_owned(),
+                    );
+                }
+            }
+            FieldType::Name if scope == Scope::Body(ItemKind::Plan) => self.phases(db, &[]),
+            FieldType::Names if scope == Scope::Body(ItemKind::Plan) => {
+                // The phases are being defined: offer the usual ones.
+                for phase in schema::DEFAULT_PHASES.iter().filter(|p| !listed(p)) {
+                    self.add(
+                        phase,
+                        CompletionKind::Phase,
+                        Some("a usual phase".to_owned()),
+                        None,
+                        (*phase).to_owned(),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn phases(&mut self, db: &dyn Db, skip: &[String]) {
+        let phases = &plan(db).phases;
+        for (at, phase) in phases.iter().enumerate() {
+            if skip.contains(phase) {
+                continue;
+            }
+            self.add(
+                phase,
+                CompletionKind::Phase,
+                Some(format!("phase {} of {}", at + 1, phases.len())),
+                None,
+                phase.clone(),
+            );
+        }
+    }
+
+    /// The IDs of every item of `kind`, by ID, apart from those already listed.
+    fn ids(&mut self, db: &dyn Db, kind: ItemKind, listed: &[String]) {
+        let mut found: Vec<_> = index(db)
+            .names
+            .iter()
+            .filter_map(|(name, info)| Some((name, info.def()?)))
+            .filter(|(name, def)| def.kind == kind && !listed.contains(name))
+            .filter_map(|(name, def)| Some((self.query.matches(name)?, name, def)))
+            .collect();
+        found.sort_by(|a, b| a.1.cmp(b.1));
+        for (_, name, def) in found {
+            let ast = file_ast(db, def.file);
+            let item = &ast.items[def.item as usize];
+            let mut documentation = format!("```ward\n{kind} {name}");
+            if let Some(title) = &item.title {
+                documentation.push_str(&format!(" \"{title}\""));
+            }
+            documentation.push_str("\n```");
+            if let Some(description) = item
+                .field("description")
+                .and_then(|field| field.values.first())
+                .and_then(|value| value.as_text())
+            {
+                documentation.push_str(&format!("\n{description}"));
+            }
+            self.add(
+                name,
+                CompletionKind::Item(kind),
+                item.title.clone(),
+                Some(documentation),
+                name.clone(),
+            );
+        }
+    }
+}
+
+/// Where fields go: an item's body, or a block in one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    Body(ItemKind),
+    Residual,
+    Gate,
+}
+
+impl Scope {
+    fn specs(self) -> &'static [FieldSpec] {
+        match self {
+            Scope::Body(kind) => schema::fields(kind),
+            Scope::Residual => schema::RESIDUAL_FIELDS,
+            Scope::Gate => schema::GATE_FIELDS,
+        }
+    }
+}
+
+/// A field whose values are being read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct OpenField {
+    name: String,
+    /// Its values so far: the words, and an empty string for other values.
+    values: Vec<String>,
+    /// Whether a value comes next: after the name or a comma.
+    expecting: bool,
+    /// The end of its last token (name, value or comma).
+    last: usize,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Place {
+    Nothing,
+    /// Where a field name goes. `open_field` is a field just above that has no value yet:
+    /// the word may be its value as well.
+    FieldName {
+        scope: Scope,
+        open_field: Option<OpenField>,
+    },
+    Value {
+        scope: Scope,
+        field: OpenField,
+    },
+    /// After `gate`.
+    GateName,
+}
+
+#[derive(Debug)]
+struct Context {
+    place: Place,
+    /// The fields already in the body or block, except one being typed at the cursor.
+    present: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TokenKind {
+    Word,
+    /// A field name with its colon.
+    FieldName,
+    Number,
+    Str,
+    Comma,
+    Open,
+    Close,
+    Comment,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    kind: TokenKind,
+    start: usize,
+    end: usize,
+    /// Whether a cursor at `end` is still inside (comments, unterminated strings).
+    open_end: bool,
+}
+
+/// Ward's tokens, roughly: enough to follow structure, never failing.
+struct Lexer<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl Iterator for Lexer<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let bytes = self.text.as_bytes();
+        while self.at < bytes.len() && bytes[self.at].is_ascii_whitespace() {
+            self.at += 1;
+        }
+        let start = self.at;
+        let rest = &self.text[start..];
+        let first = rest.chars().next()?;
+        let mut open_end = false;
+        let (kind, len) = if rest.starts_with("//") {
+            open_end = true;
+            (TokenKind::Comment, rest.find('\n').unwrap_or(rest.len()))
+        } else if let Some(inner) = rest.strip_prefix("\"\"\"") {
+            match inner.find("\"\"\"") {
+                Some(end) => (TokenKind::Str, end + 6),
+                None => {
+                    open_end = true;
+                    (TokenKind::Str, rest.len())
+                }
+            }
+        } else if first == '"' {
+            let mut escaped = false;
+            let mut end = None;
+            for (at, ch) in rest.char_indices().skip(1) {
+                match ch {
+                    '\n' => break,
+                    '"' if !escaped => {
+                        end = Some(at + 1);
+                        break;
+                    }
+                    '\\' => escaped = !escaped,
+                    _ => escaped = false,
+                }
+            }
+            match end {
+                Some(end) => (TokenKind::Str, end),
+                None => {
+                    open_end = true;
+                    (TokenKind::Str, rest.find('\n').unwrap_or(rest.len()))
+                }
+            }
+        } else if first.is_ascii_alphabetic() {
+            let word = rest.find(|ch| !is_name_char(ch)).unwrap_or(rest.len());
+            let after = &rest[word..];
+            let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
+            if after[spaces..].starts_with(':') {
+                (TokenKind::FieldName, word + spaces + 1)
+            } else {
+                (TokenKind::Word, word)
+            }
+        } else if first.is_ascii_digit()
+            || (first == '-' && rest[1..].starts_with(|c: char| c.is_ascii_digit()))
+        {
+            let digits = rest[1..]
+                .find(|ch: char| !ch.is_ascii_digit())
+                .map_or(rest.len(), |at| at + 1);
+            (TokenKind::Number, digits)
+        } else {
+            let kind = match first {
+                ',' => TokenKind::Comma,
+                '{' => TokenKind::Open,
+                '}' => TokenKind::Close,
+                _ => TokenKind::Other,
+            };
+            (kind, first.len_utf8())
+        };
+        self.at = start + len;
+        Some(Token {
+            kind,
+            start,
+            end: start + len,
+            open_end,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Top,
+    /// After an item keyword; `has_id` once its ID was read.
+    Header {
+        kind: ItemKind,
+        has_id: bool,
+    },
+    Body(ItemKind),
+    /// After `residual`.
+    ResidualHeader,
+    /// After `gate`, and after its name.
+    GateHeader {
+        named: bool,
+    },
+    Residual,
+    Gate,
+}
+
+/// Follows the structure of a stretch of text, token by token.
+struct Machine<'a> {
+    text: &'a str,
+    state: State,
+    /// The kind of the item whose body we are in or last were in.
+    body_kind: ItemKind,
+    /// The fields of the current (or last) body and block, with their offsets.
+    body_fields: Vec<(String, usize)>,
+    block_fields: Vec<(String, usize)>,
+    field: Option<OpenField>,
+}
+
+impl<'a> Machine<'a> {
+    fn new(text: &'a str) -> Machine<'a> {
+        Machine {
+            text,
+            state: State::Top,
+            body_kind: ItemKind::Asset,
+            body_fields: Vec::new(),
+            block_fields: Vec::new(),
+            field: None,
+        }
+    }
+
+    fn scope(&self) -> Option<Scope> {
+        match self.state {
+            State::Body(kind) => Some(Scope::Body(kind)),
+            State::Residual => Some(Scope::Residual),
+            State::Gate => Some(Scope::Gate),
+            _ => None,
+        }
+    }
+
+    fn enter(&mut self, state: State) {
+        self.field = None;
+        match state {
+            State::Body(kind) => {
+                self.body_kind = kind;
+                self.body_fields.clear();
+            }
+            _ => self.block_fields.clear(),
+        }
+        self.state = state;
+    }
+
+    fn feed(&mut self, token: Token) {
+        let text = &self.text[token.start..token.end];
+        if token.kind == TokenKind::Comment {
+            return;
+        }
+        match self.state {
+            State::Top => {
+                if token.kind == TokenKind::Word
+                    && let Some(kind) = item_keyword(text)
+                {
+                    self.state = State::Header {
+                        kind,
+                        has_id: kind == ItemKind::Plan,
+                    };
+                }
+            }
+            State::Header { kind, has_id } => match token.kind {
+                TokenKind::Open => self.enter(State::Body(kind)),
+                TokenKind::Close => self.state = State::Top,
+                TokenKind::Word if !has_id => {
+                    self.state = State::Header { kind, has_id: true };
+                }
+                TokenKind::Word => {
+                    if let Some(kind) = item_keyword(text) {
+                        self.state = State::Header {
+                            kind,
+                            has_id: kind == ItemKind::Plan,
+                        };
+                    }
+                }
+                TokenKind::FieldName => {
+                    // A body without its `{`.
+                    self.enter(State::Body(kind));
+                    self.feed(token);
+                }
+                _ => {}
+            },
+            State::ResidualHeader => match token.kind {
+                TokenKind::Open => self.enter(State::Residual),
+                _ => {
+                    self.state = State::Body(self.body_kind);
+                    self.feed(token);
+                }
+            },
+            State::GateHeader { named } => match token.kind {
+                TokenKind::Open => self.enter(State::Gate),
+                TokenKind::Word if !named => self.state = State::GateHeader { named: true },
+                _ => {
+                    self.state = State::Body(self.body_kind);
+                    self.feed(token);
+                }
+            },
+            State::Body(_) | State::Residual | State::Gate => self.in_fields(token, text),
+        }
+    }
+
+    fn in_fields(&mut self, token: Token, text: &str) {
+        let expecting = self.field.as_ref().is_some_and(|field| field.expecting);
+        match token.kind {
+            TokenKind::FieldName => {
+                let name = text
+                    .trim_end_matches(':')
+                    .trim_end_matches([' ', '\t'])
+                    .to_owned();
+                match self.state {
+                    State::Body(_) => self.body_fields.push((name.clone(), token.start)),
+                    _ => self.block_fields.push((name.clone(), token.start)),
+                }
+                self.field = Some(OpenField {
+                    name,
+                    values: Vec::new(),
+                    expecting: true,
+                    last: token.end,
+                });
+            }
+            TokenKind::Comma => {
+                if let Some(field) = &mut self.field {
+                    field.expecting = true;
+                    field.last = token.end;
+                }
+            }
+            TokenKind::Word | TokenKind::Number | TokenKind::Str if expecting => {
+                let field = self.field.as_mut().expect("expecting a value");
+                let value = if token.kind == TokenKind::Word {
+                    text.to_owned()
+                } else {
+                    String::new()
+                };
+                field.values.push(value);
+                field.expecting = false;
+                field.last = token.end;
+            }
+            TokenKind::Word => {
+                self.field = None;
+                if let Some(kind) = item_keyword(text) {
+                    // An item keyword where a field goes: the item lacks its `}`.
+                    self.state = State::Header {
+                        kind,
+                        has_id: kind == ItemKind::Plan,
+                    };
+                } else if matches!(self.state, State::Body(_)) {
+                    match text {
+                        "residual" => self.state = State::ResidualHeader,
+                        "gate" => self.state = State::GateHeader { named: false },
+                        _ => {}
+                    }
+                }
+            }
+            TokenKind::Close => {
+                self.field = None;
+                self.state = match self.state {
+                    State::Body(_) => State::Top,
+                    _ => State::Body(self.body_kind),
+                };
+            }
+            _ => self.field = None,
+        }
+    }
+
+    /// Where the cursor at `word_start` is, given everything before it.
+    fn place(&self, word_start: usize) -> Place {
+        match self.state {
+            State::GateHeader { named: false } => Place::GateName,
+            State::Body(_) | State::Residual | State::Gate => {
+                let scope = self.scope().expect("in a body or block");
+                match &self.field {
+                    Some(field) if field.expecting => {
+                        let same_line = !self.text[field.last..word_start].contains('\n');
+                        if same_line || !field.values.is_empty() {
+                            Place::Value {
+                                scope,
+                                field: field.clone(),
+                            }
+                        } else {
+                            Place::FieldName {
+                                scope,
+                                open_field: Some(field.clone()),
+                            }
+                        }
+                    }
+                    _ => Place::FieldName {
+                        scope,
+                        open_field: None,
+                    },
+                }
+            }
+            _ => Place::Nothing,
+        }
+    }
+}
+
+fn item_keyword(word: &str) -> Option<ItemKind> {
+    ItemKind::from_keyword(word)
+}
+
+/// The completion context of a cursor whose partial word starts at `word_start`, reading
+/// the text from `from`, a place at top level.
+fn analyze(text: &str, from: usize, word_start: usize) -> Context {
+    let mut machine = Machine::new(text);
+    let mut tokens = Lexer { text, at: from };
+    // Up to the cursor.
+    let mut next = None;
+    for token in tokens.by_ref() {
+        if token.start >= word_start {
+            next = Some(token);
+            break;
+        }
+        if token.end > word_start || (token.open_end && token.end == word_start) {
+            // In a string or a comment.
+            return Context {
+                place: Place::Nothing,
+                present: Vec::new(),
+            };
+        }
+        machine.feed(token);
+    }
+    let place = machine.place(word_start);
+    let state = machine.state;
+    let in_block = matches!(state, State::Residual | State::Gate);
+    // On to the end of the body or block, for the fields after the cursor.
+    if matches!(place, Place::FieldName { .. }) {
+        for token in next.into_iter().chain(tokens) {
+            machine.feed(token);
+            let inside = if in_block {
+                machine.state == state
+            } else {
+                !matches!(machine.state, State::Top | State::Header { .. })
+            };
+            if !inside {
+                break;
+            }
+        }
+    }
+    let fields = if in_block {
+        &machine.block_fields
+    } else {
+        &machine.body_fields
+    };
+    Context {
+        place,
+        present: fields
+            .iter()
+            .filter(|(_, start)| *start != word_start)
+            .map(|(name, _)| name.clone())
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use crate::ide::fixture;
+
+    /// One line per completion: kind, label, insert text, the text it replaces, detail.
+    fn check(fixture: &str, expect: Expect) {
+        let (analysis, position) = fixture::position(fixture);
+        let text = analysis.text(position.file);
+        let actual: String = analysis
+            .completions(position)
+            .unwrap()
+            .into_iter()
+            .map(|item| {
+                let replaced =
+                    &text[item.replace_range.start as usize..item.replace_range.end as usize];
+                format!(
+                    "{:?} {} {:?} [{replaced}] {}\n",
+                    item.kind,
+                    item.label,
+                    item.insert_text,
+                    item.detail.unwrap_or_default()
+                )
+            })
+            .collect();
+        expect.assert_eq(&actual);
+    }
+
+    const ITEMS: &str = r#"
+        //- /assets.ward
+        asset PUMP-CMD "Insulin dosing commands" {}
+        asset PUMP.LOG "Pump logs" {}
+        asset BLE "Radio" {}
+        //- /threats.ward
+        threat T-SPOOF "Spoofing" { targets: BLE }
+        "#;
+
+    fn with(extra: &str) -> String {
+        format!(
+            "{}//- /main.ward\n{}",
+            fixture::trim_indent(ITEMS),
+            fixture::trim_indent(extra)
+        )
+    }
+
+    #[test]
+    fn link_ids_of_the_right_kind_across_files() {
+        check(
+            &with(
+                r#"
+                threat T1 {
+                  targets: $0
+                }
+                "#,
+            ),
+            expect![[r#"
+                Item(Asset) BLE "BLE" [] Radio
+                Item(Asset) PUMP-CMD "PUMP-CMD" [] Insulin dosing commands
+                Item(Asset) PUMP.LOG "PUMP.LOG" [] Pump logs
+            "#]],
+        );
+    }
+
+    #[test]
+    fn link_filtered_by_the_partial_word_over_dashes_and_dots() {
+        check(
+            &with(
+                r#"
+                threat T1 {
+                  targets: pump.$0
+                }
+                "#,
+            ),
+            expect![[r#"
+                Item(Asset) PUMP.LOG "PUMP.LOG" [pump.] Pump logs
+            "#]],
+        );
+        check(
+            &with(
+                r#"
+                threat T1 { targets: pc$0 }
+                "#,
+            ),
+            expect![[r#"
+                Item(Asset) PUMP-CMD "PUMP-CMD" [pc] Insulin dosing commands
+            "#]],
+        );
+    }
+
+    #[test]
+    fn link_after_a_comma_skips_listed_ids() {
+        check(
+            &with(
+                r#"
+                threat T1 {
+                  targets: BLE, PUMP-CMD,
+                    $0
+                }
+                "#,
+            ),
+            expect![[r#"
+                Item(Asset) PUMP.LOG "PUMP.LOG" [] Pump logs
+            "#]],
+        );
+    }
+
+    #[test]
+    fn link_with_text_after_the_cursor_and_a_broken_file() {
+        // The threat has no `}`, and the half-typed line runs into the next field.
+        check(
+            &with(
+                r#"
+                threat T1 "Title" {
+                  targets: PU$0
+                  stride: spoofing
+                risk R1 { threat: T1 }
+                "#,
+            ),
+            expect![[r#"
+                Item(Asset) PUMP-CMD "PUMP-CMD" [PU] Insulin dosing commands
+                Item(Asset) PUMP.LOG "PUMP.LOG" [PU] Pump logs
+            "#]],
+        );
+        check(
+            &with(
+                r#"
+                risk R1 { threat: T-$0SPOOF, }
+                "#,
+            ),
+            expect![[r#"
+                Item(Threat) T-SPOOF "T-SPOOF" [T-SPOOF] Spoofing
+            "#]],
+        );
+    }
+
+    #[test]
+    fn half_typed_value_before_more_text_on_the_line() {
+        check(
+            &with("threat T1 { targets: BLE, PU$0 stride: spoofing }\r\nrisk R1 {\r\n"),
+            expect![[r#"
+                Item(Asset) PUMP-CMD "PUMP-CMD" [PU] Insulin dosing commands
+                Item(Asset) PUMP.LOG "PUMP.LOG" [PU] Pump logs
+            "#]],
+        );
+    }
+
+    #[test]
+    fn field_names_at_the_start_of_a_line() {
+        check(
+            r#"
+            threat T1 {
+              description: "x"
+              $0
+              stride: spoofing
+            }
+            "#,
+            expect![[r#"
+                Field tags "tags: " [] one or more of 
+                Field targets "targets: " [] IDs of asset items, required
+                Field vector "vector: " [] one of `network`, `adjacent`, `local`, `physical`
+            "#]],
+        );
+        check(
+            r#"
+            control C1 {
+              mitigates: R1
+              st$0
+            "#,
+            expect![[r#"
+                Field status "status: " [st] one of `proposed`, `implemented`
+                Field description "description: " [st] a string or a text block
+                Field responsibility "responsibility: " [st] one of `manufacturer`, `deployer`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn field_name_before_a_colon() {
+        check(
+            r#"
+            verification V1 { re$0sult: pass }
+            "#,
+            expect![[r#"
+                Field result "result" [result] one of `pending`, `pass`, `fail`
+                Field verifies "verifies" [result] IDs of control items, required
+            "#]],
+        );
+    }
+
+    #[test]
+    fn field_without_value_above_offers_values_and_fields() {
+        check(
+            r#"
+            asset A1 {
+              kind:
+              $0
+            }
+            "#,
+            expect![[r#"
+                Keyword data "data" [] `kind` value
+                Keyword function "function" [] `kind` value
+                Keyword component "component" [] `kind` value
+                Keyword interface "interface" [] `kind` value
+                Field description "description: " [] a string or a text block
+                Field tags "tags: " [] one or more of 
+                Field properties "properties: " [] one or more of `confidentiality`, `integrity`, `availability`, `authenticity`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn keywords_of_an_enum_field() {
+        check(
+            r#"
+            threat T1 { stride: spoofing, $0 }
+            "#,
+            expect![[r#"
+                Keyword tampering "tampering" [] `stride` value
+                Keyword repudiation "repudiation" [] `stride` value
+                Keyword information-disclosure "information-disclosure" [] `stride` value
+                Keyword denial-of-service "denial-of-service" [] `stride` value
+                Keyword elevation-of-privilege "elevation-of-privilege" [] `stride` value
+            "#]],
+        );
+        check(
+            r#"
+            control C1 {
+              responsibility: dep$0
+            }
+            "#,
+            expect![[r#"
+                Keyword deployer "deployer" [dep] `responsibility` value
+            "#]],
+        );
+    }
+
+    #[test]
+    fn residual_block_fields() {
+        check(
+            r#"
+            risk R1 {
+              exploitability: 3
+              residual { severity: 2 $0 }
+            }
+            "#,
+            expect![[r#"
+                Field exploitability "exploitability: " [] an integer from 1 to 5
+            "#]],
+        );
+        check(
+            r#"
+            risk R1 {
+              residual {
+                $0
+            "#,
+            expect![[r#"
+                Field exploitability "exploitability: " [] an integer from 1 to 5
+                Field severity "severity: " [] an integer from 1 to 5
+            "#]],
+        );
+    }
+
+    #[test]
+    fn plan_phases_and_rules() {
+        let plan = |cursor_line: &str| {
+            format!(
+                "plan {{\n  phases: concept, design, release\n  {cursor_line}\n  gate release {{ requires: residual-acceptable }}\n}}\n"
+            )
+        };
+        check(
+            &plan("phase: $0"),
+            expect![[r#"
+                Phase concept "concept" [] phase 1 of 3
+                Phase design "design" [] phase 2 of 3
+                Phase release "release" [] phase 3 of 3
+            "#]],
+        );
+        check(
+            &plan("gate de$0"),
+            expect![[r#"
+                Phase design "design" [de] phase 2 of 3
+            "#]],
+        );
+        check(
+            &plan("gate design { requires: risks-scored, con$0 }"),
+            expect![[r#"
+                Rule controls-implemented "controls-implemented" [con] every control is implemented
+                Rule controls-verified "controls-verified" [con] every control is verified by a verification
+                Rule risks-controlled "risks-controlled" [con] every risk above the acceptable score is mitigated by a control
+                Rule verifications-passed "verifications-passed" [con] every verification has passed
+                Rule guidance-documented "guidance-documented" [con] every deployer control has guidance
+            "#]],
+        );
+        check(
+            &plan("gate design { $0 }"),
+            expect![[r#"
+                Field requires "requires: " [] one or more of `assets-covered`, `threats-assessed`, `risks-scored`, `risks-controlled`, `controls-implemented`, `controls-verified`, `verifications-passed`, `residual-acceptable`, `guidance-documented`, `evidence-present`
+            "#]],
+        );
+        check(
+            &plan("acc$0"),
+            expect![[r#"
+                Field acceptable "acceptable: " [acc] an integer from 1 to 25
+            "#]],
+        );
+    }
+
+    #[test]
+    fn nothing_in_strings_comments_or_at_top_level() {
+        check(
+            r#"
+            threat T1 { description: "tar$0" }
+            "#,
+            expect![[r#""#]],
+        );
+        check(
+            r#"
+            threat T1 {
+              // tar$0
+            }
+            "#,
+            expect![[r#""#]],
+        );
+        check(
+            r#"
+            threat T1 {}
+            th$0
+            "#,
+            expect![[r#""#]],
+        );
+        check(
+            r#"
+            threat T$0 {}
+            "#,
+            expect![[r#""#]],
+        );
+    }
+
+    #[test]
+    fn unicode_before_the_cursor() {
+        check(
+            &with(
+                r#"
+                threat T1 "Zählerstände ☃ 😀" { description: "ü" targets: BLE, PUMP$0 }
+                "#,
+            ),
+            expect![[r#"
+                Item(Asset) PUMP-CMD "PUMP-CMD" [PUMP] Insulin dosing commands
+                Item(Asset) PUMP.LOG "PUMP.LOG" [PUMP] Pump logs
+            "#]],
+        );
+    }
+
+    #[test]
+    fn documentation_of_an_id() {
+        let (analysis, position) = fixture::position(
+            r#"
+            asset A1 "Pump" { description: "The pump." }
+            threat T1 { targets: A$0 }
+            "#,
+        );
+        let completions = analysis.completions(position).unwrap();
+        expect![[r#"
+            ```ward
+            asset A1 "Pump"
+            ```
+            The pump."#]]
+        .assert_eq(completions[0].documentation.as_deref().unwrap());
+    }
+}

@@ -1,0 +1,1081 @@
+//! The report model of `ward report`: an editor-neutral record of the workspace for the
+//! design history file (header, gate status, traceability matrix, risk matrix, deployer
+//! guidance, findings and the catalogue of items), built from the analysis and from the
+//! diagnostics `ward check` reports. Nothing here renders; the front end turns a
+//! [`Report`] into HTML, Markdown, CSV or JSON.
+//!
+//! Two sets of diagnostics go in. The findings list is exactly what `ward check` printed
+//! (same `--gate`), located by the same code, so the report can never disagree with it.
+//! The gate status is computed from a second run of the *same* checks with every gate
+//! passed (the gate override set to the plan's last phase): then every rule any gate
+//! requires is on, whatever its default level, and a rule is met exactly when that run
+//! reports none of its findings, which is what `ward check --gate <last phase>` would say.
+//! Re-deriving the rules here with other code could drift from the checks; re-running them
+//! cannot.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use ward_syntax::{BlockKind, FileAst, Item, ItemKind, LineIndex, PositionEncoding, Value};
+
+use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::plan::{GateStatus, Plan};
+use crate::schema::{self, FieldType, Rule};
+use crate::{Analysis, Cancellable, FileId, ItemRef, SourceMap, TextRange};
+
+/// The kinds a report lists, in chain order (the plan is the header).
+pub const REPORTED_KINDS: [ItemKind; 5] = [
+    ItemKind::Asset,
+    ItemKind::Threat,
+    ItemKind::Risk,
+    ItemKind::Control,
+    ItemKind::Verification,
+];
+
+/// The whole report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub header: Header,
+    /// Every gate of the plan, in phase order (gates naming no phase last).
+    pub gates: Vec<GateReport>,
+    /// One entry per risk, in workspace order.
+    pub traceability: Vec<TraceRisk>,
+    pub risk_matrix: RiskMatrix,
+    /// Every control with `responsibility: deployer`, in workspace order.
+    pub deployer_guidance: Vec<GuidanceEntry>,
+    /// Every diagnostic of `ward check`, in its order (file, line, column, code).
+    pub findings: Vec<FindingEntry>,
+    /// Every item with an ID, by kind in chain order, then in workspace order.
+    pub items: Vec<ItemEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// Whether the workspace has a plan; without one, the defaults apply.
+    pub has_plan: bool,
+    /// The plan's title.
+    pub title: Option<String>,
+    pub phases: Vec<String>,
+    /// The phase the plan says the project stands in.
+    pub phase: String,
+    /// `--gate <phase>`: checked as if every gate up to this phase had been passed.
+    pub gate_override: Option<String>,
+    /// The highest score accepted without mitigation.
+    pub acceptable: i64,
+    pub generated: Timestamp,
+    /// The version of Ward that made the report.
+    pub version: String,
+    pub files: usize,
+    /// Items per kind, in chain order (every item, with or without a readable ID).
+    pub item_counts: Vec<(ItemKind, usize)>,
+    pub findings: FindingCounts,
+}
+
+impl Header {
+    pub fn total_items(&self) -> usize {
+        self.item_counts.iter().map(|(_, count)| count).sum()
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FindingCounts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl FindingCounts {
+    pub fn total(&self) -> usize {
+        self.errors + self.warnings + self.infos
+    }
+}
+
+/// A moment in UTC, to the second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timestamp {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub unix: i64,
+}
+
+impl fmt::Display for Timestamp {
+    /// RFC 3339 in UTC: `2026-11-01T09:30:00Z`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.unix.div_euclid(86_400);
+        let secs = self.unix.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        write!(
+            f,
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
+    }
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// A place in a file as `ward check` shows it: the path relative to the workspace root with
+/// `/` separators, a 1-based line and a 1-based column counting Unicode scalar values.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.path, self.line, self.column)
+    }
+}
+
+/// A reference from one part of the report to an item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemLink {
+    pub id: String,
+    /// The kind of the item the ID names; `None` when it names none.
+    pub kind: Option<ItemKind>,
+    pub title: Option<String>,
+    /// The anchor of the item's entry (`item-<ID>`); `None` when the ID names no item.
+    pub anchor: Option<String>,
+}
+
+/// A gate of the plan and whether the workspace meets it now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GateReport {
+    pub phase: String,
+    /// Passed, current or later, `--gate` taken into account; `None` when the gate names
+    /// no phase of the plan.
+    pub status: Option<GateStatus>,
+    pub rules: Vec<RuleReport>,
+}
+
+impl GateReport {
+    /// Whether every rule is met.
+    pub fn met(&self) -> bool {
+        self.rules.iter().all(|rule| rule.met)
+    }
+
+    pub fn rules_met(&self) -> usize {
+        self.rules.iter().filter(|rule| rule.met).count()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleReport {
+    pub rule: Rule,
+    /// Whether no item has one of the rule's findings (with every gate passed).
+    pub met: bool,
+    /// The items that fail the rule, in `ward check` order.
+    pub failures: Vec<RuleFailure>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleFailure {
+    pub code: Code,
+    /// The item at fault; `None` only when the finding lies outside every item.
+    pub item: Option<ItemLink>,
+    pub location: Location,
+    /// How `ward check` (with the report's `--gate`) shows this finding: its severity, or
+    /// `None` when the finding is off there (a later gate's rule that is off by default).
+    pub in_check: Option<Severity>,
+}
+
+/// A risk's exploitability, severity and their product.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Score {
+    pub exploitability: i64,
+    pub severity: i64,
+}
+
+impl Score {
+    pub fn value(self) -> i64 {
+        self.exploitability * self.severity
+    }
+}
+
+/// One risk of the traceability matrix with everything up and down its chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceRisk {
+    pub risk: ItemLink,
+    pub location: Location,
+    pub threats: Vec<TraceThreat>,
+    /// `None` when exploitability or severity is missing or invalid.
+    pub score: Option<Score>,
+    /// The score after mitigation (the `residual` block, a missing field taking the risk's
+    /// own value); `None` when the risk is unscored or no control mitigates it.
+    pub residual: Option<Score>,
+    /// The `accepted` rationale for a residual score above the acceptable one.
+    pub accepted: Option<String>,
+    pub harm: Option<String>,
+    pub hazard: Option<String>,
+    pub controls: Vec<TraceControl>,
+}
+
+impl TraceRisk {
+    /// The score the risk keeps: the residual when mitigated, else its own score.
+    pub fn score_after(&self) -> Option<Score> {
+        self.residual.or(self.score)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceThreat {
+    pub threat: ItemLink,
+    /// The assets the threat targets (empty when the ID names no threat).
+    pub assets: Vec<ItemLink>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceControl {
+    pub control: ItemLink,
+    pub kind: Option<String>,
+    /// `manufacturer` (the default) or `deployer`.
+    pub responsibility: String,
+    /// `proposed` (the default) or `implemented`.
+    pub status: String,
+    pub verifications: Vec<TraceVerification>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceVerification {
+    pub verification: ItemLink,
+    pub method: Option<String>,
+    /// `pending` (the default), `pass` or `fail`.
+    pub result: String,
+    pub evidence: Option<String>,
+    pub test: Option<String>,
+}
+
+/// What a row of the flattened traceability matrix shows missing or wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gap {
+    /// A risk above the acceptable score (or unscored) that no control mitigates.
+    NoControl,
+    /// A control that no verification verifies.
+    NoVerification,
+    /// A verification whose result is `fail`.
+    FailedVerification,
+    /// A verification whose result is `pending`.
+    PendingVerification,
+}
+
+impl Gap {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gap::NoControl => "no-control",
+            Gap::NoVerification => "no-verification",
+            Gap::FailedVerification => "failed-verification",
+            Gap::PendingVerification => "pending-verification",
+        }
+    }
+
+    /// A few words for a table cell.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Gap::NoControl => "no control mitigates this risk",
+            Gap::NoVerification => "no verification verifies this control",
+            Gap::FailedVerification => "the verification failed",
+            Gap::PendingVerification => "the verification has no result yet",
+        }
+    }
+}
+
+/// One row of the flattened traceability matrix: a risk, one of its controls (if any) and
+/// one of that control's verifications (if any).
+#[derive(Clone, Copy, Debug)]
+pub struct TraceRow<'a> {
+    pub risk: &'a TraceRisk,
+    pub control: Option<&'a TraceControl>,
+    pub verification: Option<&'a TraceVerification>,
+    pub gap: Option<Gap>,
+    /// Whether this is the first row of its risk, and of its control.
+    pub first_of_risk: bool,
+    pub first_of_control: bool,
+}
+
+impl TraceRisk {
+    /// Rows of the flattened matrix: one per verification of each control, one per control
+    /// without verification, one for a risk without control; none is left out, so a break
+    /// in the chain is a visible row.
+    pub fn rows(&self, acceptable: i64) -> Vec<TraceRow<'_>> {
+        let mut rows = Vec::new();
+        if self.controls.is_empty() {
+            let needed = self.score.is_none_or(|score| score.value() > acceptable);
+            rows.push(TraceRow {
+                risk: self,
+                control: None,
+                verification: None,
+                gap: needed.then_some(Gap::NoControl),
+                first_of_risk: true,
+                first_of_control: true,
+            });
+            return rows;
+        }
+        for control in &self.controls {
+            if control.verifications.is_empty() {
+                rows.push(TraceRow {
+                    risk: self,
+                    control: Some(control),
+                    verification: None,
+                    gap: Some(Gap::NoVerification),
+                    first_of_risk: rows.is_empty(),
+                    first_of_control: true,
+                });
+                continue;
+            }
+            for (at, verification) in control.verifications.iter().enumerate() {
+                let gap = match verification.result.as_str() {
+                    "fail" => Some(Gap::FailedVerification),
+                    "pending" => Some(Gap::PendingVerification),
+                    _ => None,
+                };
+                rows.push(TraceRow {
+                    risk: self,
+                    control: Some(control),
+                    verification: Some(verification),
+                    gap,
+                    first_of_risk: rows.is_empty(),
+                    first_of_control: at == 0,
+                });
+            }
+        }
+        rows
+    }
+
+    /// The number of rows of [`TraceRisk::rows`].
+    pub fn row_count(&self) -> usize {
+        if self.controls.is_empty() {
+            return 1;
+        }
+        self.controls
+            .iter()
+            .map(|control| control.verifications.len().max(1))
+            .sum()
+    }
+}
+
+/// The 5×5 grids of exploitability × severity, before and after mitigation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RiskMatrix {
+    pub acceptable: i64,
+    /// Each risk at its own score.
+    pub before: Grid,
+    /// Each risk at its residual score when a control mitigates it, else at its own.
+    pub after: Grid,
+    /// Risks without a valid exploitability and severity, in neither grid.
+    pub unscored: Vec<ItemLink>,
+}
+
+/// 25 cells, exploitability 5 down to 1 (rows), severity 1 up to 5 (columns).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grid {
+    pub cells: Vec<Cell>,
+}
+
+impl Grid {
+    pub const SCALE: [i64; 5] = [1, 2, 3, 4, 5];
+
+    fn empty(acceptable: i64) -> Grid {
+        let mut cells = Vec::with_capacity(25);
+        for exploitability in Grid::SCALE.into_iter().rev() {
+            for severity in Grid::SCALE {
+                cells.push(Cell {
+                    exploitability,
+                    severity,
+                    above_acceptable: exploitability * severity > acceptable,
+                    risks: Vec::new(),
+                });
+            }
+        }
+        Grid { cells }
+    }
+
+    pub fn cell(&self, exploitability: i64, severity: i64) -> &Cell {
+        &self.cells[((5 - exploitability) * 5 + (severity - 1)) as usize]
+    }
+
+    fn cell_mut(&mut self, score: Score) -> &mut Cell {
+        &mut self.cells[((5 - score.exploitability) * 5 + (score.severity - 1)) as usize]
+    }
+
+    /// The rows of the grid, exploitability 5 first.
+    pub fn rows(&self) -> impl Iterator<Item = &[Cell]> {
+        self.cells.chunks(5)
+    }
+
+    pub fn total(&self) -> usize {
+        self.cells.iter().map(|cell| cell.risks.len()).sum()
+    }
+
+    pub fn above_acceptable(&self) -> usize {
+        self.cells
+            .iter()
+            .filter(|cell| cell.above_acceptable)
+            .map(|cell| cell.risks.len())
+            .sum()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    pub exploitability: i64,
+    pub severity: i64,
+    /// Whether the cell's score is above the plan's acceptable score.
+    pub above_acceptable: bool,
+    pub risks: Vec<ItemLink>,
+}
+
+impl Cell {
+    pub fn score(&self) -> i64 {
+        self.exploitability * self.severity
+    }
+}
+
+/// A control the deployer puts in place, and what the manufacturer tells them to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuidanceEntry {
+    pub control: ItemLink,
+    pub status: String,
+    pub mitigates: Vec<ItemLink>,
+    /// `None` is an `undocumented-deployer-control` gap.
+    pub guidance: Option<String>,
+}
+
+/// One diagnostic of `ward check`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindingEntry {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    /// The phase of the gate that decided the severity.
+    pub gate: Option<String>,
+    pub location: Location,
+    /// The item the finding is in, if any.
+    pub item: Option<ItemLink>,
+}
+
+/// One item of the catalogue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemEntry {
+    pub kind: ItemKind,
+    pub id: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub location: Location,
+    /// `item-<ID>` for the first definition of an ID; `None` for a duplicate definition.
+    pub anchor: Option<String>,
+    /// Every other field (and the residual block), in source order.
+    pub attributes: Vec<Attribute>,
+    /// The items one step down the chain that link here (the threats that target an asset,
+    /// the risks that assess a threat, ...), in workspace order; empty for a duplicate.
+    pub linked_from: Vec<ItemLink>,
+}
+
+impl ItemEntry {
+    /// What [`ItemEntry::linked_from`] means for this kind: `targeted by`, `assessed by`,
+    /// `mitigated by`, `verified by`.
+    pub fn linked_from_label(&self) -> &'static str {
+        match self.kind {
+            ItemKind::Asset => "targeted by",
+            ItemKind::Threat => "assessed by",
+            ItemKind::Risk => "mitigated by",
+            ItemKind::Control => "verified by",
+            ItemKind::Verification | ItemKind::Plan => "linked from",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attribute {
+    pub name: String,
+    pub values: Vec<AttrValue>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AttrValue {
+    Text(String),
+    /// A value of a link field.
+    Link(ItemLink),
+}
+
+/// A diagnostic of `ward check` with the location `ward check` printed for it.
+#[derive(Clone, Debug)]
+pub struct LocatedFinding {
+    pub diagnostic: Diagnostic,
+    pub location: Location,
+}
+
+/// What the front end gives the report besides the analysis.
+pub struct ReportInput<'a> {
+    /// The diagnostics of `ward check`, located and sorted as it prints them.
+    pub findings: Vec<LocatedFinding>,
+    /// Every diagnostic of the same workspace analysed with every gate passed (the gate
+    /// override at the plan's last phase); only their codes and places are used.
+    pub all_gates_passed: Vec<Diagnostic>,
+    pub generated: Timestamp,
+    pub version: String,
+    /// How a file path is shown (relative to the workspace root), as `ward check` shows it.
+    pub display_path: &'a dyn Fn(&Path) -> String,
+}
+
+/// The anchor of the entry of an item with this ID.
+pub fn anchor(id: &str) -> String {
+    format!("item-{id}")
+}
+
+struct FileData {
+    display: String,
+    ast: Arc<FileAst>,
+    map: SourceMap,
+    text: Arc<str>,
+    index: LineIndex,
+}
+
+struct Builder<'a> {
+    analysis: &'a Analysis,
+    plan: Plan,
+    files: HashMap<FileId, FileData>,
+    order: Vec<FileId>,
+}
+
+/// Builds the report. `analysis` must be the analysis `ward check` ran (same `--gate`).
+pub fn build(analysis: &Analysis, input: ReportInput<'_>) -> Cancellable<Report> {
+    let order = analysis.files();
+    let mut files = HashMap::new();
+    for &file in &order {
+        let text = analysis.text(file);
+        files.insert(
+            file,
+            FileData {
+                display: (input.display_path)(&analysis.path(file)),
+                ast: analysis.file_ast(file)?,
+                map: analysis.source_map(file)?,
+                index: analysis.line_index(file)?,
+                text,
+            },
+        );
+    }
+    let builder = Builder {
+        analysis,
+        plan: analysis.plan()?,
+        files,
+        order,
+    };
+    let mut counts = FindingCounts::default();
+    for finding in &input.findings {
+        match finding.diagnostic.severity {
+            Severity::Error => counts.errors += 1,
+            Severity::Warning => counts.warnings += 1,
+            Severity::Info => counts.infos += 1,
+        }
+    }
+    let header = builder.header(counts, &input);
+    let gates = builder.gates(&input.all_gates_passed)?;
+    let traceability = builder.traceability()?;
+    let risk_matrix = builder.risk_matrix(&traceability);
+    let deployer_guidance = builder.guidance()?;
+    let findings = input
+        .findings
+        .into_iter()
+        .map(|finding| {
+            let d = finding.diagnostic;
+            Ok(FindingEntry {
+                item: builder.item_at(d.file, d.range)?,
+                code: d.code,
+                severity: d.severity,
+                message: d.message,
+                gate: d.gate,
+                location: finding.location,
+            })
+        })
+        .collect::<Cancellable<Vec<_>>>()?;
+    let items = builder.items()?;
+    Ok(Report {
+        header,
+        gates,
+        traceability,
+        risk_matrix,
+        deployer_guidance,
+        findings,
+        items,
+    })
+}
+
+fn first_ident<'i>(item: &'i Item, field: &str) -> Option<&'i str> {
+    item.field(field)
+        .and_then(|field| field.values.first())
+        .and_then(Value::as_ident)
+}
+
+fn first_text(item: &Item, field: &str) -> Option<String> {
+    item.field(field)
+        .and_then(|field| field.values.first())
+        .and_then(Value::as_text)
+        .map(str::to_owned)
+}
+
+/// A keyword field's value if it is one the schema allows, else the default.
+fn keyword_or(item: &Item, field: &str, allowed: &[&str], default: &str) -> String {
+    first_ident(item, field)
+        .filter(|value| allowed.contains(value))
+        .unwrap_or(default)
+        .to_owned()
+}
+
+/// A score field (1..5): `Ok(None)` when absent, `Err` when present but invalid. The same
+/// reading as the checks.
+fn score_field(fields: &[ward_syntax::Field], name: &str) -> Result<Option<i64>, ()> {
+    match fields
+        .iter()
+        .find(|f| f.name == name)
+        .map(|f| f.values.first())
+    {
+        None => Ok(None),
+        Some(Some(&Value::Int(Some(v)))) if (1..=5).contains(&v) => Ok(Some(v)),
+        Some(_) => Err(()),
+    }
+}
+
+impl Builder<'_> {
+    fn file(&self, file: FileId) -> &FileData {
+        &self.files[&file]
+    }
+
+    fn item(&self, item: ItemRef) -> &Item {
+        &self.file(item.file).ast.items[item.item as usize]
+    }
+
+    fn locate(&self, file: FileId, offset: u32) -> Location {
+        let data = self.file(file);
+        let at = data
+            .index
+            .line_col(&data.text, offset as usize, PositionEncoding::Utf32);
+        Location {
+            path: data.display.clone(),
+            line: at.line + 1,
+            column: at.col + 1,
+        }
+    }
+
+    fn item_location(&self, item: ItemRef) -> Location {
+        let range = self.file(item.file).map.items[item.item as usize].focus();
+        self.locate(item.file, range.start)
+    }
+
+    /// Every item in workspace order.
+    fn all_items(&self) -> impl Iterator<Item = (ItemRef, &Item)> {
+        self.order.iter().flat_map(move |&file| {
+            self.file(file)
+                .ast
+                .items
+                .iter()
+                .enumerate()
+                .map(move |(at, item)| {
+                    (
+                        ItemRef {
+                            file,
+                            item: at as u32,
+                            kind: item.kind,
+                        },
+                        item,
+                    )
+                })
+        })
+    }
+
+    fn link(&self, id: &str) -> Cancellable<ItemLink> {
+        let def = self.analysis.name_info(id)?.def();
+        Ok(ItemLink {
+            id: id.to_owned(),
+            kind: def.map(|def| def.kind),
+            title: def.and_then(|def| self.item(def).title.clone()),
+            anchor: def.map(|_| anchor(id)),
+        })
+    }
+
+    /// The IDs an item's field names, as links.
+    fn links(&self, item: &Item, field: &str) -> Cancellable<Vec<ItemLink>> {
+        let Some(field) = item.field(field) else {
+            return Ok(Vec::new());
+        };
+        field
+            .values
+            .iter()
+            .filter_map(Value::as_ident)
+            .map(|id| self.link(id))
+            .collect()
+    }
+
+    /// The items of `kind` whose link field names `id`, as the checks see them.
+    fn referrers(&self, id: &str, kind: ItemKind) -> Cancellable<Vec<ItemRef>> {
+        Ok(self
+            .analysis
+            .name_info(id)?
+            .referrers
+            .into_iter()
+            .filter(|referrer| referrer.kind == kind)
+            .collect())
+    }
+
+    /// The item a diagnostic lies in.
+    fn item_at(&self, file: FileId, range: TextRange) -> Cancellable<Option<ItemLink>> {
+        let data = self.file(file);
+        let Some(at) = data
+            .map
+            .items
+            .iter()
+            .position(|item| item.range.touches(range.start as usize))
+        else {
+            return Ok(None);
+        };
+        match &data.ast.items[at].id {
+            Some(id) => self.link(id).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn header(&self, findings: FindingCounts, input: &ReportInput<'_>) -> Header {
+        let item_counts = REPORTED_KINDS
+            .iter()
+            .map(|&kind| {
+                let count = self
+                    .all_items()
+                    .filter(|(_, item)| item.kind == kind)
+                    .count();
+                (kind, count)
+            })
+            .collect();
+        let plan = &self.plan;
+        Header {
+            has_plan: plan.item.is_some(),
+            title: plan.title.clone(),
+            phases: plan.phases.clone(),
+            phase: plan.phase().to_owned(),
+            gate_override: plan.gate_override.map(|at| plan.phases[at].clone()),
+            acceptable: plan.acceptable,
+            generated: input.generated,
+            version: input.version.clone(),
+            files: self.order.len(),
+            item_counts,
+            findings,
+        }
+    }
+
+    fn gates(&self, all_gates_passed: &[Diagnostic]) -> Cancellable<Vec<GateReport>> {
+        let mut gates = Vec::new();
+        for gate in &self.plan.gates {
+            let mut rules = Vec::new();
+            for &(rule, ..) in &gate.rules {
+                if rules.iter().any(|r: &RuleReport| r.rule == rule) {
+                    continue;
+                }
+                let mut failures = Vec::new();
+                for diagnostic in all_gates_passed
+                    .iter()
+                    .filter(|d| d.code.rule() == Some(rule))
+                {
+                    failures.push(RuleFailure {
+                        code: diagnostic.code,
+                        item: self.item_at(diagnostic.file, diagnostic.range)?,
+                        location: self.locate(diagnostic.file, diagnostic.range.start),
+                        in_check: self.plan.grade(diagnostic.code).map(|g| g.severity),
+                    });
+                }
+                failures.sort_by(|a, b| {
+                    (&a.location, a.code.as_str()).cmp(&(&b.location, b.code.as_str()))
+                });
+                rules.push(RuleReport {
+                    rule,
+                    met: failures.is_empty(),
+                    failures,
+                });
+            }
+            gates.push(GateReport {
+                phase: gate.phase.clone(),
+                status: gate.phase_index.map(|at| self.plan.status(at)),
+                rules,
+            });
+        }
+        Ok(gates)
+    }
+
+    fn traceability(&self) -> Cancellable<Vec<TraceRisk>> {
+        let mut risks = Vec::new();
+        for (this, item) in self.all_items() {
+            if item.kind != ItemKind::Risk {
+                continue;
+            }
+            let Some(id) = &item.id else { continue };
+            let mut threats = Vec::new();
+            for threat in self.links(item, "threat")? {
+                let def = self.analysis.name_info(&threat.id)?.def();
+                let assets = match def {
+                    Some(def) if def.kind == ItemKind::Threat => {
+                        self.links(self.item(def), "targets")?
+                    }
+                    _ => Vec::new(),
+                };
+                threats.push(TraceThreat { threat, assets });
+            }
+            let score = match (
+                score_field(&item.fields, "exploitability"),
+                score_field(&item.fields, "severity"),
+            ) {
+                (Ok(Some(exploitability)), Ok(Some(severity))) => Some(Score {
+                    exploitability,
+                    severity,
+                }),
+                _ => None,
+            };
+            let mut controls = Vec::new();
+            for control_ref in self.referrers(id, ItemKind::Control)? {
+                let control = self.item(control_ref);
+                let Some(control_id) = &control.id else {
+                    continue;
+                };
+                let mut verifications = Vec::new();
+                for verification_ref in self.referrers(control_id, ItemKind::Verification)? {
+                    let verification = self.item(verification_ref);
+                    let Some(verification_id) = &verification.id else {
+                        continue;
+                    };
+                    verifications.push(TraceVerification {
+                        verification: self.link(verification_id)?,
+                        method: first_ident(verification, "method")
+                            .filter(|m| schema::METHODS.contains(m))
+                            .map(str::to_owned),
+                        result: keyword_or(verification, "result", schema::RESULTS, "pending"),
+                        evidence: first_text(verification, "evidence"),
+                        test: first_text(verification, "test"),
+                    });
+                }
+                controls.push(TraceControl {
+                    control: self.link(control_id)?,
+                    kind: first_ident(control, "kind")
+                        .filter(|k| schema::CONTROL_KINDS.contains(k))
+                        .map(str::to_owned),
+                    responsibility: keyword_or(
+                        control,
+                        "responsibility",
+                        schema::RESPONSIBILITIES,
+                        "manufacturer",
+                    ),
+                    status: keyword_or(control, "status", schema::STATUSES, "proposed"),
+                    verifications,
+                });
+            }
+            // As the checks compute it: only for a mitigated, scored risk.
+            let residual = match score {
+                Some(score) if !controls.is_empty() => {
+                    let block = item
+                        .blocks
+                        .iter()
+                        .find(|block| block.kind == BlockKind::Residual);
+                    let fields = block.map_or(&[][..], |block| block.fields.as_slice());
+                    match (
+                        score_field(fields, "exploitability"),
+                        score_field(fields, "severity"),
+                    ) {
+                        (Ok(exploitability), Ok(severity)) => Some(Score {
+                            exploitability: exploitability.unwrap_or(score.exploitability),
+                            severity: severity.unwrap_or(score.severity),
+                        }),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            risks.push(TraceRisk {
+                risk: self.link_to(this, id),
+                location: self.item_location(this),
+                threats,
+                score,
+                residual,
+                accepted: first_text(item, "accepted"),
+                harm: first_text(item, "harm"),
+                hazard: first_text(item, "hazard"),
+                controls,
+            });
+        }
+        Ok(risks)
+    }
+
+    /// A link to this very definition (a duplicate definition gets no anchor).
+    fn link_to(&self, this: ItemRef, id: &str) -> ItemLink {
+        let first = self
+            .analysis
+            .name_info(id)
+            .ok()
+            .and_then(|info| info.def())
+            .is_none_or(|def| def == this);
+        ItemLink {
+            id: id.to_owned(),
+            kind: Some(this.kind),
+            title: self.item(this).title.clone(),
+            anchor: first.then(|| anchor(id)),
+        }
+    }
+
+    fn risk_matrix(&self, traceability: &[TraceRisk]) -> RiskMatrix {
+        let acceptable = self.plan.acceptable;
+        let mut matrix = RiskMatrix {
+            acceptable,
+            before: Grid::empty(acceptable),
+            after: Grid::empty(acceptable),
+            unscored: Vec::new(),
+        };
+        for risk in traceability {
+            match (risk.score, risk.score_after()) {
+                (Some(before), Some(after)) => {
+                    matrix.before.cell_mut(before).risks.push(risk.risk.clone());
+                    matrix.after.cell_mut(after).risks.push(risk.risk.clone());
+                }
+                _ => matrix.unscored.push(risk.risk.clone()),
+            }
+        }
+        matrix
+    }
+
+    fn guidance(&self) -> Cancellable<Vec<GuidanceEntry>> {
+        let mut entries = Vec::new();
+        for (this, item) in self.all_items() {
+            if item.kind != ItemKind::Control
+                || first_ident(item, "responsibility") != Some("deployer")
+            {
+                continue;
+            }
+            let Some(id) = &item.id else { continue };
+            entries.push(GuidanceEntry {
+                control: self.link_to(this, id),
+                status: keyword_or(item, "status", schema::STATUSES, "proposed"),
+                mitigates: self.links(item, "mitigates")?,
+                guidance: first_text(item, "guidance"),
+            });
+        }
+        Ok(entries)
+    }
+
+    fn items(&self) -> Cancellable<Vec<ItemEntry>> {
+        let mut entries = Vec::new();
+        for kind in REPORTED_KINDS {
+            for (this, item) in self.all_items() {
+                if item.kind != kind {
+                    continue;
+                }
+                let Some(id) = &item.id else { continue };
+                let mut attributes = Vec::new();
+                for field in &item.fields {
+                    if field.name == "description" {
+                        continue;
+                    }
+                    let link = schema::field_spec(kind, &field.name)
+                        .is_some_and(|spec| matches!(spec.ty, FieldType::Link(_)));
+                    let mut values = Vec::new();
+                    for value in &field.values {
+                        values.push(match value {
+                            Value::Ident(name) if link => AttrValue::Link(self.link(name)?),
+                            Value::Ident(word) => AttrValue::Text(word.clone()),
+                            Value::Int(Some(n)) => AttrValue::Text(n.to_string()),
+                            Value::Int(None) => AttrValue::Text("(too large)".to_owned()),
+                            Value::Str(text) | Value::TextBlock(text) => {
+                                AttrValue::Text(text.clone())
+                            }
+                        });
+                    }
+                    attributes.push(Attribute {
+                        name: field.name.clone(),
+                        values,
+                    });
+                }
+                for block in &item.blocks {
+                    if block.kind != BlockKind::Residual {
+                        continue;
+                    }
+                    let values = block
+                        .fields
+                        .iter()
+                        .map(|field| {
+                            let shown: Vec<String> = field
+                                .values
+                                .iter()
+                                .map(|value| match value {
+                                    Value::Int(Some(n)) => n.to_string(),
+                                    Value::Ident(word) => word.clone(),
+                                    Value::Str(text) | Value::TextBlock(text) => text.clone(),
+                                    Value::Int(None) => "(too large)".to_owned(),
+                                })
+                                .collect();
+                            AttrValue::Text(format!("{}: {}", field.name, shown.join(", ")))
+                        })
+                        .collect();
+                    attributes.push(Attribute {
+                        name: "residual".to_owned(),
+                        values,
+                    });
+                }
+                let anchor = self.link_to(this, id).anchor;
+                let mut linked_from = Vec::new();
+                if let (Some(below), Some(_)) = (schema::linked_from(kind), &anchor) {
+                    for referrer in self.referrers(id, below)? {
+                        if let Some(referrer_id) = &self.item(referrer).id {
+                            linked_from.push(self.link_to(referrer, referrer_id));
+                        }
+                    }
+                }
+                entries.push(ItemEntry {
+                    kind,
+                    id: id.clone(),
+                    title: item.title.clone(),
+                    description: first_text(item, "description"),
+                    location: self.item_location(this),
+                    anchor,
+                    attributes,
+                    linked_from,
+                });
+            }
+        }
+        Ok(entries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        let shown = |unix| Timestamp { unix }.to_string();
+        assert_eq!(shown(0), "1970-01-01T00:00:00Z");
+        assert_eq!(shown(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(shown(1_793_525_400), "2026-11-01T09:30:00Z");
+        assert_eq!(shown(-1), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn grid_cells_are_exploitability_down_severity_across() {
+        let grid = Grid::empty(6);
+        assert_eq!(grid.cells[0].exploitability, 5);
+        assert_eq!(grid.cells[0].severity, 1);
+        let cell = grid.cell(2, 4);
+        assert_eq!((cell.exploitability, cell.severity), (2, 4));
+        assert!(cell.above_acceptable);
+        assert!(!grid.cell(2, 3).above_acceptable);
+    }
+}

@@ -1,0 +1,163 @@
+//! `cargo bench -p ward --bench check`: cold `ward check` wall time and peak memory on
+//! synthetic workspaces written by `ward-gen`.
+//!
+//! For each size (default 1k, 10k and 100k items; `WARD_BENCH_SIZES=1000,50000` to
+//! choose) it generates a workspace in a temporary folder (`WARD_BENCH_CLEAN=1`: without
+//! the planted findings), runs `ward check <dir> --format json` as a fresh process a few times (`WARD_BENCH_RUNS`, default 5) and prints the
+//! median wall time (with the fastest and slowest run, and the median run's CPU time, user
+//! plus system) and the highest peak resident memory of the runs, read with `wait4` from
+//! each child's own resource usage. "Cold" is a new process every run with no
+//! cache of any kind; the files themselves are in the page cache after the first run.
+//! The target is 100k items (about 1,000 files, 20 MB) in 0.5 s and 300 MB.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const WARD: &str = env!("CARGO_BIN_EXE_ward");
+const WARD_GEN: &str = env!("CARGO_BIN_EXE_ward-gen");
+
+/// One `ward check`: wall time, CPU time (user + system), peak resident memory in bytes,
+/// exit code.
+struct Measure {
+    wall: Duration,
+    cpu: Duration,
+    rss: u64,
+    code: i32,
+}
+
+fn timeval(tv: libc::timeval) -> Duration {
+    Duration::from_secs(tv.tv_sec as u64) + Duration::from_micros(tv.tv_usec as u64)
+}
+
+fn run_check(dir: &Path) -> Measure {
+    let start = Instant::now();
+    let child = Command::new(WARD)
+        .arg("check")
+        .arg(dir)
+        .args(["--format", "json"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ward starts");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is a valid value of this plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not yet waited for; the pointers are valid.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let elapsed = start.elapsed();
+    assert_eq!(
+        waited,
+        pid,
+        "wait4 failed: {}",
+        std::io::Error::last_os_error()
+    );
+    // The child is reaped: dropping `Child` does not wait for it again.
+    drop(child);
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    Measure {
+        wall: elapsed,
+        cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
+        // Linux reports ru_maxrss in kilobytes.
+        rss: usage.ru_maxrss as u64 * 1024,
+        code,
+    }
+}
+
+fn generate(items: usize, dir: &Path, clean: bool) -> String {
+    let output = Command::new(WARD_GEN)
+        .args(["--items", &items.to_string(), "--out"])
+        .arg(dir)
+        .args(clean.then_some("--clean"))
+        .output()
+        .expect("ward-gen runs");
+    assert!(
+        output.status.success(),
+        "ward-gen failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
+    match std::env::var(name) {
+        Ok(value) => value
+            .split(',')
+            .map(|part| part.trim().parse().expect("a list of numbers"))
+            .collect(),
+        Err(_) => default.to_vec(),
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` (or `--all-targets`) runs this
+    // without it, with unoptimised binaries: a quick smoke run is enough then.
+    let smoke = !std::env::args().any(|arg| arg == "--bench");
+    let sizes = if smoke {
+        vec![1_000]
+    } else {
+        env_list("WARD_BENCH_SIZES", &[1_000, 10_000, 100_000])
+    };
+    let runs = if smoke {
+        1
+    } else {
+        env_list("WARD_BENCH_RUNS", &[5])[0].max(1)
+    };
+    // `WARD_BENCH_CLEAN=1`: workspaces without the planted findings.
+    let clean = std::env::var_os("WARD_BENCH_CLEAN").is_some();
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    println!(
+        "ward check, cold process, {runs} runs per size, {cpus} CPUs available{}",
+        if clean { ", clean workspaces" } else { "" }
+    );
+    println!(
+        "{:>8} {:>6} {:>7} {:>10} {:>10} {:>10} {:>10} {:>9}",
+        "items", "files", "MB", "median", "min", "max", "CPU", "peak RSS"
+    );
+    for items in sizes {
+        let temp = tempfile::tempdir().expect("a temporary folder");
+        let dir = temp.path().join("workspace");
+        let summary = generate(items, &dir, clean);
+        let files = summary_field(&summary, "files");
+        let bytes = summary_field(&summary, "bytes");
+        // One warm-up run puts the files in the page cache and checks the exit code: the
+        // generated workspace has errors on purpose.
+        let warm_up = run_check(&dir);
+        let expected = if clean { 0 } else { 1 };
+        assert_eq!(warm_up.code, expected, "ward check's exit code");
+        let mut runs: Vec<Measure> = (0..runs).map(|_| run_check(&dir)).collect();
+        runs.sort_by_key(|run| run.wall);
+        let median = &runs[runs.len() / 2];
+        let peak = runs.iter().map(|run| run.rss).max().unwrap_or(0);
+        println!(
+            "{items:>8} {files:>6} {:>7.1} {:>8.0}ms {:>8.0}ms {:>8.0}ms {:>8.0}ms {:>7.0}MB",
+            bytes as f64 / 1e6,
+            ms(median.wall),
+            ms(runs[0].wall),
+            ms(runs[runs.len() - 1].wall),
+            ms(median.cpu),
+            peak as f64 / (1024.0 * 1024.0)
+        );
+    }
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+/// A number from ward-gen's one-line JSON summary.
+fn summary_field(summary: &str, name: &str) -> u64 {
+    let key = format!("\"{name}\": ");
+    let at = summary.find(&key).expect("the summary has the field") + key.len();
+    summary[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .expect("a number")
+}

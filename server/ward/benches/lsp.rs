@@ -1,0 +1,324 @@
+//! `cargo bench -p ward --bench lsp`: the language server's latencies and peak memory on
+//! synthetic workspaces written by `ward-gen`, driven over stdio as an editor drives it
+//! (the test client of `tests/lsp`, with VS Code's capabilities: UTF-16 positions).
+//!
+//! For each size (default 10k and 100k items; `WARD_BENCH_SIZES=1000,50000` to choose):
+//!
+//! - initialize, `initialized` and `didOpen` of one file → that file's first diagnostics,
+//!   and → diagnostics of every file;
+//! - a keystroke (`didChange` of one character) → its `publishDiagnostics`, typing into a
+//!   description and, separately, into a link (which changes what the link names, so other
+//!   files are re-checked), each keystroke waited for (`WARD_BENCH_KEYSTROKES`, default 200);
+//! - definition, references, hover and completion latencies;
+//! - the server's peak resident memory (`VmHWM` of `/proc/<pid>/status`).
+//!
+//! Targets at 100k items: keystroke → diagnostics p50 ≤ 5 ms and p99 ≤ 20 ms; definition
+//! and hover p99 ≤ 5 ms; first diagnostics ≤ 300 ms; memory ≤ 400 MB.
+
+#[path = "../../../tests/lsp/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use harness::{Client, Editor, Enc, range};
+use serde_json::json;
+
+const WARD_GEN: &str = env!("CARGO_BIN_EXE_ward-gen");
+
+fn generate(items: usize, dir: &Path) {
+    let output = Command::new(WARD_GEN)
+        .args(["--items", &items.to_string(), "--out"])
+        .arg(dir)
+        .output()
+        .expect("ward-gen runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
+
+fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
+    match std::env::var(name) {
+        Ok(value) => value
+            .split(',')
+            .map(|part| part.trim().parse().expect("a list of numbers"))
+            .collect(),
+        Err(_) => default.to_vec(),
+    }
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+/// The p50 and p99 of some durations, in milliseconds.
+fn percentiles(samples: &mut [Duration]) -> (f64, f64) {
+    samples.sort();
+    let at = |p: f64| {
+        let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+        ms(samples[index])
+    };
+    (at(0.50), at(0.99))
+}
+
+/// The peak resident memory of a process, in MB.
+fn peak_rss_mb(pid: u32) -> f64 {
+    memory_mb(pid, "VmHWM:")
+}
+
+/// A memory figure of `/proc/<pid>/status` (`VmHWM:` peak, `VmRSS:` now), in MB.
+fn memory_mb(pid: u32, field: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+struct Row {
+    what: &'static str,
+    p50: f64,
+    p99: f64,
+    target: &'static str,
+}
+
+/// Sends keystrokes, each an edit made by `edit` on the current text, and waits for the
+/// document's diagnostics of each version; the latencies.
+fn keystrokes(
+    client: &mut Client,
+    path: &Path,
+    text: &mut String,
+    version: &mut i64,
+    count: usize,
+    mut edit: impl FnMut(&str, usize) -> (usize, usize, String),
+) -> Vec<Duration> {
+    let mut samples = Vec::with_capacity(count);
+    for keystroke in 0..count {
+        let (start, end, new_text) = edit(text, keystroke);
+        *version += 1;
+        let change = json!([{"range": range(text, start, end, Enc::Utf16), "text": new_text}]);
+        text.replace_range(start..end, &new_text);
+        let sent = Instant::now();
+        client.did_change(path, *version, change);
+        client.wait_version(path, *version);
+        samples.push(sent.elapsed());
+    }
+    samples
+}
+
+/// Sends a request `count` times; the latencies.
+fn requests(
+    client: &mut Client,
+    method: &str,
+    params: serde_json::Value,
+    count: usize,
+) -> Vec<Duration> {
+    (0..count)
+        .map(|_| {
+            let sent = Instant::now();
+            let result = client.request(method, params.clone());
+            let elapsed = sent.elapsed();
+            let result = result.unwrap_or_else(|error| panic!("{method}: {error}"));
+            assert!(!result.is_null(), "{method} answered nothing");
+            elapsed
+        })
+        .collect()
+}
+
+fn bench(items: usize, count: usize) {
+    let dir = tempfile::Builder::new()
+        .prefix("ward-bench-lsp-")
+        .tempdir()
+        .expect("a temporary folder");
+    let root = dir.path().canonicalize().unwrap();
+    generate(items, &root);
+    let files = std::fs::read_dir(root.join("threats")).unwrap().count();
+    let name = format!("threats/threats-{:05}.ward", files / 2);
+    let path = root.join(&name);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+
+    let spawned = Instant::now();
+    let mut client = Client::start(Editor::VsCode, &root);
+    let initialized = Instant::now();
+    client.did_open(&path, &text);
+    client.wait_version(&path, 1);
+    let first = initialized.elapsed();
+    let first_from_spawn = spawned.elapsed();
+    let all_files = 1 + 5 * (items / 5).div_ceil(100);
+    client.wait_until("diagnostics of every file", |client| {
+        client.diagnostics.len() >= all_files
+    });
+    let everything = initialized.elapsed();
+    let mut memory = vec![(
+        "indexed",
+        memory_mb(client.pid(), "VmRSS:"),
+        peak_rss_mb(client.pid()),
+    )];
+
+    let mut version = 1;
+    let mut rows = Vec::new();
+
+    // Typing into a description: add one to the first threat, then type in it.
+    let item_end = text.find("\n}\n").unwrap();
+    version += 1;
+    let line = "\n  description: \"typed: \"";
+    client.did_change(
+        &path,
+        version,
+        json!([{"range": range(&text, item_end, item_end, Enc::Utf16), "text": line}]),
+    );
+    text.insert_str(item_end, line);
+    client.wait_version(&path, version);
+    let typing_at = text.find("typed: ").unwrap() + "typed: ".len();
+    let mut samples = keystrokes(
+        &mut client,
+        &path,
+        &mut text,
+        &mut version,
+        count,
+        |_, i| {
+            let at = typing_at + i;
+            (at, at, ((b'a' + (i % 26) as u8) as char).to_string())
+        },
+    );
+    let (p50, p99) = percentiles(&mut samples);
+    rows.push(Row {
+        what: "keystroke in a description → diagnostics",
+        p50,
+        p99,
+        target: "p50 ≤ 5, p99 ≤ 20",
+    });
+    memory.push((
+        "description typed",
+        memory_mb(client.pid(), "VmRSS:"),
+        peak_rss_mb(client.pid()),
+    ));
+
+    // Typing into a link: append a character to the ID it names, then delete it again,
+    // so that the link alternately names nothing and its asset.
+    let link = text.find("targets: ").unwrap() + "targets: ".len();
+    let link_end = link + text[link..].find(['\n', ',']).unwrap();
+    let mut samples = keystrokes(
+        &mut client,
+        &path,
+        &mut text,
+        &mut version,
+        count,
+        |_, i| {
+            if i % 2 == 0 {
+                (link_end, link_end, "x".to_owned())
+            } else {
+                (link_end, link_end + 1, String::new())
+            }
+        },
+    );
+    let (p50, p99) = percentiles(&mut samples);
+    rows.push(Row {
+        what: "keystroke in a link → diagnostics",
+        p50,
+        p99,
+        target: "p50 ≤ 5, p99 ≤ 20",
+    });
+    client.settle(Duration::from_millis(200));
+    memory.push((
+        "link typed",
+        memory_mb(client.pid(), "VmRSS:"),
+        peak_rss_mb(client.pid()),
+    ));
+
+    // Requests, at the link (definition, hover, completion) and at the threat's ID.
+    let at_link = client.at(&path, &text, link + 2);
+    let id = text.find("threat T-").unwrap() + "threat ".len() + 2;
+    let at_id = client.at(&path, &text, id);
+    let mut references_params = at_id.clone();
+    references_params["context"] = json!({"includeDeclaration": true});
+    let request_rows: [(&str, &'static str, serde_json::Value, &'static str); 4] = [
+        (
+            "textDocument/definition",
+            "definition",
+            at_link.clone(),
+            "p99 ≤ 5",
+        ),
+        ("textDocument/hover", "hover", at_link.clone(), "p99 ≤ 5"),
+        (
+            "textDocument/references",
+            "references",
+            references_params,
+            "",
+        ),
+        ("textDocument/completion", "completion", at_link, ""),
+    ];
+    for (method, what, params, target) in request_rows {
+        let mut samples = requests(&mut client, method, params, count);
+        let (p50, p99) = percentiles(&mut samples);
+        rows.push(Row {
+            what,
+            p50,
+            p99,
+            target,
+        });
+    }
+    let rss = peak_rss_mb(client.pid());
+    let status = client.shutdown_and_exit();
+    assert_eq!(status.code(), Some(0));
+
+    println!();
+    println!("ward lsp, {items} items in {all_files} files ({count} samples per line)");
+    println!("{:<44} {:>10} {:>10}   target (ms)", "", "p50 ms", "p99 ms");
+    for row in &rows {
+        println!(
+            "{:<44} {:>10.2} {:>10.2}   {}",
+            row.what, row.p50, row.p99, row.target
+        );
+    }
+    println!(
+        "{:<44} {:>10.1} {:>10}   ≤ 300 (from `initialized`; {:.1} from spawn)",
+        "first diagnostics of the open file",
+        ms(first),
+        "",
+        ms(first_from_spawn)
+    );
+    println!(
+        "{:<44} {:>10.1}",
+        "diagnostics of every file",
+        ms(everything)
+    );
+    println!("{:<44} {:>10.1} {:>10}   ≤ 400", "peak RSS (MB)", rss, "");
+    for (stage, now, peak) in memory {
+        println!(
+            "{:<44} {:>10.1} {:>10.1}   (RSS now, peak)",
+            format!("  memory after: {stage}"),
+            now,
+            peak
+        );
+    }
+}
+
+fn main() {
+    // `cargo test --benches` runs benches once as tests: a small smoke run then.
+    let smoke = std::env::args().any(|arg| arg == "--test");
+    let (sizes, count) = if smoke {
+        (vec![1_000], 10)
+    } else {
+        (
+            env_list("WARD_BENCH_SIZES", &[10_000, 100_000]),
+            env_number("WARD_BENCH_KEYSTROKES", 200),
+        )
+    };
+    for items in sizes {
+        bench(items, count);
+    }
+}

@@ -1,0 +1,373 @@
+//! Push diagnostics: one publisher task, woken by a [`Notify`] after every change, publishes
+//! every file of the workspace whose diagnostics changed.
+//!
+//! Each run takes one snapshot and computes on a blocking thread, streaming each file's
+//! diagnostics to the task as soon as they are ready: first the files just changed and the
+//! open documents; then, once the changes pause for [`SETTLE`], every other file. A write
+//! cancels the run (the next one picks up where it stopped). Because there is one task and runs follow each other, a file's
+//! diagnostics are never sent for an older version after a newer one. The last diagnostics
+//! sent per file are kept, so that unchanged files are skipped.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{
+    self as lsp, CodeDescription, DiagnosticRelatedInformation, Location, NumberOrString,
+    PublishDiagnosticsParams, Uri,
+};
+use ward_analysis::{Analysis, Cancellable, Diagnostic, FileId};
+
+use super::convert::{self, LineMap};
+use super::workspace::OpenDocs;
+use super::{ClientCaps, State, log};
+
+/// Where each diagnostic code is documented.
+const DOCS_URL: &str = "https://github.com/ward-lang/ward/blob/main/docs/diagnostics.md";
+
+/// What was last published for a file.
+struct Sent {
+    uri: Uri,
+    version: Option<i32>,
+    diagnostics: Arc<Vec<Diagnostic>>,
+    lsp: Vec<lsp::Diagnostic>,
+}
+
+#[derive(Default)]
+struct Published {
+    files: HashMap<PathBuf, Sent>,
+}
+
+/// Which files a run covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// The files just changed, then the open documents: what the user looks at.
+    Changed,
+    /// Every file of the workspace, after a pause in the changes.
+    All,
+}
+
+/// How long the changes must pause before the rest of the workspace is re-checked. While
+/// the user types, only the changed and open files are; the rest waits for a pause instead
+/// of being computed and cancelled at every keystroke.
+const SETTLE: Duration = Duration::from_millis(100);
+
+/// One run's input: a snapshot and what it needs to say where things are.
+struct Job {
+    analysis: Analysis,
+    open: OpenDocs,
+    dirty: Vec<PathBuf>,
+    caps: Arc<ClientCaps>,
+    phase: Phase,
+    /// Whether to parse every file in parallel first (the first run).
+    prime: bool,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Outcome {
+    Done,
+    Cancelled,
+    Failed,
+}
+
+/// The publisher's state between runs.
+struct Publisher {
+    state: Arc<State>,
+    client: Client,
+    published: Option<Published>,
+    primed: bool,
+}
+
+/// Runs until the server exits.
+pub async fn publisher(state: Arc<State>, client: Client) {
+    let mut publisher = Publisher {
+        state,
+        client,
+        published: Some(Published::default()),
+        primed: false,
+    };
+    loop {
+        publisher.state.diagnostics_changed.notified().await;
+        // The changed files; then, once changes pause, the rest.
+        loop {
+            if publisher.run(Phase::Changed).await != Outcome::Done {
+                break;
+            }
+            let changes = publisher.state.diagnostics_changed.notified();
+            tokio::select! {
+                () = changes => continue,
+                () = tokio::time::sleep(SETTLE) => {}
+            }
+            if publisher.run(Phase::All).await == Outcome::Done {
+                publisher.state.all_published();
+            }
+            break;
+        }
+    }
+}
+
+impl Publisher {
+    /// One run on a fresh snapshot; its diagnostics are published as they come.
+    async fn run(&mut self, phase: Phase) -> Outcome {
+        let job = {
+            let mut world = self.state.world();
+            if !world.indexed() {
+                return Outcome::Cancelled;
+            }
+            let (analysis, open) = world.snapshot();
+            Job {
+                analysis,
+                open,
+                dirty: world.take_dirty(),
+                caps: self.state.caps(),
+                phase,
+                prime: !self.primed,
+            }
+        };
+        let mut published = self.published.take().unwrap_or_default();
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let task = tokio::task::spawn_blocking(move || {
+            let mut left = Vec::new();
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run(job, &mut published, &mut left, &tx)
+            }));
+            (published, left, outcome)
+        });
+        while let Some(params) = rx.recv().await {
+            let PublishDiagnosticsParams {
+                uri,
+                diagnostics,
+                version,
+            } = params;
+            self.client
+                .publish_diagnostics(uri, diagnostics, version)
+                .await;
+        }
+        let Ok((published, left, outcome)) = task.await else {
+            log::error(format_args!("the diagnostics task failed"));
+            return Outcome::Failed;
+        };
+        self.published = Some(published);
+        match outcome {
+            Ok(Ok(())) => {
+                self.primed = true;
+                Outcome::Done
+            }
+            Ok(Err(_cancelled)) => {
+                log::debug(format_args!("diagnostics run cancelled"));
+                if !left.is_empty() {
+                    self.state.world().restore_dirty(left);
+                }
+                Outcome::Cancelled
+            }
+            Err(panic) => {
+                let message = super::panic_message(&panic);
+                log::error(format_args!("computing diagnostics panicked: {message}"));
+                Outcome::Failed
+            }
+        }
+    }
+}
+
+fn run(
+    job: Job,
+    published: &mut Published,
+    left: &mut Vec<PathBuf>,
+    tx: &mpsc::UnboundedSender<PublishDiagnosticsParams>,
+) -> Cancellable<()> {
+    let analysis = &job.analysis;
+    if job.prime
+        && let Err(cancelled) = analysis.prime()
+    {
+        *left = job.dirty.clone();
+        return Err(cancelled);
+    }
+    let files = analysis.files();
+    let by_path: HashMap<PathBuf, FileId> = files
+        .iter()
+        .map(|&file| (analysis.path(file), file))
+        .collect();
+    // The order: the files just changed (most recent first), the open documents, the rest.
+    let mut order: Vec<PathBuf> = job.dirty.iter().rev().cloned().collect();
+    let mut open: Vec<&PathBuf> = job.open.keys().collect();
+    open.sort();
+    order.extend(open.into_iter().cloned());
+    let mut seen = HashSet::new();
+    order.retain(|path| seen.insert(path.clone()));
+    if job.phase == Phase::All {
+        let rest = files
+            .iter()
+            .map(|&file| analysis.path(file))
+            .filter(|path| !seen.contains(path));
+        order.extend(rest);
+    }
+
+    let mut maps = LineMaps::new(&job);
+    for (at, path) in order.iter().enumerate() {
+        let Some(&file) = by_path.get(path) else {
+            // A changed file that left the workspace: clear what was published for it.
+            if let Some(sent) = published.files.remove(path) {
+                let _ = tx.send(PublishDiagnosticsParams {
+                    uri: sent.uri,
+                    diagnostics: Vec::new(),
+                    version: None,
+                });
+            }
+            continue;
+        };
+        let diagnostics = match analysis.diagnostics(file) {
+            Ok(diagnostics) => diagnostics,
+            Err(cancelled) => {
+                *left = unreached(&job.dirty, &order[at..]);
+                return Err(cancelled);
+            }
+        };
+        let open = job.open.get(path);
+        let version = open.map(|doc| doc.version);
+        let uri = match open {
+            Some(doc) => doc.uri.clone(),
+            None => convert::path_to_uri(path),
+        };
+        let previous = published.files.get(path);
+        let same_place = previous.is_some_and(|sent| sent.version == version && sent.uri == uri);
+        if same_place && previous.is_some_and(|sent| Arc::ptr_eq(&sent.diagnostics, &diagnostics)) {
+            continue;
+        }
+        let lsp = match to_lsp(&diagnostics, &mut maps) {
+            Ok(lsp) => lsp,
+            Err(cancelled) => {
+                *left = unreached(&job.dirty, &order[at..]);
+                return Err(cancelled);
+            }
+        };
+        if same_place && previous.is_some_and(|sent| sent.lsp == lsp) {
+            if let Some(sent) = published.files.get_mut(path) {
+                sent.diagnostics = diagnostics;
+            }
+            continue;
+        }
+        let _ = tx.send(PublishDiagnosticsParams {
+            uri: uri.clone(),
+            diagnostics: lsp.clone(),
+            version,
+        });
+        published.files.insert(
+            path.clone(),
+            Sent {
+                uri,
+                version,
+                diagnostics,
+                lsp,
+            },
+        );
+    }
+    if job.phase == Phase::All {
+        // Files that left the workspace without being reported changed.
+        let gone: Vec<PathBuf> = published
+            .files
+            .keys()
+            .filter(|path| !by_path.contains_key(*path))
+            .cloned()
+            .collect();
+        for path in gone {
+            if let Some(sent) = published.files.remove(&path) {
+                let _ = tx.send(PublishDiagnosticsParams {
+                    uri: sent.uri,
+                    diagnostics: Vec::new(),
+                    version: None,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The dirty files among those a cancelled run did not reach.
+fn unreached(dirty: &[PathBuf], rest: &[PathBuf]) -> Vec<PathBuf> {
+    dirty
+        .iter()
+        .filter(|path| rest.contains(path))
+        .cloned()
+        .collect()
+}
+
+/// Line maps of the files diagnostics point into, built once per run.
+struct LineMaps<'a> {
+    job: &'a Job,
+    maps: HashMap<FileId, (Uri, Arc<LineMap>)>,
+}
+
+impl<'a> LineMaps<'a> {
+    fn new(job: &'a Job) -> LineMaps<'a> {
+        LineMaps {
+            job,
+            maps: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, file: FileId) -> Cancellable<&(Uri, Arc<LineMap>)> {
+        if !self.maps.contains_key(&file) {
+            let analysis = &self.job.analysis;
+            let path = analysis.path(file);
+            let uri = match self.job.open.get(&path) {
+                Some(doc) => doc.uri.clone(),
+                None => convert::path_to_uri(&path),
+            };
+            let map = LineMap {
+                text: analysis.text(file),
+                index: analysis.line_index(file)?,
+                encoding: self.job.caps.encoding,
+            };
+            self.maps.insert(file, (uri, Arc::new(map)));
+        }
+        Ok(&self.maps[&file])
+    }
+}
+
+fn to_lsp(
+    diagnostics: &[Diagnostic],
+    maps: &mut LineMaps<'_>,
+) -> Cancellable<Vec<lsp::Diagnostic>> {
+    let caps = maps.job.caps.clone();
+    let mut out = Vec::with_capacity(diagnostics.len());
+    for diagnostic in diagnostics {
+        let range = maps.get(diagnostic.file)?.1.range(diagnostic.range);
+        let related_information = if caps.related_information {
+            let mut related = Vec::with_capacity(diagnostic.related.len());
+            for item in &diagnostic.related {
+                let (uri, map) = maps.get(item.location.file)?;
+                related.push(DiagnosticRelatedInformation {
+                    location: Location::new(uri.clone(), map.range(item.location.range)),
+                    message: item.message.clone(),
+                });
+            }
+            Some(related)
+        } else {
+            None
+        };
+        let code = diagnostic.code.as_str();
+        let code_description = if caps.code_description {
+            format!("{DOCS_URL}#{code}")
+                .parse()
+                .ok()
+                .map(|href| CodeDescription { href })
+        } else {
+            None
+        };
+        out.push(lsp::Diagnostic {
+            range,
+            severity: Some(convert::severity(diagnostic.severity)),
+            code: Some(NumberOrString::String(code.to_owned())),
+            code_description,
+            source: Some("ward".to_owned()),
+            message: diagnostic.message.clone(),
+            related_information,
+            tags: None,
+            data: None,
+        });
+    }
+    Ok(out)
+}

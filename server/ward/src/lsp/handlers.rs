@@ -1,0 +1,572 @@
+//! Requests: each takes a snapshot, answers on a blocking thread and converts the analysis'
+//! answer to LSP.
+//!
+//! A request whose snapshot is cancelled by a write, or whose document changed while it ran,
+//! is answered with `ContentModified`; a request that panics is answered with
+//! `InternalError`, and the server keeps running.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tower_lsp_server::jsonrpc::{self, ErrorCode};
+use tower_lsp_server::ls_types::{
+    self as lsp, CompletionParams, CompletionResponse, DocumentHighlight, DocumentHighlightParams,
+    DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse,
+    Hover, HoverContents, HoverParams, Location, LocationLink, MarkupContent, MarkupKind, OneOf,
+    OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse, ReferenceParams, RenameParams,
+    SymbolInformation, TextDocumentEdit, TextDocumentPositionParams, Uri, WorkspaceEdit,
+    WorkspaceSymbolParams, WorkspaceSymbolResponse,
+};
+use ward_analysis::ide::{self, FilePosition};
+use ward_analysis::{Analysis, Cancellable, Cancelled, FileId};
+
+use super::convert::{self, LineMap};
+use super::workspace::OpenDocs;
+use super::{ClientCaps, State, log};
+
+/// The most workspace symbols one request returns.
+const WORKSPACE_SYMBOL_LIMIT: usize = 256;
+
+/// The most completion items one request returns, best first; with more, the list is marked
+/// incomplete so that the client asks again as the word grows. (Thousands of IDs would cost
+/// far more to send and to filter than they are worth.)
+const COMPLETION_LIMIT: usize = 200;
+
+/// What a request computes with: a snapshot, the open documents and the client's
+/// capabilities.
+pub struct Snapshot {
+    pub analysis: Analysis,
+    open: OpenDocs,
+    pub caps: Arc<ClientCaps>,
+}
+
+impl Snapshot {
+    /// The URI of a file: the client's own for an open document.
+    pub fn uri(&self, file: FileId) -> Uri {
+        let path = self.analysis.path(file);
+        match self.open.get(&path) {
+            Some(doc) => doc.uri.clone(),
+            None => convert::path_to_uri(&path),
+        }
+    }
+
+    pub fn version(&self, file: FileId) -> Option<i32> {
+        self.open
+            .get(&self.analysis.path(file))
+            .map(|doc| doc.version)
+    }
+
+    pub fn line_map(&self, file: FileId) -> Cancellable<LineMap> {
+        Ok(LineMap {
+            text: self.analysis.text(file),
+            index: self.analysis.line_index(file)?,
+            encoding: self.caps.encoding,
+        })
+    }
+}
+
+/// A request's answer, or an error to send instead; `Cancelled` becomes `ContentModified`.
+type Answer<T> = Cancellable<jsonrpc::Result<T>>;
+
+fn content_modified() -> jsonrpc::Error {
+    jsonrpc::Error::new(ErrorCode::ContentModified)
+}
+
+/// `RequestFailed`: a valid request the server refuses, with the reason for the user.
+fn request_failed(message: String) -> jsonrpc::Error {
+    jsonrpc::Error {
+        code: ErrorCode::ServerError(-32803),
+        message: message.into(),
+        data: None,
+    }
+}
+
+/// Runs `f` on a snapshot in a blocking thread. With a document (`uri`), `f` gets its file;
+/// a document that is not part of the analysis answers `T::default()` (no result).
+async fn run<T, F>(state: &State, name: &'static str, uri: Option<&Uri>, f: F) -> jsonrpc::Result<T>
+where
+    T: Default + Send + 'static,
+    F: FnOnce(&Snapshot, Option<FileId>) -> Answer<T> + Send + 'static,
+{
+    let path: Option<PathBuf> = uri.map(convert::uri_to_path);
+    let (snapshot, file, version) = {
+        let world = state.world();
+        let file = match &path {
+            Some(path) => match world.file_id(path) {
+                Some(file) => Some(file),
+                None => return Ok(T::default()),
+            },
+            None => None,
+        };
+        let version = path.as_deref().and_then(|path| world.version(path));
+        let (analysis, open) = world.snapshot();
+        let snapshot = Snapshot {
+            analysis,
+            open,
+            caps: state.caps(),
+        };
+        (snapshot, file, version)
+    };
+    let task = tokio::task::spawn_blocking(move || {
+        let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&snapshot, file)));
+        // The snapshot must be gone before anyone waits on the world again.
+        drop(snapshot);
+        answer
+    });
+    let answer = match task.await {
+        Ok(answer) => answer,
+        Err(error) => {
+            log::error(format_args!("{name}: the request's task failed: {error}"));
+            return Err(jsonrpc::Error::internal_error());
+        }
+    };
+    match answer {
+        Ok(Ok(Ok(value))) => {
+            let moved_on = path
+                .as_deref()
+                .is_some_and(|path| state.world().version(path) != version);
+            if moved_on {
+                Err(content_modified())
+            } else {
+                Ok(value)
+            }
+        }
+        Ok(Ok(Err(error))) => Err(error),
+        Ok(Err(_cancelled)) => Err(content_modified()),
+        Err(panic) if panic.is::<Cancelled>() => Err(content_modified()),
+        Err(panic) => {
+            let message = super::panic_message(&panic);
+            log::error(format_args!("{name} panicked: {message}"));
+            Err(jsonrpc::Error {
+                code: ErrorCode::InternalError,
+                message: format!("{name} failed: {message}").into(),
+                data: None,
+            })
+        }
+    }
+}
+
+/// The file and byte offset of a client position.
+fn file_position(
+    snapshot: &Snapshot,
+    file: Option<FileId>,
+    position: lsp::Position,
+) -> Cancellable<Option<(FilePosition, LineMap)>> {
+    let Some(file) = file else {
+        return Ok(None);
+    };
+    let map = snapshot.line_map(file)?;
+    let offset = map.offset(position);
+    Ok(Some((FilePosition { file, offset }, map)))
+}
+
+/// Line maps of many files, each built once.
+struct Maps<'a> {
+    snapshot: &'a Snapshot,
+    maps: HashMap<FileId, (Uri, LineMap)>,
+}
+
+impl<'a> Maps<'a> {
+    fn new(snapshot: &'a Snapshot) -> Maps<'a> {
+        Maps {
+            snapshot,
+            maps: HashMap::new(),
+        }
+    }
+
+    fn location(&mut self, file: FileId, range: ward_analysis::TextRange) -> Cancellable<Location> {
+        if !self.maps.contains_key(&file) {
+            let entry = (self.snapshot.uri(file), self.snapshot.line_map(file)?);
+            self.maps.insert(file, entry);
+        }
+        let (uri, map) = &self.maps[&file];
+        Ok(Location::new(uri.clone(), map.range(range)))
+    }
+}
+
+pub async fn definition(
+    state: &State,
+    params: GotoDefinitionParams,
+) -> jsonrpc::Result<Option<GotoDefinitionResponse>> {
+    let TextDocumentPositionParams {
+        text_document,
+        position,
+    } = params.text_document_position_params;
+    run(
+        state,
+        "definition",
+        Some(&text_document.uri),
+        move |s, file| {
+            let Some((at, _)) = file_position(s, file, position)? else {
+                return Ok(Ok(None));
+            };
+            let Some(target) = s.analysis.goto_definition(at)? else {
+                return Ok(Ok(None));
+            };
+            let map = s.line_map(target.file)?;
+            let uri = s.uri(target.file);
+            let response = if s.caps.definition_links {
+                GotoDefinitionResponse::Link(vec![LocationLink {
+                    origin_selection_range: None,
+                    target_uri: uri,
+                    target_range: map.range(target.full_range),
+                    target_selection_range: map.range(target.focus_range),
+                }])
+            } else {
+                GotoDefinitionResponse::Scalar(Location::new(uri, map.range(target.focus_range)))
+            };
+            Ok(Ok(Some(response)))
+        },
+    )
+    .await
+}
+
+pub async fn references(
+    state: &State,
+    params: ReferenceParams,
+) -> jsonrpc::Result<Option<Vec<Location>>> {
+    let TextDocumentPositionParams {
+        text_document,
+        position,
+    } = params.text_document_position;
+    let include_declaration = params.context.include_declaration;
+    run(
+        state,
+        "references",
+        Some(&text_document.uri),
+        move |s, file| {
+            let Some((at, _)) = file_position(s, file, position)? else {
+                return Ok(Ok(None));
+            };
+            let Some(found) = s.analysis.references(at, include_declaration)? else {
+                return Ok(Ok(None));
+            };
+            let mut maps = Maps::new(s);
+            let mut locations = Vec::with_capacity(found.len());
+            for place in found {
+                locations.push(maps.location(place.file, place.range)?);
+            }
+            Ok(Ok(Some(locations)))
+        },
+    )
+    .await
+}
+
+pub async fn hover(state: &State, params: HoverParams) -> jsonrpc::Result<Option<Hover>> {
+    let TextDocumentPositionParams {
+        text_document,
+        position,
+    } = params.text_document_position_params;
+    run(state, "hover", Some(&text_document.uri), move |s, file| {
+        let Some((at, map)) = file_position(s, file, position)? else {
+            return Ok(Ok(None));
+        };
+        let Some(hover) = s.analysis.hover(at)? else {
+            return Ok(Ok(None));
+        };
+        let kind = if s.caps.hover_markdown {
+            MarkupKind::Markdown
+        } else {
+            MarkupKind::PlainText
+        };
+        Ok(Ok(Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind,
+                value: hover.markdown,
+            }),
+            range: Some(map.range(hover.range)),
+        })))
+    })
+    .await
+}
+
+pub async fn completion(
+    state: &State,
+    params: CompletionParams,
+) -> jsonrpc::Result<Option<CompletionResponse>> {
+    let TextDocumentPositionParams {
+        text_document,
+        position,
+    } = params.text_document_position;
+    run(
+        state,
+        "completion",
+        Some(&text_document.uri),
+        move |s, file| {
+            let Some((at, map)) = file_position(s, file, position)? else {
+                return Ok(Ok(None));
+            };
+            let mut items = s.analysis.completions(at)?;
+            let is_incomplete = items.len() > COMPLETION_LIMIT;
+            items.truncate(COMPLETION_LIMIT);
+            let kind = if s.caps.completion_markdown {
+                MarkupKind::Markdown
+            } else {
+                MarkupKind::PlainText
+            };
+            let items = items
+                .into_iter()
+                .enumerate()
+                .map(|(rank, item)| lsp::CompletionItem {
+                    kind: Some(convert::completion_kind(item.kind)),
+                    detail: item.detail,
+                    documentation: item.documentation.map(|value| {
+                        lsp::Documentation::MarkupContent(MarkupContent {
+                            kind: kind.clone(),
+                            value,
+                        })
+                    }),
+                    // Keep the analysis' order, best first.
+                    sort_text: Some(format!("{rank:05}")),
+                    filter_text: Some(item.label.clone()),
+                    text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+                        range: map.range(item.replace_range),
+                        new_text: item.insert_text,
+                    })),
+                    label: item.label,
+                    ..lsp::CompletionItem::default()
+                })
+                .collect();
+            Ok(Ok(Some(CompletionResponse::List(lsp::CompletionList {
+                is_incomplete,
+                items,
+            }))))
+        },
+    )
+    .await
+}
+
+pub async fn prepare_rename(
+    state: &State,
+    params: TextDocumentPositionParams,
+) -> jsonrpc::Result<Option<PrepareRenameResponse>> {
+    let TextDocumentPositionParams {
+        text_document,
+        position,
+    } = params;
+    run(
+        state,
+        "prepareRename",
+        Some(&text_document.uri),
+        move |s, file| {
+            let Some((at, map)) = file_position(s, file, position)? else {
+                return Ok(Ok(None));
+            };
+            Ok(match s.analysis.prepare_rename(at)? {
+                Ok((range, placeholder)) => Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+                    range: map.range(range),
+                    placeholder,
+                })),
+                Err(refusal) => Err(request_failed(refusal)),
+            })
+        },
+    )
+    .await
+}
+
+pub async fn rename(state: &State, params: RenameParams) -> jsonrpc::Result<Option<WorkspaceEdit>> {
+    let TextDocumentPositionParams {
+        text_document,
+        position,
+    } = params.text_document_position;
+    let new_name = params.new_name;
+    run(state, "rename", Some(&text_document.uri), move |s, file| {
+        let Some((at, _)) = file_position(s, file, position)? else {
+            return Ok(Ok(None));
+        };
+        let change = match s.analysis.rename(at, &new_name)? {
+            Ok(change) => change,
+            Err(refusal) => return Ok(Err(request_failed(refusal))),
+        };
+        let mut per_file = Vec::with_capacity(change.edits.len());
+        for (file, edits) in change.edits {
+            let map = s.line_map(file)?;
+            let edits: Vec<lsp::TextEdit> = edits
+                .into_iter()
+                .map(|edit| lsp::TextEdit {
+                    range: map.range(edit.range),
+                    new_text: edit.new_text,
+                })
+                .collect();
+            per_file.push((s.uri(file), s.version(file), edits));
+        }
+        let edit = if s.caps.document_changes {
+            let changes = per_file
+                .into_iter()
+                .map(|(uri, version, edits)| TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+                    edits: edits.into_iter().map(OneOf::Left).collect(),
+                })
+                .collect();
+            WorkspaceEdit {
+                document_changes: Some(lsp::DocumentChanges::Edits(changes)),
+                ..WorkspaceEdit::default()
+            }
+        } else {
+            let changes = per_file
+                .into_iter()
+                .map(|(uri, _, edits)| (uri, edits))
+                .collect();
+            WorkspaceEdit {
+                changes: Some(changes),
+                ..WorkspaceEdit::default()
+            }
+        };
+        Ok(Ok(Some(edit)))
+    })
+    .await
+}
+
+pub async fn document_symbol(
+    state: &State,
+    params: DocumentSymbolParams,
+) -> jsonrpc::Result<Option<DocumentSymbolResponse>> {
+    let uri = params.text_document.uri;
+    let for_flat = uri.clone();
+    run(state, "documentSymbol", Some(&uri), move |s, file| {
+        let Some(file) = file else {
+            return Ok(Ok(None));
+        };
+        let map = s.line_map(file)?;
+        let symbols = s.analysis.document_symbols(file)?;
+        let response = if s.caps.hierarchical_symbols {
+            DocumentSymbolResponse::Nested(
+                symbols.iter().map(|symbol| nested(symbol, &map)).collect(),
+            )
+        } else {
+            let mut flat = Vec::new();
+            for symbol in &symbols {
+                flatten(symbol, None, &map, &for_flat, &mut flat);
+            }
+            DocumentSymbolResponse::Flat(flat)
+        };
+        Ok(Ok(Some(response)))
+    })
+    .await
+}
+
+#[allow(deprecated)]
+fn nested(symbol: &ide::DocumentSymbol, map: &LineMap) -> lsp::DocumentSymbol {
+    lsp::DocumentSymbol {
+        name: symbol.name.clone(),
+        detail: symbol.detail.clone(),
+        kind: convert::symbol_kind(symbol.kind),
+        tags: None,
+        deprecated: None,
+        range: map.range(symbol.full_range),
+        selection_range: map.range(symbol.focus_range),
+        children: (!symbol.children.is_empty()).then(|| {
+            symbol
+                .children
+                .iter()
+                .map(|child| nested(child, map))
+                .collect()
+        }),
+    }
+}
+
+#[allow(deprecated)]
+fn flatten(
+    symbol: &ide::DocumentSymbol,
+    container: Option<&str>,
+    map: &LineMap,
+    uri: &Uri,
+    out: &mut Vec<SymbolInformation>,
+) {
+    out.push(SymbolInformation {
+        name: symbol.name.clone(),
+        kind: convert::symbol_kind(symbol.kind),
+        tags: None,
+        deprecated: None,
+        location: Location::new(uri.clone(), map.range(symbol.full_range)),
+        container_name: container.map(str::to_owned),
+    });
+    for child in &symbol.children {
+        flatten(child, Some(&symbol.name), map, uri, out);
+    }
+}
+
+pub async fn workspace_symbol(
+    state: &State,
+    params: WorkspaceSymbolParams,
+) -> jsonrpc::Result<Option<WorkspaceSymbolResponse>> {
+    let query = params.query;
+    run(state, "workspace/symbol", None, move |s, _| {
+        let symbols = s
+            .analysis
+            .workspace_symbols(&query, WORKSPACE_SYMBOL_LIMIT)?;
+        let mut maps = Maps::new(s);
+        let mut out = Vec::with_capacity(symbols.len());
+        for symbol in symbols {
+            #[allow(deprecated)]
+            out.push(SymbolInformation {
+                name: symbol.name,
+                kind: convert::item_symbol_kind(symbol.kind),
+                tags: None,
+                deprecated: None,
+                location: maps.location(symbol.location.file, symbol.location.range)?,
+                container_name: symbol.title,
+            });
+        }
+        Ok(Ok(Some(WorkspaceSymbolResponse::Flat(out))))
+    })
+    .await
+}
+
+pub async fn document_highlight(
+    state: &State,
+    params: DocumentHighlightParams,
+) -> jsonrpc::Result<Option<Vec<DocumentHighlight>>> {
+    let TextDocumentPositionParams {
+        text_document,
+        position,
+    } = params.text_document_position_params;
+    run(
+        state,
+        "documentHighlight",
+        Some(&text_document.uri),
+        move |s, file| {
+            let Some((at, map)) = file_position(s, file, position)? else {
+                return Ok(Ok(None));
+            };
+            let highlights = s
+                .analysis
+                .document_highlight(at)?
+                .into_iter()
+                .map(|(range, kind)| DocumentHighlight {
+                    range: map.range(range),
+                    kind: Some(convert::highlight_kind(kind)),
+                })
+                .collect();
+            Ok(Ok(Some(highlights)))
+        },
+    )
+    .await
+}
+
+/// See `Backend::test_panic`.
+pub async fn test_panic(state: &State) -> jsonrpc::Result<Option<()>> {
+    run(
+        state,
+        "ward/testPanic",
+        None,
+        |_, _| -> Answer<Option<()>> { panic!("the test hook panicked on purpose") },
+    )
+    .await
+}
+
+/// See `Backend::test_slow`.
+pub async fn test_slow(state: &State, uri: Uri) -> jsonrpc::Result<Option<()>> {
+    run(state, "ward/testSlow", Some(&uri), |s, file| {
+        let Some(file) = file else {
+            return Ok(Ok(None));
+        };
+        for _ in 0..2000 {
+            s.analysis.diagnostics(file)?;
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        Ok(Ok(Some(())))
+    })
+    .await
+}

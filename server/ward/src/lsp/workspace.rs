@@ -1,0 +1,322 @@
+//! The server's state and its one writer: the analysis host, the open documents and the
+//! workspace files on disk. Every change (an edit, an opened or closed document, a file
+//! changed on disk, the initial indexing) goes through [`World`] under one lock, in the order
+//! the client sent it.
+//!
+//! Open documents win over disk: indexing and watched-file events never overwrite an open
+//! document, and closing a document falls back to its file on disk (or removes it from the
+//! workspace when there is none).
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tower_lsp_server::ls_types::{
+    DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher,
+    GlobPattern, TextDocumentContentChangeEvent, Uri,
+};
+use ward_analysis::{Analysis, AnalysisHost, PositionEncoding};
+
+use super::convert;
+use super::documents::{Document, Documents};
+use super::log;
+
+/// An open document's URI and version, as diagnostics and edits report them.
+#[derive(Clone, Debug)]
+pub struct OpenDoc {
+    pub uri: Uri,
+    pub version: i32,
+}
+
+/// What a snapshot needs besides the analysis: the open documents' URIs and versions.
+pub type OpenDocs = Arc<HashMap<PathBuf, OpenDoc>>;
+
+pub struct World {
+    host: AnalysisHost,
+    docs: Documents,
+    /// The workspace folders.
+    roots: Vec<PathBuf>,
+    /// The workspace's `.ward` files on disk, open or not.
+    disk: BTreeSet<PathBuf>,
+    /// Whether the workspace has been read; diagnostics wait for it.
+    indexed: bool,
+    /// Files changed since the last diagnostics run, most recent last: published first.
+    dirty: Vec<PathBuf>,
+    /// A copy of the open documents' URIs and versions, rebuilt when they change.
+    open: OpenDocs,
+}
+
+impl World {
+    pub fn new() -> World {
+        World {
+            host: AnalysisHost::new(),
+            docs: Documents::default(),
+            roots: Vec::new(),
+            disk: BTreeSet::new(),
+            indexed: false,
+            dirty: Vec::new(),
+            open: Arc::default(),
+        }
+    }
+
+    /// A snapshot of the analysis with the open documents. Drop it before the next write.
+    pub fn snapshot(&self) -> (Analysis, OpenDocs) {
+        (self.host.analysis(), self.open.clone())
+    }
+
+    pub fn file_id(&self, path: &Path) -> Option<ward_analysis::FileId> {
+        self.host.file_id(path)
+    }
+
+    pub fn version(&self, path: &Path) -> Option<i32> {
+        self.docs.get(path).map(|doc| doc.version)
+    }
+
+    pub fn indexed(&self) -> bool {
+        self.indexed
+    }
+
+    pub fn set_roots(&mut self, roots: Vec<PathBuf>) {
+        self.roots = roots;
+        if self.roots.is_empty() {
+            // Nothing to read: single files only.
+            self.indexed = true;
+        }
+    }
+
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.roots.clone()
+    }
+
+    /// The dirty files, oldest first, emptied.
+    pub fn take_dirty(&mut self) -> Vec<PathBuf> {
+        std::mem::take(&mut self.dirty)
+    }
+
+    /// Puts back dirty files that a cancelled diagnostics run did not reach, before the
+    /// newer ones.
+    pub fn restore_dirty(&mut self, mut older: Vec<PathBuf>) {
+        older.retain(|path| !self.dirty.contains(path));
+        older.append(&mut self.dirty);
+        self.dirty = older;
+    }
+
+    fn mark_dirty(&mut self, path: &Path) {
+        self.dirty.retain(|p| p != path);
+        self.dirty.push(path.to_path_buf());
+    }
+
+    fn refresh_open(&mut self) {
+        let open = self
+            .docs
+            .iter()
+            .map(|(path, doc)| {
+                let open = OpenDoc {
+                    uri: doc.uri.clone(),
+                    version: doc.version,
+                };
+                (path.clone(), open)
+            })
+            .collect();
+        self.open = Arc::new(open);
+    }
+
+    pub fn did_open(&mut self, uri: Uri, version: i32, text: String) {
+        let path = convert::uri_to_path(&uri);
+        let doc = Document::new(uri, version, text);
+        self.host.set_file(&path, doc.text(), Some(doc.tree()));
+        self.docs.insert(path.clone(), doc);
+        self.refresh_open();
+        self.mark_dirty(&path);
+    }
+
+    /// Applies an edit; refuses (and logs) one whose version does not increase.
+    pub fn did_change(
+        &mut self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        encoding: PositionEncoding,
+    ) {
+        let path = convert::uri_to_path(uri);
+        let Some(doc) = self.docs.get_mut(&path) else {
+            log::warn(format_args!(
+                "didChange for a document that is not open: {uri:?}"
+            ));
+            return;
+        };
+        if version <= doc.version {
+            log::warn(format_args!(
+                "didChange for {} with version {version} after version {}: ignored",
+                uri.as_str(),
+                doc.version
+            ));
+            return;
+        }
+        doc.apply_changes(version, changes, encoding);
+        let (text, tree) = (doc.text(), doc.tree());
+        self.host.set_file(&path, text, Some(tree));
+        self.refresh_open();
+        self.mark_dirty(&path);
+    }
+
+    pub fn did_close(&mut self, uri: &Uri) {
+        let path = convert::uri_to_path(uri);
+        if self.docs.remove(&path).is_none() {
+            return;
+        }
+        self.refresh_open();
+        self.reload_from_disk(&path);
+        self.mark_dirty(&path);
+    }
+
+    /// Sets a closed file to its text on disk, or removes it when it is not a workspace file
+    /// on disk any more.
+    fn reload_from_disk(&mut self, path: &Path) {
+        if self.docs.contains(path) {
+            return;
+        }
+        if self.disk.contains(path) {
+            match crate::workspace::read_text(path) {
+                Ok(text) => {
+                    self.host.set_file(path, Arc::from(text), None);
+                    return;
+                }
+                Err(error) => log::warn(format_args!("{error}")),
+            }
+        }
+        self.host.remove_file(path);
+    }
+
+    /// Whether a path belongs to the workspace: under a root, and in no hidden folder.
+    fn in_workspace(&self, path: &Path) -> bool {
+        self.roots.iter().any(|root| {
+            path.strip_prefix(root).is_ok_and(|rest| {
+                rest.components()
+                    .all(|part| !part.as_os_str().to_string_lossy().starts_with('.'))
+            })
+        })
+    }
+
+    /// Takes the files read at start-up; open documents keep their text.
+    pub fn finish_indexing(&mut self, files: Vec<(PathBuf, Arc<str>)>) {
+        self.disk.extend(files.iter().map(|(path, _)| path.clone()));
+        let files = files
+            .into_iter()
+            .filter(|(path, _)| !self.docs.contains(path))
+            .collect();
+        self.host.add_files(files);
+        self.indexed = true;
+    }
+
+    /// Applies `workspace/didChangeWatchedFiles`. A rename arrives as a delete and a create.
+    pub fn did_change_watched_files(&mut self, changes: Vec<FileEvent>) {
+        let mut other_files_changed = false;
+        for event in changes {
+            let path = convert::uri_to_path(&event.uri);
+            let is_ward = path.extension().is_some_and(|ext| ext == "ward");
+            match event.typ {
+                FileChangeType::CREATED | FileChangeType::CHANGED if is_ward => {
+                    if !self.in_workspace(&path) || !path.is_file() {
+                        continue;
+                    }
+                    self.disk.insert(path.clone());
+                    self.reload_from_disk(&path);
+                    self.mark_dirty(&path);
+                }
+                FileChangeType::CREATED if path.is_dir() => {
+                    if !self.in_workspace(&path) {
+                        continue;
+                    }
+                    other_files_changed = true;
+                    // A folder created or renamed into place: its files arrive with it.
+                    let found = crate::workspace::find_files(std::slice::from_ref(&path));
+                    for file in found.unwrap_or_default() {
+                        self.disk.insert(file.clone());
+                        self.reload_from_disk(&file);
+                        self.mark_dirty(&file);
+                    }
+                }
+                FileChangeType::DELETED => {
+                    other_files_changed |= !is_ward && self.in_workspace(&path);
+                    // The file, or every file of a deleted folder.
+                    let gone: Vec<PathBuf> = self
+                        .disk
+                        .iter()
+                        .filter(|file| file.starts_with(&path))
+                        .cloned()
+                        .collect();
+                    for file in gone {
+                        self.disk.remove(&file);
+                        self.reload_from_disk(&file);
+                        self.mark_dirty(&file);
+                    }
+                }
+                // Any other file may be evidence; files in hidden folders (`.git`) are not.
+                _ => other_files_changed |= self.in_workspace(&path),
+            }
+        }
+        if other_files_changed {
+            // Evidence files may have come or gone.
+            self.host.invalidate_file_system();
+        }
+    }
+}
+
+/// The workspace folders of `initialize`: its folders, else its root URI, else its root path.
+#[allow(deprecated)]
+pub fn roots(params: &tower_lsp_server::ls_types::InitializeParams) -> Vec<PathBuf> {
+    if let Some(folders) = &params.workspace_folders
+        && !folders.is_empty()
+    {
+        return folders
+            .iter()
+            .map(|folder| convert::uri_to_path(&folder.uri))
+            .collect();
+    }
+    if let Some(uri) = &params.root_uri {
+        return vec![convert::uri_to_path(uri)];
+    }
+    params
+        .root_path
+        .as_ref()
+        .map(|path| vec![PathBuf::from(path)])
+        .unwrap_or_default()
+}
+
+/// Reads every `.ward` file under the roots, in parallel. Unreadable files are logged and
+/// left out.
+pub fn read_workspace(roots: &[PathBuf]) -> Vec<(PathBuf, Arc<str>)> {
+    let mut paths = Vec::new();
+    for root in roots {
+        match crate::workspace::find_files(std::slice::from_ref(root)) {
+            Ok(found) => paths.extend(found),
+            Err(error) => log::warn(format_args!("{error}")),
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_par_iter()
+        .filter_map(|path| match crate::workspace::read_text(&path) {
+            Ok(text) => Some((path, Arc::from(text))),
+            Err(error) => {
+                log::warn(format_args!("{error}"));
+                None
+            }
+        })
+        .collect()
+}
+
+/// The watchers registered with a client that allows it: `.ward` files, and every other file
+/// for evidence.
+pub fn watchers() -> DidChangeWatchedFilesRegistrationOptions {
+    let watcher = |glob: &str| FileSystemWatcher {
+        glob_pattern: GlobPattern::String(glob.to_owned()),
+        kind: None,
+    };
+    DidChangeWatchedFilesRegistrationOptions {
+        watchers: vec![watcher("**/*.ward"), watcher("**/*")],
+    }
+}

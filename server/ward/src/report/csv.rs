@@ -1,0 +1,357 @@
+//! `--format csv`: one table per file, for spreadsheets and document tools. With `-o DIR`,
+//! each table is `DIR/<name>.csv`; on stdout the tables follow each other, each after a
+//! `# table: <name>` line and separated by an empty line. RFC 4180 quoting (the `csv`
+//! crate) with `\n` line ends, UTF-8, a header row per table, lists inside a cell joined
+//! with `; `; a cell that would start a spreadsheet formula gets a leading `'`.
+//!
+//! Tables: `summary` (field, value), `gates` (one row per failing item, one row per met
+//! rule), `traceability` (one row per risk × control × verification, gaps included),
+//! `risk-matrix` (one row per cell of the before and after grids), `deployer-guidance`,
+//! `findings` and `items`.
+
+use ward_analysis::report::{AttrValue, ItemLink, Report, Score};
+
+/// One rendered table.
+pub struct Table {
+    pub name: &'static str,
+    pub text: String,
+}
+
+pub fn render(report: &Report) -> Vec<Table> {
+    vec![
+        table("summary", summary(report)),
+        table("gates", gates(report)),
+        table("traceability", traceability(report)),
+        table("risk-matrix", risk_matrix(report)),
+        table("deployer-guidance", guidance(report)),
+        table("findings", findings(report)),
+        table("items", items(report)),
+    ]
+}
+
+/// The tables as one text for stdout.
+pub fn concatenate(tables: &[Table]) -> String {
+    let mut out = String::new();
+    for (at, table) in tables.iter().enumerate() {
+        if at > 0 {
+            out.push('\n');
+        }
+        out.push_str("# table: ");
+        out.push_str(table.name);
+        out.push('\n');
+        out.push_str(&table.text);
+    }
+    out
+}
+
+fn table(name: &'static str, rows: Vec<Vec<String>>) -> Table {
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|cell| defuse(cell)))
+            .expect("writing to memory cannot fail");
+    }
+    let bytes = writer.into_inner().expect("writing to memory cannot fail");
+    Table {
+        name,
+        text: String::from_utf8(bytes).expect("the cells are UTF-8"),
+    }
+}
+
+/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or carriage
+/// return first) gets a leading `'`, as OWASP advises against CSV injection: a title in a
+/// `.ward` file must not become a formula in the reviewer's spreadsheet.
+fn defuse(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+fn row<const N: usize>(cells: [&str; N]) -> Vec<String> {
+    cells.iter().map(|cell| (*cell).to_owned()).collect()
+}
+
+fn ids(links: &[ItemLink]) -> String {
+    links
+        .iter()
+        .map(|link| link.id.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn opt(text: Option<&str>) -> String {
+    text.unwrap_or_default().to_owned()
+}
+
+fn score_cells(score: Option<Score>) -> [String; 3] {
+    match score {
+        Some(score) => [
+            score.exploitability.to_string(),
+            score.severity.to_string(),
+            score.value().to_string(),
+        ],
+        None => Default::default(),
+    }
+}
+
+fn summary(report: &Report) -> Vec<Vec<String>> {
+    let h = &report.header;
+    let mut rows = vec![
+        row(["field", "value"]),
+        vec!["title".into(), opt(h.title.as_deref())],
+        vec!["has_plan".into(), h.has_plan.to_string()],
+        vec!["phases".into(), h.phases.join("; ")],
+        vec!["phase".into(), h.phase.clone()],
+        vec!["gate_override".into(), opt(h.gate_override.as_deref())],
+        vec!["acceptable".into(), h.acceptable.to_string()],
+        vec!["generated".into(), h.generated.to_string()],
+        vec!["ward_version".into(), h.version.clone()],
+        vec!["files".into(), h.files.to_string()],
+    ];
+    for (kind, count) in &h.item_counts {
+        rows.push(vec![format!("items.{kind}"), count.to_string()]);
+    }
+    rows.push(vec!["items".into(), h.total_items().to_string()]);
+    rows.push(vec!["errors".into(), h.findings.errors.to_string()]);
+    rows.push(vec!["warnings".into(), h.findings.warnings.to_string()]);
+    rows.push(vec!["findings".into(), h.findings.total().to_string()]);
+    rows
+}
+
+fn gates(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![row([
+        "gate", "status", "gate_met", "rule", "rule_met", "code", "item", "location", "in_check",
+    ])];
+    for gate in &report.gates {
+        let status = gate
+            .status
+            .map_or("unknown-phase", |status| status.as_str());
+        for rule in &gate.rules {
+            let lead = [
+                gate.phase.clone(),
+                status.to_owned(),
+                gate.met().to_string(),
+                rule.rule.name().to_owned(),
+                rule.met.to_string(),
+            ];
+            if rule.failures.is_empty() {
+                let mut cells = lead.to_vec();
+                cells.extend([String::new(), String::new(), String::new(), String::new()]);
+                rows.push(cells);
+            }
+            for failure in &rule.failures {
+                let mut cells = lead.to_vec();
+                cells.extend([
+                    failure.code.as_str().to_owned(),
+                    failure
+                        .item
+                        .as_ref()
+                        .map(|item| item.id.clone())
+                        .unwrap_or_default(),
+                    failure.location.to_string(),
+                    super::text::in_check(failure.in_check).to_owned(),
+                ]);
+                rows.push(cells);
+            }
+        }
+    }
+    rows
+}
+
+fn traceability(report: &Report) -> Vec<Vec<String>> {
+    let acceptable = report.header.acceptable;
+    let mut rows = vec![row([
+        "risk",
+        "risk_title",
+        "threats",
+        "assets",
+        "exploitability",
+        "severity",
+        "score",
+        "residual_exploitability",
+        "residual_severity",
+        "residual_score",
+        "accepted",
+        "control",
+        "control_title",
+        "responsibility",
+        "control_status",
+        "verification",
+        "verification_title",
+        "method",
+        "result",
+        "evidence",
+        "gap",
+    ])];
+    for risk in &report.traceability {
+        let threats: Vec<ItemLink> = risk.threats.iter().map(|t| t.threat.clone()).collect();
+        let mut assets: Vec<ItemLink> = Vec::new();
+        for threat in &risk.threats {
+            for asset in &threat.assets {
+                if !assets.iter().any(|a| a.id == asset.id) {
+                    assets.push(asset.clone());
+                }
+            }
+        }
+        for trace in risk.rows(acceptable) {
+            let mut cells = vec![
+                risk.risk.id.clone(),
+                opt(risk.risk.title.as_deref()),
+                ids(&threats),
+                ids(&assets),
+            ];
+            cells.extend(score_cells(risk.score));
+            cells.extend(score_cells(risk.residual));
+            cells.push(opt(risk.accepted.as_deref()));
+            match trace.control {
+                Some(control) => cells.extend([
+                    control.control.id.clone(),
+                    opt(control.control.title.as_deref()),
+                    control.responsibility.clone(),
+                    control.status.clone(),
+                ]),
+                None => cells.extend([String::new(), String::new(), String::new(), String::new()]),
+            }
+            match trace.verification {
+                Some(v) => cells.extend([
+                    v.verification.id.clone(),
+                    opt(v.verification.title.as_deref()),
+                    opt(v.method.as_deref()),
+                    v.result.clone(),
+                    opt(v.evidence.as_deref()),
+                ]),
+                None => cells.extend(std::iter::repeat_n(String::new(), 5)),
+            }
+            cells.push(
+                trace
+                    .gap
+                    .map(|gap| gap.as_str().to_owned())
+                    .unwrap_or_default(),
+            );
+            rows.push(cells);
+        }
+    }
+    rows
+}
+
+fn risk_matrix(report: &Report) -> Vec<Vec<String>> {
+    let matrix = &report.risk_matrix;
+    let mut rows = vec![row([
+        "stage",
+        "exploitability",
+        "severity",
+        "score",
+        "above_acceptable",
+        "count",
+        "risks",
+    ])];
+    for (stage, grid) in [("before", &matrix.before), ("after", &matrix.after)] {
+        for cell in &grid.cells {
+            rows.push(vec![
+                stage.to_owned(),
+                cell.exploitability.to_string(),
+                cell.severity.to_string(),
+                cell.score().to_string(),
+                cell.above_acceptable.to_string(),
+                cell.risks.len().to_string(),
+                ids(&cell.risks),
+            ]);
+        }
+    }
+    if !matrix.unscored.is_empty() {
+        rows.push(vec![
+            "unscored".to_owned(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            matrix.unscored.len().to_string(),
+            ids(&matrix.unscored),
+        ]);
+    }
+    rows
+}
+
+fn guidance(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![row(["control", "title", "mitigates", "status", "guidance"])];
+    for entry in &report.deployer_guidance {
+        rows.push(vec![
+            entry.control.id.clone(),
+            opt(entry.control.title.as_deref()),
+            ids(&entry.mitigates),
+            entry.status.clone(),
+            opt(entry.guidance.as_deref()),
+        ]);
+    }
+    rows
+}
+
+fn findings(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![row([
+        "file", "line", "column", "severity", "code", "gate", "item", "message",
+    ])];
+    for finding in &report.findings {
+        rows.push(vec![
+            finding.location.path.clone(),
+            finding.location.line.to_string(),
+            finding.location.column.to_string(),
+            finding.severity.as_str().to_owned(),
+            finding.code.as_str().to_owned(),
+            opt(finding.gate.as_deref()),
+            finding
+                .item
+                .as_ref()
+                .map(|item| item.id.clone())
+                .unwrap_or_default(),
+            finding.message.clone(),
+        ]);
+    }
+    rows
+}
+
+fn items(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![row([
+        "kind",
+        "id",
+        "title",
+        "file",
+        "line",
+        "column",
+        "duplicate",
+        "description",
+        "fields",
+        "linked_from",
+    ])];
+    for entry in &report.items {
+        let fields: Vec<String> = entry
+            .attributes
+            .iter()
+            .map(|attribute| {
+                let values: Vec<&str> = attribute
+                    .values
+                    .iter()
+                    .map(|value| match value {
+                        AttrValue::Text(text) => text.as_str(),
+                        AttrValue::Link(link) => link.id.as_str(),
+                    })
+                    .collect();
+                format!("{}: {}", attribute.name, values.join(", "))
+            })
+            .collect();
+        rows.push(vec![
+            entry.kind.as_str().to_owned(),
+            entry.id.clone(),
+            opt(entry.title.as_deref()),
+            entry.location.path.clone(),
+            entry.location.line.to_string(),
+            entry.location.column.to_string(),
+            entry.anchor.is_none().to_string(),
+            opt(entry.description.as_deref()),
+            fields.join("; "),
+            ids(&entry.linked_from),
+        ]);
+    }
+    rows
+}

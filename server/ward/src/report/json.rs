@@ -1,0 +1,174 @@
+//! `--format json`: the report model as one JSON object, for tools. The layout is spelled out
+//! here field by field (not derived from the model's Rust types), so that a refactoring of
+//! the model cannot change the format by accident; `report_format` is bumped on a change.
+
+use serde_json::{Value, json};
+use ward_analysis::report::{
+    AttrValue, Grid, ItemLink, Location, Report, RuleFailure, Score, TraceRisk,
+};
+
+/// The version of this JSON layout.
+pub const REPORT_FORMAT: u32 = 1;
+
+pub fn render(report: &Report) -> String {
+    let h = &report.header;
+    let item_counts: serde_json::Map<String, Value> = h
+        .item_counts
+        .iter()
+        .map(|(kind, count)| (kind.as_str().to_owned(), json!(count)))
+        .collect();
+    let value = json!({
+        "report_format": REPORT_FORMAT,
+        "header": {
+            "title": h.title,
+            "has_plan": h.has_plan,
+            "phases": h.phases,
+            "phase": h.phase,
+            "gate_override": h.gate_override,
+            "acceptable": h.acceptable,
+            "generated": h.generated.to_string(),
+            "ward_version": h.version,
+            "files": h.files,
+            "items": item_counts,
+            "findings": {
+                "errors": h.findings.errors,
+                "warnings": h.findings.warnings,
+                "infos": h.findings.infos,
+                "total": h.findings.total(),
+            },
+        },
+        "gates": report.gates.iter().map(|gate| json!({
+            "phase": gate.phase,
+            "status": gate.status.map(|status| status.as_str()),
+            "met": gate.met(),
+            "rules": gate.rules.iter().map(|rule| json!({
+                "rule": rule.rule.name(),
+                "requires": rule.rule.describe(),
+                "met": rule.met,
+                "failures": rule.failures.iter().map(failure).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "traceability": report.traceability.iter().map(|risk| trace(risk, h.acceptable)).collect::<Vec<_>>(),
+        "risk_matrix": {
+            "acceptable": report.risk_matrix.acceptable,
+            "before": grid(&report.risk_matrix.before),
+            "after": grid(&report.risk_matrix.after),
+            "unscored": ids(&report.risk_matrix.unscored),
+        },
+        "deployer_guidance": report.deployer_guidance.iter().map(|entry| json!({
+            "control": entry.control.id,
+            "title": entry.control.title,
+            "status": entry.status,
+            "mitigates": ids(&entry.mitigates),
+            "guidance": entry.guidance,
+        })).collect::<Vec<_>>(),
+        "findings": report.findings.iter().map(|finding| json!({
+            "location": location(&finding.location),
+            "severity": finding.severity.as_str(),
+            "code": finding.code.as_str(),
+            "gate": finding.gate,
+            "item": finding.item.as_ref().map(|item| &item.id),
+            "message": finding.message,
+        })).collect::<Vec<_>>(),
+        "items": report.items.iter().map(|entry| json!({
+            "kind": entry.kind.as_str(),
+            "id": entry.id,
+            "title": entry.title,
+            "description": entry.description,
+            "location": location(&entry.location),
+            "duplicate": entry.anchor.is_none(),
+            "fields": entry.attributes.iter().map(|attribute| json!({
+                "name": attribute.name,
+                "values": attribute.values.iter().map(|value| match value {
+                    AttrValue::Text(text) => json!(text),
+                    AttrValue::Link(link) => json!({ "id": link.id, "resolved": link.kind.is_some() }),
+                }).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "linked_from": ids(&entry.linked_from),
+        })).collect::<Vec<_>>(),
+    });
+    let mut out = serde_json::to_string_pretty(&value).expect("plain data always serialises");
+    out.push('\n');
+    out
+}
+
+fn location(location: &Location) -> Value {
+    json!({ "file": location.path, "line": location.line, "column": location.column })
+}
+
+fn ids(links: &[ItemLink]) -> Vec<&str> {
+    links.iter().map(|link| link.id.as_str()).collect()
+}
+
+fn score(score: Option<Score>) -> Value {
+    match score {
+        Some(score) => json!({
+            "exploitability": score.exploitability,
+            "severity": score.severity,
+            "score": score.value(),
+        }),
+        None => Value::Null,
+    }
+}
+
+fn failure(failure: &RuleFailure) -> Value {
+    json!({
+        "code": failure.code.as_str(),
+        "item": failure.item.as_ref().map(|item| &item.id),
+        "location": location(&failure.location),
+        "in_check": super::text::in_check(failure.in_check),
+    })
+}
+
+fn trace(risk: &TraceRisk, acceptable: i64) -> Value {
+    json!({
+        "risk": risk.risk.id,
+        "title": risk.risk.title,
+        "location": location(&risk.location),
+        "threats": risk.threats.iter().map(|threat| json!({
+            "threat": threat.threat.id,
+            "resolved": threat.threat.kind.is_some(),
+            "assets": ids(&threat.assets),
+        })).collect::<Vec<_>>(),
+        "score": score(risk.score),
+        "residual": score(risk.residual),
+        "accepted": risk.accepted,
+        "harm": risk.harm,
+        "hazard": risk.hazard,
+        "controls": risk.controls.iter().map(|control| json!({
+            "control": control.control.id,
+            "title": control.control.title,
+            "kind": control.kind,
+            "responsibility": control.responsibility,
+            "status": control.status,
+            "verifications": control.verifications.iter().map(|v| json!({
+                "verification": v.verification.id,
+                "title": v.verification.title,
+                "method": v.method,
+                "result": v.result,
+                "evidence": v.evidence,
+                "test": v.test,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "gaps": risk.rows(acceptable).iter().filter_map(|row| row.gap.map(|gap| json!({
+            "gap": gap.as_str(),
+            "control": row.control.map(|c| &c.control.id),
+            "verification": row.verification.map(|v| &v.verification.id),
+        }))).collect::<Vec<_>>(),
+    })
+}
+
+fn grid(grid: &Grid) -> Value {
+    json!({
+        "total": grid.total(),
+        "above_acceptable": grid.above_acceptable(),
+        "cells": grid.cells.iter().map(|cell| json!({
+            "exploitability": cell.exploitability,
+            "severity": cell.severity,
+            "score": cell.score(),
+            "above_acceptable": cell.above_acceptable,
+            "count": cell.risks.len(),
+            "risks": ids(&cell.risks),
+        })).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,503 @@
+//! `--format markdown`: GitHub-flavoured Markdown with pipe tables. Text from `.ward` files
+//! is escaped: `<`, `>` and `&` become HTML entities (so no raw HTML can pass, whatever the
+//! renderer), the punctuation Markdown reads as syntax (`\`, `` ` ``, `*`, `_`, `[`, `]`, `|`,
+//! `#`, `~`, `!`) gets a backslash, and line breaks become `<br>`, so a title can neither
+//! break a table nor become markup.
+
+use std::fmt::Write;
+
+use ward_analysis::ItemKind;
+use ward_analysis::report::{AttrValue, Grid, ItemLink, REPORTED_KINDS, Report};
+
+use super::text;
+
+/// Escapes text for Markdown, inline (line breaks kept as `<br>`).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            ch if needs_escape(ch) => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("<br>");
+            }
+            '\n' => out.push_str("<br>"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// The characters that carry meaning in GFM inline text or tables; others stay readable.
+fn needs_escape(ch: char) -> bool {
+    matches!(
+        ch,
+        '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '!'
+    )
+}
+
+/// Escapes text for inside a code span: backticks cannot be escaped there, so the span is
+/// only used for text we make (codes, locations, IDs), which never holds one.
+fn code(text: &str) -> String {
+    format!("`{}`", text.replace('`', "'").replace('|', "\\|"))
+}
+
+fn link(item: &ItemLink) -> String {
+    match &item.anchor {
+        Some(anchor) => format!("[{}](#{anchor})", escape(&item.id)),
+        None => format!("{} (unresolved)", escape(&item.id)),
+    }
+}
+
+fn link_titled(item: &ItemLink) -> String {
+    match &item.title {
+        Some(title) => format!("{} {}", link(item), escape(title)),
+        None => link(item),
+    }
+}
+
+fn links(items: &[ItemLink]) -> String {
+    items.iter().map(link).collect::<Vec<_>>().join(", ")
+}
+
+fn table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
+    let _ = writeln!(out, "| {} |", head.join(" | "));
+    let _ = writeln!(
+        out,
+        "|{}|",
+        head.iter().map(|_| "---").collect::<Vec<_>>().join("|")
+    );
+    for row in rows {
+        let cells: Vec<&str> = row
+            .iter()
+            .map(|cell| if cell.is_empty() { " " } else { cell.as_str() })
+            .collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out.push('\n');
+}
+
+fn kind_plural(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Asset => "Assets",
+        ItemKind::Threat => "Threats",
+        ItemKind::Risk => "Risks",
+        ItemKind::Control => "Controls",
+        ItemKind::Verification => "Verifications",
+        ItemKind::Plan => "Plans",
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    header(&mut out, report);
+    gates(&mut out, report);
+    traceability(&mut out, report);
+    risk_matrix(&mut out, report);
+    guidance(&mut out, report);
+    findings(&mut out, report);
+    items(&mut out, report);
+    out
+}
+
+fn header(out: &mut String, report: &Report) {
+    let h = &report.header;
+    let _ = writeln!(out, "# {}\n", escape(&text::title(h)));
+    let _ = writeln!(
+        out,
+        "Security risk management record for the design history file.\n"
+    );
+    let plan = if h.has_plan {
+        h.title
+            .as_deref()
+            .map_or_else(|| "untitled plan".to_owned(), escape)
+    } else {
+        "none: the default phases, acceptable score and no gates apply".to_owned()
+    };
+    let phases: Vec<String> = h
+        .phases
+        .iter()
+        .map(|phase| {
+            if *phase == h.phase {
+                format!("**{}** (current)", escape(phase))
+            } else {
+                escape(phase)
+            }
+        })
+        .collect();
+    let _ = writeln!(out, "- Plan: {plan}");
+    let _ = writeln!(out, "- Phases: {}", phases.join(" → "));
+    if let Some(gate) = &h.gate_override {
+        let _ = writeln!(
+            out,
+            "- Reported with {}: as if every gate up to {} had been passed",
+            code(&format!("--gate {gate}")),
+            code(gate)
+        );
+    }
+    let _ = writeln!(out, "- Acceptable score: {}", h.acceptable);
+    let _ = writeln!(out, "- Generated: {}", h.generated);
+    let _ = writeln!(out, "- Ward version: {}", escape(&h.version));
+    let _ = writeln!(out, "- Files: {}\n", h.files);
+    let mut head: Vec<&str> = h
+        .item_counts
+        .iter()
+        .map(|(kind, _)| kind_plural(*kind))
+        .collect();
+    head.extend(["Items", "Errors", "Warnings", "Findings"]);
+    let mut row: Vec<String> = h
+        .item_counts
+        .iter()
+        .map(|(_, count)| count.to_string())
+        .collect();
+    row.extend([
+        h.total_items().to_string(),
+        h.findings.errors.to_string(),
+        h.findings.warnings.to_string(),
+        h.findings.total().to_string(),
+    ]);
+    table(out, &head, &[row]);
+}
+
+fn gates(out: &mut String, report: &Report) {
+    out.push_str("## Gate status\n\n");
+    if report.gates.is_empty() {
+        out.push_str(if report.header.has_plan {
+            "The plan has no gates.\n\n"
+        } else {
+            "The workspace has no plan, so there are no phase gates.\n\n"
+        });
+        return;
+    }
+    out.push_str(
+        "A rule is met when no item has one of its findings, whatever their severity in \
+         `ward check` (the rules of later gates may be off there).\n\n",
+    );
+    let rows: Vec<Vec<String>> = report
+        .gates
+        .iter()
+        .map(|gate| {
+            vec![
+                code(&gate.phase),
+                gate.status
+                    .map_or("unknown phase", |status| status.as_str())
+                    .to_owned(),
+                format!("{} of {}", gate.rules_met(), gate.rules.len()),
+                if gate.met() { "met" } else { "**not met**" }.to_owned(),
+            ]
+        })
+        .collect();
+    table(out, &["Gate", "Status", "Rules met", "Verdict"], &rows);
+    for gate in &report.gates {
+        let _ = writeln!(
+            out,
+            "### Gate {} ({})\n",
+            code(&gate.phase),
+            gate.status
+                .map_or("unknown phase", |status| status.as_str())
+        );
+        let rows: Vec<Vec<String>> = gate
+            .rules
+            .iter()
+            .map(|rule| {
+                let failures: Vec<String> = rule
+                    .failures
+                    .iter()
+                    .map(|failure| {
+                        format!(
+                            "{} {} at {} (check: {})",
+                            failure
+                                .item
+                                .as_ref()
+                                .map_or_else(|| "(no item)".to_owned(), link),
+                            code(failure.code.as_str()),
+                            code(&failure.location.to_string()),
+                            text::in_check(failure.in_check)
+                        )
+                    })
+                    .collect();
+                vec![
+                    code(rule.rule.name()),
+                    escape(rule.rule.describe()),
+                    if rule.met { "met" } else { "**not met**" }.to_owned(),
+                    failures.join("<br>"),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            &["Rule", "Requires", "Met", "Items that fail it"],
+            &rows,
+        );
+    }
+}
+
+fn traceability(out: &mut String, report: &Report) {
+    let acceptable = report.header.acceptable;
+    let _ = writeln!(
+        out,
+        "## Traceability matrix\n\nOne row per verification of each control of each risk; a \
+         row with a gap shows where the chain breaks. Score = exploitability × severity; \
+         acceptable: {acceptable}.\n"
+    );
+    if report.traceability.is_empty() {
+        out.push_str("The workspace has no risks.\n\n");
+        return;
+    }
+    let mut rows = Vec::new();
+    for risk in &report.traceability {
+        for row in risk.rows(acceptable) {
+            let threats: Vec<String> = risk
+                .threats
+                .iter()
+                .map(|threat| {
+                    if threat.assets.is_empty() {
+                        link(&threat.threat)
+                    } else {
+                        format!("{} → {}", link(&threat.threat), links(&threat.assets))
+                    }
+                })
+                .collect();
+            let residual = match risk.residual {
+                Some(residual) if residual.value() > acceptable => match &risk.accepted {
+                    Some(accepted) => format!(
+                        "{} (accepted: {})",
+                        text::score(Some(residual)),
+                        escape(accepted)
+                    ),
+                    None => format!("{} (above acceptable)", text::score(Some(residual))),
+                },
+                Some(residual) => text::score(Some(residual)),
+                None => String::new(),
+            };
+            let (control, responsibility) = match row.control {
+                Some(control) => (
+                    link_titled(&control.control),
+                    format!("{}, {}", control.responsibility, control.status),
+                ),
+                None => ("no control".to_owned(), String::new()),
+            };
+            let (verification, method, result, evidence) = match row.verification {
+                Some(v) => (
+                    link_titled(&v.verification),
+                    v.method.clone().unwrap_or_default(),
+                    v.result.clone(),
+                    v.evidence.as_deref().map(escape).unwrap_or_default(),
+                ),
+                None if row.control.is_some() => (
+                    "no verification".to_owned(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ),
+                None => Default::default(),
+            };
+            rows.push(vec![
+                link_titled(&risk.risk),
+                threats.join("<br>"),
+                risk.score
+                    .map_or_else(|| "unscored".to_owned(), |s| text::score(Some(s))),
+                residual,
+                control,
+                responsibility,
+                verification,
+                method,
+                result,
+                evidence,
+                row.gap
+                    .map(|gap| format!("**{}**", gap.describe()))
+                    .unwrap_or_default(),
+            ]);
+        }
+    }
+    table(
+        out,
+        &[
+            "Risk",
+            "Threats → assets",
+            "Score",
+            "Residual",
+            "Control",
+            "Responsibility, status",
+            "Verification",
+            "Method",
+            "Result",
+            "Evidence",
+            "Gap",
+        ],
+        &rows,
+    );
+}
+
+fn grid(out: &mut String, grid: &Grid, caption: &str) {
+    let _ = writeln!(
+        out,
+        "### {caption}\n\n{} risks, {} above acceptable. Rows: exploitability; columns: \
+         severity; `▲` marks cells above the acceptable score.\n",
+        grid.total(),
+        grid.above_acceptable()
+    );
+    let rows: Vec<Vec<String>> = grid
+        .rows()
+        .map(|row| {
+            let mut cells = vec![format!("**{}**", row[0].exploitability)];
+            for cell in row {
+                let mark = if cell.above_acceptable { " ▲" } else { "" };
+                let mut text = format!("{}{mark}", cell.risks.len());
+                if !cell.risks.is_empty() {
+                    text.push_str(&format!(": {}", links(&cell.risks)));
+                }
+                cells.push(text);
+            }
+            cells
+        })
+        .collect();
+    table(
+        out,
+        &["Exploitability ↓ severity →", "1", "2", "3", "4", "5"],
+        &rows,
+    );
+}
+
+fn risk_matrix(out: &mut String, report: &Report) {
+    let matrix = &report.risk_matrix;
+    let _ = writeln!(
+        out,
+        "## Risk matrix\n\nNumber of risks per exploitability × severity cell; acceptable: \
+         {}. After mitigation, a risk that a control mitigates sits at its residual score; one \
+         without control stays where it was.\n",
+        matrix.acceptable
+    );
+    grid(out, &matrix.before, "Before mitigation");
+    grid(out, &matrix.after, "After mitigation");
+    if !matrix.unscored.is_empty() {
+        let _ = writeln!(
+            out,
+            "Unscored risks, in neither grid: {}\n",
+            links(&matrix.unscored)
+        );
+    }
+}
+
+fn guidance(out: &mut String, report: &Report) {
+    out.push_str("## Deployer guidance\n\n");
+    if report.deployer_guidance.is_empty() {
+        out.push_str("No control is the deployer's responsibility.\n\n");
+        return;
+    }
+    let rows: Vec<Vec<String>> = report
+        .deployer_guidance
+        .iter()
+        .map(|entry| {
+            vec![
+                link_titled(&entry.control),
+                links(&entry.mitigates),
+                entry.status.clone(),
+                entry
+                    .guidance
+                    .as_deref()
+                    .map_or_else(|| "**no guidance**".to_owned(), escape),
+            ]
+        })
+        .collect();
+    table(out, &["Control", "Mitigates", "Status", "Guidance"], &rows);
+}
+
+fn findings(out: &mut String, report: &Report) {
+    out.push_str("## Findings\n\n");
+    if report.findings.is_empty() {
+        out.push_str("No findings: `ward check` reports nothing.\n\n");
+        return;
+    }
+    let rows: Vec<Vec<String>> = report
+        .findings
+        .iter()
+        .map(|finding| {
+            vec![
+                code(&finding.location.to_string()),
+                finding.severity.as_str().to_owned(),
+                code(finding.code.as_str()),
+                finding.item.as_ref().map(link).unwrap_or_default(),
+                escape(&finding.message),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &["Location", "Severity", "Code", "Item", "Message"],
+        &rows,
+    );
+}
+
+fn items(out: &mut String, report: &Report) {
+    out.push_str("## Items\n\n");
+    for kind in REPORTED_KINDS {
+        let entries: Vec<_> = report.items.iter().filter(|e| e.kind == kind).collect();
+        let _ = writeln!(out, "### {} ({})\n", kind_plural(kind), entries.len());
+        if entries.is_empty() {
+            out.push_str("None.\n\n");
+            continue;
+        }
+        let rows: Vec<Vec<String>> = entries
+            .iter()
+            .map(|entry| {
+                let id = match &entry.anchor {
+                    // IDs are letters, digits, `_`, `-` and `.`; anything else gets no anchor.
+                    Some(anchor)
+                        if anchor
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)) =>
+                    {
+                        format!("<a id=\"{anchor}\"></a>{}", escape(&entry.id))
+                    }
+                    Some(_) => escape(&entry.id),
+                    None => format!("{} (duplicate)", escape(&entry.id)),
+                };
+                let attributes: Vec<String> = entry
+                    .attributes
+                    .iter()
+                    .map(|attribute| {
+                        let values: Vec<String> = attribute
+                            .values
+                            .iter()
+                            .map(|value| match value {
+                                AttrValue::Text(text) => escape(text),
+                                AttrValue::Link(target) => link(target),
+                            })
+                            .collect();
+                        format!("{}: {}", escape(&attribute.name), values.join(", "))
+                    })
+                    .collect();
+                let mut attributes = attributes;
+                if !entry.linked_from.is_empty() {
+                    attributes.push(format!(
+                        "{}: {}",
+                        entry.linked_from_label(),
+                        links(&entry.linked_from)
+                    ));
+                }
+                vec![
+                    id,
+                    entry.title.as_deref().map(escape).unwrap_or_default(),
+                    entry.description.as_deref().map(escape).unwrap_or_default(),
+                    attributes.join("<br>"),
+                    code(&entry.location.to_string()),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            &["ID", "Title", "Description", "Fields", "Location"],
+            &rows,
+        );
+    }
+}

@@ -1,0 +1,240 @@
+//! `ward report`: the design-history-file record of a workspace (gate status, traceability
+//! matrix, risk matrix, deployer guidance, findings, items) as HTML, Markdown, CSV or JSON.
+//!
+//! The diagnostics come from [`check::analyse`], the very function behind `ward check`, so
+//! the report's findings and exit code always agree with it. The gate status comes from a
+//! second pass of the same checks on the same host with every gate passed (see
+//! `ward_analysis::report`).
+
+pub mod csv;
+pub mod html;
+pub mod json;
+pub mod markdown;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use ward_analysis::report::{self, LocatedFinding, Location, Report, ReportInput, Timestamp};
+use ward_analysis::{Cancelled, Severity};
+
+use crate::check::{self, Checked};
+use crate::workspace::{self, LoadError};
+
+/// Where the HTML report goes without `-o`.
+pub const DEFAULT_HTML: &str = "ward-report.html";
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Files or folders of the workspace (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Html)]
+    pub format: Format,
+    /// Where to write: a file (a folder for `csv`, one file per table); `-` for stdout.
+    /// Default: `ward-report.html` for HTML, stdout for the others.
+    #[arg(short = 'o', long = "output", value_name = "FILE|DIR")]
+    pub output: Option<PathBuf>,
+    /// Report as if every gate up to and including this phase had been passed.
+    #[arg(long, value_name = "PHASE")]
+    pub gate: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Html,
+    Markdown,
+    Csv,
+    Json,
+}
+
+/// Runs `ward report`; returns the process exit code (as `ward check`: 0 no errors, 1
+/// errors, 2 could not run).
+pub fn run(args: &ReportArgs) -> i32 {
+    match generate(args) {
+        Ok(errors) => i32::from(errors > 0),
+        Err(error) => {
+            let _ = writeln!(anstream::stderr(), "error: {error}");
+            2
+        }
+    }
+}
+
+/// Builds and writes the report; returns the number of errors `ward check` would report.
+fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
+    let generated = generation_time()?;
+    let checked = check::analyse(&args.paths, args.gate.as_deref())?;
+    let errors = checked.count(Severity::Error);
+    let report = build(checked, args.gate.as_deref(), generated)?;
+    write(args, &report)?;
+    Ok(errors)
+}
+
+/// The generation time: `SOURCE_DATE_EPOCH` when set (reproducible output), else now.
+fn generation_time() -> Result<Timestamp, LoadError> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => value
+            .trim()
+            .parse::<i64>()
+            .map(|unix| Timestamp { unix })
+            .map_err(|_| {
+                LoadError(format!(
+                    "SOURCE_DATE_EPOCH must be a number of seconds since 1970, not `{value}`"
+                ))
+            }),
+        Err(_) => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |since| since.as_secs() as i64);
+            Ok(Timestamp { unix: now })
+        }
+    }
+}
+
+fn cancelled(_: Cancelled) -> LoadError {
+    LoadError("the analysis was cancelled".to_owned())
+}
+
+/// The report of an analysed workspace.
+pub fn build(
+    checked: Checked,
+    gate: Option<&str>,
+    generated: Timestamp,
+) -> Result<Report, LoadError> {
+    let Checked {
+        mut workspace,
+        analysis,
+        diagnostics,
+        ..
+    } = checked;
+    let findings: Vec<LocatedFinding> = diagnostics
+        .into_iter()
+        .map(|located| LocatedFinding {
+            location: Location {
+                path: located.path,
+                line: located.start.0,
+                column: located.start.1,
+            },
+            diagnostic: located.diagnostic,
+        })
+        .collect();
+    // The second pass: the same checks with every gate passed, so that every rule a gate
+    // requires is on. The snapshot must go before the host can be written to.
+    let last_phase = analysis.plan().map_err(cancelled)?.phases.last().cloned();
+    drop(analysis);
+    workspace.host.set_gate_override(last_phase);
+    let all_gates_passed = workspace
+        .host
+        .analysis()
+        .all_diagnostics()
+        .map_err(cancelled)?;
+    // Back to the gate `ward check` ran with, for the plan's statuses and grades.
+    workspace.host.set_gate_override(gate.map(str::to_owned));
+    let analysis = workspace.host.analysis();
+    let root = workspace.root.clone();
+    let display_path = move |path: &Path| workspace::display_path(&root, path);
+    report::build(
+        &analysis,
+        ReportInput {
+            findings,
+            all_gates_passed,
+            generated,
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            display_path: &display_path,
+        },
+    )
+    .map_err(cancelled)
+}
+
+fn write(args: &ReportArgs, report: &Report) -> Result<(), LoadError> {
+    let to_stdout = |text: &str| {
+        std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|error| LoadError(format!("cannot write the report to stdout: {error}")))
+    };
+    let output = args
+        .output
+        .as_deref()
+        .filter(|path| *path != Path::new("-"));
+    let stdout_asked = args.output.as_deref() == Some(Path::new("-"));
+    match args.format {
+        Format::Csv => {
+            let tables = csv::render(report);
+            match output {
+                Some(dir) => write_tables(dir, &tables),
+                None => to_stdout(&csv::concatenate(&tables)),
+            }
+        }
+        format => {
+            let text = match format {
+                Format::Html => html::render(report),
+                Format::Markdown => markdown::render(report),
+                Format::Json => json::render(report),
+                Format::Csv => unreachable!("handled above"),
+            };
+            let default =
+                (format == Format::Html && !stdout_asked).then(|| Path::new(DEFAULT_HTML));
+            match output.or(default) {
+                Some(path) => write_file(path, &text),
+                None => to_stdout(&text),
+            }
+        }
+    }
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), LoadError> {
+    std::fs::write(path, text)
+        .map_err(|error| LoadError(format!("cannot write `{}`: {error}", path.display())))?;
+    let _ = writeln!(anstream::stderr(), "wrote {}", path.display());
+    Ok(())
+}
+
+fn write_tables(dir: &Path, tables: &[csv::Table]) -> Result<(), LoadError> {
+    std::fs::create_dir_all(dir).map_err(|error| {
+        LoadError(format!(
+            "cannot create the folder `{}`: {error}",
+            dir.display()
+        ))
+    })?;
+    for table in tables {
+        let path = dir.join(format!("{}.csv", table.name));
+        std::fs::write(&path, &table.text)
+            .map_err(|error| LoadError(format!("cannot write `{}`: {error}", path.display())))?;
+    }
+    let _ = writeln!(
+        anstream::stderr(),
+        "wrote {} tables to {}",
+        tables.len(),
+        dir.display()
+    );
+    Ok(())
+}
+
+/// Text shared by the renderers.
+pub mod text {
+    use ward_analysis::Severity;
+    use ward_analysis::report::{Header, Score};
+
+    /// The report's title: the plan's, or a generic one.
+    pub fn title(header: &Header) -> String {
+        header
+            .title
+            .clone()
+            .unwrap_or_else(|| "Security risk management report".to_owned())
+    }
+
+    pub fn score(score: Option<Score>) -> String {
+        score.map_or_else(String::new, |score| {
+            format!(
+                "{} ({}×{})",
+                score.value(),
+                score.exploitability,
+                score.severity
+            )
+        })
+    }
+
+    pub fn in_check(severity: Option<Severity>) -> &'static str {
+        severity.map_or("off", Severity::as_str)
+    }
+}

@@ -1,0 +1,434 @@
+//! The output formats: human (a snapshot, and colours only when asked for), JSON exactly as
+//! the docs specify, and SARIF 2.1.0 valid against the official schema and usable by GitHub
+//! code scanning.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::{check_json, fixture, stdout, ward, workspace};
+
+/// A workspace with a duplicate across files, a gate finding with its related location,
+/// two findings at one position, a folder, and Unicode before a flagged reference.
+fn sample() -> tempfile::TempDir {
+    workspace(&[
+        (
+            "plan.ward",
+            "plan {\n  phase: implementation\n  gate design { requires: assets-covered, threats-assessed }\n}\n",
+        ),
+        (
+            "a/assets.ward",
+            "asset PUMP \"Pompe à insuline 💉\" { kind: data }\nasset SPARE \"Réserve\" { kind: data }\n",
+        ),
+        (
+            "b.ward",
+            "threat T-1 \"Pompe à insuline 💉\" { targets: PUMP, PUMX }\nthreat T-2 { }\nasset PUMP \"Duplicate\" { kind: data }\n",
+        ),
+    ])
+}
+
+fn range(start: (u32, u32), end: (u32, u32)) -> Value {
+    json!({
+        "start": {"line": start.0, "column": start.1},
+        "end": {"line": end.0, "column": end.1},
+    })
+}
+
+#[test]
+fn json_is_exactly_as_documented() {
+    let dir = sample();
+    let (actual, output) = check_json(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let design_gate = |rule: &str, start: (u32, u32), end: (u32, u32)| {
+        json!([{
+            "file": "plan.ward",
+            "range": range(start, end),
+            "message": format!("gate `design` requires `{rule}`"),
+        }])
+    };
+    let expected = json!({
+        "diagnostics": [
+            {
+                "file": "a/assets.ward",
+                "range": range((2, 7), (2, 12)),
+                "severity": "error",
+                "code": "untargeted-asset",
+                "message": "asset `SPARE` is not targeted by any threat (phase-gate gap: gate `design`, already passed, requires `assets-covered`)",
+                "gate": "design",
+                "related": design_gate("assets-covered", (3, 27), (3, 41)),
+            },
+            {
+                "file": "b.ward",
+                "range": range((1, 8), (1, 11)),
+                "severity": "error",
+                "code": "unassessed-threat",
+                "message": "threat `T-1` is not assessed by any risk (phase-gate gap: gate `design`, already passed, requires `threats-assessed`)",
+                "gate": "design",
+                "related": design_gate("threats-assessed", (3, 43), (3, 59)),
+            },
+            {
+                "file": "b.ward",
+                "range": range((1, 50), (1, 54)),
+                "severity": "error",
+                "code": "unresolved-reference",
+                "message": "no item named `PUMX`; did you mean `PUMP`?",
+                "gate": null,
+                "related": [],
+            },
+            {
+                "file": "b.ward",
+                "range": range((2, 8), (2, 11)),
+                "severity": "error",
+                "code": "missing-field",
+                "message": "threat `T-2` has no `targets`: the assets this threat is against",
+                "gate": null,
+                "related": [],
+            },
+            {
+                "file": "b.ward",
+                "range": range((2, 8), (2, 11)),
+                "severity": "error",
+                "code": "unassessed-threat",
+                "message": "threat `T-2` is not assessed by any risk (phase-gate gap: gate `design`, already passed, requires `threats-assessed`)",
+                "gate": "design",
+                "related": design_gate("threats-assessed", (3, 43), (3, 59)),
+            },
+            {
+                "file": "b.ward",
+                "range": range((3, 7), (3, 11)),
+                "severity": "error",
+                "code": "duplicate-id",
+                "message": "the ID `PUMP` is defined more than once",
+                "gate": null,
+                "related": [{
+                    "file": "a/assets.ward",
+                    "range": range((1, 7), (1, 11)),
+                    "message": "`PUMP` is first defined here",
+                }],
+            },
+        ],
+        "summary": {"files": 3, "items": 5, "errors": 6, "warnings": 0},
+    });
+    assert_eq!(
+        actual,
+        expected,
+        "actual:\n{}",
+        serde_json::to_string_pretty(&actual).unwrap()
+    );
+    // The keys come in the documented order.
+    let text = stdout(&output);
+    let first = &text[text.find("\"file\"").unwrap()..];
+    let order: Vec<usize> = [
+        "\"file\"",
+        "\"range\"",
+        "\"severity\"",
+        "\"code\"",
+        "\"message\"",
+        "\"gate\"",
+        "\"related\"",
+    ]
+    .iter()
+    .map(|key| first.find(key).unwrap())
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "key order: {order:?}"
+    );
+    assert!(text.find("\"diagnostics\"").unwrap() < text.find("\"summary\"").unwrap());
+}
+
+#[test]
+fn json_without_findings_is_an_empty_list() {
+    let dir = workspace(&[("chain.ward", crate::exit_codes::CLEAN)]);
+    let (json, _) = check_json(dir.path(), &[]);
+    assert_eq!(
+        json,
+        json!({"diagnostics": [], "summary": {"files": 1, "items": 5, "errors": 0, "warnings": 0}})
+    );
+}
+
+/// The human output of `ward check <dir>` without colours.
+fn human(dir: &Path) -> String {
+    let output = ward().arg("check").arg(dir).output().expect("ward runs");
+    stdout(&output)
+}
+
+#[test]
+fn human_output_snapshot() {
+    let dir = sample();
+    let text = human(dir.path());
+    assert!(!text.contains('\u{1b}'), "no escape codes with NO_COLOR");
+    insta::assert_snapshot!("human_sample", text);
+}
+
+#[test]
+fn human_output_snapshot_of_broken_and_multiline_ranges() {
+    insta::assert_snapshot!("human_syntax", human(&fixture("syntax")));
+}
+
+#[test]
+fn human_output_snapshot_crlf() {
+    insta::assert_snapshot!("human_crlf", human(&fixture("crlf")));
+}
+
+#[test]
+fn colours_only_when_asked_and_no_color_wins() {
+    let dir = sample();
+    let run = |set: &[(&str, &str)], format: &str| {
+        let mut command = ward();
+        command.env_remove("NO_COLOR");
+        for (key, value) in set {
+            command.env(key, value);
+        }
+        let output = command
+            .arg("check")
+            .arg(dir.path())
+            .args(["--format", format])
+            .output()
+            .expect("ward runs");
+        stdout(&output)
+    };
+    // Not a terminal (a pipe): no colours.
+    assert!(!run(&[], "human").contains('\u{1b}'));
+    // Forced: colours.
+    let forced = run(&[("CLICOLOR_FORCE", "1")], "human");
+    assert!(
+        forced.contains("\u{1b}["),
+        "CLICOLOR_FORCE=1 colours: {forced}"
+    );
+    // NO_COLOR wins over CLICOLOR_FORCE.
+    let both = run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], "human");
+    assert!(!both.contains('\u{1b}'), "NO_COLOR wins: {both}");
+    // Machine formats are never coloured.
+    for format in ["json", "sarif"] {
+        let text = run(&[("CLICOLOR_FORCE", "1")], format);
+        assert!(
+            !text.contains('\u{1b}'),
+            "--format {format} has escape codes"
+        );
+    }
+    // Without escape codes, the forced output is the plain output.
+    let stripped = strip_ansi(&forced);
+    assert_eq!(stripped, run(&[], "human"));
+}
+
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(ch) = chars.next() {
+        if ch == '\u{1b}' {
+            for next in chars.by_ref() {
+                if next.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+fn sarif(dir: &Path, extra: &[&str]) -> Value {
+    let output = ward()
+        .arg("check")
+        .arg(dir)
+        .args(["--format", "sarif"])
+        .args(extra)
+        .output()
+        .expect("ward runs");
+    serde_json::from_slice(&output.stdout).expect("SARIF is JSON")
+}
+
+fn sarif_schema() -> jsonschema::Validator {
+    let text =
+        std::fs::read_to_string(crate::repo_root().join("tests/cli/data/sarif-schema-2.1.0.json"))
+            .expect("the SARIF schema");
+    let mut schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
+    // The official schema's `language` patterns (of `run` and `toolComponent`) have a stray
+    // `]`, which the draft-07 meta-schema's `regex` format refuses, so the schema would not
+    // compile. They are mended here, in memory only, to the "ll" or "ll-CC" they mean; the
+    // file stays as published.
+    let mended = mend_patterns(
+        &mut schema,
+        "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$",
+        "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$",
+    );
+    assert_eq!(mended, 2, "the published schema has the typo twice");
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the schema compiles")
+}
+
+/// Replaces every `"pattern": bad` in a schema; returns how many there were.
+fn mend_patterns(schema: &mut Value, bad: &str, good: &str) -> usize {
+    match schema {
+        Value::Object(map) => {
+            let mut count = 0;
+            for (key, value) in map.iter_mut() {
+                if key == "pattern" && value == bad {
+                    *value = json!(good);
+                    count += 1;
+                } else {
+                    count += mend_patterns(value, bad, good);
+                }
+            }
+            count
+        }
+        Value::Array(values) => values.iter_mut().map(|v| mend_patterns(v, bad, good)).sum(),
+        _ => 0,
+    }
+}
+
+/// Validates one SARIF log against the schema and GitHub code scanning's requirements,
+/// and against the JSON output of the same run.
+fn check_sarif(validator: &jsonschema::Validator, dir: &Path, extra: &[&str]) {
+    let log = sarif(dir, extra);
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|error| format!("{error} at {}", error.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{}: SARIF does not validate:\n{}",
+        dir.display(),
+        errors.join("\n")
+    );
+    let (json, _) = check_json(dir, extra);
+
+    assert_eq!(log["version"], "2.1.0");
+    assert!(
+        log["$schema"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("https://"))
+    );
+    let runs = log["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 1, "one run");
+    let run = &runs[0];
+    if let Some(kind) = run.get("columnKind") {
+        assert_eq!(kind, "unicodeCodePoints", "columns count scalar values");
+    }
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "ward");
+    assert!(driver["version"].is_string());
+
+    // One rule per code, in the order the analysis defines them, each with help.
+    let rules = driver["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules
+        .iter()
+        .map(|r| r["id"].as_str().expect("an id"))
+        .collect();
+    assert_eq!(ids, crate::docs::defined_codes(), "one rule per code");
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        for text in ["shortDescription", "fullDescription", "help"] {
+            assert!(
+                rule[text]["text"].as_str().is_some_and(|t| !t.is_empty()),
+                "rule {id} has no {text}.text"
+            );
+        }
+        assert!(
+            rule["helpUri"]
+                .as_str()
+                .is_some_and(|uri| uri.ends_with(&format!("diagnostics.md#{id}"))),
+            "rule {id}: helpUri points at its section"
+        );
+        let level = rule["defaultConfiguration"]["level"].as_str().unwrap_or("");
+        assert!(
+            ["error", "warning", "note"].contains(&level),
+            "rule {id} level"
+        );
+    }
+
+    // Each result matches a JSON diagnostic, in the same order.
+    let results = run["results"].as_array().expect("results");
+    let diagnostics = json["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(results.len(), diagnostics.len());
+    for (result, diagnostic) in results.iter().zip(diagnostics) {
+        let rule_id = result["ruleId"].as_str().expect("ruleId");
+        assert_eq!(rule_id, diagnostic["code"], "ruleId is the code");
+        let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], rule_id, "ruleIndex points at the rule");
+        let level = match diagnostic["severity"].as_str().unwrap() {
+            "error" => "error",
+            "warning" => "warning",
+            _ => "note",
+        };
+        assert_eq!(result["level"], level);
+        assert_eq!(result["message"]["text"], diagnostic["message"]);
+        let locations = result["locations"].as_array().expect("locations");
+        assert_eq!(locations.len(), 1, "GitHub reads the first location only");
+        check_location(
+            dir,
+            &locations[0]["physicalLocation"],
+            &diagnostic["file"],
+            &diagnostic["range"],
+        );
+        let related = result["relatedLocations"]
+            .as_array()
+            .map_or(&[][..], Vec::as_slice);
+        let expected = diagnostic["related"].as_array().expect("related");
+        assert_eq!(related.len(), expected.len());
+        let mut ids = std::collections::BTreeSet::new();
+        for (location, expected) in related.iter().zip(expected) {
+            assert!(ids.insert(location["id"].as_u64().expect("a related id")));
+            assert_eq!(location["message"]["text"], expected["message"]);
+            check_location(
+                dir,
+                &location["physicalLocation"],
+                &expected["file"],
+                &expected["range"],
+            );
+        }
+    }
+}
+
+/// A physical location: a relative URI of an existing file and the JSON output's range.
+fn check_location(dir: &Path, location: &Value, file: &Value, range: &Value) {
+    let uri = location["artifactLocation"]["uri"].as_str().expect("a uri");
+    assert!(
+        !uri.contains(':') && !uri.starts_with('/') && !uri.contains('\\'),
+        "the uri is relative with `/`: {uri}"
+    );
+    assert_eq!(uri, file.as_str().unwrap());
+    assert!(dir.join(uri).is_file(), "{uri} exists under the root");
+    let region = &location["region"];
+    assert_eq!(region["startLine"], range["start"]["line"]);
+    assert_eq!(region["startColumn"], range["start"]["column"]);
+    assert_eq!(region["endLine"], range["end"]["line"]);
+    assert_eq!(region["endColumn"], range["end"]["column"]);
+    assert!(region["startLine"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn sarif_is_valid_and_fit_for_github_code_scanning() {
+    let validator = sarif_schema();
+    check_sarif(&validator, sample().path(), &[]);
+    // Every fixture, so that every code is rendered once.
+    let fixtures = crate::repo_root().join("tests/cli/fixtures");
+    for entry in std::fs::read_dir(&fixtures).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let args = std::fs::read_to_string(dir.join("args")).unwrap_or_default();
+        let args: Vec<&str> = args.split_whitespace().collect();
+        check_sarif(&validator, &dir, &args);
+    }
+    // No findings: an empty result list is still a valid log.
+    let clean = workspace(&[("chain.ward", crate::exit_codes::CLEAN)]);
+    check_sarif(&validator, clean.path(), &[]);
+}
+
+#[test]
+fn the_schema_rejects_a_broken_log() {
+    // The validator really validates: a result without a message is refused.
+    let validator = sarif_schema();
+    let mut log = sarif(sample().path(), &[]);
+    log["runs"][0]["results"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("message");
+    assert!(!validator.is_valid(&log));
+}

@@ -1,0 +1,137 @@
+//! `ward-gen`, the generator of benchmark workspaces: deterministic, and its workspaces
+//! have exactly the findings it says it planted.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn ward_gen(args: &[&str], out: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ward-gen"))
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("ward-gen runs")
+}
+
+/// Every file under `dir`, relative path to bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(relative, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn the_generator_is_deterministic_and_its_findings_are_the_planted_ones() {
+    let temp = tempfile::tempdir().unwrap();
+    let first = temp.path().join("first");
+    let second = temp.path().join("second");
+    let output = ward_gen(&["--items", "2000"], &first);
+    assert!(output.status.success(), "{output:?}");
+    assert!(ward_gen(&["--items", "2000"], &second).status.success());
+    let files = snapshot(&first);
+    assert!(
+        files == snapshot(&second),
+        "the same arguments write the same bytes"
+    );
+    // 2000 items in files of 100, one folder per kind, plus the plan.
+    assert_eq!(files.len(), 21);
+    let bytes: usize = files.values().map(Vec::len).sum();
+    assert!(
+        (150 * 2000..=300 * 2000).contains(&bytes),
+        "about 200 bytes per item: {bytes}"
+    );
+
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["items"], 2000);
+    assert_eq!(summary["files"], 21);
+    assert_eq!(summary["bytes"], bytes);
+
+    let (json, output) = crate::check_json(&first, &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the planted errors fail the check"
+    );
+    assert_eq!(json["summary"]["items"], 2000);
+    let mut found: BTreeMap<String, u64> = BTreeMap::new();
+    for diagnostic in json["diagnostics"].as_array().unwrap() {
+        *found
+            .entry(diagnostic["code"].as_str().unwrap().to_owned())
+            .or_default() += 1;
+    }
+    let planted: BTreeMap<String, u64> = summary["planted"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(code, count)| (code.clone(), count.as_u64().unwrap()))
+        .collect();
+    assert_eq!(found, planted, "exactly the planted findings");
+    assert!(planted.values().all(|&count| count > 0));
+}
+
+#[test]
+fn a_clean_workspace_has_no_findings() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("clean");
+    let output = ward_gen(&["--items", "1000", "--clean"], &dir);
+    assert!(output.status.success());
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        summary["planted"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|n| n == 0)
+    );
+    let (json, output) = crate::check_json(&dir, &[]);
+    assert_eq!(output.status.code(), Some(0), "{json}");
+    assert_eq!(json["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
+fn a_different_seed_writes_a_different_workspace() {
+    let temp = tempfile::tempdir().unwrap();
+    assert!(
+        ward_gen(&["--items", "500"], &temp.path().join("a"))
+            .status
+            .success()
+    );
+    assert!(
+        ward_gen(&["--items", "500", "--seed", "7"], &temp.path().join("b"))
+            .status
+            .success()
+    );
+    assert!(snapshot(&temp.path().join("a")) != snapshot(&temp.path().join("b")));
+}
+
+#[test]
+fn the_generator_refuses_a_folder_that_is_not_empty() {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(temp.path().join("keep.txt"), "mine").unwrap();
+    let output = ward_gen(&["--items", "10"], temp.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not empty"));
+    assert_eq!(
+        std::fs::read_to_string(temp.path().join("keep.txt")).unwrap(),
+        "mine"
+    );
+    // Bad arguments are exit 2 as well.
+    let output = ward_gen(&["--items", "many"], &temp.path().join("x"));
+    assert_eq!(output.status.code(), Some(2));
+}

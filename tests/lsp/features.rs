@@ -1,0 +1,479 @@
+//! Editor features through each client's capabilities: definition, references, hover,
+//! completion, prepareRename and rename (applied and re-checked), document and workspace
+//! symbols, document highlights, and cancellation.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::harness::{
+    Client, EDITORS, EXAMPLE, Editor, Start, Workspace, apply_edits, byte_range, example_names,
+    example_text, range, uri, wait_indexed,
+};
+
+fn started(editor: Editor) -> (Workspace, Client) {
+    let workspace = Workspace::new(EXAMPLE);
+    let mut client = Client::start(editor, &workspace.root());
+    wait_indexed(&mut client, &workspace, &example_names());
+    (workspace, client)
+}
+
+fn open(client: &mut Client, workspace: &Workspace, name: &str) -> (std::path::PathBuf, String) {
+    let path = workspace.path(name);
+    let text = example_text(name).to_owned();
+    client.did_open(&path, &text);
+    client.wait_version(&path, 1);
+    (path, text)
+}
+
+#[test]
+fn definition_across_files() {
+    for editor in EDITORS {
+        let (workspace, mut client) = started(editor);
+        let (threats, text) = open(&mut client, &workspace, "threats.ward");
+        let at = text.find("PUMP-CMD").unwrap() + 4;
+        let result = client
+            .request("textDocument/definition", client.at(&threats, &text, at))
+            .unwrap();
+        let assets = example_text("assets.ward");
+        let id = assets.find("PUMP-CMD").unwrap();
+        let want = range(assets, id, id + 8, editor.encoding());
+        let assets_uri = uri(&workspace.path("assets.ward"));
+        match editor {
+            // Both announce `linkSupport`.
+            Editor::VsCode | Editor::Neovim => {
+                assert_eq!(result[0]["targetUri"], assets_uri, "{result}");
+                assert_eq!(result[0]["targetSelectionRange"], want);
+                let (start, end) = byte_range(assets, &result[0]["targetRange"], editor.encoding());
+                assert_eq!((start, end), (0, assets.trim_end().len()), "the whole item");
+            }
+            Editor::Helix => {
+                assert_eq!(result["uri"], assets_uri, "{result}");
+                assert_eq!(result["range"], want);
+            }
+        }
+        // Nothing to go to in a comment-free keyword position: null.
+        let result = client
+            .request(
+                "textDocument/definition",
+                client.at(&threats, &text, text.find("stride").unwrap()),
+            )
+            .unwrap();
+        assert!(result.is_null() || result == json!([]), "{result}");
+    }
+}
+
+#[test]
+fn references_with_and_without_the_declaration() {
+    let (workspace, mut client) = started(Editor::VsCode);
+    let (assets, text) = open(&mut client, &workspace, "assets.ward");
+    let at = text.find("PUMP-CMD").unwrap();
+    let mut params = client.at(&assets, &text, at);
+    params["context"] = json!({"includeDeclaration": true});
+    let result = client
+        .request("textDocument/references", params.clone())
+        .unwrap();
+    let uris: Vec<&str> = result
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap())
+        .collect();
+    let threats_uri = uri(&workspace.path("threats.ward"));
+    assert!(uris.contains(&threats_uri.as_str()), "{result}");
+    assert!(uris.contains(&uri(&assets).as_str()), "{result}");
+    let threats = example_text("threats.ward");
+    let link = threats.find("PUMP-CMD").unwrap();
+    let location = result
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["uri"] == threats_uri)
+        .unwrap();
+    assert_eq!(
+        location["range"],
+        range(threats, link, link + 8, client.editor.encoding())
+    );
+    params["context"] = json!({"includeDeclaration": false});
+    let result = client.request("textDocument/references", params).unwrap();
+    assert_eq!(result.as_array().unwrap().len(), 1, "{result}");
+}
+
+#[test]
+fn hover_is_markdown() {
+    for editor in EDITORS {
+        let (workspace, mut client) = started(editor);
+        let (threats, text) = open(&mut client, &workspace, "threats.ward");
+        let at = text.find("PUMP-CMD").unwrap() + 2;
+        let result = client
+            .request("textDocument/hover", client.at(&threats, &text, at))
+            .unwrap();
+        assert_eq!(
+            result["contents"]["kind"], "markdown",
+            "{editor:?}: {result}"
+        );
+        let value = result["contents"]["value"].as_str().unwrap();
+        assert!(value.contains("Insulin dosing commands"), "{value}");
+        assert_eq!(
+            result["range"],
+            range(&text, at - 2, at + 6, editor.encoding()),
+            "{result}"
+        );
+    }
+}
+
+#[test]
+fn completion_replaces_the_partial_word() {
+    for editor in EDITORS {
+        let (workspace, mut client) = started(editor);
+        let (threats, mut text) = open(&mut client, &workspace, "threats.ward");
+        let enc = editor.encoding();
+        let at = text.find("PUMP-CMD").unwrap();
+        client.did_change(
+            &threats,
+            2,
+            json!([{"range": range(&text, at, at + 8, enc), "text": "PU"}]),
+        );
+        text.replace_range(at..at + 8, "PU");
+        let result = client
+            .request(
+                "textDocument/completion",
+                client.at(&threats, &text, at + 2),
+            )
+            .unwrap();
+        assert_eq!(result["isIncomplete"], false, "{result}");
+        let items = result["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{result}"));
+        let item = items
+            .iter()
+            .find(|item| item["label"] == "PUMP-CMD")
+            .unwrap_or_else(|| panic!("no PUMP-CMD in {result}"));
+        assert_eq!(
+            item["textEdit"]["range"],
+            range(&text, at, at + 2, enc),
+            "{item}"
+        );
+        assert_eq!(item["textEdit"]["newText"], "PUMP-CMD");
+        // Field names where a field goes.
+        let field = text.find("  stride").unwrap() + 2;
+        let result = client
+            .request(
+                "textDocument/completion",
+                client.at(&threats, &text, field + 3),
+            )
+            .unwrap();
+        let labels: Vec<&str> = result["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["label"].as_str().unwrap())
+            .collect();
+        assert!(labels.contains(&"stride"), "{labels:?}");
+    }
+}
+
+/// Applies a WorkspaceEdit as the client would; returns the edited texts by URI.
+fn apply_workspace_edit(
+    editor: Editor,
+    edit: &Value,
+    text_of: &dyn Fn(&str) -> String,
+) -> Vec<(String, String, Option<i64>)> {
+    let mut out = Vec::new();
+    match editor {
+        Editor::VsCode | Editor::Helix => {
+            assert!(edit.get("changes").is_none_or(Value::is_null), "{edit}");
+            for change in edit["documentChanges"].as_array().expect("documentChanges") {
+                let uri = change["textDocument"]["uri"].as_str().unwrap();
+                let edits = change["edits"].as_array().unwrap();
+                let version = change["textDocument"]["version"].as_i64();
+                out.push((
+                    uri.to_owned(),
+                    apply_edits(&text_of(uri), edits, editor.encoding()),
+                    version,
+                ));
+            }
+        }
+        Editor::Neovim => {
+            assert!(
+                edit.get("documentChanges").is_none_or(Value::is_null),
+                "{edit}"
+            );
+            for (uri, edits) in edit["changes"].as_object().expect("changes") {
+                out.push((
+                    uri.clone(),
+                    apply_edits(&text_of(uri), edits.as_array().unwrap(), editor.encoding()),
+                    None,
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn rename_is_applied_and_rechecked_without_new_diagnostics() {
+    for editor in EDITORS {
+        let (workspace, mut client) = started(editor);
+        let (assets, text) = open(&mut client, &workspace, "assets.ward");
+        client.settle(Duration::from_millis(50));
+        let before: Vec<(String, Vec<String>)> = example_names()
+            .iter()
+            .map(|name| (name.to_string(), client.codes_of(&workspace.path(name))))
+            .collect();
+        let at = text.find("PUMP-CMD").unwrap() + 3;
+        let prepared = client
+            .request("textDocument/prepareRename", client.at(&assets, &text, at))
+            .unwrap();
+        let id = text.find("PUMP-CMD").unwrap();
+        assert_eq!(
+            prepared["range"],
+            range(&text, id, id + 8, editor.encoding())
+        );
+        assert_eq!(prepared["placeholder"], "PUMP-CMD");
+        let mut params = client.at(&assets, &text, at);
+        params["newName"] = json!("PUMP-COMMAND");
+        let edit = client.request("textDocument/rename", params).unwrap();
+        let root = workspace.root();
+        let text_of = |u: &str| {
+            let name = u.strip_prefix(&uri(&root)).unwrap().trim_start_matches('/');
+            workspace.read(name)
+        };
+        let edited = apply_workspace_edit(editor, &edit, &text_of);
+        assert_eq!(edited.len(), 2, "{edit}");
+        for (file_uri, new_text, version) in edited {
+            assert!(!new_text.contains("PUMP-CMD\n") && new_text.contains("PUMP-COMMAND"));
+            if file_uri == uri(&assets) {
+                // The open document: its version, and the edit as a change.
+                if editor != Editor::Neovim {
+                    assert_eq!(version, Some(1));
+                }
+                client.did_change(&assets, 2, json!([{"text": new_text}]));
+            } else {
+                if editor != Editor::Neovim {
+                    assert_eq!(version, None, "a closed file has no version");
+                }
+                let name = file_uri
+                    .strip_prefix(&uri(&root))
+                    .unwrap()
+                    .trim_start_matches('/');
+                workspace.write(name, &new_text);
+                client.watched(&[(&workspace.path(name), 2)]);
+            }
+        }
+        client.wait_version(&assets, 2);
+        client.settle(Duration::from_millis(150));
+        let after: Vec<(String, Vec<String>)> = example_names()
+            .iter()
+            .map(|name| (name.to_string(), client.codes_of(&workspace.path(name))))
+            .collect();
+        assert_eq!(after, before, "{editor:?}");
+    }
+}
+
+#[test]
+fn refused_renames_say_why() {
+    let (workspace, mut client) = started(Editor::VsCode);
+    let (threats, text) = open(&mut client, &workspace, "threats.ward");
+    let at = text.find("PUMP-CMD").unwrap();
+    for (new_name, why) in [
+        ("1-bad", "not a valid ID"),
+        ("T-BLE-SPOOF", "already defined"),
+    ] {
+        let mut params = client.at(&threats, &text, at);
+        params["newName"] = json!(new_name);
+        let error = client.request("textDocument/rename", params).unwrap_err();
+        assert_eq!(error["code"], -32803, "{error}");
+        assert!(error["message"].as_str().unwrap().contains(why), "{error}");
+    }
+    // Nothing to rename on a keyword.
+    let keyword = text.find("stride").unwrap();
+    let error = client
+        .request(
+            "textDocument/prepareRename",
+            client.at(&threats, &text, keyword),
+        )
+        .unwrap_err();
+    assert_eq!(error["code"], -32803, "{error}");
+    assert!(!error["message"].as_str().unwrap().is_empty());
+}
+
+#[test]
+fn document_symbols_nested_or_flat_per_client() {
+    for editor in EDITORS {
+        let (workspace, mut client) = started(editor);
+        let (controls, text) = open(&mut client, &workspace, "controls.ward");
+        let result = client
+            .request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": uri(&controls)}}),
+            )
+            .unwrap();
+        let symbols = result.as_array().unwrap();
+        let names: Vec<&str> = symbols
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        match editor {
+            // Both announce hierarchicalDocumentSymbolSupport.
+            Editor::VsCode | Editor::Neovim => {
+                assert_eq!(names, ["C-BLE-PAIR", "C-HOSP-NET"], "{result}");
+                let id = text.find("C-HOSP-NET").unwrap();
+                assert_eq!(
+                    symbols[1]["selectionRange"],
+                    range(&text, id, id + 10, editor.encoding())
+                );
+                let children: Vec<&str> = symbols[0]["children"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s["name"].as_str().unwrap())
+                    .collect();
+                assert!(children.contains(&"mitigates"), "{children:?}");
+            }
+            Editor::Helix => {
+                assert!(
+                    names.contains(&"C-BLE-PAIR") && names.contains(&"mitigates"),
+                    "{names:?}"
+                );
+                assert!(
+                    symbols
+                        .iter()
+                        .all(|s| s["location"]["uri"] == uri(&controls))
+                );
+                let field = symbols.iter().find(|s| s["name"] == "mitigates").unwrap();
+                assert_eq!(field["containerName"], "C-BLE-PAIR");
+            }
+        }
+    }
+}
+
+#[test]
+fn workspace_symbols_and_highlights() {
+    let (workspace, mut client) = started(Editor::Helix);
+    let result = client
+        .request("workspace/symbol", json!({"query": "spoof"}))
+        .unwrap();
+    let found = result
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "T-BLE-SPOOF")
+        .unwrap_or_else(|| panic!("{result}"));
+    assert_eq!(
+        found["location"]["uri"],
+        uri(&workspace.path("threats.ward"))
+    );
+    let threats = example_text("threats.ward");
+    let (start, _) = byte_range(
+        threats,
+        &found["location"]["range"],
+        client.editor.encoding(),
+    );
+    assert!(start <= threats.find("T-BLE-SPOOF").unwrap());
+
+    // A definition and a reference in one file.
+    let both = workspace.path("both.ward");
+    let text = "asset A1 \"x\" {\n  kind: data\n}\n\nthreat T9 \"y\" {\n  targets: A1\n}\n";
+    client.did_open(&both, text);
+    let at = text.rfind("A1").unwrap();
+    let result = client
+        .request("textDocument/documentHighlight", client.at(&both, text, at))
+        .unwrap();
+    let mut highlights: Vec<(usize, i64)> = result
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let (start, _) = byte_range(text, &h["range"], client.editor.encoding());
+            (start, h["kind"].as_i64().unwrap())
+        })
+        .collect();
+    highlights.sort();
+    assert_eq!(
+        highlights,
+        [(text.find("A1").unwrap(), 3), (at, 2)],
+        "{result}"
+    );
+}
+
+#[test]
+fn requests_on_unknown_documents_answer_nothing() {
+    let (workspace, mut client) = started(Editor::VsCode);
+    let elsewhere = Path::new("/nonexistent/elsewhere.ward");
+    let result = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri(elsewhere)}, "position": {"line": 0, "character": 0}}),
+        )
+        .unwrap();
+    assert!(result.is_null(), "{result}");
+    drop(workspace);
+}
+
+#[test]
+fn a_write_cancels_a_running_request() {
+    let workspace = Workspace::new(EXAMPLE);
+    let options = Start {
+        env: vec![("WARD_LSP_TEST_HOOKS", "1")],
+        ..Start::default()
+    };
+    let mut client = Client::start_with(Editor::VsCode, &workspace.root(), options);
+    wait_indexed(&mut client, &workspace, &example_names());
+    let (assets, text) = open(&mut client, &workspace, "assets.ward");
+    let id = client.send_request("ward/testSlow", json!({"uri": uri(&assets)}));
+    std::thread::sleep(Duration::from_millis(100));
+    let at = text.find("Insulin").unwrap();
+    client.did_change(
+        &assets,
+        2,
+        json!([{"range": range(&text, at, at, client.editor.encoding()), "text": "x"}]),
+    );
+    let error = client.response(id).unwrap_err();
+    assert_eq!(error["code"], -32801, "ContentModified: {error}");
+    client.wait_version(&assets, 2);
+}
+
+#[test]
+fn long_completion_lists_are_cut_and_marked_incomplete() {
+    let assets: String = (0..300)
+        .map(|i| format!("asset A-{i:03} {{\n  kind: data\n}}\n"))
+        .collect();
+    let workspace = Workspace::new(&[("assets.ward", &assets)]);
+    let mut client = Client::start(Editor::Helix, &workspace.root());
+    client.wait_diagnostics(&workspace.path("assets.ward"), "indexing", |_| true);
+    let path = workspace.path("threat.ward");
+    let text = "threat T {\n  targets: A-\n}\n";
+    client.did_open(&path, text);
+    let at = text.find("A-").unwrap() + 2;
+    let result = client
+        .request("textDocument/completion", client.at(&path, text, at))
+        .unwrap();
+    assert_eq!(result["isIncomplete"], true);
+    assert_eq!(result["items"].as_array().unwrap().len(), 200);
+}
+
+#[test]
+fn a_cancelled_request_is_answered_as_cancelled() {
+    let workspace = Workspace::new(EXAMPLE);
+    let options = Start {
+        env: vec![("WARD_LSP_TEST_HOOKS", "1")],
+        ..Start::default()
+    };
+    let mut client = Client::start_with(Editor::Neovim, &workspace.root(), options);
+    wait_indexed(&mut client, &workspace, &example_names());
+    let (assets, _) = open(&mut client, &workspace, "assets.ward");
+    let id = client.send_request("ward/testSlow", json!({"uri": uri(&assets)}));
+    client.notify("$/cancelRequest", json!({"id": id}));
+    let error = client.response(id).unwrap_err();
+    assert_eq!(error["code"], -32800, "RequestCancelled: {error}");
+    // The abandoned computation does not block later edits.
+    let text = example_text("assets.ward");
+    client.did_change(
+        &assets,
+        2,
+        json!([{"range": range(text, 0, 0, client.editor.encoding()), "text": "// x\n"}]),
+    );
+    client.wait_version(&assets, 2);
+}

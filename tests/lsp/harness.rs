@@ -1,0 +1,641 @@
+//! The test client: spawns the real `ward lsp`, frames JSON-RPC over its stdio, answers the
+//! server's own requests, and waits for messages with timeouts.
+//!
+//! A reader thread parses the server's stdout (any byte outside a `Content-Length` frame
+//! fails the test: the server must never print to stdout) and answers server-to-client
+//! requests (`client/registerCapability`, `window/workDoneProgress/create`) with `null`,
+//! as an editor would; everything it reads is also handed to the test.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// How long any single wait may take before the test fails.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The editors whose real `InitializeParams` the tests replay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Editor {
+    VsCode,
+    Neovim,
+    Helix,
+}
+
+pub const EDITORS: [Editor; 3] = [Editor::VsCode, Editor::Neovim, Editor::Helix];
+
+/// How a client counts columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Enc {
+    Utf8,
+    Utf16,
+}
+
+impl Editor {
+    fn params(self) -> Value {
+        let text = match self {
+            Editor::VsCode => include_str!("clients/vscode.json"),
+            Editor::Neovim => include_str!("clients/neovim_v0.7.2.json"),
+            Editor::Helix => include_str!("clients/helix.json"),
+        };
+        serde_json::from_str(text).expect("client capabilities are JSON")
+    }
+
+    /// The encoding the server must choose: UTF-8 when offered, else UTF-16.
+    pub fn encoding(self) -> Enc {
+        match self {
+            Editor::Helix => Enc::Utf8,
+            Editor::VsCode | Editor::Neovim => Enc::Utf16,
+        }
+    }
+}
+
+pub fn uri(path: &Path) -> String {
+    let mut out = String::from("file://");
+    for byte in path.to_str().expect("UTF-8 path").bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+pub struct Client {
+    child: Child,
+    stdin: Arc<Mutex<ChildStdin>>,
+    rx: Receiver<Value>,
+    stderr: Arc<Mutex<String>>,
+    next_id: i64,
+    pub editor: Editor,
+    pub init_result: Value,
+    /// Every notification and server request received, in order.
+    pub received: Vec<Value>,
+    /// The latest `publishDiagnostics` per URI.
+    pub diagnostics: HashMap<String, Value>,
+}
+
+/// Options of [`Client::start_with`].
+#[derive(Default)]
+pub struct Start {
+    pub env: Vec<(&'static str, &'static str)>,
+    pub args: Vec<&'static str>,
+    /// Drop `workspaceFolders` and give only `rootUri`.
+    pub root_uri_only: bool,
+    /// Capabilities to send instead of the editor's.
+    pub capabilities: Option<Value>,
+}
+
+impl Client {
+    /// Starts a server for a workspace folder and initializes it as `editor` does.
+    pub fn start(editor: Editor, root: &Path) -> Client {
+        Client::start_with(editor, root, Start::default())
+    }
+
+    pub fn start_with(editor: Editor, root: &Path, options: Start) -> Client {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ward"));
+        command.arg("lsp");
+        command.args(&options.args);
+        if editor == Editor::VsCode && options.args.is_empty() {
+            // VS Code's stdio transport appends `--stdio`.
+            command.arg("--stdio");
+        }
+        for (key, value) in &options.env {
+            command.env(key, value);
+        }
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn ward lsp");
+        let stdin = Arc::new(Mutex::new(child.stdin.take().unwrap()));
+        let stdout = child.stdout.take().unwrap();
+        let stderr_pipe = child.stderr.take().unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        {
+            let stderr = stderr.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stderr_pipe);
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                    stderr.lock().unwrap().push_str(&line);
+                    line.clear();
+                }
+            });
+        }
+        let (tx, rx) = mpsc::channel();
+        {
+            let stdin = stdin.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stdout);
+                while let Some(message) = read_message(&mut reader) {
+                    if message.get("method").is_some()
+                        && let Some(id) = message.get("id")
+                    {
+                        // A request from the server: answer as an editor would.
+                        let reply = json!({"jsonrpc": "2.0", "id": id, "result": null});
+                        let _ = write_message(&mut *stdin.lock().unwrap(), &reply);
+                    }
+                    if tx.send(message).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        let mut client = Client {
+            child,
+            stdin,
+            rx,
+            stderr,
+            next_id: 0,
+            editor,
+            init_result: Value::Null,
+            received: Vec::new(),
+            diagnostics: HashMap::new(),
+        };
+        let mut params = editor.params();
+        if let Some(capabilities) = options.capabilities {
+            params["capabilities"] = capabilities;
+        }
+        params["processId"] = json!(std::process::id());
+        params["rootUri"] = json!(uri(root));
+        params["rootPath"] = json!(root.to_str().unwrap());
+        if options.root_uri_only {
+            params["workspaceFolders"] = Value::Null;
+        } else {
+            params["workspaceFolders"] = json!([{"uri": uri(root), "name": "ws"}]);
+        }
+        client.init_result = client
+            .request("initialize", params)
+            .unwrap_or_else(|error| panic!("initialize failed: {error}"));
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    /// The server's process id (the benchmark reads its memory).
+    #[allow(dead_code)]
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Polls the server's stderr until it contains `text`.
+    pub fn wait_stderr(&self, text: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        while !self.stderr().contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "no {text:?} in stderr:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    pub fn send(&mut self, message: &Value) {
+        write_message(&mut *self.stdin.lock().unwrap(), message).expect("write to the server");
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request without waiting; returns its id.
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        id
+    }
+
+    /// Sends a request and waits for its response: `Ok(result)` or `Err(error object)`.
+    pub fn request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
+        let id = self.send_request(method, params);
+        self.response(id)
+    }
+
+    /// Waits for the response to request `id`.
+    pub fn response(&mut self, id: i64) -> Result<Value, Value> {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self.recv_until(deadline).unwrap_or_else(|| {
+                panic!("no response to request {id}; stderr:\n{}", self.stderr())
+            });
+            if message.get("method").is_none() && message["id"] == json!(id) {
+                return match message.get("error") {
+                    Some(error) => Err(error.clone()),
+                    None => Ok(message["result"].clone()),
+                };
+            }
+        }
+    }
+
+    /// The next message, recorded, or `None` at the deadline.
+    fn recv_until(&mut self, deadline: Instant) -> Option<Value> {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        match self.rx.recv_timeout(wait) {
+            Ok(message) => {
+                if message.get("method").is_some() {
+                    if message["method"] == "textDocument/publishDiagnostics" {
+                        let uri = message["params"]["uri"].as_str().unwrap().to_owned();
+                        self.diagnostics.insert(uri, message["params"].clone());
+                    }
+                    self.received.push(message.clone());
+                }
+                Some(message)
+            }
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => {
+                std::thread::sleep(Duration::from_millis(50));
+                panic!("the server closed its output; stderr:\n{}", self.stderr())
+            }
+        }
+    }
+
+    /// Reads messages until `done` holds (checked first on what was already received).
+    pub fn wait_until(&mut self, what: &str, mut done: impl FnMut(&Client) -> bool) {
+        let deadline = Instant::now() + TIMEOUT;
+        while !done(self) {
+            if self.recv_until(deadline).is_none() {
+                panic!(
+                    "timed out waiting for {what}; latest diagnostics: {:#?}\nstderr:\n{}",
+                    self.diagnostics,
+                    self.stderr()
+                );
+            }
+        }
+    }
+
+    /// Reads messages until none has come for `quiet`.
+    pub fn settle(&mut self, quiet: Duration) {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let until = (Instant::now() + quiet).min(deadline);
+            if self.recv_until(until).is_none() {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the server never went quiet");
+        }
+    }
+
+    /// The latest diagnostics published for a file (empty when none were).
+    pub fn diagnostics_of(&self, path: &Path) -> Vec<Value> {
+        self.diagnostics
+            .get(&uri(path))
+            .and_then(|params| params["diagnostics"].as_array().cloned())
+            .unwrap_or_default()
+    }
+
+    /// The codes of a file's latest diagnostics, sorted.
+    pub fn codes_of(&self, path: &Path) -> Vec<String> {
+        let mut codes: Vec<String> = self
+            .diagnostics_of(path)
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        codes.sort();
+        codes
+    }
+
+    /// Waits until a file's published diagnostics satisfy `done`.
+    pub fn wait_diagnostics(
+        &mut self,
+        path: &Path,
+        what: &str,
+        mut done: impl FnMut(&[Value]) -> bool,
+    ) {
+        let uri = uri(path);
+        self.wait_until(what, |client| {
+            client
+                .diagnostics
+                .get(&uri)
+                .and_then(|params| params["diagnostics"].as_array())
+                .is_some_and(|list| done(list))
+        });
+    }
+
+    /// Waits until a file's published codes are exactly `codes` (in any order).
+    pub fn wait_codes(&mut self, path: &Path, codes: &[&str]) {
+        let mut want: Vec<String> = codes.iter().map(|c| (*c).to_owned()).collect();
+        want.sort();
+        let uri = uri(path);
+        let what = format!("codes {want:?} in {}", path.display());
+        self.wait_until(&what, |client| {
+            client.diagnostics.contains_key(&uri) && client.codes_of(path) == want
+        });
+    }
+
+    /// Waits for the diagnostics of an open document's version.
+    pub fn wait_version(&mut self, path: &Path, version: i64) {
+        let uri = uri(path);
+        self.wait_until(&format!("diagnostics of version {version}"), |client| {
+            client
+                .diagnostics
+                .get(&uri)
+                .is_some_and(|params| params["version"] == json!(version))
+        });
+    }
+
+    pub fn did_open(&mut self, path: &Path, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {
+                "uri": uri(path), "languageId": "ward", "version": 1, "text": text
+            }}),
+        );
+    }
+
+    pub fn did_change(&mut self, path: &Path, version: i64, changes: Value) {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri(path), "version": version},
+                "contentChanges": changes
+            }),
+        );
+    }
+
+    pub fn did_close(&mut self, path: &Path) {
+        self.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri(path)}}),
+        );
+    }
+
+    /// `workspace/didChangeWatchedFiles` with `(path, 1 created | 2 changed | 3 deleted)`.
+    pub fn watched(&mut self, events: &[(&Path, u8)]) {
+        let changes: Vec<Value> = events
+            .iter()
+            .map(|(path, kind)| json!({"uri": uri(path), "type": kind}))
+            .collect();
+        self.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": changes}),
+        );
+    }
+
+    /// A position request's params.
+    pub fn at(&self, path: &Path, text: &str, offset: usize) -> Value {
+        json!({
+            "textDocument": {"uri": uri(path)},
+            "position": position(text, offset, self.editor.encoding())
+        })
+    }
+
+    /// `shutdown`, then `exit`; the server's exit status.
+    pub fn shutdown_and_exit(mut self) -> ExitStatus {
+        self.request("shutdown", Value::Null)
+            .expect("shutdown succeeds");
+        self.notify("exit", Value::Null);
+        self.wait_exit()
+    }
+
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for the server") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not exit; stderr:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            break;
+        }
+        let (name, value) = line
+            .split_once(':')
+            .unwrap_or_else(|| panic!("the server wrote a non-header line: {line:?}"));
+        if name.eq_ignore_ascii_case("content-length") {
+            length = Some(value.trim().parse::<usize>().expect("a length"));
+        }
+    }
+    let mut body = vec![0; length.expect("a Content-Length header")];
+    reader.read_exact(&mut body).ok()?;
+    Some(serde_json::from_slice(&body).expect("the server wrote JSON"))
+}
+
+fn write_message(writer: &mut impl Write, message: &Value) -> std::io::Result<()> {
+    let body = serde_json::to_string(message).unwrap();
+    write!(writer, "Content-Length: {}\r\n\r\n{body}", body.len())?;
+    writer.flush()
+}
+
+// ---------------------------------------------------------------------------------------
+// Positions, computed independently of the server.
+// ---------------------------------------------------------------------------------------
+
+/// The LSP position of a byte offset: lines break at `\n`, `\r\n` and `\r`.
+pub fn position(text: &str, offset: usize, enc: Enc) -> Value {
+    let (line, col) = line_col(text, offset, enc);
+    json!({"line": line, "character": col})
+}
+
+pub fn line_col(text: &str, offset: usize, enc: Enc) -> (usize, usize) {
+    let mut line = 0;
+    let mut line_start = 0;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < offset {
+        match bytes[at] {
+            b'\n' => {
+                line += 1;
+                line_start = at + 1;
+            }
+            b'\r' if bytes.get(at + 1) == Some(&b'\n') => {}
+            b'\r' => {
+                line += 1;
+                line_start = at + 1;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    let col = match enc {
+        Enc::Utf8 => offset - line_start,
+        Enc::Utf16 => text[line_start..offset].encode_utf16().count(),
+    };
+    (line, col)
+}
+
+/// The byte offset of an LSP position (the inverse of [`position`] at character starts).
+pub fn offset(text: &str, position: &Value, enc: Enc) -> usize {
+    let want_line = position["line"].as_u64().unwrap() as usize;
+    let want_col = position["character"].as_u64().unwrap() as usize;
+    let mut line = 0;
+    let mut at = 0;
+    let bytes = text.as_bytes();
+    while line < want_line {
+        assert!(at < bytes.len(), "position past the end: {position}");
+        match bytes[at] {
+            b'\n' => line += 1,
+            b'\r' if bytes.get(at + 1) == Some(&b'\n') => {}
+            b'\r' => line += 1,
+            _ => {}
+        }
+        at += 1;
+    }
+    let mut units = 0;
+    for (i, ch) in text[at..].char_indices() {
+        if units >= want_col || ch == '\n' || ch == '\r' {
+            return at + i;
+        }
+        units += match enc {
+            Enc::Utf8 => ch.len_utf8(),
+            Enc::Utf16 => ch.len_utf16(),
+        };
+    }
+    text.len()
+}
+
+/// The byte range of an LSP range.
+pub fn byte_range(text: &str, range: &Value, enc: Enc) -> (usize, usize) {
+    (
+        offset(text, &range["start"], enc),
+        offset(text, &range["end"], enc),
+    )
+}
+
+/// An LSP range covering a byte range.
+pub fn range(text: &str, start: usize, end: usize, enc: Enc) -> Value {
+    json!({"start": position(text, start, enc), "end": position(text, end, enc)})
+}
+
+/// Applies LSP text edits (non-overlapping, any order) to a text.
+pub fn apply_edits(text: &str, edits: &[Value], enc: Enc) -> String {
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|edit| {
+            let (start, end) = byte_range(text, &edit["range"], enc);
+            (start, end, edit["newText"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    spans.sort_by_key(|span| std::cmp::Reverse(span.0));
+    let mut out = text.to_owned();
+    for (start, end, new_text) in spans {
+        out.replace_range(start..end, &new_text);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Workspaces on disk.
+// ---------------------------------------------------------------------------------------
+
+/// A temporary workspace folder with files.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new(files: &[(&str, &str)]) -> Workspace {
+        let dir = tempfile::Builder::new()
+            .prefix("ward-lsp-")
+            .tempdir()
+            .expect("a temporary folder");
+        let workspace = Workspace { dir };
+        for (name, text) in files {
+            workspace.write(name, text);
+        }
+        workspace
+    }
+
+    /// The folder, canonical so that server and test agree on paths.
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().canonicalize().unwrap()
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.root().join(name)
+    }
+
+    pub fn write(&self, name: &str, text: &str) {
+        let path = self.path(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap()
+    }
+}
+
+/// The example workspace of the language design: one finding (C-HOSP-NET is not verified).
+pub const EXAMPLE: &[(&str, &str)] = &[
+    (
+        "assets.ward",
+        "asset PUMP-CMD \"Insulin dosing commands\" {\n  kind: function\n  properties: integrity, availability\n}\n",
+    ),
+    (
+        "threats.ward",
+        "threat T-BLE-SPOOF \"Spoofed phone sends a bolus over BLE\" {\n  targets: PUMP-CMD\n  stride: spoofing, tampering\n  vector: adjacent\n}\n",
+    ),
+    (
+        "risks/ble.ward",
+        "risk R-BLE-BOLUS \"Unauthorised bolus\" {\n  threat: T-BLE-SPOOF\n  exploitability: 3\n  severity: 5\n  harm: \"Hypoglycaemia from an unintended insulin dose\"\n  hazard: \"HAZ-014\"\n  residual { exploitability: 1 }\n}\n",
+    ),
+    (
+        "controls.ward",
+        "control C-BLE-PAIR \"LE Secure Connections with numeric comparison\" {\n  mitigates: R-BLE-BOLUS\n  kind: technical\n  status: implemented\n  refs: \"docs/design/ble-pairing.md\"\n}\n\ncontrol C-HOSP-NET \"Pump gateway on an isolated clinical VLAN\" {\n  mitigates: R-BLE-BOLUS\n  kind: procedural\n  responsibility: deployer\n  guidance: \"Place the pump gateway on a VLAN without internet access.\"\n}\n",
+    ),
+    (
+        "verifications.ward",
+        "verification V-BLE-PEN \"BLE pairing penetration test\" {\n  verifies: C-BLE-PAIR\n  method: pentest\n  result: pass\n  evidence: \"evidence/ble-pentest-2026-10.pdf\"\n}\n",
+    ),
+];
+
+/// The files of [`EXAMPLE`], by name.
+pub fn example_text(name: &str) -> &'static str {
+    EXAMPLE
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+        .unwrap()
+}
+
+/// Waits until every file of the example has diagnostics, then for quiet.
+pub fn wait_indexed(client: &mut Client, workspace: &Workspace, names: &[&str]) {
+    let paths: Vec<PathBuf> = names.iter().map(|name| workspace.path(name)).collect();
+    client.wait_until("diagnostics of every file", |client| {
+        paths
+            .iter()
+            .all(|path| client.diagnostics.contains_key(&uri(path)))
+    });
+}
+
+/// All the example's file names.
+pub fn example_names() -> Vec<&'static str> {
+    EXAMPLE.iter().map(|(name, _)| *name).collect()
+}

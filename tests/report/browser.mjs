@@ -1,0 +1,236 @@
+// Browser test of `ward report --format html`: opens reports in headless Chromium (Debian's,
+// driven by playwright-core) from file:// and checks, from the DOM, that the tables, the
+// risk grids and the item anchors are there, that the page makes no request of its own, and
+// that nothing from a hostile workspace ran as script.
+//
+//   node browser.mjs --example <report.html> --hostile <report.html> --screenshot <out.png>
+//                    [--update-screenshot <docs/images/report.png>]
+//
+// run-browser-test.sh builds the reports with the freshly built binary and calls this.
+
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+function parseArgs(argv) {
+  const args = {};
+  for (let at = 0; at < argv.length; at += 2) {
+    const name = argv[at];
+    const value = argv[at + 1];
+    if (!name.startsWith('--') || value === undefined) {
+      throw new Error(`bad argument ${name}; see the usage at the top of browser.mjs`);
+    }
+    args[name.slice(2)] = value;
+  }
+  for (const required of ['example', 'hostile', 'screenshot']) {
+    if (!args[required]) throw new Error(`--${required} is required`);
+  }
+  return args;
+}
+
+let failures = 0;
+function check(condition, message) {
+  if (condition) {
+    console.log(`  ok   ${message}`);
+  } else {
+    failures += 1;
+    console.log(`  FAIL ${message}`);
+  }
+}
+
+// Opens a page and records what would show that a script ran or a request went out.
+async function open(context, file) {
+  const page = await context.newPage();
+  const seen = { dialogs: [], requests: [], errors: [] };
+  page.on('dialog', async (dialog) => {
+    seen.dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
+  const url = pathToFileURL(resolve(file)).href;
+  page.on('request', (request) => {
+    if (request.url() !== url) seen.requests.push(request.url());
+  });
+  page.on('pageerror', (error) => seen.errors.push(String(error)));
+  // Runs before any script of the page could: a canary that an injected script would trip.
+  await page.addInitScript(() => {
+    window.__wardScriptRan = false;
+    for (const name of ['alert', 'confirm', 'prompt']) {
+      const original = window[name];
+      window[name] = (...args) => {
+        window.__wardScriptRan = true;
+        return original.apply(window, args);
+      };
+    }
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, seen };
+}
+
+async function checkExample(context, file, screenshot, update) {
+  console.log(`example report: ${file}`);
+  const { page, seen } = await open(context, file);
+  const dom = await page.evaluate(() => {
+    const grids = {};
+    for (const grid of document.querySelectorAll('table.grid')) {
+      const cells = [...grid.querySelectorAll('td[data-exploitability]')];
+      grids[grid.dataset.stage] = {
+        cells: cells.length,
+        risks: cells.reduce((sum, cell) => sum + Number(cell.dataset.count), 0),
+        above: cells.filter((cell) => cell.classList.contains('above')).length,
+      };
+    }
+    const tables = [...document.querySelectorAll('table')];
+    const internal = [...document.querySelectorAll('a[href^="#"]')];
+    const broken = internal
+      .map((a) => decodeURIComponent(a.getAttribute('href').slice(1)))
+      .filter((id) => !document.getElementById(id));
+    const ids = [...document.querySelectorAll('[id]')].map((el) => el.id);
+    return {
+      title: document.title,
+      h1: document.querySelector('h1')?.textContent ?? '',
+      sections: [...document.querySelectorAll('main > section')].map((s) => s.id),
+      tables: tables.length,
+      withoutCaption: tables.filter((t) => !t.querySelector(':scope > caption')).length,
+      headersWithoutScope: [...document.querySelectorAll('th')].filter((th) => !th.hasAttribute('scope')).length,
+      traceRows: document.querySelectorAll('table.trace tbody tr').length,
+      traceRisks: document.querySelectorAll('table.trace tbody').length,
+      gateTables: document.querySelectorAll('table.gate').length,
+      grids,
+      itemAnchors: document.querySelectorAll('article.item[id^="item-"]').length,
+      internalLinks: internal.length,
+      broken,
+      duplicateIds: ids.filter((id, at) => ids.indexOf(id) !== at),
+      scripts: document.querySelectorAll('script').length,
+      scriptRan: window.__wardScriptRan,
+      firstMatrixLink: document.querySelector('table.trace tbody a[href^="#item-"]')?.getAttribute('href'),
+    };
+  });
+  check(dom.h1.length > 0 && dom.title.includes('Ward report'), `title "${dom.title}"`);
+  const expected = ['gate-status', 'traceability', 'risk-matrix', 'deployer-guidance', 'findings', 'items'];
+  check(JSON.stringify(dom.sections) === JSON.stringify(expected), `sections ${dom.sections.join(', ')}`);
+  check(dom.tables >= 5 && dom.withoutCaption === 0, `${dom.tables} tables, each with a caption`);
+  check(dom.headersWithoutScope === 0, 'every <th> has a scope');
+  check(dom.traceRisks > 0 && dom.traceRows >= dom.traceRisks,
+    `traceability matrix: ${dom.traceRisks} risks in ${dom.traceRows} rows`);
+  check(dom.gateTables > 0, `${dom.gateTables} gate tables`);
+  for (const stage of ['before', 'after']) {
+    const grid = dom.grids[stage];
+    check(grid && grid.cells === 25 && grid.above > 0,
+      `risk grid ${stage}: ${grid?.cells} cells, ${grid?.above} above acceptable, ${grid?.risks} risks`);
+  }
+  check(dom.grids.before?.risks === dom.grids.after?.risks && dom.grids.before?.risks > 0,
+    'both grids place the same scored risks');
+  check(dom.itemAnchors > 0, `${dom.itemAnchors} item anchors`);
+  check(dom.internalLinks > 0 && dom.broken.length === 0,
+    `${dom.internalLinks} internal links, none broken${dom.broken.length ? `: ${dom.broken.join(', ')}` : ''}`);
+  check(dom.duplicateIds.length === 0, `no duplicate ids ${dom.duplicateIds.join(', ')}`);
+
+  // A link in the matrix jumps to its item.
+  if (dom.firstMatrixLink) {
+    await page.click(`table.trace tbody a[href="${dom.firstMatrixLink}"]`);
+    const landed = await page.evaluate(() => ({
+      hash: location.hash,
+      target: document.querySelector(':target')?.id ?? null,
+      visible: (() => {
+        const el = document.querySelector(':target');
+        if (!el) return false;
+        const box = el.getBoundingClientRect();
+        return box.top >= -1 && box.top < window.innerHeight;
+      })(),
+    }));
+    check(landed.hash === dom.firstMatrixLink && `#${landed.target}` === dom.firstMatrixLink && landed.visible,
+      `clicking ${dom.firstMatrixLink} in the matrix shows its item`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.goto(page.url().split('#')[0]);
+  }
+  check(dom.scripts === 0 && !dom.scriptRan && seen.dialogs.length === 0, 'no script on the page, none ran');
+  check(seen.requests.length === 0, `no request besides the page itself ${seen.requests.join(' ')}`);
+  check(seen.errors.length === 0, `no page errors ${seen.errors.join(' ')}`);
+
+  // The printed form: sections start on new pages and the page has a print stylesheet.
+  await page.emulateMedia({ media: 'print' });
+  const breaks = await page.evaluate(() =>
+    [...document.querySelectorAll('main > section')].map((s) => getComputedStyle(s).breakBefore));
+  check(breaks.every((b) => b === 'page'), 'in print, every section starts a new page');
+  await page.emulateMedia({ media: 'screen' });
+
+  mkdirSync(dirname(resolve(screenshot)), { recursive: true });
+  await page.screenshot({ path: screenshot });
+  console.log(`  screenshot: ${screenshot}`);
+  if (update) {
+    mkdirSync(dirname(resolve(update)), { recursive: true });
+    copyFileSync(screenshot, update);
+    console.log(`  updated ${update}`);
+  }
+  await page.close();
+}
+
+async function checkHostile(context, file) {
+  console.log(`hostile report: ${file}`);
+  const { page, seen } = await open(context, file);
+  // Give any injected handler (onerror of a broken image, onload of an svg) time to fire.
+  await page.waitForTimeout(300);
+  const dom = await page.evaluate(() => {
+    const all = [...document.querySelectorAll('*')];
+    return {
+      scriptRan: window.__wardScriptRan,
+      pwned: window.__pwned === true,
+      scripts: document.querySelectorAll('script').length,
+      dangerous: all
+        .filter((el) => ['IMG', 'IFRAME', 'SVG', 'OBJECT', 'EMBED', 'MATH', 'B', 'svg', 'math'].includes(el.tagName)
+          || (el.tagName === 'STYLE' && el.parentElement !== document.head))
+        .map((el) => el.tagName),
+      handlers: all.flatMap((el) => [...el.attributes]
+        .filter((a) => a.name.startsWith('on') || /^\s*javascript:/i.test(a.value))
+        .map((a) => `${el.tagName}[${a.name}]`)),
+      h1: document.querySelector('h1')?.textContent ?? '',
+      text: document.body.innerText,
+      bodyVisible: getComputedStyle(document.body).display !== 'none',
+    };
+  });
+  check(!dom.scriptRan && !dom.pwned && seen.dialogs.length === 0,
+    `no alert or injected script ran ${seen.dialogs.join(' | ')}`);
+  check(dom.scripts === 0, 'no <script> element');
+  check(dom.dangerous.length === 0, `no element from user text ${dom.dangerous.join(', ')}`);
+  check(dom.handlers.length === 0, `no event handler or javascript: attribute ${dom.handlers.join(', ')}`);
+  check(dom.h1.includes('<script>alert(1)</script>'), 'the hostile plan title shows as text');
+  check(dom.text.includes('"><img src=x onerror=alert(1)>'), 'the hostile asset title shows as text');
+  check(dom.text.includes("<script>alert('guidance')</script>"), 'the hostile guidance shows as text');
+  check(dom.bodyVisible, 'a hostile <style> title did not hide the page');
+  check(seen.requests.length === 0, `no request besides the page itself ${seen.requests.join(' ')}`);
+  await page.close();
+}
+
+const args = parseArgs(process.argv.slice(2));
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await checkExample(context, args.example, args.screenshot, args['update-screenshot']);
+  await context.close();
+  // Without the page's Content-Security-Policy, so that only the escaping stands between the
+  // hostile text and a running script.
+  const bare = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  await checkHostile(bare, args.hostile);
+  await bare.close();
+} finally {
+  // Playwright starts Chromium with a new, empty profile of its own and removes it here.
+  await browser.close();
+}
+if (failures > 0) {
+  console.log(`${failures} check(s) failed`);
+  process.exit(1);
+}
+console.log('all browser checks passed');

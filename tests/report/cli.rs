@@ -1,0 +1,214 @@
+//! The command line of `ward report`: where the output goes, exit codes, `--gate`,
+//! `SOURCE_DATE_EPOCH`.
+
+use std::fs;
+
+use crate::{fixture, report, ward};
+
+#[test]
+fn html_goes_to_ward_report_html_in_the_current_folder_by_default() {
+    let cwd = tempfile::tempdir().unwrap();
+    let output = ward()
+        .current_dir(cwd.path())
+        .arg("report")
+        .arg(fixture("no-plan"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout.is_empty(), "nothing on stdout");
+    let written = fs::read_to_string(cwd.path().join("ward-report.html")).unwrap();
+    let (stdout, _) = report(&fixture("no-plan"), "html");
+    assert_eq!(written, stdout);
+    assert!(written.starts_with("<!DOCTYPE html>"));
+}
+
+#[test]
+fn the_other_formats_go_to_stdout_by_default_and_to_the_file_with_o() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["markdown", "json"] {
+        let stdout = ward()
+            .current_dir(dir.path())
+            .arg("report")
+            .arg(fixture("gaps"))
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(stdout.status.code(), Some(1), "gaps has errors");
+        let path = dir.path().join(format!("report.{format}"));
+        let to_file = ward()
+            .arg("report")
+            .arg(fixture("gaps"))
+            .args(["--format", format, "-o"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(to_file.status.code(), Some(1));
+        assert!(to_file.stdout.is_empty());
+        assert_eq!(fs::read(&path).unwrap(), stdout.stdout);
+    }
+    assert!(!dir.path().join("ward-report.html").exists());
+}
+
+#[test]
+fn csv_writes_one_file_per_table_into_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tables");
+    let output = ward()
+        .arg("report")
+        .arg(fixture("accepted-residual"))
+        .args(["--format", "csv", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let (stdout, _) = report(&fixture("accepted-residual"), "csv");
+    let tables: Vec<(&str, &str)> = stdout
+        .split("# table: ")
+        .skip(1)
+        .map(|table| {
+            let (name, body) = table.split_once('\n').unwrap();
+            (
+                name,
+                body.strip_suffix('\n')
+                    .filter(|_| table.ends_with("\n\n"))
+                    .unwrap_or(body),
+            )
+        })
+        .collect();
+    let names: Vec<&str> = tables.iter().map(|(name, _)| *name).collect();
+    assert_eq!(
+        names,
+        [
+            "summary",
+            "gates",
+            "traceability",
+            "risk-matrix",
+            "deployer-guidance",
+            "findings",
+            "items"
+        ]
+    );
+    let mut files: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 7);
+    for (name, body) in tables {
+        let file = fs::read_to_string(out.join(format!("{name}.csv"))).unwrap();
+        assert_eq!(file, body, "{name}.csv");
+        let mut reader = csv::Reader::from_reader(file.as_bytes());
+        let width = reader.headers().unwrap().len();
+        for record in reader.records() {
+            assert_eq!(
+                record.unwrap().len(),
+                width,
+                "{name}.csv rows are rectangular"
+            );
+        }
+    }
+}
+
+#[test]
+fn could_not_run_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(Vec<String>, Option<&str>)> = vec![
+        (vec!["report".into(), "/no/such/folder".into()], None),
+        (
+            vec![
+                "report".into(),
+                fixture("gaps").display().to_string(),
+                "--gate".into(),
+                "nonsense".into(),
+            ],
+            None,
+        ),
+        (
+            vec![
+                "report".into(),
+                fixture("gaps").display().to_string(),
+                "--format".into(),
+                "pdf".into(),
+            ],
+            None,
+        ),
+        (
+            vec![
+                "report".into(),
+                fixture("gaps").display().to_string(),
+                "-o".into(),
+                dir.path()
+                    .join("missing/folder/r.html")
+                    .display()
+                    .to_string(),
+            ],
+            None,
+        ),
+        (
+            vec!["report".into(), fixture("gaps").display().to_string()],
+            Some("yesterday"),
+        ),
+    ];
+    for (args, epoch) in cases {
+        let mut command = ward();
+        command.current_dir(dir.path()).args(&args);
+        if let Some(epoch) = epoch {
+            command.env("SOURCE_DATE_EPOCH", epoch);
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(!output.stderr.is_empty());
+    }
+}
+
+#[test]
+fn exit_0_without_errors_1_with_errors() {
+    assert_eq!(report(&fixture("no-plan"), "json").1.status.code(), Some(0));
+    assert_eq!(report(&fixture("gaps"), "json").1.status.code(), Some(1));
+}
+
+#[test]
+fn gate_reports_as_if_the_gates_up_to_it_had_passed() {
+    let output = ward()
+        .arg("report")
+        .arg(fixture("gaps"))
+        .args(["--format", "json", "--gate", "implementation"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["header"]["gate_override"], "implementation");
+    assert_eq!(report["header"]["phase"], "implementation");
+    let statuses: Vec<&str> = report["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|gate| gate["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["passed", "passed", "current"]);
+}
+
+#[test]
+fn source_date_epoch_sets_the_generation_time() {
+    let output = ward()
+        .arg("report")
+        .arg(fixture("no-plan"))
+        .args(["--format", "json"])
+        .env("SOURCE_DATE_EPOCH", "0")
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["header"]["generated"], "1970-01-01T00:00:00Z");
+    let now = ward()
+        .arg("report")
+        .arg(fixture("no-plan"))
+        .args(["--format", "json"])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&now.stdout).unwrap();
+    let generated = report["header"]["generated"].as_str().unwrap();
+    assert!(
+        generated.as_bytes()[..2] == *b"20" && generated.ends_with('Z'),
+        "{generated}"
+    );
+}

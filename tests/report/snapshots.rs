@@ -1,0 +1,59 @@
+//! Golden snapshots of every format on the example workspace and on the fixtures.
+
+use std::path::Path;
+
+use crate::{example, fixture, redact_version, report};
+
+const FORMATS: [(&str, &str); 4] = [
+    ("html", "html"),
+    ("markdown", "md"),
+    ("csv", "csv"),
+    ("json", "json"),
+];
+
+fn snapshot_all(name: &str, dir: &Path) {
+    for (format, extension) in FORMATS {
+        let (text, _) = report(dir, format);
+        let mut settings = insta::Settings::clone_current();
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_snapshot_suffix(extension);
+        settings.set_description(format!("ward report {name} --format {format}"));
+        settings.bind(|| insta::assert_snapshot!(name, redact_version(&text)));
+    }
+}
+
+#[test]
+fn example_insulin_pump() {
+    let dir = example();
+    assert!(
+        dir.is_dir(),
+        "the example workspace {} is missing",
+        dir.display()
+    );
+    snapshot_all("insulin-pump", &dir);
+}
+
+#[test]
+fn fixture_gaps() {
+    snapshot_all("gaps", &fixture("gaps"));
+}
+
+#[test]
+fn fixture_failed_verifications() {
+    snapshot_all("failed-verifications", &fixture("failed-verifications"));
+}
+
+#[test]
+fn fixture_accepted_residual() {
+    snapshot_all("accepted-residual", &fixture("accepted-residual"));
+}
+
+#[test]
+fn fixture_no_plan() {
+    snapshot_all("no-plan", &fixture("no-plan"));
+}
+
+#[test]
+fn fixture_hostile() {
+    snapshot_all("hostile", &fixture("hostile"));
+}
