@@ -237,3 +237,32 @@ pub fn plan(db: &dyn Db) -> Plan {
     plan.gate_override = gate_override.and_then(|g| plan.phases.iter().position(|p| p == g));
     plan
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan_at(current: usize, gate_override: Option<usize>) -> Plan {
+        let mut plan = Plan::default_plan(None);
+        plan.current = current;
+        plan.gate_override = gate_override;
+        plan
+    }
+
+    #[test]
+    fn gate_override_moves_the_project_past_the_gate() {
+        let plan = plan_at(1, Some(3));
+        assert_eq!(plan.status(3), GateStatus::Passed);
+        assert_eq!(plan.status(4), GateStatus::Current);
+        assert_eq!(plan.status(5), GateStatus::Later);
+    }
+
+    #[test]
+    fn gate_override_never_relaxes_the_plan() {
+        // The project is in `release` (4); `--gate design` (1) keeps the gates up to
+        // `verification` passed and `release` current.
+        let plan = plan_at(4, Some(1));
+        assert_eq!(plan.status(3), GateStatus::Passed);
+        assert_eq!(plan.status(4), GateStatus::Current);
+    }
+}
