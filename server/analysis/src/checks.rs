@@ -596,14 +596,42 @@ impl Checker<'_> {
     }
 }
 
-/// The closest ID for an unresolved reference, preferring items of the expected kind.
+/// The closest ID for an unresolved reference, among items of the expected kind.
 fn suggest(db: &dyn Db, name: &str, expected: ItemKind) -> Option<String> {
-    let names = &index(db).names;
-    let of_kind = names
+    suggestion(db, SuggestionKey::new(db, name.to_owned(), expected)).clone()
+}
+
+/// What an unresolved reference is compared with.
+#[salsa::interned]
+struct SuggestionKey<'db> {
+    #[returns(ref)]
+    name: String,
+    #[returns(copy)]
+    kind: ItemKind,
+}
+
+/// A query of its own, fed by the IDs alone: an edit that only changes links rebuilds the
+/// index but not the ID list, so no suggestion is searched again.
+#[salsa::tracked(returns(ref))]
+fn suggestion<'db>(db: &'db dyn Db, key: SuggestionKey<'db>) -> Option<String> {
+    let ids = ids_by_kind(db);
+    let of_kind = ids
         .iter()
-        .filter(|(_, info)| info.def().is_some_and(|def| def.kind == expected))
-        .map(|(candidate, _)| candidate.as_str());
-    closest(name, of_kind).map(str::to_owned)
+        .filter(|(_, kind)| *kind == key.kind(db))
+        .map(|(id, _)| id.as_str());
+    closest(key.name(db), of_kind).map(str::to_owned)
+}
+
+/// Every defined ID with its kind, sorted: unchanged by edits to links.
+#[salsa::tracked(returns(ref))]
+fn ids_by_kind(db: &dyn Db) -> Vec<(String, ItemKind)> {
+    let mut ids: Vec<(String, ItemKind)> = index(db)
+        .names
+        .iter()
+        .filter_map(|(name, info)| Some((name.clone(), info.def()?.kind)))
+        .collect();
+    ids.sort_unstable();
+    ids
 }
 
 /// The candidate nearest to `name` by edit distance, if near enough to be a typo.

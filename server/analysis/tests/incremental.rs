@@ -150,3 +150,34 @@ fn moving_text_reruns_no_check() {
     assert_eq!(count(&events, "index"), 0, "{events:#?}");
     assert_eq!(before.len(), after.len());
 }
+
+#[test]
+fn a_link_edit_elsewhere_searches_no_suggestion_again() {
+    let (mut host, log) = host_with_log();
+    load(&mut host);
+    let typo = host.set_file(
+        &path("typo.ward"),
+        Arc::from("risk R9 \"Typo\" { threat: T11 }\n"),
+        None,
+    );
+    let all = host.analysis().all_diagnostics().unwrap();
+    let unresolved: Vec<&str> = all
+        .iter()
+        .filter(|d| d.code == Code::UnresolvedReference)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(unresolved, ["no item named `T11`; did you mean `T1`?"]);
+    log.take();
+
+    // R2 now assesses T1 too: the index is rebuilt, but no ID changed.
+    host.set_file(
+        &path("r2.ward"),
+        Arc::from(RISKS_2.replace("threat: T2", "threat: T2, T1")),
+        None,
+    );
+    host.analysis().all_diagnostics().unwrap();
+    let events = log.take();
+    assert_eq!(count(&events, "index"), 1, "{events:#?}");
+    assert_eq!(count(&events, "suggestion"), 0, "{events:#?}");
+    assert!(!ran(&events, "check_file", typo), "{events:#?}");
+}
