@@ -19,11 +19,24 @@ pub struct LineCol {
     pub col: u32,
 }
 
-/// The start offsets of every line of a text.
+/// The start offsets of every line of a text, and where its non-ASCII characters are.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
+    /// Every non-ASCII character: its offset, and how many UTF-8 bytes it has beyond its
+    /// UTF-16 and its scalar-value width, summed over it and every earlier one. A column
+    /// is then a subtraction, however long the line: no position costs a scan.
+    wide_chars: Vec<WideChar>,
     len: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct WideChar {
+    offset: u32,
+    /// UTF-8 bytes minus UTF-16 units, summed up to and including this character.
+    extra_utf16: u32,
+    /// UTF-8 bytes minus one, summed up to and including this character.
+    extra_utf32: u32,
 }
 
 impl LineIndex {
@@ -43,9 +56,38 @@ impl LineIndex {
             }
             at += 1;
         }
+        let mut wide_chars = Vec::new();
+        if !text.is_ascii() {
+            let (mut extra_utf16, mut extra_utf32) = (0, 0);
+            for (offset, ch) in text.char_indices().filter(|(_, ch)| !ch.is_ascii()) {
+                extra_utf16 += (ch.len_utf8() - ch.len_utf16()) as u32;
+                extra_utf32 += (ch.len_utf8() - 1) as u32;
+                wide_chars.push(WideChar {
+                    offset: offset as u32,
+                    extra_utf16,
+                    extra_utf32,
+                });
+            }
+        }
         LineIndex {
             line_starts,
+            wide_chars,
             len: bytes.len() as u32,
+        }
+    }
+
+    /// The extra UTF-8 bytes of the non-ASCII characters before `offset`, in `encoding`.
+    fn extra_before(&self, offset: usize, encoding: PositionEncoding) -> usize {
+        let before = self
+            .wide_chars
+            .partition_point(|wide| (wide.offset as usize) < offset);
+        match (
+            before.checked_sub(1).map(|at| self.wide_chars[at]),
+            encoding,
+        ) {
+            (None, _) | (_, PositionEncoding::Utf8) => 0,
+            (Some(wide), PositionEncoding::Utf16) => wide.extra_utf16 as usize,
+            (Some(wide), PositionEncoding::Utf32) => wide.extra_utf32 as usize,
         }
     }
 
@@ -72,7 +114,8 @@ impl LineIndex {
             .partition_point(|&start| start as usize <= offset)
             - 1;
         let start = self.line_starts[line] as usize;
-        let col = count_units(&text[start..offset], encoding);
+        let col = (offset - start)
+            - (self.extra_before(offset, encoding) - self.extra_before(start, encoding));
         LineCol {
             line: line as u32,
             col: col as u32,
@@ -123,18 +166,43 @@ fn unit_len(ch: char, encoding: PositionEncoding) -> usize {
     }
 }
 
-fn count_units(text: &str, encoding: PositionEncoding) -> usize {
-    match encoding {
-        PositionEncoding::Utf8 => text.len(),
-        PositionEncoding::Utf16 => text.chars().map(char::len_utf16).sum(),
-        PositionEncoding::Utf32 => text.chars().count(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use PositionEncoding::*;
+
+    fn count_units(text: &str, encoding: PositionEncoding) -> usize {
+        match encoding {
+            PositionEncoding::Utf8 => text.len(),
+            PositionEncoding::Utf16 => text.chars().map(char::len_utf16).sum(),
+            PositionEncoding::Utf32 => text.chars().count(),
+        }
+    }
+
+    #[test]
+    fn columns_agree_with_counting_at_every_offset() {
+        let text = "a\u{e9}\u{1f600}b\r\n\u{4e2d}\u{6587} x\u{e9}\n\u{10348}\rz";
+        let index = LineIndex::new(text);
+        // Between `\r` and `\n` is no position at all: skip it.
+        let between_cr_lf =
+            |at: usize| at > 0 && text[..at].ends_with('\r') && text[at..].starts_with('\n');
+        for offset in (0..=text.len()).filter(|&at| text.is_char_boundary(at) && !between_cr_lf(at))
+        {
+            for encoding in [Utf8, Utf16, Utf32] {
+                let pos = index.line_col(text, offset, encoding);
+                let start = index.line_start(pos.line).unwrap();
+                assert_eq!(
+                    pos.col as usize,
+                    count_units(&text[start..offset], encoding)
+                );
+                assert_eq!(
+                    index.offset(text, pos, encoding),
+                    offset,
+                    "{offset} {encoding:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn columns_in_every_encoding() {
