@@ -638,19 +638,41 @@ fn ids_by_kind(db: &dyn Db) -> Vec<(String, ItemKind)> {
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let length = name.chars().count();
     let limit = (length / 3).max(1);
+    let lowered = name.to_lowercase();
     candidates
         .filter(|candidate| *candidate != name)
         // The distance is at least the difference in length: most candidates stop here,
         // which keeps a workspace of many IDs from paying a full distance for each.
         .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
+        .filter(|candidate| !letters_differ_beyond(&lowered, candidate, limit))
         .map(|candidate| {
-            let distance =
-                strsim::damerau_levenshtein(&name.to_lowercase(), &candidate.to_lowercase());
+            // Optimal string alignment counts a swap of neighbours as one edit, like
+            // Damerau-Levenshtein, without its per-call alphabet map.
+            let distance = strsim::osa_distance(&lowered, &candidate.to_lowercase());
             (distance, candidate)
         })
         .filter(|(distance, _)| *distance <= limit)
         .min()
         .map(|(_, candidate)| candidate)
+}
+
+/// A cheap lower bound on the edit distance of two ASCII words: an edit changes at most one
+/// letter on each side, so when more than `limit` letters of one word are missing from the
+/// other, the distance is above `limit`. Non-ASCII words are never ruled out here.
+fn letters_differ_beyond(lowered: &str, candidate: &str, limit: usize) -> bool {
+    if !lowered.is_ascii() || !candidate.is_ascii() {
+        return false;
+    }
+    let mut counts = [0i32; 128];
+    for byte in lowered.bytes() {
+        counts[byte as usize] += 1;
+    }
+    for byte in candidate.bytes() {
+        counts[byte.to_ascii_lowercase() as usize] -= 1;
+    }
+    let only_in_name: i32 = counts.iter().filter(|&&count| count > 0).sum();
+    let only_in_candidate: i32 = -counts.iter().filter(|&&count| count < 0).sum::<i32>();
+    only_in_name.max(only_in_candidate) as usize > limit
 }
 
 fn list(names: &[impl AsRef<str>]) -> String {
@@ -659,4 +681,26 @@ fn list(names: &[impl AsRef<str>]) -> String {
         .map(|name| format!("`{}`", name.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn closest_finds_typos_swaps_and_case_slips() {
+        let ids = [
+            "T-BLE-SPOOF",
+            "R-BLE-01",
+            "R-BLE-10",
+            "C-Cloud-MFA",
+            "Pompe-é",
+        ];
+        let best = |name| closest(name, ids.iter().copied());
+        assert_eq!(best("T-BLE-SPOF"), Some("T-BLE-SPOOF"));
+        assert_eq!(best("R-BEL-01"), Some("R-BLE-01"));
+        assert_eq!(best("c-cloud-mfa"), Some("C-Cloud-MFA"));
+        assert_eq!(best("Pompe-e"), Some("Pompe-é"));
+        assert_eq!(best("X-UNRELATED"), None);
+    }
 }
