@@ -42,6 +42,40 @@ struct Lowering<'a> {
     parse: Parse,
 }
 
+/// The grammar's field ids, looked up once: `child_by_field_name` searches the names on
+/// every call, which showed in profiles of large workspaces.
+struct FieldIds {
+    kind: u16,
+    id: u16,
+    title: u16,
+    body: u16,
+    phase: u16,
+    name: u16,
+    values: u16,
+}
+
+fn field_ids() -> &'static FieldIds {
+    static IDS: std::sync::OnceLock<FieldIds> = std::sync::OnceLock::new();
+    IDS.get_or_init(|| {
+        let language = crate::language();
+        let id = |name: &str| {
+            language
+                .field_id_for_name(name)
+                .map(u16::from)
+                .expect("the grammar defines this field")
+        };
+        FieldIds {
+            kind: id("kind"),
+            id: id("id"),
+            title: id("title"),
+            body: id("body"),
+            phase: id("phase"),
+            name: id("name"),
+            values: id("values"),
+        }
+    })
+}
+
 fn range(node: Node<'_>) -> TextRange {
     TextRange::new(node.start_byte(), node.end_byte())
 }
@@ -76,20 +110,23 @@ impl<'a> Lowering<'a> {
             if let Some(keyword) = node.child(0) {
                 map.keyword = range(keyword);
             }
-        } else if let Some(kind) = node.child_by_field_name("kind") {
+        } else if let Some(kind) = node.child_by_field_id(field_ids().kind) {
             map.keyword = range(kind);
             // The grammar only accepts the five keywords here.
             item.kind = ItemKind::from_keyword(self.text(kind)).unwrap_or(ItemKind::Asset);
         }
-        if let Some(id) = node.child_by_field_name("id").filter(|id| !id.is_missing()) {
+        if let Some(id) = node
+            .child_by_field_id(field_ids().id)
+            .filter(|id| !id.is_missing())
+        {
             item.id = Some(self.text(id).to_owned());
             map.id = Some(range(id));
         }
-        if let Some(title) = node.child_by_field_name("title") {
+        if let Some(title) = node.child_by_field_id(field_ids().title) {
             item.title = Some(self.string(title));
             map.title = Some(range(title));
         }
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.child_by_field_id(field_ids().body) {
             self.body(body, &mut item, &mut map);
         }
         self.parse.ast.items.push(item);
@@ -128,7 +165,7 @@ impl<'a> Lowering<'a> {
         let keyword = node.child(0).map_or(range(node), range);
         let (kind, name) = if node.kind() == "gate" {
             let phase = node
-                .child_by_field_name("phase")
+                .child_by_field_id(field_ids().phase)
                 .filter(|phase| !phase.is_missing());
             (
                 BlockKind::Gate(phase.map(|phase| self.text(phase).to_owned())),
@@ -147,7 +184,7 @@ impl<'a> Lowering<'a> {
             name,
             fields: Vec::new(),
         };
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.child_by_field_id(field_ids().body) {
             let mut cursor = body.walk();
             for child in body.named_children(&mut cursor) {
                 if child.kind() == "field" {
@@ -160,7 +197,7 @@ impl<'a> Lowering<'a> {
     }
 
     fn field(&mut self, node: Node<'_>, fields: &mut Vec<Field>, maps: &mut Vec<FieldMap>) {
-        let Some(name_node) = node.child_by_field_name("name") else {
+        let Some(name_node) = node.child_by_field_id(field_ids().name) else {
             return;
         };
         let name_with_colon = self.text(name_node);
@@ -176,7 +213,7 @@ impl<'a> Lowering<'a> {
             name: name_range,
             values: Vec::new(),
         };
-        match node.child_by_field_name("values") {
+        match node.child_by_field_id(field_ids().values) {
             Some(list) => {
                 // Exact sizes: most fields hold one value, and a default-grown Vec holds four.
                 field.values.reserve_exact(list.named_child_count());
