@@ -147,6 +147,31 @@ where
     }
 }
 
+/// [`run`] for a request about one position of a document: `f` gets the byte position and
+/// the document's line map; a position in no analysed document has no answer.
+async fn run_at<T, F>(
+    state: &State,
+    name: &'static str,
+    params: TextDocumentPositionParams,
+    f: F,
+) -> jsonrpc::Result<Option<T>>
+where
+    T: Send + 'static,
+    F: FnOnce(&Snapshot, FilePosition, LineMap) -> Answer<Option<T>> + Send + 'static,
+{
+    let TextDocumentPositionParams {
+        text_document,
+        position,
+    } = params;
+    run(state, name, Some(&text_document.uri), move |s, file| {
+        let Some((at, map)) = file_position(s, file, position)? else {
+            return Ok(Ok(None));
+        };
+        f(s, at, map)
+    })
+    .await
+}
+
 /// The file and byte offset of a client position.
 fn file_position(
     snapshot: &Snapshot,
@@ -189,18 +214,11 @@ pub async fn definition(
     state: &State,
     params: GotoDefinitionParams,
 ) -> jsonrpc::Result<Option<GotoDefinitionResponse>> {
-    let TextDocumentPositionParams {
-        text_document,
-        position,
-    } = params.text_document_position_params;
-    run(
+    run_at(
         state,
         "definition",
-        Some(&text_document.uri),
-        move |s, file| {
-            let Some((at, _)) = file_position(s, file, position)? else {
-                return Ok(Ok(None));
-            };
+        params.text_document_position_params,
+        move |s, at, _| {
             let Some(target) = s.analysis.goto_definition(at)? else {
                 return Ok(Ok(None));
             };
@@ -226,19 +244,12 @@ pub async fn references(
     state: &State,
     params: ReferenceParams,
 ) -> jsonrpc::Result<Option<Vec<Location>>> {
-    let TextDocumentPositionParams {
-        text_document,
-        position,
-    } = params.text_document_position;
     let include_declaration = params.context.include_declaration;
-    run(
+    run_at(
         state,
         "references",
-        Some(&text_document.uri),
-        move |s, file| {
-            let Some((at, _)) = file_position(s, file, position)? else {
-                return Ok(Ok(None));
-            };
+        params.text_document_position,
+        move |s, at, _| {
             let Some(found) = s.analysis.references(at, include_declaration)? else {
                 return Ok(Ok(None));
             };
@@ -254,30 +265,28 @@ pub async fn references(
 }
 
 pub async fn hover(state: &State, params: HoverParams) -> jsonrpc::Result<Option<Hover>> {
-    let TextDocumentPositionParams {
-        text_document,
-        position,
-    } = params.text_document_position_params;
-    run(state, "hover", Some(&text_document.uri), move |s, file| {
-        let Some((at, map)) = file_position(s, file, position)? else {
-            return Ok(Ok(None));
-        };
-        let Some(hover) = s.analysis.hover(at)? else {
-            return Ok(Ok(None));
-        };
-        let kind = if s.caps.hover_markdown {
-            MarkupKind::Markdown
-        } else {
-            MarkupKind::PlainText
-        };
-        Ok(Ok(Some(Hover {
-            contents: HoverContents::Markup(MarkupContent {
-                kind,
-                value: hover.markdown,
-            }),
-            range: Some(map.range(hover.range)),
-        })))
-    })
+    run_at(
+        state,
+        "hover",
+        params.text_document_position_params,
+        move |s, at, map| {
+            let Some(hover) = s.analysis.hover(at)? else {
+                return Ok(Ok(None));
+            };
+            let kind = if s.caps.hover_markdown {
+                MarkupKind::Markdown
+            } else {
+                MarkupKind::PlainText
+            };
+            Ok(Ok(Some(Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind,
+                    value: hover.markdown,
+                }),
+                range: Some(map.range(hover.range)),
+            })))
+        },
+    )
     .await
 }
 
@@ -285,18 +294,11 @@ pub async fn completion(
     state: &State,
     params: CompletionParams,
 ) -> jsonrpc::Result<Option<CompletionResponse>> {
-    let TextDocumentPositionParams {
-        text_document,
-        position,
-    } = params.text_document_position;
-    run(
+    run_at(
         state,
         "completion",
-        Some(&text_document.uri),
-        move |s, file| {
-            let Some((at, map)) = file_position(s, file, position)? else {
-                return Ok(Ok(None));
-            };
+        params.text_document_position,
+        move |s, at, map| {
             let mut items = s.analysis.completions(at)?;
             let is_incomplete = items.len() > COMPLETION_LIMIT;
             items.truncate(COMPLETION_LIMIT);
@@ -341,80 +343,66 @@ pub async fn prepare_rename(
     state: &State,
     params: TextDocumentPositionParams,
 ) -> jsonrpc::Result<Option<PrepareRenameResponse>> {
-    let TextDocumentPositionParams {
-        text_document,
-        position,
-    } = params;
-    run(
-        state,
-        "prepareRename",
-        Some(&text_document.uri),
-        move |s, file| {
-            let Some((at, map)) = file_position(s, file, position)? else {
-                return Ok(Ok(None));
-            };
-            Ok(match s.analysis.prepare_rename(at)? {
-                Ok((range, placeholder)) => Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
-                    range: map.range(range),
-                    placeholder,
-                })),
-                Err(refusal) => Err(request_failed(refusal)),
-            })
-        },
-    )
+    run_at(state, "prepareRename", params, move |s, at, map| {
+        Ok(match s.analysis.prepare_rename(at)? {
+            Ok((range, placeholder)) => Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+                range: map.range(range),
+                placeholder,
+            })),
+            Err(refusal) => Err(request_failed(refusal)),
+        })
+    })
     .await
 }
 
 pub async fn rename(state: &State, params: RenameParams) -> jsonrpc::Result<Option<WorkspaceEdit>> {
-    let TextDocumentPositionParams {
-        text_document,
-        position,
-    } = params.text_document_position;
     let new_name = params.new_name;
-    run(state, "rename", Some(&text_document.uri), move |s, file| {
-        let Some((at, _)) = file_position(s, file, position)? else {
-            return Ok(Ok(None));
-        };
-        let change = match s.analysis.rename(at, &new_name)? {
-            Ok(change) => change,
-            Err(refusal) => return Ok(Err(request_failed(refusal))),
-        };
-        let mut per_file = Vec::with_capacity(change.edits.len());
-        for (file, edits) in change.edits {
-            let map = s.line_map(file)?;
-            let edits: Vec<lsp::TextEdit> = edits
-                .into_iter()
-                .map(|edit| lsp::TextEdit {
-                    range: map.range(edit.range),
-                    new_text: edit.new_text,
-                })
-                .collect();
-            per_file.push((s.uri(file), s.version(file), edits));
-        }
-        let edit = if s.caps.document_changes {
-            let changes = per_file
-                .into_iter()
-                .map(|(uri, version, edits)| TextDocumentEdit {
-                    text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
-                    edits: edits.into_iter().map(OneOf::Left).collect(),
-                })
-                .collect();
-            WorkspaceEdit {
-                document_changes: Some(lsp::DocumentChanges::Edits(changes)),
-                ..WorkspaceEdit::default()
+    run_at(
+        state,
+        "rename",
+        params.text_document_position,
+        move |s, at, _| {
+            let change = match s.analysis.rename(at, &new_name)? {
+                Ok(change) => change,
+                Err(refusal) => return Ok(Err(request_failed(refusal))),
+            };
+            let mut per_file = Vec::with_capacity(change.edits.len());
+            for (file, edits) in change.edits {
+                let map = s.line_map(file)?;
+                let edits: Vec<lsp::TextEdit> = edits
+                    .into_iter()
+                    .map(|edit| lsp::TextEdit {
+                        range: map.range(edit.range),
+                        new_text: edit.new_text,
+                    })
+                    .collect();
+                per_file.push((s.uri(file), s.version(file), edits));
             }
-        } else {
-            let changes = per_file
-                .into_iter()
-                .map(|(uri, _, edits)| (uri, edits))
-                .collect();
-            WorkspaceEdit {
-                changes: Some(changes),
-                ..WorkspaceEdit::default()
-            }
-        };
-        Ok(Ok(Some(edit)))
-    })
+            let edit = if s.caps.document_changes {
+                let changes = per_file
+                    .into_iter()
+                    .map(|(uri, version, edits)| TextDocumentEdit {
+                        text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+                        edits: edits.into_iter().map(OneOf::Left).collect(),
+                    })
+                    .collect();
+                WorkspaceEdit {
+                    document_changes: Some(lsp::DocumentChanges::Edits(changes)),
+                    ..WorkspaceEdit::default()
+                }
+            } else {
+                let changes = per_file
+                    .into_iter()
+                    .map(|(uri, _, edits)| (uri, edits))
+                    .collect();
+                WorkspaceEdit {
+                    changes: Some(changes),
+                    ..WorkspaceEdit::default()
+                }
+            };
+            Ok(Ok(Some(edit)))
+        },
+    )
     .await
 }
 
@@ -518,18 +506,11 @@ pub async fn document_highlight(
     state: &State,
     params: DocumentHighlightParams,
 ) -> jsonrpc::Result<Option<Vec<DocumentHighlight>>> {
-    let TextDocumentPositionParams {
-        text_document,
-        position,
-    } = params.text_document_position_params;
-    run(
+    run_at(
         state,
         "documentHighlight",
-        Some(&text_document.uri),
-        move |s, file| {
-            let Some((at, map)) = file_position(s, file, position)? else {
-                return Ok(Ok(None));
-            };
+        params.text_document_position_params,
+        move |s, at, map| {
             let highlights = s
                 .analysis
                 .document_highlight(at)?
