@@ -10,6 +10,7 @@ use crate::db::{Db, ItemRef, SourceFile, file_ast, index, lookup_definitions, lo
 use crate::diagnostics::{Code, Severity};
 use crate::plan::{GateStatus, Plan, plan};
 use crate::schema::{self, FieldSpec, FieldType, Rule};
+use crate::suggest::{Candidate, closest, nearest};
 
 /// A place in a file's syntax, by index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -614,65 +615,26 @@ struct SuggestionKey<'db> {
 /// index but not the ID list, so no suggestion is searched again.
 #[salsa::tracked(returns(ref))]
 fn suggestion<'db>(db: &'db dyn Db, key: SuggestionKey<'db>) -> Option<String> {
-    let ids = ids_by_kind(db);
-    let of_kind = ids
-        .iter()
-        .filter(|(_, kind)| *kind == key.kind(db))
-        .map(|(id, _)| id.as_str());
-    closest(key.name(db), of_kind).map(str::to_owned)
+    let candidates = &ids_by_kind(db)[key.kind(db) as usize];
+    nearest(key.name(db), candidates.iter()).map(|candidate| candidate.name.clone())
 }
 
-/// Every defined ID with its kind, sorted: unchanged by edits to links.
+/// Every defined ID, by the kind of its definition and sorted, prepared for the search:
+/// unchanged by edits to links.
 #[salsa::tracked(returns(ref))]
-fn ids_by_kind(db: &dyn Db) -> Vec<(String, ItemKind)> {
-    let mut ids: Vec<(String, ItemKind)> = index(db)
-        .names
-        .iter()
-        .filter_map(|(name, info)| Some((name.clone(), info.def()?.kind)))
-        .collect();
-    ids.sort_unstable();
-    ids
-}
-
-/// The candidate nearest to `name` by edit distance, if near enough to be a typo.
-pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let length = name.chars().count();
-    let limit = (length / 3).max(1);
-    let lowered = name.to_lowercase();
-    candidates
-        .filter(|candidate| *candidate != name)
-        // The distance is at least the difference in length: most candidates stop here,
-        // which keeps a workspace of many IDs from paying a full distance for each.
-        .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
-        .filter(|candidate| !letters_differ_beyond(&lowered, candidate, limit))
-        .map(|candidate| {
-            // Optimal string alignment counts a swap of neighbours as one edit, like
-            // Damerau-Levenshtein, without its per-call alphabet map.
-            let distance = strsim::osa_distance(&lowered, &candidate.to_lowercase());
-            (distance, candidate)
+fn ids_by_kind(db: &dyn Db) -> Vec<Vec<Candidate>> {
+    let mut ids: Vec<Vec<&str>> = vec![Vec::new(); ItemKind::ALL.len()];
+    for (name, info) in &index(db).names {
+        if let Some(def) = info.def() {
+            ids[def.kind as usize].push(name);
+        }
+    }
+    ids.into_iter()
+        .map(|mut names| {
+            names.sort_unstable();
+            names.into_iter().map(Candidate::new).collect()
         })
-        .filter(|(distance, _)| *distance <= limit)
-        .min()
-        .map(|(_, candidate)| candidate)
-}
-
-/// A cheap lower bound on the edit distance of two ASCII words: an edit changes at most one
-/// letter on each side, so when more than `limit` letters of one word are missing from the
-/// other, the distance is above `limit`. Non-ASCII words are never ruled out here.
-fn letters_differ_beyond(lowered: &str, candidate: &str, limit: usize) -> bool {
-    if !lowered.is_ascii() || !candidate.is_ascii() {
-        return false;
-    }
-    let mut counts = [0i32; 128];
-    for byte in lowered.bytes() {
-        counts[byte as usize] += 1;
-    }
-    for byte in candidate.bytes() {
-        counts[byte.to_ascii_lowercase() as usize] -= 1;
-    }
-    let only_in_name: i32 = counts.iter().filter(|&&count| count > 0).sum();
-    let only_in_candidate: i32 = -counts.iter().filter(|&&count| count < 0).sum::<i32>();
-    only_in_name.max(only_in_candidate) as usize > limit
+        .collect()
 }
 
 fn list(names: &[impl AsRef<str>]) -> String {
@@ -681,26 +643,4 @@ fn list(names: &[impl AsRef<str>]) -> String {
         .map(|name| format!("`{}`", name.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::closest;
-
-    #[test]
-    fn closest_finds_typos_swaps_and_case_slips() {
-        let ids = [
-            "T-BLE-SPOOF",
-            "R-BLE-01",
-            "R-BLE-10",
-            "C-Cloud-MFA",
-            "Pompe-é",
-        ];
-        let best = |name| closest(name, ids.iter().copied());
-        assert_eq!(best("T-BLE-SPOF"), Some("T-BLE-SPOOF"));
-        assert_eq!(best("R-BEL-01"), Some("R-BLE-01"));
-        assert_eq!(best("c-cloud-mfa"), Some("C-Cloud-MFA"));
-        assert_eq!(best("Pompe-e"), Some("Pompe-é"));
-        assert_eq!(best("X-UNRELATED"), None);
-    }
 }

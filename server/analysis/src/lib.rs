@@ -13,6 +13,7 @@ mod locate;
 mod plan;
 pub mod report;
 pub mod schema;
+mod suggest;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
