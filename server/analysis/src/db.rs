@@ -110,7 +110,7 @@ pub fn parse(db: &dyn Db, file: SourceFile) -> ParsedFile {
     let text = file.text(db);
     let parse = match file.tree(db) {
         Some(tree) => ward_syntax::lower(tree, text),
-        None => ward_syntax::lower(&ward_syntax::parse_tree(text, None), text),
+        None => ward_syntax::parse(text),
     };
     ParsedFile {
         ast: Arc::new(parse.ast),

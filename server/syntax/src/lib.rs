@@ -5,6 +5,7 @@
 //! is the one place that turns them into lines and columns.
 
 mod ast;
+mod fast_parse;
 mod line_index;
 mod lower;
 mod text;
@@ -13,6 +14,7 @@ pub use ast::{
     Block, BlockKind, BlockMap, Field, FieldMap, FileAst, Item, ItemKind, ItemMap, SourceMap,
     SyntaxError, SyntaxErrorKind, TextRange, Value,
 };
+pub use fast_parse::parse_fast;
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use lower::{Parse, lower};
 pub use text::{dedent_text_block, unescape_string};
@@ -44,8 +46,14 @@ pub fn parse_tree(text: &str, old_tree: Option<&tree_sitter::Tree>) -> tree_sitt
     })
 }
 
-/// Parses and lowers `text` in one go.
+/// Parses and lowers `text` in one go: directly when it is well formed and plain, else
+/// through tree-sitter, which gives the same result and finds every syntax error.
 pub fn parse(text: &str) -> Parse {
+    parse_fast(text).unwrap_or_else(|| parse_with_tree_sitter(text))
+}
+
+/// Parses and lowers `text` through tree-sitter, whatever it holds.
+pub fn parse_with_tree_sitter(text: &str) -> Parse {
     let tree = parse_tree(text, None);
     lower(&tree, text)
 }

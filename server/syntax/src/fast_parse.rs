@@ -1,0 +1,441 @@
+//! A direct parser for well-formed files, many times faster than tree-sitter plus lowering.
+//!
+//! It reads the grammar's tokens straight from the bytes and builds the same [`Parse`] as
+//! [`crate::lower`] over a tree-sitter tree, but only for text it is sure about: anything
+//! that is, or might be, an error, and anything whose reading depends on the grammar's
+//! conflicts (a keyword used as a name or a value), makes it give up and return `None`,
+//! and the caller parses with tree-sitter. So tree-sitter stays the definition of the
+//! language and the source of every syntax error; this is only a shortcut for clean text,
+//! held to it by differential tests.
+
+use crate::ast::{
+    Block, BlockKind, BlockMap, Field, FieldMap, Item, ItemKind, ItemMap, TextRange, Value,
+};
+use crate::lower::Parse;
+use crate::text::dedent_text_block;
+
+/// Parses `text` when it is well formed and plain enough; `None` means "ask tree-sitter".
+pub fn parse_fast(text: &str) -> Option<Parse> {
+    // tree-sitter's lexer treats a NUL as the end of some tokens; not worth the doubt.
+    if text.as_bytes().contains(&0) {
+        return None;
+    }
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        peeked: None,
+        parse: Parse::default(),
+    };
+    parser.file()?;
+    Some(parser.parse)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Token {
+    OpenBrace,
+    CloseBrace,
+    Comma,
+    /// An identifier or a keyword: the grammar's word token.
+    Word,
+    /// A field name with its colon; `name_end` is where the name itself ends.
+    FieldName {
+        name_end: usize,
+    },
+    Integer,
+    /// A string literal whose only escapes are `\"`, `\\` and `\n`.
+    Str {
+        escaped: bool,
+    },
+    TextBlock,
+    End,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Lexeme {
+    token: Token,
+    start: usize,
+    end: usize,
+}
+
+impl Lexeme {
+    fn range(self) -> TextRange {
+        TextRange::new(self.start, self.end)
+    }
+}
+
+/// The words the grammar reserves somewhere; as names or values they are left to
+/// tree-sitter, whose reading of them depends on the parse state.
+const KEYWORDS: [&str; 8] = [
+    "asset",
+    "threat",
+    "risk",
+    "control",
+    "verification",
+    "plan",
+    "residual",
+    "gate",
+];
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    peeked: Option<Lexeme>,
+    parse: Parse,
+}
+
+fn is_name_start(byte: u8) -> bool {
+    byte.is_ascii_alphabetic()
+}
+
+fn is_name_continue(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.' | b'-')
+}
+
+/// The grammar's extras: `\s` as tree-sitter compiles it, which is ASCII only.
+fn is_space(byte: u8) -> bool {
+    matches!(byte, b'\t'..=b'\r' | b' ')
+}
+
+impl<'a> Parser<'a> {
+    fn slice(&self, lexeme: Lexeme) -> &'a str {
+        &self.text[lexeme.start..lexeme.end]
+    }
+
+    fn byte(&self, at: usize) -> Option<u8> {
+        self.bytes.get(at).copied()
+    }
+
+    fn next(&mut self) -> Option<Lexeme> {
+        if let Some(lexeme) = self.peeked.take() {
+            return Some(lexeme);
+        }
+        self.lex()
+    }
+
+    fn peek(&mut self) -> Option<Lexeme> {
+        if self.peeked.is_none() {
+            self.peeked = Some(self.lex()?);
+        }
+        self.peeked
+    }
+
+    /// The next token, or `None` for anything the fast path does not take.
+    fn lex(&mut self) -> Option<Lexeme> {
+        self.skip_extras()?;
+        let start = self.at;
+        let Some(first) = self.byte(start) else {
+            return Some(Lexeme {
+                token: Token::End,
+                start,
+                end: start,
+            });
+        };
+        let token = match first {
+            b'{' => {
+                self.at += 1;
+                Token::OpenBrace
+            }
+            b'}' => {
+                self.at += 1;
+                Token::CloseBrace
+            }
+            b',' => {
+                self.at += 1;
+                Token::Comma
+            }
+            b'"' if self.bytes[start..].starts_with(b"\"\"\"") => self.text_block()?,
+            b'"' => self.string()?,
+            b'-' | b'0'..=b'9' => {
+                self.at += 1;
+                while self.byte(self.at).is_some_and(|b| b.is_ascii_digit()) {
+                    self.at += 1;
+                }
+                if self.at == start + 1 && first == b'-' {
+                    return None;
+                }
+                Token::Integer
+            }
+            byte if is_name_start(byte) => {
+                self.at += 1;
+                while self.byte(self.at).is_some_and(is_name_continue) {
+                    self.at += 1;
+                }
+                let name_end = self.at;
+                let mut after = name_end;
+                while matches!(self.byte(after), Some(b' ' | b'\t')) {
+                    after += 1;
+                }
+                if self.byte(after) == Some(b':') {
+                    self.at = after + 1;
+                    Token::FieldName { name_end }
+                } else {
+                    Token::Word
+                }
+            }
+            _ => return None,
+        };
+        Some(Lexeme {
+            token,
+            start,
+            end: self.at,
+        })
+    }
+
+    fn skip_extras(&mut self) -> Option<()> {
+        loop {
+            match self.byte(self.at) {
+                Some(byte) if is_space(byte) => self.at += 1,
+                Some(b'/') => {
+                    if self.byte(self.at + 1) != Some(b'/') {
+                        return None;
+                    }
+                    // A comment runs to the line break; its text is never read.
+                    self.at = match memchr_newline(&self.bytes[self.at..]) {
+                        Some(offset) => self.at + offset,
+                        None => self.bytes.len(),
+                    };
+                }
+                _ => return Some(()),
+            }
+        }
+    }
+
+    /// A string literal. Unknown escapes, line breaks and NULs inside are errors or
+    /// doubtful, so they end the fast path.
+    fn string(&mut self) -> Option<Token> {
+        let mut at = self.at + 1;
+        let mut escaped = false;
+        loop {
+            match self.byte(at)? {
+                b'"' => break,
+                b'\\' => {
+                    if !matches!(self.byte(at + 1)?, b'"' | b'\\' | b'n') {
+                        return None;
+                    }
+                    escaped = true;
+                    at += 2;
+                }
+                b'\n' | 0 => return None,
+                _ => at += 1,
+            }
+        }
+        self.at = at + 1;
+        Some(Token::Str { escaped })
+    }
+
+    /// A `"""` text block with no quote inside and none right after it, where the token's
+    /// end is beyond doubt.
+    fn text_block(&mut self) -> Option<Token> {
+        let body = self.at + 3;
+        let rest = &self.bytes[body..];
+        let quote = rest.iter().position(|&b| b == b'"' || b == 0)?;
+        if !rest[quote..].starts_with(b"\"\"\"") || rest.get(quote + 3) == Some(&b'"') {
+            return None;
+        }
+        self.at = body + quote + 3;
+        Some(Token::TextBlock)
+    }
+
+    /// A word that is no keyword, or `None`.
+    fn name(&self, lexeme: Lexeme) -> Option<&'a str> {
+        let word = self.slice(lexeme);
+        (lexeme.token == Token::Word && !KEYWORDS.contains(&word)).then_some(word)
+    }
+
+    fn file(&mut self) -> Option<()> {
+        loop {
+            let lexeme = self.next()?;
+            match lexeme.token {
+                Token::End => return Some(()),
+                Token::Word => {
+                    let keyword = self.slice(lexeme);
+                    if keyword == "plan" {
+                        self.plan(lexeme)?;
+                    } else {
+                        let kind = ItemKind::from_keyword(keyword)?;
+                        self.item(kind, lexeme)?;
+                    }
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn item(&mut self, kind: ItemKind, keyword: Lexeme) -> Option<()> {
+        let id = self.next()?;
+        let id_text = self.name(id)?;
+        let mut item = Item {
+            kind,
+            id: Some(id_text.to_owned()),
+            title: None,
+            fields: Vec::new(),
+            blocks: Vec::new(),
+        };
+        let mut map = ItemMap {
+            keyword: keyword.range(),
+            id: Some(id.range()),
+            ..ItemMap::default()
+        };
+        self.title(&mut item, &mut map)?;
+        let end = self.body(&mut item, &mut map, BodyOf::Item)?;
+        map.range = TextRange::new(keyword.start, end);
+        self.parse.ast.items.push(item);
+        self.parse.source_map.items.push(map);
+        Some(())
+    }
+
+    fn plan(&mut self, keyword: Lexeme) -> Option<()> {
+        let mut item = Item {
+            kind: ItemKind::Plan,
+            id: None,
+            title: None,
+            fields: Vec::new(),
+            blocks: Vec::new(),
+        };
+        let mut map = ItemMap {
+            keyword: keyword.range(),
+            ..ItemMap::default()
+        };
+        self.title(&mut item, &mut map)?;
+        let end = self.body(&mut item, &mut map, BodyOf::Plan)?;
+        map.range = TextRange::new(keyword.start, end);
+        self.parse.ast.items.push(item);
+        self.parse.source_map.items.push(map);
+        Some(())
+    }
+
+    /// An optional title, then the opening brace.
+    fn title(&mut self, item: &mut Item, map: &mut ItemMap) -> Option<()> {
+        let mut lexeme = self.next()?;
+        if let Token::Str { escaped } = lexeme.token {
+            item.title = Some(self.string_value(lexeme, escaped));
+            map.title = Some(lexeme.range());
+            lexeme = self.next()?;
+        }
+        (lexeme.token == Token::OpenBrace).then_some(())
+    }
+
+    /// Fields and blocks up to the closing brace; returns the brace's end.
+    fn body(&mut self, item: &mut Item, map: &mut ItemMap, of: BodyOf) -> Option<usize> {
+        loop {
+            let lexeme = self.next()?;
+            match lexeme.token {
+                Token::CloseBrace => return Some(lexeme.end),
+                Token::FieldName { name_end } => {
+                    let (field, field_map) = self.field(lexeme, name_end)?;
+                    item.fields.push(field);
+                    map.fields.push(field_map);
+                }
+                Token::Word => {
+                    let (kind, name) = match (of, self.slice(lexeme)) {
+                        (BodyOf::Item, "residual") => (BlockKind::Residual, None),
+                        (BodyOf::Plan, "gate") => {
+                            let phase = self.next()?;
+                            let phase_text = self.name(phase)?;
+                            (BlockKind::Gate(Some(phase_text.to_owned())), Some(phase))
+                        }
+                        _ => return None,
+                    };
+                    let (block, block_map) = self.block(lexeme, kind, name)?;
+                    item.blocks.push(block);
+                    map.blocks.push(block_map);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn block(
+        &mut self,
+        keyword: Lexeme,
+        kind: BlockKind,
+        name: Option<Lexeme>,
+    ) -> Option<(Block, BlockMap)> {
+        if self.next()?.token != Token::OpenBrace {
+            return None;
+        }
+        let mut block = Block {
+            kind,
+            fields: Vec::new(),
+        };
+        let mut map = BlockMap {
+            keyword: keyword.range(),
+            name: name.map(Lexeme::range),
+            ..BlockMap::default()
+        };
+        loop {
+            let lexeme = self.next()?;
+            match lexeme.token {
+                Token::CloseBrace => {
+                    map.range = TextRange::new(keyword.start, lexeme.end);
+                    return Some((block, map));
+                }
+                Token::FieldName { name_end } => {
+                    let (field, field_map) = self.field(lexeme, name_end)?;
+                    block.fields.push(field);
+                    map.fields.push(field_map);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A field: its name, then values separated by commas. No value, or a comma with no
+    /// value after it, is an error the lowering reports, so it ends the fast path.
+    fn field(&mut self, name: Lexeme, name_end: usize) -> Option<(Field, FieldMap)> {
+        let mut values = Vec::with_capacity(1);
+        let mut ranges = Vec::with_capacity(1);
+        loop {
+            let lexeme = self.next()?;
+            values.push(self.value(lexeme)?);
+            ranges.push(lexeme.range());
+            if self.peek()?.token != Token::Comma {
+                break;
+            }
+            self.next()?;
+        }
+        let end = ranges.last().map_or(name.end, |range| range.end as usize);
+        let field = Field {
+            name: self.text[name.start..name_end].to_owned(),
+            values,
+        };
+        let map = FieldMap {
+            range: TextRange::new(name.start, end),
+            name: TextRange::new(name.start, name_end),
+            values: ranges,
+        };
+        Some((field, map))
+    }
+
+    fn value(&self, lexeme: Lexeme) -> Option<Value> {
+        Some(match lexeme.token {
+            Token::Word => Value::Ident(self.name(lexeme)?.to_owned()),
+            Token::Integer => Value::Int(self.slice(lexeme).parse().ok()),
+            Token::Str { escaped } => Value::Str(self.string_value(lexeme, escaped)),
+            Token::TextBlock => Value::TextBlock(dedent_text_block(self.slice(lexeme))),
+            _ => return None,
+        })
+    }
+
+    fn string_value(&self, lexeme: Lexeme, escaped: bool) -> String {
+        let literal = self.slice(lexeme);
+        if escaped {
+            // Only known escapes get here, so no error is lost.
+            crate::text::unescape_string(literal).0
+        } else {
+            literal[1..literal.len() - 1].to_owned()
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BodyOf {
+    Item,
+    Plan,
+}
+
+fn memchr_newline(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'\n')
+}

@@ -1,0 +1,271 @@
+//! The direct parser against tree-sitter: whenever it answers, its answer must be exactly
+//! the lowering of the tree-sitter tree, with no error; and on clean files it must answer.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use ward_syntax::{parse_fast, parse_with_tree_sitter};
+
+/// Asserts the contract on one text; returns whether the fast path answered.
+fn agrees(text: &str, what: &str) -> bool {
+    let Some(fast) = parse_fast(text) else {
+        return false;
+    };
+    let reference = parse_with_tree_sitter(text);
+    assert!(
+        reference.errors.is_empty(),
+        "{what}: the fast path accepted text with errors {:?}",
+        reference.errors
+    );
+    assert_eq!(
+        fast, reference,
+        "{what}: the fast path differs from tree-sitter"
+    );
+    true
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn ward_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if path.is_dir() {
+            if name != "target" && name != "node_modules" && !name.starts_with('.') {
+                ward_files(&path, found);
+            }
+        } else if name.ends_with(".ward") {
+            found.push(path);
+        }
+    }
+}
+
+/// The inputs of the tree-sitter corpus: every test's text between its header and `---`.
+fn corpus_inputs() -> Vec<(String, String)> {
+    let dir = repo_root().join("grammar/test/corpus");
+    let mut inputs = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("the grammar corpus exists") {
+        let path = entry.expect("a corpus file").path();
+        let text = std::fs::read_to_string(&path).expect("corpus files are UTF-8");
+        let mut rest = text.as_str();
+        while let Some(header) = rest.find("\n===") {
+            // `===` line, name, `===` line, then the input up to the `---` line.
+            let after_header = &rest[header + 1..];
+            let mut lines = after_header.splitn(4, '\n');
+            let (_, name, _, body) = (
+                lines.next(),
+                lines.next().unwrap_or_default(),
+                lines.next(),
+                lines.next().unwrap_or_default(),
+            );
+            let input_end = body.find("\n---").unwrap_or(body.len());
+            inputs.push((
+                format!("{} / {name}", path.display()),
+                body[..input_end].to_owned(),
+            ));
+            rest = &body[input_end..];
+        }
+        // The first test starts at the top of the file, without a line break before.
+        if text.starts_with("===") {
+            let mut lines = text.splitn(4, '\n');
+            let name = lines.nth(1).unwrap_or_default().to_owned();
+            let body = lines.nth(1).unwrap_or_default();
+            let input_end = body.find("\n---").unwrap_or(body.len());
+            inputs.push((
+                format!("{} / {name}", path.display()),
+                body[..input_end].to_owned(),
+            ));
+        }
+    }
+    assert!(inputs.len() > 20, "the corpus has tests: {}", inputs.len());
+    inputs
+}
+
+#[test]
+fn every_ward_file_of_the_repository_agrees() {
+    let mut files = Vec::new();
+    ward_files(&repo_root(), &mut files);
+    assert!(files.len() > 20, "found {} files", files.len());
+    let mut answered = 0;
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        answered += usize::from(agrees(&text, &path.display().to_string()));
+    }
+    assert!(
+        answered > files.len() / 3,
+        "fast path on {answered} of {}",
+        files.len()
+    );
+}
+
+#[test]
+fn every_corpus_input_agrees() {
+    for (name, text) in corpus_inputs() {
+        agrees(&text, &name);
+    }
+}
+
+/// The example's files other than the plan (whose phase names are keywords) are clean, so
+/// the fast path must take them: it is no shortcut if it gives up on ordinary files.
+#[test]
+fn the_example_takes_the_fast_path() {
+    let mut files = Vec::new();
+    ward_files(&repo_root().join("examples/insulin-pump"), &mut files);
+    assert!(files.len() >= 6);
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("the example is UTF-8");
+        if text.contains("\nplan") || text.starts_with("plan") {
+            continue;
+        }
+        assert!(
+            agrees(&text, &path.display().to_string()),
+            "{} fell back",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn every_construct_takes_the_fast_path() {
+    let text = r#"// A file with every construct the fast path takes.
+asset A-1.x "Pump \"firmware\" \\ \n é 🦀" {
+  kind: data criticality: high // two fields on one line
+  description: """
+      Indented
+        text block
+      """
+}
+threat T_1 { targets: A-1.x, A-2 stride: tampering, spoofing
+  exploitability : -3 big: 99999999999999999999999 }
+risk R1 {
+  threat: T_1
+  residual { exploitability: 1 severity: 2 }
+  residual {}
+}
+"#;
+    assert!(agrees(text, "every construct"));
+    let parse = parse_fast(text).expect("taken");
+    assert_eq!(parse.ast.items.len(), 3);
+    assert_eq!(
+        parse.ast.items[1].fields[3].values[0],
+        ward_syntax::Value::Int(None)
+    );
+}
+
+/// What the fast path leaves to tree-sitter: errors, and text whose reading depends on the
+/// grammar's conflicts.
+#[test]
+fn doubtful_text_falls_back() {
+    for text in [
+        "asset A {\n  kind: data\n",            // no closing brace
+        "asset A {\n  kind:\n}\n",              // a field without values
+        "asset A {\n  tags: a,\n}\n",           // a trailing comma
+        "asset A {\n  kind\n: data\n}\n",       // a line break before the colon
+        "asset A \"tab\\t\" {}\n",              // an unknown escape
+        "asset risk {}\n",                      // a keyword as an ID
+        "threat T {\n  tags: risk\n}\n",        // a keyword as a value
+        "plan { gate verification { } }\n",     // a keyword as a phase
+        "asset A {}\n/ not a comment\n",        // a lone slash
+        "asset A { kind: data }\u{feff}",       // not ASCII outside strings
+        "asset A { kind: \"\"\"a \" b\"\"\" }", // a quote inside a text block
+        "asset A { kind: \"a\nb\" }",           // a line break in a string
+        "asset A { kind: data\0 }",             // a NUL
+        "asset A { kind: data } }",             // a stray brace
+    ] {
+        assert!(parse_fast(text).is_none(), "{text:?} took the fast path");
+    }
+}
+
+/// Pieces of Ward text, many of them clean, so that random files often parse and the
+/// fast path is exercised as well as its refusals.
+fn piece() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "asset A {\n  kind: data\n}\n",
+        "threat T-1 \"Spoof é\" { targets: A, B stride: spoofing }\n",
+        "risk R.1 {\n  threat: T-1\n  exploitability: 3 severity: -2\n  residual { severity: 1 }\n}\n",
+        "control C_1 { mitigates: R.1 description: \"\"\"\n    x\n    \"\"\" }\n",
+        "verification V { verifies: C_1 result: passed }\n",
+        "plan \"P\" { phases: design, implementation current: design gate design { require: all-risks-scored } }\n",
+        "// comment\n",
+        "{",
+        "}",
+        ":",
+        ",",
+        "\"",
+        "\\",
+        "/",
+        "-",
+        ".",
+        "\n",
+        " ",
+        "\t",
+        "\r\n",
+        "é",
+        "🦀",
+        "asset",
+        "risk",
+        "residual",
+        "gate",
+        "plan",
+        "x",
+        "field:",
+        "field :",
+        "42",
+        "\"s\"",
+        "\"\"\"",
+        "\"\\n\"",
+        "\"\\q\"",
+    ])
+}
+
+fn mutate(base: &str, edits: &[(usize, usize, &str)]) -> String {
+    let mut text = base.to_owned();
+    for &(at, delete, insert) in edits {
+        let mut start = at % (text.len() + 1);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + delete).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        text.replace_range(start..end, insert);
+    }
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_files_agree(pieces in prop::collection::vec(piece(), 0..12)) {
+        let text: String = pieces.concat();
+        agrees(&text, &format!("{text:?}"));
+    }
+
+    #[test]
+    fn edited_clean_files_agree(
+        pieces in prop::collection::vec(piece(), 1..6),
+        edits in prop::collection::vec((0usize..400, 0usize..4, piece()), 0..4),
+    ) {
+        let base: String = pieces.concat();
+        let text = mutate(&base, &edits);
+        agrees(&text, &format!("{text:?}"));
+    }
+}
+
+/// The clean pieces put together must take the fast path, or the properties above would
+/// only ever test refusals.
+#[test]
+fn clean_pieces_take_the_fast_path() {
+    let text = "asset A {\n  kind: data\n}\nthreat T-1 \"Spoof é\" { targets: A, B stride: spoofing }\nrisk R.1 {\n  threat: T-1\n  exploitability: 3 severity: -2\n  residual { severity: 1 }\n}\ncontrol C_1 { mitigates: R.1 description: \"\"\"\n    x\n    \"\"\" }\n";
+    assert!(agrees(text, "clean pieces"));
+}
