@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use ward_syntax::{Block, BlockKind, Field, Item, ItemKind, Value};
 
-use crate::db::{Db, ItemRef, SourceFile, file_ast, index, lookup_definitions, lookup_referrers};
+use crate::db::{Db, FileNames, ItemRef, SourceFile, all_definitions, file_ast, file_names};
 use crate::diagnostics::{Code, Severity};
 use crate::plan::{GateStatus, Plan, plan};
 use crate::schema::{self, FieldSpec, FieldType, Rule};
@@ -50,6 +50,7 @@ pub fn check_file(db: &dyn Db, file: SourceFile) -> Arc<Vec<Finding>> {
         db,
         file,
         plan: plan(db),
+        names: file_names(db, file),
         findings: Vec::new(),
     };
     for (at, item) in ast.items.iter().enumerate() {
@@ -62,6 +63,8 @@ struct Checker<'db> {
     db: &'db dyn Db,
     file: SourceFile,
     plan: &'db Plan,
+    /// The file's view of the index: all the checks read of other files' names.
+    names: &'db FileNames,
     findings: Vec<Finding>,
 }
 
@@ -141,8 +144,7 @@ impl Checker<'_> {
             item: at,
             kind: item.kind,
         };
-        let defs = lookup_definitions(self.db, id);
-        if let Some(&first) = defs.first().filter(|first| **first != this) {
+        if let Some(first) = self.names.def(id).filter(|first| *first != this) {
             self.error(
                 Code::DuplicateId,
                 Loc::Item(at),
@@ -166,7 +168,7 @@ impl Checker<'_> {
                 self.error(Code::MissingField, Loc::Item(at), message);
             }
         }
-        self.completeness(at, item, id, lookup_referrers(self.db, id));
+        self.completeness(at, item, id, self.names.referrers(id));
     }
 
     fn completeness(&mut self, at: u32, item: &Item, id: &str, referrers: &[ItemRef]) {
@@ -571,7 +573,7 @@ impl Checker<'_> {
     }
 
     fn link(&mut self, loc: Loc, expected: ItemKind, name: &str) {
-        match lookup_definitions(self.db, name).first().copied() {
+        match self.names.def(name) {
             None => {
                 let mut message = format!("no item named `{name}`");
                 if let Some(best) = suggest(self.db, name, expected) {
@@ -624,10 +626,8 @@ fn suggestion<'db>(db: &'db dyn Db, key: SuggestionKey<'db>) -> Option<String> {
 #[salsa::tracked(returns(ref))]
 fn ids_by_kind(db: &dyn Db) -> Vec<Vec<Candidate>> {
     let mut ids: Vec<Vec<&str>> = vec![Vec::new(); ItemKind::ALL.len()];
-    for (name, info) in &index(db).names {
-        if let Some(def) = info.def() {
-            ids[def.kind as usize].push(name);
-        }
+    for (name, def) in all_definitions(db) {
+        ids[def.kind as usize].push(name);
     }
     ids.into_iter()
         .map(|mut names| {

@@ -1,10 +1,12 @@
 //! The salsa database: inputs (files, workspace) and the tracked queries between the
 //! syntax and the checks.
 //!
-//! The chain is: `parse` (positions, no `Eq`) → `file_ast` and `file_symbols` (position-free,
-//! `Eq`, so they backdate when an edit only moves text) → `index` (every ID of the workspace) →
-//! `name_info` (one name: its definitions and referrers; the firewall that keeps a change to
-//! one item from re-running the checks of files that do not mention it) → `check_file`
+//! The chain is: `parse` (positions, no `Eq`) → `file_ast` (position-free, `Eq`, so it backdates
+//! when an edit only moves text) → `file_ids` and `file_links` (which backdate when only
+//! other fields, or only links, or only IDs change) → the index, in shards of consecutive files
+//! (`shard_definitions` and `shard_referrers`, so an edit rebuilds one shard) →
+//! `definitions` and `referrers` of one name (the firewall that keeps a change to one item
+//! from re-running the checks of files that do not mention it) → `check_file`
 //! (position-free findings) → `file_diagnostics` (findings placed through the source maps).
 
 use std::path::PathBuf;
@@ -130,50 +132,6 @@ pub fn file_ast(db: &dyn Db, file: SourceFile) -> Arc<FileAst> {
     parse(db, file).ast.clone()
 }
 
-/// The IDs a file defines and the names it links to, in item order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FileSymbols {
-    pub items: Vec<ItemSymbols>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ItemSymbols {
-    pub kind: ItemKind,
-    pub id: Option<String>,
-    /// The names in the kind's link field.
-    pub links: Vec<String>,
-}
-
-/// The part of a file the cross-file index needs: unchanged by edits to titles, descriptions
-/// and other fields, so those never rebuild the index.
-#[salsa::tracked(returns(clone))]
-pub fn file_symbols(db: &dyn Db, file: SourceFile) -> Arc<FileSymbols> {
-    let ast = file_ast(db, file);
-    let items = ast
-        .items
-        .iter()
-        .map(|item| {
-            let links = schema::link_field(item.kind)
-                .and_then(|(name, _)| item.field(name))
-                .map(|field| {
-                    field
-                        .values
-                        .iter()
-                        .filter_map(Value::as_ident)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default();
-            ItemSymbols {
-                kind: item.kind,
-                id: item.id.clone(),
-                links,
-            }
-        })
-        .collect();
-    Arc::new(FileSymbols { items })
-}
-
 /// An item of the workspace: its file and its index in the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ItemRef {
@@ -201,33 +159,114 @@ impl NameInfo {
     }
 }
 
-/// Every ID of the workspace.
-#[derive(Debug, Default)]
-pub struct Index {
-    pub names: FxHashMap<String, NameInfo>,
-    /// Every plan, in workspace order.
-    pub plans: Vec<ItemRef>,
+/// The IDs a file defines, with their kinds, in item order: unchanged by edits to links, so
+/// those never rebuild the definitions side of the index.
+#[salsa::tracked(returns(clone))]
+pub fn file_ids(db: &dyn Db, file: SourceFile) -> Arc<Vec<(ItemKind, Option<String>)>> {
+    let ast = file_ast(db, file);
+    Arc::new(
+        ast.items
+            .iter()
+            .map(|item| (item.kind, item.id.clone()))
+            .collect(),
+    )
 }
 
-#[salsa::tracked(returns(ref), no_eq)]
-pub fn index(db: &dyn Db) -> Index {
-    let mut index = Index::default();
-    for &file in db.workspace().files(db) {
-        let symbols = file_symbols(db, file);
-        for (at, item) in symbols.items.iter().enumerate() {
+/// Each item's kind and the names in its link field, in item order: unchanged by edits to
+/// IDs, so those never rebuild the referrers side of the index.
+#[salsa::tracked(returns(clone))]
+pub fn file_links(db: &dyn Db, file: SourceFile) -> Arc<Vec<(ItemKind, Vec<String>)>> {
+    let ast = file_ast(db, file);
+    let links = ast
+        .items
+        .iter()
+        .map(|item| {
+            let names = schema::link_field(item.kind)
+                .and_then(|(name, _)| item.field(name))
+                .map(|field| {
+                    field
+                        .values
+                        .iter()
+                        .filter_map(Value::as_ident)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            (item.kind, names)
+        })
+        .collect();
+    Arc::new(links)
+}
+
+// The cross-file index is cut into shards of consecutive files, each its own query: an edit
+// rebuilds the shard of its file only, and a name is looked up in every shard. Shards of
+// consecutive files keep workspace order without sorting: shard by shard, file by file.
+
+/// How many shards `files` files are cut into: enough that one shard is cheap to rebuild,
+/// few enough that looking a name up in all of them stays cheap.
+fn shard_count(files: usize) -> usize {
+    files.div_ceil(8).clamp(1, 16)
+}
+
+#[salsa::interned]
+struct Shard<'db> {
+    #[returns(copy)]
+    index: u32,
+}
+
+fn shards(db: &dyn Db) -> impl Iterator<Item = Shard<'_>> {
+    let count = shard_count(db.workspace().files(db).len());
+    (0..count as u32).map(move |index| Shard::new(db, index))
+}
+
+fn shard_files<'db>(db: &'db dyn Db, shard: Shard<'_>) -> &'db [SourceFile] {
+    let files = db.workspace().files(db);
+    let count = shard_count(files.len());
+    let index = shard.index(db) as usize;
+    &files[files.len() * index / count..files.len() * (index + 1) / count]
+}
+
+/// The definitions in one shard's files, and its plans, in workspace order.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct ShardDefinitions {
+    names: FxHashMap<String, Vec<ItemRef>>,
+    plans: Vec<ItemRef>,
+}
+
+#[salsa::tracked(returns(ref))]
+fn shard_definitions<'db>(db: &'db dyn Db, shard: Shard<'db>) -> ShardDefinitions {
+    let mut found = ShardDefinitions::default();
+    for &file in shard_files(db, shard) {
+        for (at, (kind, id)) in file_ids(db, file).iter().enumerate() {
             let this = ItemRef {
                 file,
                 item: at as u32,
-                kind: item.kind,
+                kind: *kind,
             };
-            if item.kind == ItemKind::Plan {
-                index.plans.push(this);
+            if *kind == ItemKind::Plan {
+                found.plans.push(this);
             }
-            if let Some(id) = &item.id {
-                index.names.entry(id.clone()).or_default().defs.push(this);
+            if let Some(id) = id {
+                found.names.entry(id.clone()).or_default().push(this);
             }
-            for link in &item.links {
-                let referrers = &mut index.names.entry(link.clone()).or_default().referrers;
+        }
+    }
+    found
+}
+
+/// For each name linked to from one shard's files, the items that link to it.
+#[salsa::tracked(returns(ref))]
+fn shard_referrers<'db>(db: &'db dyn Db, shard: Shard<'db>) -> FxHashMap<String, Vec<ItemRef>> {
+    let mut found: FxHashMap<String, Vec<ItemRef>> = FxHashMap::default();
+    for &file in shard_files(db, shard) {
+        for (at, (kind, links)) in file_links(db, file).iter().enumerate() {
+            let this = ItemRef {
+                file,
+                item: at as u32,
+                kind: *kind,
+            };
+            for link in links {
+                let referrers = found.entry(link.clone()).or_default();
                 // A name listed twice by one item refers once.
                 if referrers.last() != Some(&this) {
                     referrers.push(this);
@@ -235,28 +274,122 @@ pub fn index(db: &dyn Db) -> Index {
             }
         }
     }
-    index
+    found
+}
+
+/// Every plan of the workspace, in workspace order.
+#[salsa::tracked(returns(ref))]
+pub fn plans(db: &dyn Db) -> Vec<ItemRef> {
+    shards(db)
+        .flat_map(|shard| shard_definitions(db, shard).plans.iter().copied())
+        .collect()
+}
+
+/// Every defined ID with its first definition, sorted by ID: what completion, workspace
+/// symbols and "did you mean" search. Unchanged by edits to links.
+#[salsa::tracked(returns(ref))]
+pub fn all_definitions(db: &dyn Db) -> Vec<(String, ItemRef)> {
+    let mut first: FxHashMap<&str, ItemRef> = FxHashMap::default();
+    let shards: Vec<Shard<'_>> = shards(db).collect();
+    for &shard in &shards {
+        for (name, defs) in &shard_definitions(db, shard).names {
+            // Shards come in workspace order, so the first seen is the first defined.
+            first.entry(name.as_str()).or_insert(defs[0]);
+        }
+    }
+    let mut all: Vec<(String, ItemRef)> = first
+        .into_iter()
+        .map(|(name, def)| (name.to_owned(), def))
+        .collect();
+    all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    all
+}
+
+/// What one file's checks need from the index: the first definition of each name it defines
+/// or links to, and the referrers of each ID it defines. The checks read this and nothing
+/// else of the index, so a file is re-checked only when one of these changes.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct FileNames {
+    first_defs: FxHashMap<String, ItemRef>,
+    referrers: FxHashMap<String, Vec<ItemRef>>,
+}
+
+impl FileNames {
+    /// The definition a name resolves to.
+    pub fn def(&self, name: &str) -> Option<ItemRef> {
+        self.first_defs.get(name).copied()
+    }
+
+    /// The items linking to one of the file's own IDs.
+    pub fn referrers(&self, id: &str) -> &[ItemRef] {
+        self.referrers.get(id).map_or(&[], Vec::as_slice)
+    }
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn file_names(db: &dyn Db, file: SourceFile) -> FileNames {
+    let shards: Vec<Shard<'_>> = shards(db).collect();
+    let definitions: Vec<&ShardDefinitions> = shards
+        .iter()
+        .map(|&shard| shard_definitions(db, shard))
+        .collect();
+    let referrers: Vec<&FxHashMap<String, Vec<ItemRef>>> = shards
+        .iter()
+        .map(|&shard| shard_referrers(db, shard))
+        .collect();
+    let first_def = |name: &str| {
+        definitions
+            .iter()
+            .find_map(|shard| shard.names.get(name).map(|defs| defs[0]))
+    };
+    let mut names = FileNames::default();
+    for id in file_ids(db, file).iter().filter_map(|(_, id)| id.as_ref()) {
+        if let Some(def) = first_def(id) {
+            names.first_defs.insert(id.clone(), def);
+        }
+        let mut found = Vec::new();
+        for shard in &referrers {
+            if let Some(items) = shard.get(id) {
+                found.extend_from_slice(items);
+            }
+        }
+        names.referrers.insert(id.clone(), found);
+    }
+    for name in file_links(db, file).iter().flat_map(|(_, links)| links) {
+        if !names.first_defs.contains_key(name)
+            && let Some(def) = first_def(name)
+        {
+            names.first_defs.insert(name.clone(), def);
+        }
+    }
+    names
 }
 
 /// The definitions of one name. Link resolution depends on this alone, so a file that links
 /// to `T1` is not re-checked when another item starts linking to `T1` too.
 #[salsa::tracked(returns(ref))]
 pub fn definitions<'db>(db: &'db dyn Db, name: Name<'db>) -> Vec<ItemRef> {
-    index(db)
-        .names
-        .get(name.text(db))
-        .map(|info| info.defs.clone())
-        .unwrap_or_default()
+    let text = name.text(db);
+    let mut defs = Vec::new();
+    for shard in shards(db) {
+        if let Some(found) = shard_definitions(db, shard).names.get(text) {
+            defs.extend_from_slice(found);
+        }
+    }
+    defs
 }
 
 /// The items whose link field names one name.
 #[salsa::tracked(returns(ref))]
 pub fn referrers<'db>(db: &'db dyn Db, name: Name<'db>) -> Vec<ItemRef> {
-    index(db)
-        .names
-        .get(name.text(db))
-        .map(|info| info.referrers.clone())
-        .unwrap_or_default()
+    let text = name.text(db);
+    let mut referrers = Vec::new();
+    for shard in shards(db) {
+        if let Some(found) = shard_referrers(db, shard).get(text) {
+            referrers.extend_from_slice(found);
+        }
+    }
+    referrers
 }
 
 /// The definitions of a name, through its own query.

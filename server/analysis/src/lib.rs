@@ -225,13 +225,7 @@ impl Analysis {
 
     /// Every ID of the workspace with its first definition, in no particular order.
     pub fn all_names(&self) -> Cancellable<Vec<(String, ItemRef)>> {
-        self.with_db(|db| {
-            db::index(db)
-                .names
-                .iter()
-                .filter_map(|(name, info)| Some((name.clone(), info.def()?)))
-                .collect()
-        })
+        self.with_db(|db| db::all_definitions(db).clone())
     }
 
     /// The workspace's plan, or the default plan.
@@ -267,7 +261,8 @@ impl Analysis {
             .map_with(self.db.clone(), |db, &file| {
                 let db = std::panic::AssertUnwindSafe(&*db);
                 Cancelled::catch(move || {
-                    db::file_symbols(*db, file);
+                    db::file_ids(*db, file);
+                    db::file_links(*db, file);
                 })
             })
             .collect()

@@ -2,7 +2,7 @@
 
 use ward_syntax::{BlockKind, ItemKind, Value};
 
-use crate::db::{Db, ItemRef, file_ast, index};
+use crate::db::{Db, ItemRef, file_ast, plans};
 use crate::diagnostics::{Code, DefaultLevel, Severity};
 use crate::schema::{self, Rule};
 
@@ -169,7 +169,7 @@ impl Plan {
 #[salsa::tracked(returns(ref))]
 pub fn plan(db: &dyn Db) -> Plan {
     let gate_override = db.workspace().gate_override(db).as_deref();
-    let Some(&plan_ref) = index(db).plans.first() else {
+    let Some(&plan_ref) = plans(db).first() else {
         return Plan::default_plan(gate_override);
     };
     let ast = file_ast(db, plan_ref.file);

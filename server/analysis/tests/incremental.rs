@@ -89,8 +89,9 @@ fn editing_one_item_does_not_recheck_unrelated_files() {
         "only r1.ward is re-checked: {second:#?}"
     );
     assert!(!ran(&second, "check_file", r2));
-    // The links did not change, so the cross-file index was not rebuilt either.
-    assert_eq!(count(&second, "index"), 0, "{second:#?}");
+    // Neither IDs nor links changed, so no part of the cross-file index was rebuilt.
+    assert_eq!(count(&second, "shard_definitions"), 0, "{second:#?}");
+    assert_eq!(count(&second, "shard_referrers"), 0, "{second:#?}");
 }
 
 #[test]
@@ -114,9 +115,14 @@ fn editing_a_link_rechecks_only_files_that_mention_the_changed_names() {
     assert_eq!(codes, [Code::UnassessedThreat]);
     let events = log.take();
     assert_eq!(
-        count(&events, "index"),
+        count(&events, "shard_referrers"),
         1,
-        "links changed, so the index is rebuilt"
+        "links changed, so the referrers are rebuilt"
+    );
+    assert_eq!(
+        count(&events, "shard_definitions"),
+        0,
+        "no ID changed, so the definitions are not"
     );
     assert!(ran(&events, "check_file", r1), "the edited file");
     assert!(ran(&events, "check_file", threats), "T1 and T2 live there");
@@ -147,7 +153,8 @@ fn moving_text_reruns_no_check() {
     let events = log.take();
     assert!(ran(&events, "parse", r1));
     assert_eq!(count(&events, "check_file"), 0, "{events:#?}");
-    assert_eq!(count(&events, "index"), 0, "{events:#?}");
+    assert_eq!(count(&events, "shard_definitions"), 0, "{events:#?}");
+    assert_eq!(count(&events, "shard_referrers"), 0, "{events:#?}");
     assert_eq!(before.len(), after.len());
 }
 
@@ -169,7 +176,7 @@ fn a_link_edit_elsewhere_searches_no_suggestion_again() {
     assert_eq!(unresolved, ["no item named `T11`; did you mean `T1`?"]);
     log.take();
 
-    // R2 now assesses T1 too: the index is rebuilt, but no ID changed.
+    // R2 now assesses T1 too: the referrers are rebuilt, but no ID changed.
     host.set_file(
         &path("r2.ward"),
         Arc::from(RISKS_2.replace("threat: T2", "threat: T2, T1")),
@@ -177,7 +184,53 @@ fn a_link_edit_elsewhere_searches_no_suggestion_again() {
     );
     host.analysis().all_diagnostics().unwrap();
     let events = log.take();
-    assert_eq!(count(&events, "index"), 1, "{events:#?}");
+    assert_eq!(count(&events, "shard_referrers"), 1, "{events:#?}");
+    assert_eq!(count(&events, "shard_definitions"), 0, "{events:#?}");
     assert_eq!(count(&events, "suggestion"), 0, "{events:#?}");
     assert!(!ran(&events, "check_file", typo), "{events:#?}");
+}
+
+/// In a workspace of many files, the index is cut into shards of consecutive files: an edit
+/// rebuilds its own file's shard only, links on the referrers side and IDs on both.
+#[test]
+fn an_edit_rebuilds_one_shard_of_the_index() {
+    let (mut host, log) = host_with_log();
+    let mut files = Vec::new();
+    for at in 0..64 {
+        let text = format!(
+            "asset A{at} {{ kind: data }}\nthreat T{at} {{ targets: A{at} }}\n\
+             risk R{at} {{\n  threat: T{at}\n  exploitability: 1\n  severity: 1\n}}\n"
+        );
+        files.push(host.set_file(&path(&format!("f{at:02}.ward")), Arc::from(text), None));
+    }
+    assert!(host.analysis().all_diagnostics().unwrap().is_empty());
+    let first = log.take();
+    let shards = count(&first, "shard_definitions");
+    assert!(shards > 4, "64 files make several shards: {shards}");
+    assert_eq!(count(&first, "shard_referrers"), shards);
+
+    // A link edit in one file: T10 now targets A11 as well.
+    let edited = "asset A10 { kind: data }\nthreat T10 { targets: A10, A11 }\n\
+                  risk R10 {\n  threat: T10\n  exploitability: 1\n  severity: 1\n}\n";
+    host.set_file(&path("f10.ward"), Arc::from(edited), None);
+    assert!(host.analysis().all_diagnostics().unwrap().is_empty());
+    let events = log.take();
+    assert_eq!(count(&events, "shard_referrers"), 1, "{events:#?}");
+    assert_eq!(count(&events, "shard_definitions"), 0, "{events:#?}");
+    assert!(ran(&events, "check_file", files[10]));
+    assert!(ran(&events, "check_file", files[11]), "A11 gained a threat");
+    assert_eq!(count(&events, "check_file"), 2, "{events:#?}");
+
+    // An ID edit: R20 becomes R20b; both sides of its shard are rebuilt, no other shard.
+    let renamed = "asset A20 { kind: data }\nthreat T20 { targets: A20 }\n\
+                   risk R20b {\n  threat: T20\n  exploitability: 1\n  severity: 1\n}\n";
+    host.set_file(&path("f20.ward"), Arc::from(renamed), None);
+    assert!(host.analysis().all_diagnostics().unwrap().is_empty());
+    let events = log.take();
+    assert_eq!(count(&events, "shard_definitions"), 1, "{events:#?}");
+    assert_eq!(
+        count(&events, "shard_referrers"),
+        0,
+        "no link changed: {events:#?}"
+    );
 }

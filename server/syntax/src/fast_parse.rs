@@ -26,8 +26,11 @@ pub fn parse_fast(text: &str) -> Option<Parse> {
         at: 0,
         peeked: None,
         parse: Parse::default(),
+        scratch: Scratch::default(),
     };
     parser.file()?;
+    parser.parse.ast.items.shrink_to_fit();
+    parser.parse.source_map.items.shrink_to_fit();
     Some(parser.parse)
 }
 
@@ -83,6 +86,25 @@ struct Parser<'a> {
     at: usize,
     peeked: Option<Lexeme>,
     parse: Parse,
+    scratch: Scratch,
+}
+
+/// Where the parts of an item gather before they move into vectors of their exact size:
+/// most fields hold one value and most items a handful of fields, and vectors grown push
+/// by push would hold up to twice that, over a whole workspace.
+#[derive(Default)]
+struct Scratch {
+    fields: Vec<Field>,
+    field_maps: Vec<FieldMap>,
+    blocks: Vec<Block>,
+    block_maps: Vec<BlockMap>,
+    values: Vec<Value>,
+    value_ranges: Vec<TextRange>,
+}
+
+/// The elements from `base` on, moved into a vector of their exact size.
+fn take_from<T>(scratch: &mut Vec<T>, base: usize) -> Vec<T> {
+    scratch.drain(base..).collect()
 }
 
 fn is_name_start(byte: u8) -> bool {
@@ -319,14 +341,22 @@ impl<'a> Parser<'a> {
 
     /// Fields and blocks up to the closing brace; returns the brace's end.
     fn body(&mut self, item: &mut Item, map: &mut ItemMap, of: BodyOf) -> Option<usize> {
+        let fields = self.scratch.fields.len();
+        let blocks = self.scratch.blocks.len();
         loop {
             let lexeme = self.next()?;
             match lexeme.token {
-                Token::CloseBrace => return Some(lexeme.end),
+                Token::CloseBrace => {
+                    item.fields = take_from(&mut self.scratch.fields, fields);
+                    map.fields = take_from(&mut self.scratch.field_maps, fields);
+                    item.blocks = take_from(&mut self.scratch.blocks, blocks);
+                    map.blocks = take_from(&mut self.scratch.block_maps, blocks);
+                    return Some(lexeme.end);
+                }
                 Token::FieldName { name_end } => {
                     let (field, field_map) = self.field(lexeme, name_end)?;
-                    item.fields.push(field);
-                    map.fields.push(field_map);
+                    self.scratch.fields.push(field);
+                    self.scratch.field_maps.push(field_map);
                 }
                 Token::Word => {
                     let (kind, name) = match (of, self.slice(lexeme)) {
@@ -339,8 +369,8 @@ impl<'a> Parser<'a> {
                         _ => return None,
                     };
                     let (block, block_map) = self.block(lexeme, kind, name)?;
-                    item.blocks.push(block);
-                    map.blocks.push(block_map);
+                    self.scratch.blocks.push(block);
+                    self.scratch.block_maps.push(block_map);
                 }
                 _ => return None,
             }
@@ -365,17 +395,20 @@ impl<'a> Parser<'a> {
             name: name.map(Lexeme::range),
             ..BlockMap::default()
         };
+        let fields = self.scratch.fields.len();
         loop {
             let lexeme = self.next()?;
             match lexeme.token {
                 Token::CloseBrace => {
                     map.range = TextRange::new(keyword.start, lexeme.end);
+                    block.fields = take_from(&mut self.scratch.fields, fields);
+                    map.fields = take_from(&mut self.scratch.field_maps, fields);
                     return Some((block, map));
                 }
                 Token::FieldName { name_end } => {
                     let (field, field_map) = self.field(lexeme, name_end)?;
-                    block.fields.push(field);
-                    map.fields.push(field_map);
+                    self.scratch.fields.push(field);
+                    self.scratch.field_maps.push(field_map);
                 }
                 _ => return None,
             }
@@ -385,26 +418,31 @@ impl<'a> Parser<'a> {
     /// A field: its name, then values separated by commas. No value, or a comma with no
     /// value after it, is an error the lowering reports, so it ends the fast path.
     fn field(&mut self, name: Lexeme, name_end: usize) -> Option<(Field, FieldMap)> {
-        let mut values = Vec::with_capacity(1);
-        let mut ranges = Vec::with_capacity(1);
+        self.scratch.values.clear();
+        self.scratch.value_ranges.clear();
         loop {
             let lexeme = self.next()?;
-            values.push(self.value(lexeme)?);
-            ranges.push(lexeme.range());
+            let value = self.value(lexeme)?;
+            self.scratch.values.push(value);
+            self.scratch.value_ranges.push(lexeme.range());
             if self.peek()?.token != Token::Comma {
                 break;
             }
             self.next()?;
         }
-        let end = ranges.last().map_or(name.end, |range| range.end as usize);
+        let end = self
+            .scratch
+            .value_ranges
+            .last()
+            .map_or(name.end, |range| range.end as usize);
         let field = Field {
             name: self.text[name.start..name_end].to_owned(),
-            values,
+            values: take_from(&mut self.scratch.values, 0),
         };
         let map = FieldMap {
             range: TextRange::new(name.start, end),
             name: TextRange::new(name.start, name_end),
-            values: ranges,
+            values: take_from(&mut self.scratch.value_ranges, 0),
         };
         Some((field, map))
     }

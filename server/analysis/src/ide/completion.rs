@@ -9,7 +9,7 @@
 
 use ward_syntax::{ItemKind, TextRange};
 
-use crate::db::{Db, SourceFile, file_ast, index, parse};
+use crate::db::{Db, SourceFile, all_definitions, file_ast, parse};
 use crate::ide::cursor::is_name_char;
 use crate::ide::fuzzy::{MatchClass, Query};
 use crate::ide::{CompletionItem, CompletionKind, FilePosition};
@@ -188,15 +188,14 @@ impl Completions {
 
     /// The IDs of every item of `kind`, by ID, apart from those already listed.
     fn ids(&mut self, db: &dyn Db, kind: ItemKind, listed: &[String]) {
-        let mut found: Vec<_> = index(db)
-            .names
+        // Sorted by ID already.
+        let found = all_definitions(db)
             .iter()
-            .filter_map(|(name, info)| Some((name, info.def()?)))
             .filter(|(name, def)| def.kind == kind && !listed.contains(name))
-            .filter_map(|(name, def)| Some((self.query.matches(name)?, name, def)))
-            .collect();
-        found.sort_by(|a, b| a.1.cmp(b.1));
-        for (_, name, def) in found {
+            .filter(|(name, _)| self.query.matches(name).is_some())
+            .collect::<Vec<_>>();
+        for (name, def) in found {
+            let def = *def;
             let ast = file_ast(db, def.file);
             let item = &ast.items[def.item as usize];
             let mut documentation = format!("```ward\n{kind} {name}");
