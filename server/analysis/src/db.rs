@@ -226,6 +226,18 @@ fn shard_files<'db>(db: &'db dyn Db, shard: Shard<'_>) -> &'db [SourceFile] {
     &files[files.len() * index / count..files.len() * (index + 1) / count]
 }
 
+/// How many shards the index has now.
+pub fn shard_total(db: &dyn Db) -> u32 {
+    shard_count(db.workspace().files(db).len()) as u32
+}
+
+/// Builds both sides of one shard of the index, so that shards can be built in parallel.
+pub fn build_shard(db: &dyn Db, index: u32) {
+    let shard = Shard::new(db, index);
+    shard_definitions(db, shard);
+    shard_referrers(db, shard);
+}
+
 /// The definitions in one shard's files, and its plans, in workspace order.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct ShardDefinitions {

@@ -254,7 +254,8 @@ impl Analysis {
             .collect())
     }
 
-    /// Parses every file in parallel, so that later queries find the work done.
+    /// Parses every file, then builds the shards of the index, each step in parallel, so
+    /// that later queries find the work done.
     pub fn prime(&self) -> Cancellable<()> {
         self.files()
             .par_iter()
@@ -264,6 +265,14 @@ impl Analysis {
                     db::file_ids(*db, file);
                     db::file_links(*db, file);
                 })
+            })
+            .collect::<Cancellable<()>>()?;
+        let shards = self.with_db(|db| db::shard_total(db))?;
+        (0..shards)
+            .into_par_iter()
+            .map_with(self.db.clone(), |db, shard| {
+                let db = std::panic::AssertUnwindSafe(&*db);
+                Cancelled::catch(move || db::build_shard(*db, shard))
             })
             .collect()
     }

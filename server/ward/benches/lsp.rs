@@ -12,6 +12,8 @@
 //! - definition, references, hover and completion latencies;
 //! - the server's peak resident memory (`VmHWM` of `/proc/<pid>/status`).
 //!
+//! With `WARD_LOG=debug`, the server's log up to the first diagnostics is printed too.
+//!
 //! Targets at 100k items: keystroke → diagnostics p50 ≤ 5 ms and p99 ≤ 20 ms; definition
 //! and hover p99 ≤ 5 ms; first diagnostics ≤ 300 ms; memory ≤ 400 MB.
 
@@ -157,6 +159,13 @@ fn bench(items: usize, count: usize) {
     client.wait_version(&path, 1);
     let first = initialized.elapsed();
     let first_from_spawn = spawned.elapsed();
+    if std::env::var_os("WARD_LOG").is_some() {
+        // The server's own account of its start, with `WARD_LOG=debug`.
+        eprintln!(
+            "server log until the first diagnostics:\n{}",
+            client.stderr()
+        );
+    }
     let all_files = 1 + 5 * (items / 5).div_ceil(100);
     client.wait_until("diagnostics of every file", |client| {
         client.diagnostics.len() >= all_files

@@ -179,11 +179,16 @@ fn run(
     tx: &mpsc::UnboundedSender<PublishDiagnosticsParams>,
 ) -> Cancellable<()> {
     let analysis = &job.analysis;
-    if job.prime
-        && let Err(cancelled) = analysis.prime()
-    {
-        *left = job.dirty.clone();
-        return Err(cancelled);
+    let started = std::time::Instant::now();
+    if job.prime {
+        if let Err(cancelled) = analysis.prime() {
+            *left = job.dirty.clone();
+            return Err(cancelled);
+        }
+        log::debug(format_args!(
+            "parsed the workspace in {:.1?}",
+            started.elapsed()
+        ));
     }
     let files = analysis.files();
     let by_path: HashMap<PathBuf, FileId> = files
@@ -254,6 +259,13 @@ fn run(
             diagnostics: lsp.clone(),
             version,
         });
+        if at == 0 {
+            log::debug(format_args!(
+                "diagnostics of {} ready after {:.1?}",
+                path.display(),
+                started.elapsed()
+            ));
+        }
         published.files.insert(
             path.clone(),
             Sent {
