@@ -252,6 +252,11 @@ proptest! {
     }
 
     #[test]
+    fn arbitrary_text_agrees(text in "\\PC{0,200}") {
+        agrees(&text, &format!("{text:?}"));
+    }
+
+    #[test]
     fn edited_clean_files_agree(
         pieces in prop::collection::vec(piece(), 1..6),
         edits in prop::collection::vec((0usize..400, 0usize..4, piece()), 0..4),
