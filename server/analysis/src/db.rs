@@ -205,7 +205,7 @@ pub fn file_links(db: &dyn Db, file: SourceFile) -> Arc<Vec<(ItemKind, Vec<Strin
 /// How many shards `files` files are cut into: enough that one shard is cheap to rebuild,
 /// few enough that looking a name up in all of them stays cheap.
 fn shard_count(files: usize) -> usize {
-    files.div_ceil(8).clamp(1, 16)
+    files.div_ceil(8).clamp(1, 32)
 }
 
 #[salsa::interned]
@@ -238,10 +238,62 @@ pub fn build_shard(db: &dyn Db, index: u32) {
     shard_referrers(db, shard);
 }
 
+/// Items by name within one shard, with a one-bit-per-hash filter in front: a name is
+/// looked up in every shard, and most shards do not have it, so most lookups stop at a bit.
+#[derive(Debug, PartialEq, Eq)]
+struct ShardNames {
+    map: FxHashMap<String, Vec<ItemRef>>,
+    filter: Box<[u64]>,
+}
+
+const FILTER_BITS: u32 = 16;
+
+/// A name's hash, computed once for its lookups in every shard.
+fn name_hash(name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    name.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl Default for ShardNames {
+    fn default() -> Self {
+        ShardNames {
+            map: FxHashMap::default(),
+            filter: vec![0; 1 << (FILTER_BITS - 6)].into_boxed_slice(),
+        }
+    }
+}
+
+impl ShardNames {
+    fn bit(hash: u64) -> (usize, u64) {
+        // The high bits: FxHash mixes them best.
+        let bit = (hash >> (64 - FILTER_BITS)) as usize;
+        (bit / 64, 1 << (bit % 64))
+    }
+
+    fn entry(&mut self, name: &str) -> &mut Vec<ItemRef> {
+        let (word, mask) = Self::bit(name_hash(name));
+        self.filter[word] |= mask;
+        if !self.map.contains_key(name) {
+            self.map.insert(name.to_owned(), Vec::new());
+        }
+        self.map.get_mut(name).expect("inserted above")
+    }
+
+    fn get(&self, name: &str, hash: u64) -> Option<&Vec<ItemRef>> {
+        let (word, mask) = Self::bit(hash);
+        if self.filter[word] & mask == 0 {
+            return None;
+        }
+        self.map.get(name)
+    }
+}
+
 /// The definitions in one shard's files, and its plans, in workspace order.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct ShardDefinitions {
-    names: FxHashMap<String, Vec<ItemRef>>,
+    names: ShardNames,
     plans: Vec<ItemRef>,
 }
 
@@ -259,7 +311,7 @@ fn shard_definitions<'db>(db: &'db dyn Db, shard: Shard<'db>) -> ShardDefinition
                 found.plans.push(this);
             }
             if let Some(id) = id {
-                found.names.entry(id.clone()).or_default().push(this);
+                found.names.entry(id).push(this);
             }
         }
     }
@@ -268,8 +320,8 @@ fn shard_definitions<'db>(db: &'db dyn Db, shard: Shard<'db>) -> ShardDefinition
 
 /// For each name linked to from one shard's files, the items that link to it.
 #[salsa::tracked(returns(ref))]
-fn shard_referrers<'db>(db: &'db dyn Db, shard: Shard<'db>) -> FxHashMap<String, Vec<ItemRef>> {
-    let mut found: FxHashMap<String, Vec<ItemRef>> = FxHashMap::default();
+fn shard_referrers<'db>(db: &'db dyn Db, shard: Shard<'db>) -> ShardNames {
+    let mut found = ShardNames::default();
     for &file in shard_files(db, shard) {
         for (at, (kind, links)) in file_links(db, file).iter().enumerate() {
             let this = ItemRef {
@@ -278,7 +330,7 @@ fn shard_referrers<'db>(db: &'db dyn Db, shard: Shard<'db>) -> FxHashMap<String,
                 kind: *kind,
             };
             for link in links {
-                let referrers = found.entry(link.clone()).or_default();
+                let referrers = found.entry(link);
                 // A name listed twice by one item refers once.
                 if referrers.last() != Some(&this) {
                     referrers.push(this);
@@ -304,7 +356,7 @@ pub fn all_definitions(db: &dyn Db) -> Vec<(String, ItemRef)> {
     let mut first: FxHashMap<&str, ItemRef> = FxHashMap::default();
     let shards: Vec<Shard<'_>> = shards(db).collect();
     for &shard in &shards {
-        for (name, defs) in &shard_definitions(db, shard).names {
+        for (name, defs) in &shard_definitions(db, shard).names.map {
             // Shards come in workspace order, so the first seen is the first defined.
             first.entry(name.as_str()).or_insert(defs[0]);
         }
@@ -345,23 +397,24 @@ pub fn file_names(db: &dyn Db, file: SourceFile) -> FileNames {
         .iter()
         .map(|&shard| shard_definitions(db, shard))
         .collect();
-    let referrers: Vec<&FxHashMap<String, Vec<ItemRef>>> = shards
+    let referrers: Vec<&ShardNames> = shards
         .iter()
         .map(|&shard| shard_referrers(db, shard))
         .collect();
-    let first_def = |name: &str| {
+    let first_def = |name: &str, hash: u64| {
         definitions
             .iter()
-            .find_map(|shard| shard.names.get(name).map(|defs| defs[0]))
+            .find_map(|shard| shard.names.get(name, hash).map(|defs| defs[0]))
     };
     let mut names = FileNames::default();
     for id in file_ids(db, file).iter().filter_map(|(_, id)| id.as_ref()) {
-        if let Some(def) = first_def(id) {
+        let hash = name_hash(id);
+        if let Some(def) = first_def(id, hash) {
             names.first_defs.insert(id.clone(), def);
         }
         let mut found = Vec::new();
         for shard in &referrers {
-            if let Some(items) = shard.get(id) {
+            if let Some(items) = shard.get(id, hash) {
                 found.extend_from_slice(items);
             }
         }
@@ -369,7 +422,7 @@ pub fn file_names(db: &dyn Db, file: SourceFile) -> FileNames {
     }
     for name in file_links(db, file).iter().flat_map(|(_, links)| links) {
         if !names.first_defs.contains_key(name)
-            && let Some(def) = first_def(name)
+            && let Some(def) = first_def(name, name_hash(name))
         {
             names.first_defs.insert(name.clone(), def);
         }
@@ -382,9 +435,10 @@ pub fn file_names(db: &dyn Db, file: SourceFile) -> FileNames {
 #[salsa::tracked(returns(ref))]
 pub fn definitions<'db>(db: &'db dyn Db, name: Name<'db>) -> Vec<ItemRef> {
     let text = name.text(db);
+    let hash = name_hash(text);
     let mut defs = Vec::new();
     for shard in shards(db) {
-        if let Some(found) = shard_definitions(db, shard).names.get(text) {
+        if let Some(found) = shard_definitions(db, shard).names.get(text, hash) {
             defs.extend_from_slice(found);
         }
     }
@@ -395,9 +449,10 @@ pub fn definitions<'db>(db: &'db dyn Db, name: Name<'db>) -> Vec<ItemRef> {
 #[salsa::tracked(returns(ref))]
 pub fn referrers<'db>(db: &'db dyn Db, name: Name<'db>) -> Vec<ItemRef> {
     let text = name.text(db);
+    let hash = name_hash(text);
     let mut referrers = Vec::new();
     for shard in shards(db) {
-        if let Some(found) = shard_referrers(db, shard).get(text) {
+        if let Some(found) = shard_referrers(db, shard).get(text, hash) {
             referrers.extend_from_slice(found);
         }
     }
@@ -420,5 +475,27 @@ pub fn lookup(db: &dyn Db, name: &str) -> NameInfo {
     NameInfo {
         defs: definitions(db, name).clone(),
         referrers: referrers(db, name).clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ShardNames, name_hash};
+
+    /// The filter may let a missing name through to the map, never stop a present one.
+    #[test]
+    fn shard_names_find_every_name_they_hold_and_no_other() {
+        let mut names = ShardNames::default();
+        for at in 0..5_000 {
+            names.entry(&format!("R-{at:05}"));
+        }
+        for at in 0..5_000 {
+            let name = format!("R-{at:05}");
+            assert!(names.get(&name, name_hash(&name)).is_some(), "{name}");
+        }
+        for at in 5_000..10_000 {
+            let name = format!("R-{at:05}");
+            assert!(names.get(&name, name_hash(&name)).is_none(), "{name}");
+        }
     }
 }
