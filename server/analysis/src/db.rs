@@ -162,12 +162,12 @@ impl NameInfo {
 /// The IDs a file defines, with their kinds, in item order: unchanged by edits to links, so
 /// those never rebuild the definitions side of the index.
 #[salsa::tracked(returns(clone))]
-pub fn file_ids(db: &dyn Db, file: SourceFile) -> Arc<Vec<(ItemKind, Option<String>)>> {
+pub fn file_ids(db: &dyn Db, file: SourceFile) -> Arc<Vec<(ItemKind, Option<Arc<str>>)>> {
     let ast = file_ast(db, file);
     Arc::new(
         ast.items
             .iter()
-            .map(|item| (item.kind, item.id.clone()))
+            .map(|item| (item.kind, item.id.as_deref().map(Arc::from)))
             .collect(),
     )
 }
@@ -175,7 +175,7 @@ pub fn file_ids(db: &dyn Db, file: SourceFile) -> Arc<Vec<(ItemKind, Option<Stri
 /// Each item's kind and the names in its link field, in item order: unchanged by edits to
 /// IDs, so those never rebuild the referrers side of the index.
 #[salsa::tracked(returns(clone))]
-pub fn file_links(db: &dyn Db, file: SourceFile) -> Arc<Vec<(ItemKind, Vec<String>)>> {
+pub fn file_links(db: &dyn Db, file: SourceFile) -> Arc<Vec<(ItemKind, Vec<Arc<str>>)>> {
     let ast = file_ast(db, file);
     let links = ast
         .items
@@ -188,7 +188,7 @@ pub fn file_links(db: &dyn Db, file: SourceFile) -> Arc<Vec<(ItemKind, Vec<Strin
                         .values
                         .iter()
                         .filter_map(Value::as_ident)
-                        .map(str::to_owned)
+                        .map(Arc::from)
                         .collect()
                 })
                 .unwrap_or_default();
@@ -242,7 +242,7 @@ pub fn build_shard(db: &dyn Db, index: u32) {
 /// looked up in every shard, and most shards do not have it, so most lookups stop at a bit.
 #[derive(Debug, PartialEq, Eq)]
 struct ShardNames {
-    map: FxHashMap<String, Vec<ItemRef>>,
+    map: FxHashMap<Arc<str>, Vec<ItemRef>>,
     filter: Box<[u64]>,
 }
 
@@ -272,13 +272,11 @@ impl ShardNames {
         (bit / 64, 1 << (bit % 64))
     }
 
-    fn entry(&mut self, name: &str) -> &mut Vec<ItemRef> {
+    fn entry(&mut self, name: &Arc<str>) -> &mut Vec<ItemRef> {
         let (word, mask) = Self::bit(name_hash(name));
         self.filter[word] |= mask;
-        if !self.map.contains_key(name) {
-            self.map.insert(name.to_owned(), Vec::new());
-        }
-        self.map.get_mut(name).expect("inserted above")
+        // Keys share the names of `file_ids` and `file_links`.
+        self.map.entry(name.clone()).or_default()
     }
 
     fn get(&self, name: &str, hash: u64) -> Option<&Vec<ItemRef>> {
@@ -358,7 +356,7 @@ pub fn all_definitions(db: &dyn Db) -> Vec<(String, ItemRef)> {
     for &shard in &shards {
         for (name, defs) in &shard_definitions(db, shard).names.map {
             // Shards come in workspace order, so the first seen is the first defined.
-            first.entry(name.as_str()).or_insert(defs[0]);
+            first.entry(&**name).or_insert(defs[0]);
         }
     }
     let mut all: Vec<(String, ItemRef)> = first
@@ -374,8 +372,8 @@ pub fn all_definitions(db: &dyn Db) -> Vec<(String, ItemRef)> {
 /// else of the index, so a file is re-checked only when one of these changes.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct FileNames {
-    first_defs: FxHashMap<String, ItemRef>,
-    referrers: FxHashMap<String, Vec<ItemRef>>,
+    first_defs: FxHashMap<Arc<str>, ItemRef>,
+    referrers: FxHashMap<Arc<str>, Vec<ItemRef>>,
 }
 
 impl FileNames {
@@ -487,7 +485,7 @@ mod tests {
     fn shard_names_find_every_name_they_hold_and_no_other() {
         let mut names = ShardNames::default();
         for at in 0..5_000 {
-            names.entry(&format!("R-{at:05}"));
+            names.entry(&std::sync::Arc::from(format!("R-{at:05}")));
         }
         for at in 0..5_000 {
             let name = format!("R-{at:05}");

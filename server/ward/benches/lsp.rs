@@ -280,6 +280,11 @@ fn bench(items: usize, count: usize) {
             target,
         });
     }
+    memory.push((
+        "requests",
+        memory_mb(client.pid(), "VmRSS:"),
+        peak_rss_mb(client.pid()),
+    ));
     let rss = peak_rss_mb(client.pid());
     let status = client.shutdown_and_exit();
     assert_eq!(status.code(), Some(0));

@@ -9,14 +9,18 @@
 
 use ward_syntax::{ItemKind, TextRange};
 
-use crate::db::{Db, SourceFile, all_definitions, file_ast, parse};
+use crate::db::{Db, ItemRef, SourceFile, all_definitions, file_ast, parse};
 use crate::ide::cursor::is_name_char;
 use crate::ide::fuzzy::{MatchClass, Query};
 use crate::ide::{CompletionItem, CompletionKind, FilePosition};
 use crate::plan::plan;
 use crate::schema::{self, FieldSpec, FieldType, Rule};
 
-pub(crate) fn completions(db: &dyn Db, position: FilePosition) -> Vec<CompletionItem> {
+pub(crate) fn completions(
+    db: &dyn Db,
+    position: FilePosition,
+    limit: usize,
+) -> Vec<CompletionItem> {
     let file = position.file;
     let text: &str = file.text(db);
     let mut offset = position.offset.min(text.len());
@@ -56,8 +60,36 @@ pub(crate) fn completions(db: &dyn Db, position: FilePosition) -> Vec<Completion
     }
     let mut items = out.items;
     // Best match first; the order of the language (or of IDs) among equals.
-    items.sort_by_key(|(class, _)| std::cmp::Reverse(*class));
-    items.into_iter().map(|(_, item)| item).collect()
+    items.sort_by_key(|(class, _, _)| std::cmp::Reverse(*class));
+    items.truncate(limit);
+    items
+        .into_iter()
+        .map(|(_, mut item, documented)| {
+            if let Some(def) = documented {
+                item.documentation = Some(item_documentation(db, &item.label, def));
+            }
+            item
+        })
+        .collect()
+}
+
+/// An ID's documentation: its declaration line and its description.
+fn item_documentation(db: &dyn Db, name: &str, def: ItemRef) -> String {
+    let ast = file_ast(db, def.file);
+    let item = &ast.items[def.item as usize];
+    let mut documentation = format!("```ward\n{} {name}", def.kind);
+    if let Some(title) = &item.title {
+        documentation.push_str(&format!(" \"{title}\""));
+    }
+    documentation.push_str("\n```");
+    if let Some(description) = item
+        .field("description")
+        .and_then(|field| field.values.first())
+        .and_then(|value| value.as_text())
+    {
+        documentation.push_str(&format!("\n{description}"));
+    }
+    documentation
 }
 
 /// Where lexing can start: the start of the last item that starts before the cursor, which
@@ -75,7 +107,9 @@ struct Completions {
     replace_range: TextRange,
     /// Whether a `:` already follows the word (completing a field name then adds none).
     colon_follows: bool,
-    items: Vec<(MatchClass, CompletionItem)>,
+    /// Each item with its match class and, for an ID, the item to document it from once
+    /// the best ones are chosen.
+    items: Vec<(MatchClass, CompletionItem, Option<ItemRef>)>,
 }
 
 impl Completions {
@@ -100,6 +134,7 @@ impl Completions {
                 insert_text,
                 replace_range: self.replace_range,
             },
+            None,
         ));
     }
 
@@ -195,28 +230,15 @@ impl Completions {
             .filter(|(name, _)| self.query.matches(name).is_some())
             .collect::<Vec<_>>();
         for (name, def) in found {
-            let def = *def;
             let ast = file_ast(db, def.file);
-            let item = &ast.items[def.item as usize];
-            let mut documentation = format!("```ward\n{kind} {name}");
-            if let Some(title) = &item.title {
-                documentation.push_str(&format!(" \"{title}\""));
-            }
-            documentation.push_str("\n```");
-            if let Some(description) = item
-                .field("description")
-                .and_then(|field| field.values.first())
-                .and_then(|value| value.as_text())
+            let title = ast.items[def.item as usize].title.clone();
+            let before = self.items.len();
+            self.add(name, CompletionKind::Item(kind), title, None, name.clone());
+            if self.items.len() > before
+                && let Some(last) = self.items.last_mut()
             {
-                documentation.push_str(&format!("\n{description}"));
+                last.2 = Some(*def);
             }
-            self.add(
-                name,
-                CompletionKind::Item(kind),
-                item.title.clone(),
-                Some(documentation),
-                name.clone(),
-            );
         }
     }
 }
@@ -1024,5 +1046,29 @@ mod tests {
             ```
             The pump."#]]
         .assert_eq(completions[0].documentation.as_deref().unwrap());
+    }
+
+    #[test]
+    fn only_the_best_completions_are_built_and_documented() {
+        let (analysis, position) = fixture::position(
+            r#"
+            asset A1 "Pump" { description: "The pump." }
+            asset A2 "Logs" { description: "The logs." }
+            asset B1 "Other" { description: "Not a match." }
+            threat T1 { targets: A$0 }
+            "#,
+        );
+        let all = analysis.completions(position).unwrap();
+        let best = analysis.completions_up_to(position, 1).unwrap();
+        assert!(all.len() >= 2, "{all:?}");
+        assert_eq!(best.len(), 1);
+        assert_eq!(best[0], all[0]);
+        assert!(
+            best[0]
+                .documentation
+                .as_deref()
+                .is_some_and(|doc| doc.contains("The pump.")),
+            "{best:?}"
+        );
     }
 }

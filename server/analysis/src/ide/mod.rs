@@ -151,7 +151,17 @@ impl Analysis {
     }
 
     pub fn completions(&self, position: FilePosition) -> Cancellable<Vec<CompletionItem>> {
-        self.with_db(|db| completion::completions(db, position))
+        self.completions_up_to(position, usize::MAX)
+    }
+
+    /// The best `limit` completions: only those are documented, which keeps a link in a
+    /// workspace of many IDs from describing every one of them.
+    pub fn completions_up_to(
+        &self,
+        position: FilePosition,
+        limit: usize,
+    ) -> Cancellable<Vec<CompletionItem>> {
+        self.with_db(|db| completion::completions(db, position, limit))
     }
 
     /// The range of the ID that would be renamed and its current text.

@@ -299,7 +299,8 @@ pub async fn completion(
         "completion",
         params.text_document_position,
         move |s, at, map| {
-            let mut items = s.analysis.completions(at)?;
+            // One more than shown, to know whether the list is complete.
+            let mut items = s.analysis.completions_up_to(at, COMPLETION_LIMIT + 1)?;
             let is_incomplete = items.len() > COMPLETION_LIMIT;
             items.truncate(COMPLETION_LIMIT);
             let kind = if s.caps.completion_markdown {
