@@ -180,3 +180,45 @@ fn open_documents_win_over_disk() {
     client.did_close(&threats);
     client.wait_codes(&threats, &[]);
 }
+
+/// Workspace folders added and removed after start-up: the files of an added folder join
+/// the workspace (resolving references into them), those of a removed folder leave it.
+#[test]
+fn workspace_folders_added_and_removed() {
+    let first = Workspace::new(&[("threats.ward", "threat T1 \"Spoof\" { targets: A1 }\n")]);
+    // A2's kind is wrong, so the second folder's file has a diagnostic of its own.
+    let second = Workspace::new(&[(
+        "assets.ward",
+        "asset A1 \"Pump\" { kind: function }\nasset A2 \"Logs\" { kind: nonsense }\n",
+    )]);
+    let threats = first.path("threats.ward");
+    let assets = second.path("assets.ward");
+    let mut client = Client::start(Editor::VsCode, &first.root());
+    assert_eq!(
+        client.init_result["capabilities"]["workspace"]["workspaceFolders"]["changeNotifications"],
+        true
+    );
+    let unresolved = |codes: &[serde_json::Value]| {
+        codes
+            .iter()
+            .any(|d| d["code"].as_str() == Some("unresolved-reference"))
+    };
+    client.wait_diagnostics(&threats, "A1 unresolved", |list| unresolved(list));
+
+    let folder = |workspace: &Workspace| serde_json::json!([{ "uri": uri(&workspace.root()), "name": "second" }]);
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        serde_json::json!({ "event": { "added": folder(&second), "removed": [] } }),
+    );
+    client.wait_diagnostics(&threats, "A1 resolved", |list| !unresolved(list));
+    client.wait_codes(&assets, &["invalid-value", "untargeted-asset"]);
+
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        serde_json::json!({ "event": { "added": [], "removed": folder(&second) } }),
+    );
+    client.wait_diagnostics(&threats, "A1 unresolved again", |list| unresolved(list));
+    client.wait_diagnostics(&assets, "the removed folder's file cleared", |list| {
+        list.is_empty()
+    });
+}

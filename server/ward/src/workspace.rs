@@ -34,7 +34,11 @@ pub fn display_path(root: &Path, path: &Path) -> String {
     let shown = path.strip_prefix(root).unwrap_or(path);
     shown
         .components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| match c {
+            // A path outside the root stays absolute: its root joins as the leading `/`.
+            std::path::Component::RootDir => "".into(),
+            other => other.as_os_str().to_string_lossy(),
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -139,4 +143,21 @@ pub fn load(paths: &[PathBuf]) -> Result<LoadedWorkspace, LoadError> {
     let mut host = AnalysisHost::new();
     host.add_files(texts);
     Ok(LoadedWorkspace { root, host })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::display_path;
+
+    #[test]
+    fn paths_show_relative_to_the_root_or_absolute() {
+        let root = Path::new("/work/project");
+        assert_eq!(
+            display_path(root, Path::new("/work/project/a/b.ward")),
+            "a/b.ward"
+        );
+        assert_eq!(display_path(root, Path::new("/tmp/c.ward")), "/tmp/c.ward");
+    }
 }

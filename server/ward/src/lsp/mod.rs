@@ -243,6 +243,13 @@ impl Backend {
             document_symbol_provider: Some(OneOf::Left(true)),
             workspace_symbol_provider: Some(OneOf::Left(true)),
             document_highlight_provider: Some(OneOf::Left(true)),
+            workspace: Some(lsp::WorkspaceServerCapabilities {
+                workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                    supported: Some(true),
+                    change_notifications: Some(OneOf::Left(true)),
+                }),
+                file_operations: None,
+            }),
             ..ServerCapabilities::default()
         }
     }
@@ -430,6 +437,36 @@ impl LanguageServer for Backend {
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         self.write("didChangeWatchedFiles", |world| {
             world.did_change_watched_files(params.changes);
+        });
+    }
+
+    /// Folders removed leave with their files at once; the files of folders added are read
+    /// in the background, like the workspace at start-up, and join when read.
+    async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
+        let paths = |folders: &[lsp::WorkspaceFolder]| -> Vec<std::path::PathBuf> {
+            folders
+                .iter()
+                .map(|folder| convert::uri_to_path(&folder.uri))
+                .collect()
+        };
+        let added = paths(&params.event.added);
+        let removed = paths(&params.event.removed);
+        self.write("didChangeWorkspaceFolders", |world| {
+            world.change_roots(&added, &removed);
+        });
+        if added.is_empty() {
+            return;
+        }
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            let read = tokio::task::spawn_blocking(move || workspace::read_workspace(&added));
+            match read.await {
+                Ok(files) => {
+                    state.world().add_folder_files(files);
+                    state.diagnostics_changed.notify_one();
+                }
+                Err(error) => log::error(format_args!("reading added folders failed: {error}")),
+            }
         });
     }
 

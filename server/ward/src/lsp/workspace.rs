@@ -210,6 +210,45 @@ impl World {
         self.indexed = true;
     }
 
+    /// Applies `workspace/didChangeWorkspaceFolders`: the roots change, and the files no
+    /// root holds any more leave the workspace (open documents stay, as single files).
+    pub fn change_roots(&mut self, added: &[PathBuf], removed: &[PathBuf]) {
+        self.roots.retain(|root| !removed.contains(root));
+        for root in added {
+            if !self.roots.contains(root) {
+                self.roots.push(root.clone());
+            }
+        }
+        let gone: Vec<PathBuf> = self
+            .disk
+            .iter()
+            .filter(|path| !self.in_workspace(path))
+            .cloned()
+            .collect();
+        for path in gone {
+            self.disk.remove(&path);
+            self.reload_from_disk(&path);
+            self.mark_dirty(&path);
+        }
+        // Evidence files may have come or gone with the folders.
+        self.host.invalidate_file_system();
+    }
+
+    /// Takes the files read from added folders; a file some root already held, an open
+    /// document, or a file whose folder was removed meanwhile keeps what it has.
+    pub fn add_folder_files(&mut self, files: Vec<(PathBuf, Arc<str>)>) {
+        for (path, text) in files {
+            if !self.in_workspace(&path) || self.disk.contains(&path) {
+                continue;
+            }
+            self.disk.insert(path.clone());
+            if !self.docs.contains(&path) {
+                self.host.set_file(&path, text, None);
+            }
+            self.mark_dirty(&path);
+        }
+    }
+
     /// Applies `workspace/didChangeWatchedFiles`. A rename arrives as a delete and a create.
     pub fn did_change_watched_files(&mut self, changes: Vec<FileEvent>) {
         let mut other_files_changed = false;
