@@ -9,7 +9,7 @@
 //! - `diagnostics`: push diagnostics for every file, their fields per client, cross-file
 //!   updates, plan changes that re-grade findings elsewhere, open and closed documents.
 //! - `watched`: watcher registration, files created, changed, deleted and renamed on disk,
-//!   evidence files.
+//!   evidence files, workspace folders added and removed after start-up.
 //! - `positions`: UTF-8 and UTF-16 with non-ASCII text, emoji and CRLF, both ways.
 //! - `features`: definition, references, hover, completion, rename, symbols, highlights.
 //! - `edits`: hundreds of rapid edits in order, and a property test that random
