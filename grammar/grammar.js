@@ -82,7 +82,9 @@ module.exports = grammar({
 
     integer: _ => token(/-?[0-9]+/),
 
-    string: _ => token(seq('"', repeat(choice(/[^"\\\n]/, /\\[^\n]/)), '"')),
+    // The closing quote is optional so that a string left open ends at its line break
+    // instead of swallowing the items after it; the syntax layer reports it.
+    string: _ => token(seq('"', repeat(choice(/[^"\\\n]/, /\\[^\n]/)), optional('"'))),
 
     text_block: _ => token(seq('"""', repeat(choice(/[^"]/, /"[^"]/, /""[^"]/)), '"""')),
 

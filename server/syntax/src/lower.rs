@@ -6,7 +6,7 @@ use crate::ast::{
     Block, BlockKind, BlockMap, Field, FieldMap, FileAst, Item, ItemKind, ItemMap, SourceMap,
     SyntaxError, SyntaxErrorKind, TextRange, Value,
 };
-use crate::text::{dedent_text_block, unescape_string};
+use crate::text::{dedent_text_block, is_terminated, unescape_string};
 
 /// The lowered form of one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -258,6 +258,13 @@ impl<'a> Lowering<'a> {
     }
 
     fn string(&mut self, node: Node<'_>) -> String {
+        if !is_terminated(self.text(node)) {
+            self.error(
+                SyntaxErrorKind::Parse,
+                range(node),
+                "unterminated string: expected `\"` before the end of the line".to_owned(),
+            );
+        }
         let (value, bad_escapes) = unescape_string(self.text(node));
         for (start, end) in bad_escapes {
             let at = node.start_byte();
@@ -278,11 +285,20 @@ impl<'a> Lowering<'a> {
             let node = cursor.node();
             let mut descend = node.has_error();
             if node.is_error() {
-                let message = match first_token(node) {
-                    Some(token) => format!("unexpected `{}`", snippet(self.text(token))),
-                    None => "unexpected text".to_owned(),
-                };
-                self.error(SyntaxErrorKind::Parse, range(node), message);
+                // A string left open is the likely cause of the whole error: say so, there.
+                if let Some(open) = self.unterminated_string_in(node) {
+                    self.error(
+                        SyntaxErrorKind::Parse,
+                        range(open),
+                        "unterminated string: expected `\"` before the end of the line".to_owned(),
+                    );
+                } else {
+                    let message = match first_token(node) {
+                        Some(token) => format!("unexpected `{}`", snippet(self.text(token))),
+                        None => "unexpected text".to_owned(),
+                    };
+                    self.error(SyntaxErrorKind::Parse, range(node), message);
+                }
                 descend = false;
             } else if node.is_missing() {
                 let what = node.kind();
@@ -305,6 +321,16 @@ impl<'a> Lowering<'a> {
                 }
             }
         }
+    }
+}
+
+impl Lowering<'_> {
+    /// The first string token left open among the children of an ERROR node.
+    fn unterminated_string_in<'t>(&self, error: Node<'t>) -> Option<Node<'t>> {
+        let mut cursor = error.walk();
+        error
+            .children(&mut cursor)
+            .find(|child| child.kind() == "string" && !is_terminated(self.text(*child)))
     }
 }
 
@@ -382,6 +408,29 @@ mod tests {
             ]
         );
         assert_eq!(parse.ast.items[0].fields.len(), 2);
+    }
+
+    #[test]
+    fn strings_left_open_are_reported_where_they_start() {
+        let text = "asset A \"Pump {\n  kind: data\n}\nthreat T \"Spoof\" { targets: A }\n";
+        let title_open = parse(text);
+        let first = &title_open.errors[0];
+        assert_eq!(
+            first.message,
+            "unterminated string: expected `\"` before the end of the line"
+        );
+        assert_eq!(
+            &text[first.range.start as usize..first.range.end as usize],
+            "\"Pump {"
+        );
+        // The item after it is intact.
+        let last = title_open.ast.items.last().unwrap();
+        assert_eq!(last.id.as_deref(), Some("T"));
+        assert_eq!(last.fields.len(), 1);
+
+        let value_open = parse("asset A {\n  description: \"no end\n  kind: data\n}\n");
+        assert_eq!(value_open.errors.len(), 1, "{:?}", value_open.errors);
+        assert_eq!(value_open.ast.items[0].fields.len(), 2);
     }
 
     #[test]

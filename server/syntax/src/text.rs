@@ -5,10 +5,12 @@
 /// Returns the value and the byte offsets (relative to `literal`) of every unknown escape,
 /// which keeps its backslash in the value.
 pub fn unescape_string(literal: &str) -> (String, Vec<(usize, usize)>) {
-    let inner = literal
-        .strip_prefix('"')
-        .map(|rest| rest.strip_suffix('"').unwrap_or(rest))
-        .unwrap_or(literal);
+    let opened = literal.strip_prefix('"').unwrap_or(literal);
+    let inner = if is_terminated(literal) {
+        &opened[..opened.len() - 1]
+    } else {
+        opened
+    };
     let mut value = String::with_capacity(inner.len());
     let mut bad = Vec::new();
     let mut chars = inner.char_indices();
@@ -31,6 +33,19 @@ pub fn unescape_string(literal: &str) -> (String, Vec<(usize, usize)>) {
         }
     }
     (value, bad)
+}
+
+/// Whether a string literal has its closing quote: the grammar lets a string left open end
+/// at its line break, and the last quote of `"a\"` is escaped, not closing.
+pub fn is_terminated(literal: &str) -> bool {
+    let Some(body) = literal
+        .strip_prefix('"')
+        .and_then(|inner| inner.strip_suffix('"'))
+    else {
+        return false;
+    };
+    let backslashes = body.bytes().rev().take_while(|&b| b == b'\\').count();
+    backslashes % 2 == 0
 }
 
 /// The value of a `"""` text block given with its delimiters: the line break after the
@@ -83,6 +98,17 @@ mod tests {
         let (value, bad) = unescape_string(r#""a \"b\" \\ c\nd""#);
         assert_eq!(value, "a \"b\" \\ c\nd");
         assert!(bad.is_empty());
+    }
+
+    #[test]
+    fn strings_left_open() {
+        assert!(is_terminated(r#""a""#));
+        assert!(is_terminated(r#""a\\""#));
+        assert!(!is_terminated(r#""a\""#));
+        assert!(!is_terminated(r#""a"#));
+        assert!(!is_terminated(r#"""#));
+        assert_eq!(unescape_string(r#""a\""#).0, "a\"");
+        assert_eq!(unescape_string(r#""no end"#).0, "no end");
     }
 
     #[test]
