@@ -31,9 +31,11 @@ module.exports = grammar({
   rules: {
     source_file: $ => repeat(choice($.item, $.plan)),
 
+    // The ID is optional in the grammar so that an item typed without one still reads as
+    // an item and the item after it keeps its own ID; the syntax layer reports it.
     item: $ => seq(
       field('kind', $.item_kind),
-      field('id', $.identifier),
+      optional(field('id', $.identifier)),
       optional(field('title', $.string)),
       field('body', $.item_body),
     ),

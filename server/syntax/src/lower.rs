@@ -115,12 +115,18 @@ impl<'a> Lowering<'a> {
             // The grammar only accepts the five keywords here.
             item.kind = ItemKind::from_keyword(self.text(kind)).unwrap_or(ItemKind::Asset);
         }
-        if let Some(id) = node
-            .child_by_field_id(field_ids().id)
-            .filter(|id| !id.is_missing())
-        {
-            item.id = Some(self.text(id).to_owned());
-            map.id = Some(range(id));
+        match node.child_by_field_id(field_ids().id) {
+            Some(id) if !id.is_missing() => {
+                item.id = Some(self.text(id).to_owned());
+                map.id = Some(range(id));
+            }
+            // A MISSING node is reported with the tree's errors.
+            Some(_) => {}
+            None if !is_plan => {
+                let message = format!("expected an ID after `{}`", item.kind);
+                self.error(SyntaxErrorKind::Parse, map.keyword, message);
+            }
+            None => {}
         }
         if let Some(title) = node.child_by_field_id(field_ids().title) {
             item.title = Some(self.string(title));
@@ -394,6 +400,20 @@ mod tests {
             "{:?}",
             parse.errors
         );
+    }
+
+    #[test]
+    fn an_item_without_id_keeps_the_next_item_whole() {
+        let text = "asset {\n  kind: data\n}\nthreat T { targets: A }\n";
+        let parse = parse(text);
+        let messages: Vec<_> = parse.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(messages, ["expected an ID after `asset`"]);
+        let at = parse.errors[0].range;
+        assert_eq!(&text[at.start as usize..at.end as usize], "asset");
+        assert_eq!(parse.ast.items.len(), 2);
+        assert_eq!(parse.ast.items[0].id, None);
+        assert_eq!(parse.ast.items[0].fields.len(), 1);
+        assert_eq!(parse.ast.items[1].id.as_deref(), Some("T"));
     }
 
     #[test]

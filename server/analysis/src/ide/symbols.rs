@@ -236,6 +236,7 @@ mod tests {
                   phases Field "design, release" main.ward:11:3-11:9 phases (full main.ward:11:3-11:26)
                   gate design Block "" main.ward:12:8-12:14 design (full main.ward:12:3-12:57)
                     requires Field "risks-scored, assets-covered" main.ward:12:17-12:25 requires (full main.ward:12:17-12:55)
+                asset Item(Asset) "" main.ward:14:1-14:6 asset (full main.ward:14:1-14:9)
             "#]],
         );
     }
