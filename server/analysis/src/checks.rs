@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use rustc_hash::FxHashSet;
 use ward_syntax::{Block, BlockKind, Field, Item, ItemKind, Value};
 
 use crate::db::{Db, FileNames, ItemRef, SourceFile, all_definitions, file_ast, file_names};
@@ -404,14 +405,12 @@ impl Checker<'_> {
             let field_at = field_at as u32;
             match field.name.as_str() {
                 "phases" => {
+                    let mut listed: FxHashSet<&str> = FxHashSet::default();
                     for (value_at, value) in field.values.iter().enumerate() {
                         let Some(name) = value.as_ident() else {
                             continue;
                         };
-                        if field.values[..value_at]
-                            .iter()
-                            .any(|v| v.as_ident() == Some(name))
-                        {
+                        if !listed.insert(name) {
                             self.error(
                                 Code::InvalidValue,
                                 Loc::Value(at, field_at, value_at as u32),

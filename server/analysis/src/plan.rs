@@ -1,5 +1,6 @@
 //! The plan of the workspace (or the default plan) and how its phase gates grade findings.
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use ward_syntax::{BlockKind, ItemKind, Value};
 
 use crate::db::{Db, ItemRef, file_ast, plans};
@@ -180,11 +181,10 @@ pub fn plan(db: &dyn Db) -> Plan {
     plan.title = item.title.clone();
     if let Some(field) = item.field("phases") {
         let mut phases: Vec<String> = Vec::new();
+        // A set beside the list: a plan may list many phases, each compared once.
+        let mut listed: FxHashSet<&str> = FxHashSet::default();
         for value in &field.values {
-            if let Some(name) = value
-                .as_ident()
-                .filter(|name| !phases.iter().any(|p| p == name))
-            {
+            if let Some(name) = value.as_ident().filter(|name| listed.insert(name)) {
                 phases.push(name.to_owned());
             }
         }
@@ -192,11 +192,18 @@ pub fn plan(db: &dyn Db) -> Plan {
             plan.phases = phases;
         }
     }
+    let position: FxHashMap<&str, usize> = plan
+        .phases
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(at, phase)| (phase.as_str(), at))
+        .collect();
     if let Some(current) = item
         .field("phase")
         .and_then(|field| field.values.first())
         .and_then(Value::as_ident)
-        .and_then(|name| plan.phases.iter().position(|phase| phase == name))
+        .and_then(|name| position.get(name).copied())
     {
         plan.current = current;
     }
@@ -206,12 +213,13 @@ pub fn plan(db: &dyn Db) -> Plan {
     {
         plan.acceptable = acceptable;
     }
+    let mut gated: FxHashSet<&str> = FxHashSet::default();
     for (block_at, block) in item.blocks.iter().enumerate() {
         let BlockKind::Gate(Some(phase)) = &block.kind else {
             continue;
         };
         // A second gate for the same phase is reported and ignored.
-        if plan.gates.iter().any(|gate| &gate.phase == phase) {
+        if !gated.insert(phase) {
             continue;
         }
         let mut rules = Vec::new();
@@ -227,14 +235,14 @@ pub fn plan(db: &dyn Db) -> Plan {
         }
         plan.gates.push(Gate {
             phase: phase.clone(),
-            phase_index: plan.phases.iter().position(|p| p == phase),
+            phase_index: position.get(phase.as_str()).copied(),
             block: block_at as u32,
             rules,
         });
     }
     plan.gates
         .sort_by_key(|gate| gate.phase_index.unwrap_or(usize::MAX));
-    plan.gate_override = gate_override.and_then(|g| plan.phases.iter().position(|p| p == g));
+    plan.gate_override = gate_override.and_then(|g| position.get(g).copied());
     plan
 }
 
