@@ -17,7 +17,8 @@ use crate::text::dedent_text_block;
 /// Parses `text` when it is well formed and plain enough; `None` means "ask tree-sitter".
 pub fn parse_fast(text: &str) -> Option<Parse> {
     // tree-sitter's lexer treats a NUL as the end of some tokens; not worth the doubt.
-    if text.as_bytes().contains(&0) {
+    // Offsets are kept in 32 bits, as tree-sitter and `TextRange` keep them.
+    if text.len() > u32::MAX as usize || text.as_bytes().contains(&0) {
         return None;
     }
     let mut parser = Parser {
@@ -43,7 +44,7 @@ enum Token {
     Word,
     /// A field name with its colon; `name_end` is where the name itself ends.
     FieldName {
-        name_end: usize,
+        name_end: u32,
     },
     Integer,
     /// A string literal whose only escapes are `\"`, `\\` and `\n`.
@@ -54,16 +55,17 @@ enum Token {
     End,
 }
 
+/// 16 bytes, offsets in 32 bits: small enough to travel in registers.
 #[derive(Clone, Copy, Debug)]
 struct Lexeme {
     token: Token,
-    start: usize,
-    end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Lexeme {
     fn range(self) -> TextRange {
-        TextRange::new(self.start, self.end)
+        span(self.start, self.end)
     }
 }
 
@@ -107,13 +109,29 @@ fn take_from<T>(scratch: &mut Vec<T>, base: usize) -> Vec<T> {
     scratch.drain(base..).collect()
 }
 
+fn span(start: u32, end: u32) -> TextRange {
+    TextRange { start, end }
+}
+
 fn is_name_start(byte: u8) -> bool {
     byte.is_ascii_alphabetic()
 }
 
 fn is_name_continue(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.' | b'-')
+    NAME_CONTINUE[usize::from(byte)]
 }
+
+/// `[A-Za-z0-9_.\-]` as a table: names are most of the bytes of a file.
+static NAME_CONTINUE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+        byte += 1;
+    }
+    table
+};
 
 /// The grammar's extras: `\s` as tree-sitter compiles it, which is ASCII only.
 fn is_space(byte: u8) -> bool {
@@ -122,7 +140,7 @@ fn is_space(byte: u8) -> bool {
 
 impl<'a> Parser<'a> {
     fn slice(&self, lexeme: Lexeme) -> &'a str {
-        &self.text[lexeme.start..lexeme.end]
+        &self.text[lexeme.start as usize..lexeme.end as usize]
     }
 
     fn byte(&self, at: usize) -> Option<u8> {
@@ -150,8 +168,8 @@ impl<'a> Parser<'a> {
         let Some(first) = self.byte(start) else {
             return Some(Lexeme {
                 token: Token::End,
-                start,
-                end: start,
+                start: start as u32,
+                end: start as u32,
             });
         };
         let token = match first {
@@ -180,10 +198,12 @@ impl<'a> Parser<'a> {
                 Token::Integer
             }
             byte if is_name_start(byte) => {
-                self.at += 1;
-                while self.byte(self.at).is_some_and(is_name_continue) {
-                    self.at += 1;
-                }
+                let rest = &self.bytes[start + 1..];
+                let len = rest
+                    .iter()
+                    .position(|&b| !is_name_continue(b))
+                    .unwrap_or(rest.len());
+                self.at = start + 1 + len;
                 let name_end = self.at;
                 let mut after = name_end;
                 while matches!(self.byte(after), Some(b' ' | b'\t')) {
@@ -191,7 +211,9 @@ impl<'a> Parser<'a> {
                 }
                 if self.byte(after) == Some(b':') {
                     self.at = after + 1;
-                    Token::FieldName { name_end }
+                    Token::FieldName {
+                        name_end: name_end as u32,
+                    }
                 } else {
                     Token::Word
                 }
@@ -200,8 +222,8 @@ impl<'a> Parser<'a> {
         };
         Some(Lexeme {
             token,
-            start,
-            end: self.at,
+            start: start as u32,
+            end: self.at as u32,
         })
     }
 
@@ -247,17 +269,23 @@ impl<'a> Parser<'a> {
         Some(Token::Str { escaped })
     }
 
-    /// A `"""` text block with no quote inside and none right after it, where the token's
-    /// end is beyond doubt.
+    /// A `"""` text block. The grammar's token ends at the first `"""` after the opening
+    /// one, quotes or not before it (its lexer has no way back), so that is where it ends
+    /// here. One followed right away by another quote is left to tree-sitter.
     fn text_block(&mut self) -> Option<Token> {
         let body = self.at + 3;
-        let rest = &self.bytes[body..];
-        let quote = rest.iter().position(|&b| b == b'"' || b == 0)?;
-        if !rest[quote..].starts_with(b"\"\"\"") || rest.get(quote + 3) == Some(&b'"') {
-            return None;
+        let mut at = body;
+        loop {
+            let quote = at + self.bytes[at..].iter().position(|&b| b == b'"')?;
+            if self.bytes[quote..].starts_with(b"\"\"\"") {
+                if self.byte(quote + 3) == Some(b'"') {
+                    return None;
+                }
+                self.at = quote + 3;
+                return Some(Token::TextBlock);
+            }
+            at = quote + 1;
         }
-        self.at = body + quote + 3;
-        Some(Token::TextBlock)
     }
 
     /// A word that is no keyword, or `None`.
@@ -302,7 +330,7 @@ impl<'a> Parser<'a> {
         };
         self.title(&mut item, &mut map)?;
         let end = self.body(&mut item, &mut map, BodyOf::Item)?;
-        map.range = TextRange::new(keyword.start, end);
+        map.range = span(keyword.start, end);
         self.parse.ast.items.push(item);
         self.parse.source_map.items.push(map);
         Some(())
@@ -322,7 +350,7 @@ impl<'a> Parser<'a> {
         };
         self.title(&mut item, &mut map)?;
         let end = self.body(&mut item, &mut map, BodyOf::Plan)?;
-        map.range = TextRange::new(keyword.start, end);
+        map.range = span(keyword.start, end);
         self.parse.ast.items.push(item);
         self.parse.source_map.items.push(map);
         Some(())
@@ -340,7 +368,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Fields and blocks up to the closing brace; returns the brace's end.
-    fn body(&mut self, item: &mut Item, map: &mut ItemMap, of: BodyOf) -> Option<usize> {
+    fn body(&mut self, item: &mut Item, map: &mut ItemMap, of: BodyOf) -> Option<u32> {
         let fields = self.scratch.fields.len();
         let blocks = self.scratch.blocks.len();
         loop {
@@ -400,7 +428,7 @@ impl<'a> Parser<'a> {
             let lexeme = self.next()?;
             match lexeme.token {
                 Token::CloseBrace => {
-                    map.range = TextRange::new(keyword.start, lexeme.end);
+                    map.range = span(keyword.start, lexeme.end);
                     block.fields = take_from(&mut self.scratch.fields, fields);
                     map.fields = take_from(&mut self.scratch.field_maps, fields);
                     return Some((block, map));
@@ -417,32 +445,38 @@ impl<'a> Parser<'a> {
 
     /// A field: its name, then values separated by commas. No value, or a comma with no
     /// value after it, is an error the lowering reports, so it ends the fast path.
-    fn field(&mut self, name: Lexeme, name_end: usize) -> Option<(Field, FieldMap)> {
-        self.scratch.values.clear();
-        self.scratch.value_ranges.clear();
-        loop {
-            let lexeme = self.next()?;
-            let value = self.value(lexeme)?;
+    fn field(&mut self, name: Lexeme, name_end: u32) -> Option<(Field, FieldMap)> {
+        let first = self.next()?;
+        let value = self.value(first)?;
+        // Most fields hold one value: straight into vectors of one, no scratch.
+        let (values, ranges) = if self.peek()?.token != Token::Comma {
+            (vec![value], vec![first.range()])
+        } else {
+            self.scratch.values.clear();
+            self.scratch.value_ranges.clear();
             self.scratch.values.push(value);
-            self.scratch.value_ranges.push(lexeme.range());
-            if self.peek()?.token != Token::Comma {
-                break;
+            self.scratch.value_ranges.push(first.range());
+            while self.peek()?.token == Token::Comma {
+                self.next()?;
+                let lexeme = self.next()?;
+                let value = self.value(lexeme)?;
+                self.scratch.values.push(value);
+                self.scratch.value_ranges.push(lexeme.range());
             }
-            self.next()?;
-        }
-        let end = self
-            .scratch
-            .value_ranges
-            .last()
-            .map_or(name.end, |range| range.end as usize);
+            (
+                take_from(&mut self.scratch.values, 0),
+                take_from(&mut self.scratch.value_ranges, 0),
+            )
+        };
+        let end = ranges.last().map_or(name.end, |range| range.end);
         let field = Field {
-            name: self.text[name.start..name_end].to_owned(),
-            values: take_from(&mut self.scratch.values, 0),
+            name: self.text[name.start as usize..name_end as usize].to_owned(),
+            values,
         };
         let map = FieldMap {
-            range: TextRange::new(name.start, end),
-            name: TextRange::new(name.start, name_end),
-            values: take_from(&mut self.scratch.value_ranges, 0),
+            range: span(name.start, end),
+            name: span(name.start, name_end),
+            values: ranges,
         };
         Some((field, map))
     }

@@ -1,6 +1,10 @@
 //! The direct parser against tree-sitter: whenever it answers, its answer must be exactly
 //! the lowering of the tree-sitter tree, with no error; and on clean files it must answer.
 
+mod support {
+    pub mod synthetic;
+}
+
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
@@ -165,23 +169,252 @@ risk R1 {
 #[test]
 fn doubtful_text_falls_back() {
     for text in [
-        "asset A {\n  kind: data\n",            // no closing brace
-        "asset A {\n  kind:\n}\n",              // a field without values
-        "asset A {\n  tags: a,\n}\n",           // a trailing comma
-        "asset A {\n  kind\n: data\n}\n",       // a line break before the colon
-        "asset A \"tab\\t\" {}\n",              // an unknown escape
-        "asset risk {}\n",                      // a keyword as an ID
-        "threat T {\n  tags: risk\n}\n",        // a keyword as a value
-        "plan { gate verification { } }\n",     // a keyword as a phase
-        "asset A {}\n/ not a comment\n",        // a lone slash
-        "asset A { kind: data }\u{feff}",       // not ASCII outside strings
-        "asset A { kind: \"\"\"a \" b\"\"\" }", // a quote inside a text block
-        "asset A { kind: \"a\nb\" }",           // a line break in a string
-        "asset A { kind: data\0 }",             // a NUL
-        "asset A { kind: data } }",             // a stray brace
+        "asset A {\n  kind: data\n",        // no closing brace
+        "asset A {\n  kind:\n}\n",          // a field without values
+        "asset A {\n  tags: a,\n}\n",       // a trailing comma
+        "asset A {\n  kind\n: data\n}\n",   // a line break before the colon
+        "asset A \"tab\\t\" {}\n",          // an unknown escape
+        "asset risk {}\n",                  // a keyword as an ID
+        "threat T {\n  tags: risk\n}\n",    // a keyword as a value
+        "plan { gate verification { } }\n", // a keyword as a phase
+        "asset gate {}\n",                  // reserved words as IDs,
+        "threat T { tags: plan }\n",        // as values,
+        "plan { gate residual { } }\n",     // as phases
+        "plan { residual { } }\n",          // a residual block in the plan
+        "asset A { gate g { } }\n",         // a gate outside the plan
+        "asset A {}\n/ not a comment\n",    // a lone slash
+        "asset A { kind: data }\u{feff}",   // not ASCII outside strings
+        "asset A { d: \"\"\"a\"\"\"\" }",   // a quote right after a text block
+        "asset A { kind: \"a\nb\" }",       // a line break in a string
+        "asset A { kind: data\0 }",         // a NUL
+        "asset A { kind: data } }",         // a stray brace
     ] {
         assert!(parse_fast(text).is_none(), "{text:?} took the fast path");
     }
+}
+
+/// Token rules that are easy to get subtly wrong; each of these is well formed, so the fast
+/// path must take it, and give exactly what tree-sitter gives.
+#[test]
+fn tricky_clean_text_takes_the_fast_path() {
+    for text in [
+        "asset A {\n  kind : data\n}\n",          // spaces before the colon
+        "asset A {\n  kind \t: data\n}\n",        // a tab too
+        "asset A {\u{b} kind:\u{c}data\r\n}\r\n", // `\s` is \t to \r and space
+        "asset A{kind:data}threat T{targets:A}",  // no space at all
+        "risk R { threat: T severity: 5x: y }",   // `5` then the field `x:`
+        "asset A { kind: 5residual {} }",         // `5` then a residual block
+        "risk R { residual: 1 }",                 // a keyword with a colon is a field
+        "plan { gate: 1 asset: 2 }",              // in the plan too
+        "asset A { kind: assetX, risks, plan-1, gate.2 }", // words that only start with keywords
+        "asset assetX {} threat risk-1 {}",       // as IDs too
+        "asset A { a: -0 b: 007 c: -9223372036854775808 d: 9223372036854775808 }",
+        "asset A { kind: data } // a comment at the end, no line break",
+        "asset A { tags: a // after a value\n , b, // after a comma\n c }",
+        "asset A // before the brace\n { t: // before a value\n x }",
+        "asset A { d: \"\"\"\"\"\" }", // an empty text block
+        "asset A { d: \"\"\"a \"b\" \"\"c\"\"\" }", // quotes inside a text block
+        "asset A { d: \"\"\"\"a\"\"\" }", // a quote right after the opening
+        "asset A { d: \"\"\"\r\n    x\r\n  \"\"\" }", // CRLF in a text block
+        "asset A { d: \"a\r\" }",      // a carriage return in a string
+        "asset A { d: \"// not a comment\", \"é 🦀 \\\" \\\\ \\n\" }",
+        "asset A \"\" {}", // an empty title
+        "plan \"P\" { gate design {} gate release { requires: x } }",
+        "risk R { threat: T residual {} residual { severity: 1 } }",
+        "",
+        "\n// only a comment",
+    ] {
+        assert!(agrees(text, &format!("{text:?}")), "{text:?} fell back");
+    }
+}
+
+/// Files shaped like the generated benchmark workspace take the fast path, every one.
+#[test]
+fn a_generated_workspace_takes_the_fast_path() {
+    for (index, text) in support::synthetic::workspace(2, 30).iter().enumerate() {
+        assert!(
+            agrees(text, &format!("synthetic file {index}")),
+            "synthetic file {index} fell back"
+        );
+    }
+}
+
+/// Separators: extras of every kind, comments included.
+fn sep() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        " ",
+        " ",
+        "\n  ",
+        "\n",
+        "\t",
+        "\r\n",
+        "\u{b}",
+        "  // note é 🦀\n",
+        "\n// comment\n",
+    ])
+}
+
+fn word() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "A", "A-1", "r.2_x", "T-BLE-01", "assetX", "risks", "Plan", "data", "a-", "Z9", "x.",
+    ])
+}
+
+/// A value, now and then one the fast path leaves to tree-sitter (a keyword, a bad escape).
+fn value() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        10 => word(),
+        3 => prop::sample::select(vec![
+            "0", "-0", "42", "-7", "007", "9223372036854775807", "9223372036854775808",
+            "-9223372036854775808",
+        ]),
+        4 => prop::sample::select(vec![
+            "\"\"", "\"plain\"", "\"é 🦀 // no comment\"", "\"esc \\\" \\\\ \\n\"", "\"bad \\t\"",
+        ]),
+        2 => prop::sample::select(vec![
+            "\"\"\"one line\"\"\"",
+            "\"\"\"\n    a\n      b\n    \"\"\"",
+            "\"\"\"\r\n  x \"q\" \"\"y\r\n  \"\"\"",
+            "\"\"\"\"\"\"",
+        ]),
+        1 => prop::sample::select(vec!["risk", "verification", "gate", "residual"]),
+    ]
+}
+
+fn field() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec![
+            "kind",
+            "targets",
+            "description",
+            "x.y-z_1",
+            "residual",
+            "asset",
+        ]),
+        prop::sample::select(vec![":", " :", "\t:"]),
+        sep(),
+        prop::collection::vec(
+            (value(), prop::sample::select(vec!["", " ", "\n    "])),
+            1..4,
+        ),
+    )
+        .prop_map(|(name, colon, sep, values)| {
+            let values: Vec<String> = values
+                .into_iter()
+                .map(|(value, before_comma)| format!("{value}{before_comma}"))
+                .collect();
+            format!("{name}{colon}{sep}{}", values.join(", "))
+        })
+}
+
+fn fields() -> impl Strategy<Value = String> {
+    prop::collection::vec((field(), sep()), 0..5)
+        .prop_map(|fields| fields.into_iter().map(|(field, sep)| field + sep).collect())
+}
+
+/// A `residual` or a `gate` block, the one the item holds more often than the other (which
+/// is an error there).
+fn block(gate_weight: u32, residual_weight: u32) -> impl Strategy<Value = String> {
+    let gate =
+        (word(), fields()).prop_map(|(phase, fields)| format!("gate {phase} {{ {fields}}} "));
+    let residual = fields().prop_map(|fields| format!("residual {{ {fields}}} "));
+    prop_oneof![gate_weight => gate, residual_weight => residual]
+}
+
+/// An item or a plan, well formed in the grammar's eyes but for the odd keyword value or
+/// misplaced block.
+fn item() -> impl Strategy<Value = String> {
+    let kind = prop::sample::select(vec!["asset", "threat", "risk", "control", "verification"]);
+    let title = prop::sample::select(vec!["", " \"Title é\"", " \"t \\\"q\\\"\""]);
+    let item = (
+        kind,
+        word(),
+        title,
+        sep(),
+        fields(),
+        prop::collection::vec(block(1, 8), 0..2),
+        sep(),
+    )
+        .prop_map(|(kind, id, title, sep, fields, blocks, sep2)| {
+            format!(
+                "{kind} {id}{title}{sep}{{{sep}{fields}{}{sep2}}}",
+                blocks.concat()
+            )
+        });
+    let plan = (
+        title_strategy(),
+        fields(),
+        prop::collection::vec(block(8, 1), 0..3),
+    )
+        .prop_map(|(title, fields, blocks)| {
+            format!("plan{title} {{\n{fields}{}}}", blocks.concat())
+        });
+    prop_oneof![5 => item, 1 => plan]
+}
+
+fn title_strategy() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec!["", " \"Plan\""])
+}
+
+fn structured_file() -> impl Strategy<Value = String> {
+    prop::collection::vec((item(), sep()), 0..5)
+        .prop_map(|items| items.into_iter().map(|(item, sep)| item + sep).collect())
+}
+
+/// What random edits insert: punctuation, quotes, escapes, extras, non-ASCII, keywords.
+fn edit_piece() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "{",
+        "}",
+        ":",
+        ",",
+        "\"",
+        "\"\"\"",
+        "\\",
+        "/",
+        "//",
+        "-",
+        ".",
+        "\n",
+        " ",
+        "\t",
+        "\r",
+        "\u{b}",
+        "\u{a0}",
+        "\u{feff}",
+        "é",
+        "🦀",
+        "\0",
+        "0",
+        "9",
+        "x",
+        "asset",
+        "threat",
+        "risk",
+        "control",
+        "verification",
+        "plan",
+        "residual",
+        "gate",
+        "a:",
+        "a :",
+    ])
+}
+
+/// The structured files must often take the fast path, or the property below would only
+/// test refusals.
+#[test]
+fn structured_files_often_take_the_fast_path() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = structured_file();
+    let (mut taken, total) = (0, 500);
+    for _ in 0..total {
+        let text = strategy.new_tree(&mut runner).expect("a file").current();
+        taken += usize::from(agrees(&text, &format!("{text:?}")));
+    }
+    assert!(taken * 3 > total, "fast path on {taken} of {total}");
 }
 
 /// Pieces of Ward text, many of them clean, so that random files often parse and the
@@ -253,6 +486,20 @@ proptest! {
 
     #[test]
     fn arbitrary_text_agrees(text in "\\PC{0,200}") {
+        agrees(&text, &format!("{text:?}"));
+    }
+
+    #[test]
+    fn structured_files_agree(text in structured_file()) {
+        agrees(&text, &format!("{text:?}"));
+    }
+
+    #[test]
+    fn edited_structured_files_agree(
+        base in structured_file(),
+        edits in prop::collection::vec((0usize..2000, 0usize..3, edit_piece()), 1..4),
+    ) {
+        let text = mutate(&base, &edits);
         agrees(&text, &format!("{text:?}"));
     }
 
