@@ -236,10 +236,10 @@ impl<'a> Parser<'a> {
                         return None;
                     }
                     // A comment runs to the line break; its text is never read.
-                    self.at = match memchr_newline(&self.bytes[self.at..]) {
-                        Some(offset) => self.at + offset,
-                        None => self.bytes.len(),
-                    };
+                    self.at += self.bytes[self.at..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .unwrap_or(self.bytes.len() - self.at);
                 }
                 _ => return Some(()),
             }
@@ -300,45 +300,18 @@ impl<'a> Parser<'a> {
             match lexeme.token {
                 Token::End => return Some(()),
                 Token::Word => {
-                    let keyword = self.slice(lexeme);
-                    if keyword == "plan" {
-                        self.plan(lexeme)?;
-                    } else {
-                        let kind = ItemKind::from_keyword(keyword)?;
-                        self.item(kind, lexeme)?;
-                    }
+                    let kind = ItemKind::from_keyword(self.slice(lexeme))?;
+                    self.item(kind, lexeme)?;
                 }
                 _ => return None,
             }
         }
     }
 
+    /// An item, or the plan, which has no ID and holds gates instead of residual blocks.
     fn item(&mut self, kind: ItemKind, keyword: Lexeme) -> Option<()> {
-        let id = self.next()?;
-        let id_text = self.name(id)?;
         let mut item = Item {
             kind,
-            id: Some(id_text.to_owned()),
-            title: None,
-            fields: Vec::new(),
-            blocks: Vec::new(),
-        };
-        let mut map = ItemMap {
-            keyword: keyword.range(),
-            id: Some(id.range()),
-            ..ItemMap::default()
-        };
-        self.title(&mut item, &mut map)?;
-        let end = self.body(&mut item, &mut map, BodyOf::Item)?;
-        map.range = span(keyword.start, end);
-        self.parse.ast.items.push(item);
-        self.parse.source_map.items.push(map);
-        Some(())
-    }
-
-    fn plan(&mut self, keyword: Lexeme) -> Option<()> {
-        let mut item = Item {
-            kind: ItemKind::Plan,
             id: None,
             title: None,
             fields: Vec::new(),
@@ -348,8 +321,16 @@ impl<'a> Parser<'a> {
             keyword: keyword.range(),
             ..ItemMap::default()
         };
+        let body_of = if kind == ItemKind::Plan {
+            BodyOf::Plan
+        } else {
+            let id = self.next()?;
+            item.id = Some(self.name(id)?.to_owned());
+            map.id = Some(id.range());
+            BodyOf::Item
+        };
         self.title(&mut item, &mut map)?;
-        let end = self.body(&mut item, &mut map, BodyOf::Plan)?;
+        let end = self.body(&mut item, &mut map, body_of)?;
         map.range = span(keyword.start, end);
         self.parse.ast.items.push(item);
         self.parse.source_map.items.push(map);
@@ -506,8 +487,4 @@ impl<'a> Parser<'a> {
 enum BodyOf {
     Item,
     Plan,
-}
-
-fn memchr_newline(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
 }
