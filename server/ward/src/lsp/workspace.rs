@@ -225,13 +225,19 @@ impl World {
             .filter(|path| !self.in_workspace(path))
             .cloned()
             .collect();
+        self.leave_disk(gone);
+        // Evidence files may have come or gone with the folders.
+        self.host.invalidate_file_system();
+    }
+
+    /// Files no longer in the workspace on disk: open documents stay, the rest leave the
+    /// analysis, and all are published again.
+    fn leave_disk(&mut self, gone: Vec<PathBuf>) {
         for path in gone {
             self.disk.remove(&path);
             self.reload_from_disk(&path);
             self.mark_dirty(&path);
         }
-        // Evidence files may have come or gone with the folders.
-        self.host.invalidate_file_system();
     }
 
     /// Takes the files read from added folders; a file some root already held, an open
@@ -286,11 +292,7 @@ impl World {
                         .filter(|file| file.starts_with(&path))
                         .cloned()
                         .collect();
-                    for file in gone {
-                        self.disk.remove(&file);
-                        self.reload_from_disk(&file);
-                        self.mark_dirty(&file);
-                    }
+                    self.leave_disk(gone);
                 }
                 // Any other file may be evidence; files in hidden folders (`.git`) are not.
                 _ => other_files_changed |= self.in_workspace(&path),
