@@ -1,7 +1,6 @@
 //! `docs/diagnostics.md` documents exactly the codes that the analysis defines.
 //!
-//! The codes are read from the `codes!` invocation in `server/analysis/src/diagnostics.rs`
-//! (its `= "code-name"` literals) and from the `## code` headings of the page, and must
+//! The codes are read from `Code::ALL` and from the `## code` headings of the page, and must
 //! agree both ways, in the same order. Each section must also show a `.ward` example and
 //! say how to fix the finding.
 
@@ -9,20 +8,11 @@ use std::collections::BTreeSet;
 
 use crate::repo_root;
 
-/// The codes of the `codes!` macro invocation, in order.
+/// The codes the analysis defines, in order.
 pub fn defined_codes() -> Vec<String> {
-    let source = std::fs::read_to_string(repo_root().join("server/analysis/src/diagnostics.rs"))
-        .expect("read diagnostics.rs");
-    let start = source
-        .find("\ncodes! {")
-        .expect("diagnostics.rs invokes `codes! {`");
-    let body = &source[start..];
-    let body = &body[..body.find("\n}").expect("the invocation ends")];
-    body.lines()
-        .filter_map(|line| {
-            let (_, rest) = line.split_once("= \"")?;
-            Some(rest.split_once('"')?.0.to_owned())
-        })
+    ward_analysis::Code::ALL
+        .iter()
+        .map(|code| code.as_str().to_owned())
         .collect()
 }
 

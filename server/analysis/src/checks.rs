@@ -7,10 +7,16 @@ use std::sync::Arc;
 use rustc_hash::FxHashSet;
 use ward_syntax::{Block, BlockKind, Field, Item, ItemKind, Value};
 
-use crate::db::{Db, FileNames, ItemRef, SourceFile, all_definitions, file_ast, file_names};
+use crate::db::{
+    Db, FileNames, ItemRef, Referrer, SourceFile, all_definitions, file_ast, file_names,
+};
 use crate::diagnostics::{Code, Severity};
+use crate::model::{ItemModel, Risk, Scoring, Verification, Written, item_models};
 use crate::plan::{GateStatus, Plan, plan};
-use crate::schema::{self, FieldSpec, FieldType, Rule};
+use crate::schema::{
+    self, FieldSpec, FieldType, LinkField, Responsibility, Rule, Status, TestResult, control, risk,
+    verification,
+};
 use crate::suggest::{Candidate, closest, nearest};
 
 /// A place in a file's syntax, by index.
@@ -54,8 +60,9 @@ pub fn check_file(db: &dyn Db, file: SourceFile) -> Arc<Vec<Finding>> {
         names: file_names(db, file),
         findings: Vec::new(),
     };
-    for (at, item) in ast.items.iter().enumerate() {
-        checker.item(at as u32, item);
+    let models = item_models(db, file);
+    for (at, (item, model)) in ast.items.iter().zip(models.iter()).enumerate() {
+        checker.item(at as u32, item, model);
     }
     Arc::new(checker.findings)
 }
@@ -71,12 +78,6 @@ struct Checker<'db> {
 
 fn quote(kind: ItemKind, id: &str) -> String {
     format!("{kind} `{id}`")
-}
-
-/// The kind with its indefinite article: "an asset", "a threat".
-fn a(kind: ItemKind) -> String {
-    let article = if kind == ItemKind::Asset { "an" } else { "a" };
-    format!("{article} {kind}")
 }
 
 impl Checker<'_> {
@@ -131,12 +132,12 @@ impl Checker<'_> {
         self.findings.push(finding);
     }
 
-    fn item(&mut self, at: u32, item: &Item) {
+    fn item(&mut self, at: u32, item: &Item, model: &ItemModel) {
         if item.kind == ItemKind::Plan {
             self.plan_item(at, item);
             return;
         }
-        let fields = schema::fields(item.kind);
+        let fields = item.kind.fields();
         self.fields(at, None, item.kind, &item.fields, fields);
         self.blocks(at, item);
         let Some(id) = &item.id else { return };
@@ -169,150 +170,132 @@ impl Checker<'_> {
                 self.error(Code::MissingField, Loc::Item(at), message);
             }
         }
-        self.completeness(at, item, id, self.names.referrers(id));
+        let referrers = self.names.referrers(id);
+        let name = quote(item.kind, id);
+        for rule in schema::Coverage::of(item.kind) {
+            let via = rule.via();
+            if !referrers.iter().any(|referrer| referrer.via == via) {
+                self.finding(rule.code, at, format!("{name} is not {}", rule.phrase));
+            }
+        }
+        self.completeness(at, &name, model, referrers);
     }
 
-    fn completeness(&mut self, at: u32, item: &Item, id: &str, referrers: &[ItemRef]) {
-        let linked_by = |kind: ItemKind| referrers.iter().any(|r| r.kind == kind);
-        let keyword = |name: &str| {
-            item.field(name)
-                .and_then(|field| field.values.first())
-                .and_then(Value::as_ident)
-        };
-        let name = quote(item.kind, id);
-        match item.kind {
-            ItemKind::Asset if !linked_by(ItemKind::Threat) => {
-                self.finding(
-                    Code::UntargetedAsset,
-                    at,
-                    format!("{name} is not targeted by any threat"),
-                );
+    /// The findings of each kind beyond the coverage rules of the table.
+    fn completeness(&mut self, at: u32, name: &str, model: &ItemModel, referrers: &[Referrer]) {
+        match model {
+            ItemModel::Asset(_) | ItemModel::Threat(_) | ItemModel::Plan => {}
+            ItemModel::Risk(risk) => {
+                let mitigates = LinkField::find(ItemKind::Control, control::MITIGATES.name)
+                    .expect("controls mitigate risks");
+                let mitigated = referrers.iter().any(|referrer| referrer.via == mitigates);
+                self.risk(at, risk, name, mitigated);
             }
-            ItemKind::Threat if !linked_by(ItemKind::Risk) => {
-                self.finding(
-                    Code::UnassessedThreat,
-                    at,
-                    format!("{name} is not assessed by any risk"),
-                );
-            }
-            ItemKind::Risk => self.risk(at, item, &name, linked_by(ItemKind::Control)),
-            ItemKind::Control => {
-                if keyword("status") != Some("implemented") {
-                    let status = keyword("status").unwrap_or("proposed");
+            ItemModel::Control(control) => {
+                let status = control.status();
+                if status != Status::Implemented {
+                    let status = control.status.word(&control::STATUS);
                     self.finding(
                         Code::UnimplementedControl,
                         at,
                         format!("{name} is not implemented (status `{status}`)"),
                     );
                 }
-                if !linked_by(ItemKind::Verification) {
-                    self.finding(
-                        Code::UnverifiedControl,
-                        at,
-                        format!("{name} is not verified by any verification"),
-                    );
-                }
-                if keyword("responsibility") == Some("deployer") && item.field("guidance").is_none()
+                if control.responsibility.valid() == Some(Responsibility::Deployer)
+                    && control.guidance.is_absent()
                 {
                     self.finding(
                         Code::UndocumentedDeployerControl,
                         at,
-                        format!("{name} is the deployer's responsibility but has no `guidance` for the deployer"),
+                        format!("{name} is the deployer's responsibility but has no `{}` for the deployer", control::GUIDANCE.name),
                     );
                 }
             }
-            ItemKind::Verification => match keyword("result").unwrap_or("pending") {
-                "fail" => self.finding(Code::FailedVerification, at, format!("{name} has failed")),
-                "pending" => self.finding(
+            ItemModel::Verification(verification) => match verification.result() {
+                Some(TestResult::Fail) => {
+                    self.finding(Code::FailedVerification, at, format!("{name} has failed"))
+                }
+                Some(TestResult::Pending) => self.finding(
                     Code::PendingVerification,
                     at,
-                    format!("{name} has no result yet (`pending`)"),
+                    format!(
+                        "{name} has no result yet (`{}`)",
+                        TestResult::Pending.as_str()
+                    ),
                 ),
-                "pass" => self.evidence(at, item, &name),
-                _ => {}
+                Some(TestResult::Pass) => self.evidence(at, verification, name),
+                None => {}
             },
-            _ => {}
         }
     }
 
-    fn risk(&mut self, at: u32, item: &Item, name: &str, mitigated: bool) {
-        let score_of = |fields: &[Field], field: &str| match fields
-            .iter()
-            .find(|f| f.name == field)
-            .map(|f| f.values.first())
-        {
-            None => Ok(None),
-            Some(Some(&Value::Int(Some(v)))) if (1..=5).contains(&v) => Ok(Some(v)),
+    fn risk(&mut self, at: u32, risk: &Risk, name: &str, mitigated: bool) {
+        let score = match risk.scoring() {
             // Present but invalid: already an `invalid-value`, so no other finding.
-            Some(_) => Err(()),
+            Scoring::Invalid => return,
+            Scoring::Unscored {
+                exploitability,
+                severity,
+            } => {
+                let missing = match (exploitability, severity) {
+                    (true, true) => "an exploitability and a severity",
+                    (true, false) => "an exploitability",
+                    _ => "a severity",
+                };
+                self.finding(
+                    Code::UnscoredRisk,
+                    at,
+                    format!("{name} has no score: it needs {missing}"),
+                );
+                return;
+            }
+            Scoring::Scored(score) => score,
         };
-        let (Ok(exploitability), Ok(severity)) = (
-            score_of(&item.fields, "exploitability"),
-            score_of(&item.fields, "severity"),
-        ) else {
-            return;
-        };
-        let (Some(exploitability), Some(severity)) = (exploitability, severity) else {
-            let missing = match (exploitability, severity) {
-                (None, None) => "an exploitability and a severity",
-                (None, _) => "an exploitability",
-                _ => "a severity",
-            };
-            self.finding(
-                Code::UnscoredRisk,
-                at,
-                format!("{name} has no score: it needs {missing}"),
-            );
-            return;
-        };
-        let score = exploitability * severity;
         let acceptable = self.plan.acceptable;
         if !mitigated {
-            if score > acceptable {
+            if !self.plan.is_acceptable(score) {
                 self.finding(
                     Code::UnmitigatedRisk,
                     at,
-                    format!("{name} scores {score} (above the acceptable {acceptable}) and no control mitigates it"),
+                    format!(
+                        "{name} scores {} (above the acceptable {acceptable}) and no control mitigates it",
+                        score.value()
+                    ),
                 );
             }
             return;
         }
-        let residual = item
-            .blocks
-            .iter()
-            .find(|block| block.kind == BlockKind::Residual);
-        let residual_fields = residual.map_or(&[][..], |block| block.fields.as_slice());
-        let (Ok(residual_e), Ok(residual_s)) = (
-            score_of(residual_fields, "exploitability"),
-            score_of(residual_fields, "severity"),
-        ) else {
+        let Some(residual) = risk.residual_score(score) else {
             return;
         };
-        let residual_score = residual_e.unwrap_or(exploitability) * residual_s.unwrap_or(severity);
-        if residual_score > acceptable && item.field("accepted").is_none() {
+        if !self.plan.is_acceptable(residual) && !risk.is_accepted() {
             self.finding(
                 Code::UnacceptableResidual,
                 at,
                 format!(
-                    "{name} keeps a residual score of {residual_score} (above the acceptable {acceptable}) without an `accepted` rationale"
+                    "{name} keeps a residual score of {} (above the acceptable {acceptable}) without an `{}` rationale",
+                    residual.value(),
+                    risk::ACCEPTED.name
                 ),
             );
         }
     }
 
-    fn evidence(&mut self, at: u32, item: &Item, name: &str) {
-        let evidence = item
-            .field("evidence")
-            .and_then(|field| field.values.first());
-        let Some(Value::Str(path)) = evidence else {
-            if evidence.is_none() {
+    fn evidence(&mut self, at: u32, verification: &Verification, name: &str) {
+        let path = match &verification.evidence {
+            Written::Valid(path) => path,
+            Written::Absent => {
                 self.finding(
                     Code::MissingEvidence,
                     at,
-                    format!("{name} has passed but names no `evidence`"),
+                    format!(
+                        "{name} has passed but names no `{}`",
+                        verification::EVIDENCE.name
+                    ),
                 );
+                return;
             }
-            return;
+            Written::Invalid(_) => return,
         };
         if self.plan.grade(Code::MissingEvidence).is_none() {
             return;
@@ -332,16 +315,31 @@ impl Checker<'_> {
 
     fn blocks(&mut self, at: u32, item: &Item) {
         let mut seen_residual = false;
+        let residual = &schema::residual::BLOCK;
         for (block_at, block) in item.blocks.iter().enumerate() {
             let block_at = block_at as u32;
             if block.kind != BlockKind::Residual {
                 continue;
             }
-            if item.kind != ItemKind::Risk {
+            let owners = || {
+                ItemKind::ALL.into_iter().filter(|kind| {
+                    kind.spec()
+                        .blocks
+                        .iter()
+                        .any(|b| b.keyword == residual.keyword)
+                })
+            };
+            if !owners().any(|kind| kind == item.kind) {
+                let only: Vec<&str> = owners().map(|kind| kind.spec().plural).collect();
                 self.error(
                     Code::UnknownField,
                     Loc::Block(at, block_at),
-                    format!("{} has no `residual` block; only risks do", a(item.kind)),
+                    format!(
+                        "{} has no `{}` block; only {} do",
+                        item.kind.with_article(),
+                        residual.keyword,
+                        only.join(" and ")
+                    ),
                 );
                 continue;
             }
@@ -349,16 +347,20 @@ impl Checker<'_> {
                 self.error(
                     Code::DuplicateField,
                     Loc::Block(at, block_at),
-                    "a risk has one `residual` block; this is a second one".to_owned(),
+                    format!(
+                        "{} has one `{}` block; this is a second one",
+                        item.kind.with_article(),
+                        residual.keyword
+                    ),
                 );
             }
             seen_residual = true;
             self.fields(
                 at,
                 Some(block_at),
-                ItemKind::Risk,
+                item.kind,
                 &block.fields,
-                schema::RESIDUAL_FIELDS,
+                residual.fields,
             );
         }
     }
@@ -389,7 +391,7 @@ impl Checker<'_> {
             None,
             ItemKind::Plan,
             &item.fields,
-            schema::fields(ItemKind::Plan),
+            ItemKind::Plan.fields(),
         );
         self.plan_phases(at, item);
         let mut seen: Vec<&str> = Vec::new();
@@ -404,7 +406,7 @@ impl Checker<'_> {
         for (field_at, field) in item.fields.iter().enumerate() {
             let field_at = field_at as u32;
             match field.name.as_str() {
-                "phases" => {
+                name if name == schema::plan::PHASES.name => {
                     let mut listed: FxHashSet<&str> = FxHashSet::default();
                     for (value_at, value) in field.values.iter().enumerate() {
                         let Some(name) = value.as_ident() else {
@@ -419,7 +421,7 @@ impl Checker<'_> {
                         }
                     }
                 }
-                "phase" => {
+                name if name == schema::plan::PHASE.name => {
                     if let Some(name) = field.values.first().and_then(Value::as_ident)
                         && !phases.iter().any(|phase| phase == name)
                     {
@@ -461,7 +463,7 @@ impl Checker<'_> {
             Some(block_at),
             ItemKind::Plan,
             &block.fields,
-            schema::GATE_FIELDS,
+            schema::gate::FIELDS,
         );
     }
 
@@ -487,9 +489,15 @@ impl Checker<'_> {
             let Some(spec) = specs.iter().find(|spec| spec.name == field.name) else {
                 let known: Vec<&str> = specs.iter().map(|spec| spec.name).collect();
                 let place = match block {
-                    Some(_) if kind == ItemKind::Risk => "a `residual` block".to_owned(),
-                    Some(_) => "a gate".to_owned(),
-                    None => a(kind),
+                    Some(_) => {
+                        let spec = kind.spec().blocks.first().expect("a kind with a block");
+                        if spec.named {
+                            format!("a {}", spec.keyword)
+                        } else {
+                            format!("a `{}` block", spec.keyword)
+                        }
+                    }
+                    None => kind.with_article(),
                 };
                 let mut message = format!("`{}` is not a field of {place}", field.name);
                 match closest(&field.name, known.iter().copied()) {
@@ -523,12 +531,12 @@ impl Checker<'_> {
             }
             for (value_at, value) in field.values.iter().enumerate() {
                 let loc = value_loc(field_at_u32, value_at as u32);
-                self.value(loc, field, spec, value);
+                self.value(loc, kind, field, spec, value);
             }
         }
     }
 
-    fn value(&mut self, loc: Loc, field: &Field, spec: &FieldSpec, value: &Value) {
+    fn value(&mut self, loc: Loc, kind: ItemKind, field: &Field, spec: &FieldSpec, value: &Value) {
         let invalid = |this: &mut Self, detail: String| {
             this.error(
                 Code::InvalidValue,
@@ -537,8 +545,11 @@ impl Checker<'_> {
             );
         };
         match (spec.ty, value) {
-            (FieldType::Link(kind), Value::Ident(name)) => self.link(loc, kind, name),
-            (FieldType::Keywords([]), Value::Ident(_)) => {}
+            (FieldType::Link(_), Value::Ident(name)) => match LinkField::find(kind, spec.name) {
+                Some(via) => self.link(loc, via, name),
+                None => unreachable!("a link field of the kind's own table"),
+            },
+            (FieldType::Tags, Value::Ident(_)) => {}
             (FieldType::Keywords(allowed) | FieldType::Keyword(allowed), Value::Ident(word)) => {
                 if !allowed.contains(&word.as_str()) {
                     let hint = closest(word, allowed.iter().copied())
@@ -571,26 +582,28 @@ impl Checker<'_> {
         }
     }
 
-    fn link(&mut self, loc: Loc, expected: ItemKind, name: &str) {
+    fn link(&mut self, loc: Loc, via: LinkField, name: &str) {
+        let link = via.link();
         match self.names.def(name) {
             None => {
                 let mut message = format!("no item named `{name}`");
-                if let Some(best) = suggest(self.db, name, expected) {
+                if let Some(best) = suggest(self.db, name, via) {
                     message.push_str(&format!("; did you mean `{best}`?"));
                 }
                 self.error(Code::UnresolvedReference, loc, message);
             }
-            Some(def) if def.kind != expected => {
+            Some(def) if !link.accepts(def.kind) => {
                 let message = format!(
-                    "`{name}` is {}, but this field links to {expected} items",
-                    a(def.kind)
+                    "`{name}` is {}, but this field links to {} items",
+                    def.kind.with_article(),
+                    link.describe_targets()
                 );
                 self.error(Code::WrongKindReference, loc, message)
                     .related
                     .push((
                         def.file,
                         Loc::Item(def.item),
-                        format!("`{name}` is defined here as {}", a(def.kind)),
+                        format!("`{name}` is defined here as {}", def.kind.with_article()),
                     ));
             }
             Some(_) => {}
@@ -598,9 +611,9 @@ impl Checker<'_> {
     }
 }
 
-/// The closest ID for an unresolved reference, among items of the expected kind.
-fn suggest(db: &dyn Db, name: &str, expected: ItemKind) -> Option<String> {
-    suggestion(db, SuggestionKey::new(db, name.to_owned(), expected)).clone()
+/// The closest ID for an unresolved reference, among items of the kinds the field names.
+fn suggest(db: &dyn Db, name: &str, via: LinkField) -> Option<String> {
+    suggestion(db, SuggestionKey::new(db, name.to_owned(), via)).clone()
 }
 
 /// What an unresolved reference is compared with.
@@ -609,15 +622,21 @@ struct SuggestionKey<'db> {
     #[returns(ref)]
     name: String,
     #[returns(copy)]
-    kind: ItemKind,
+    via: LinkField,
 }
 
 /// A query of its own, fed by the IDs alone: an edit that only changes links rebuilds the
 /// index but not the ID list, so no suggestion is searched again.
 #[salsa::tracked(returns(ref))]
 fn suggestion<'db>(db: &'db dyn Db, key: SuggestionKey<'db>) -> Option<String> {
-    let candidates = &ids_by_kind(db)[key.kind(db) as usize];
-    nearest(key.name(db), candidates.iter()).map(|candidate| candidate.name.clone())
+    let ids = ids_by_kind(db);
+    let candidates = key
+        .via(db)
+        .link()
+        .targets
+        .iter()
+        .flat_map(|&kind| ids[kind as usize].iter());
+    nearest(key.name(db), candidates).map(|candidate| candidate.name.clone())
 }
 
 /// Every defined ID, by the kind of its definition and sorted, prepared for the search:

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 use ward_syntax::{FileAst, ItemKind, LineIndex, SourceMap, SyntaxError, Value};
 
-use crate::schema;
+use crate::schema::LinkField;
 
 #[salsa::db]
 pub trait Db: salsa::Database {
@@ -140,11 +140,18 @@ pub struct ItemRef {
     pub kind: ItemKind,
 }
 
-/// The definitions of a name and the items whose link field names it, in workspace order.
+/// An item whose link field names an item, and that field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Referrer {
+    pub item: ItemRef,
+    pub via: LinkField,
+}
+
+/// The definitions of a name and the items whose link fields name it, in workspace order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NameInfo {
     pub defs: Vec<ItemRef>,
-    pub referrers: Vec<ItemRef>,
+    pub referrers: Vec<Referrer>,
 }
 
 impl NameInfo {
@@ -153,9 +160,9 @@ impl NameInfo {
         self.defs.first().copied()
     }
 
-    /// Whether an item of the kind one step down the chain links here.
-    pub fn has_referrer(&self, kind: ItemKind) -> bool {
-        self.referrers.iter().any(|referrer| referrer.kind == kind)
+    /// Whether an item links here through `via`.
+    pub fn has_referrer(&self, via: LinkField) -> bool {
+        self.referrers.iter().any(|referrer| referrer.via == via)
     }
 }
 
@@ -172,26 +179,30 @@ pub fn file_ids(db: &dyn Db, file: SourceFile) -> Arc<Vec<(ItemKind, Option<Arc<
     )
 }
 
-/// Each item's kind and the names in its link field, in item order: unchanged by edits to
-/// IDs, so those never rebuild the referrers side of the index.
+/// An item's kind and the names in its link fields, each with the field.
+pub type ItemLinks = (ItemKind, Vec<(LinkField, Arc<str>)>);
+
+/// Each item's kind and the names in its link fields, each with the field, in item order:
+/// unchanged by edits to IDs, so those never rebuild the referrers side of the index.
 #[salsa::tracked(returns(clone))]
-pub fn file_links(db: &dyn Db, file: SourceFile) -> Arc<Vec<(ItemKind, Vec<Arc<str>>)>> {
+pub fn file_links(db: &dyn Db, file: SourceFile) -> Arc<Vec<ItemLinks>> {
     let ast = file_ast(db, file);
     let links = ast
         .items
         .iter()
         .map(|item| {
-            let names = schema::link_field(item.kind)
-                .and_then(|(name, _)| item.field(name))
-                .map(|field| {
-                    field
-                        .values
-                        .iter()
-                        .filter_map(Value::as_ident)
-                        .map(Arc::from)
-                        .collect()
-                })
-                .unwrap_or_default();
+            let mut names = Vec::new();
+            for via in item.kind.link_fields() {
+                if let Some(field) = item.field(via.name()) {
+                    names.extend(
+                        field
+                            .values
+                            .iter()
+                            .filter_map(Value::as_ident)
+                            .map(|name| (via, Arc::from(name))),
+                    );
+                }
+            }
             (item.kind, names)
         })
         .collect();
@@ -241,8 +252,8 @@ pub fn build_shard(db: &dyn Db, index: u32) {
 /// Items by name within one shard, with a one-bit-per-hash filter in front: a name is
 /// looked up in every shard, and most shards do not have it, so most lookups stop at a bit.
 #[derive(Debug, PartialEq, Eq)]
-struct ShardNames {
-    map: FxHashMap<Arc<str>, Vec<ItemRef>>,
+struct ShardNames<T> {
+    map: FxHashMap<Arc<str>, Vec<T>>,
     filter: Box<[u64]>,
 }
 
@@ -256,7 +267,7 @@ fn name_hash(name: &str) -> u64 {
     hasher.finish()
 }
 
-impl Default for ShardNames {
+impl<T> Default for ShardNames<T> {
     fn default() -> Self {
         ShardNames {
             map: FxHashMap::default(),
@@ -265,21 +276,21 @@ impl Default for ShardNames {
     }
 }
 
-impl ShardNames {
+impl<T> ShardNames<T> {
     fn bit(hash: u64) -> (usize, u64) {
         // The high bits: FxHash mixes them best.
         let bit = (hash >> (64 - FILTER_BITS)) as usize;
         (bit / 64, 1 << (bit % 64))
     }
 
-    fn entry(&mut self, name: &Arc<str>) -> &mut Vec<ItemRef> {
+    fn entry(&mut self, name: &Arc<str>) -> &mut Vec<T> {
         let (word, mask) = Self::bit(name_hash(name));
         self.filter[word] |= mask;
         // Keys share the names of `file_ids` and `file_links`.
         self.map.entry(name.clone()).or_default()
     }
 
-    fn get(&self, name: &str, hash: u64) -> Option<&Vec<ItemRef>> {
+    fn get(&self, name: &str, hash: u64) -> Option<&Vec<T>> {
         let (word, mask) = Self::bit(hash);
         if self.filter[word] & mask == 0 {
             return None;
@@ -291,7 +302,7 @@ impl ShardNames {
 /// The definitions in one shard's files, and its plans, in workspace order.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct ShardDefinitions {
-    names: ShardNames,
+    names: ShardNames<ItemRef>,
     plans: Vec<ItemRef>,
 }
 
@@ -318,7 +329,7 @@ fn shard_definitions<'db>(db: &'db dyn Db, shard: Shard<'db>) -> ShardDefinition
 
 /// For each name linked to from one shard's files, the items that link to it.
 #[salsa::tracked(returns(ref))]
-fn shard_referrers<'db>(db: &'db dyn Db, shard: Shard<'db>) -> ShardNames {
+fn shard_referrers<'db>(db: &'db dyn Db, shard: Shard<'db>) -> ShardNames<Referrer> {
     let mut found = ShardNames::default();
     for &file in shard_files(db, shard) {
         for (at, (kind, links)) in file_links(db, file).iter().enumerate() {
@@ -327,7 +338,11 @@ fn shard_referrers<'db>(db: &'db dyn Db, shard: Shard<'db>) -> ShardNames {
                 item: at as u32,
                 kind: *kind,
             };
-            for link in links {
+            for (via, link) in links {
+                let this = Referrer {
+                    item: this,
+                    via: *via,
+                };
                 let referrers = found.entry(link);
                 // A name listed twice by one item refers once.
                 if referrers.last() != Some(&this) {
@@ -373,7 +388,7 @@ pub fn all_definitions(db: &dyn Db) -> Vec<(String, ItemRef)> {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct FileNames {
     first_defs: FxHashMap<Arc<str>, ItemRef>,
-    referrers: FxHashMap<Arc<str>, Vec<ItemRef>>,
+    referrers: FxHashMap<Arc<str>, Vec<Referrer>>,
 }
 
 impl FileNames {
@@ -383,7 +398,7 @@ impl FileNames {
     }
 
     /// The items linking to one of the file's own IDs.
-    pub fn referrers(&self, id: &str) -> &[ItemRef] {
+    pub fn referrers(&self, id: &str) -> &[Referrer] {
         self.referrers.get(id).map_or(&[], Vec::as_slice)
     }
 }
@@ -395,7 +410,7 @@ pub fn file_names(db: &dyn Db, file: SourceFile) -> FileNames {
         .iter()
         .map(|&shard| shard_definitions(db, shard))
         .collect();
-    let referrers: Vec<&ShardNames> = shards
+    let referrers: Vec<&ShardNames<Referrer>> = shards
         .iter()
         .map(|&shard| shard_referrers(db, shard))
         .collect();
@@ -418,7 +433,7 @@ pub fn file_names(db: &dyn Db, file: SourceFile) -> FileNames {
         }
         names.referrers.insert(id.clone(), found);
     }
-    for name in file_links(db, file).iter().flat_map(|(_, links)| links) {
+    for (_, name) in file_links(db, file).iter().flat_map(|(_, links)| links) {
         if !names.first_defs.contains_key(name)
             && let Some(def) = first_def(name, name_hash(name))
         {
@@ -445,7 +460,7 @@ pub fn definitions<'db>(db: &'db dyn Db, name: Name<'db>) -> Vec<ItemRef> {
 
 /// The items whose link field names one name.
 #[salsa::tracked(returns(ref))]
-pub fn referrers<'db>(db: &'db dyn Db, name: Name<'db>) -> Vec<ItemRef> {
+pub fn referrers<'db>(db: &'db dyn Db, name: Name<'db>) -> Vec<Referrer> {
     let text = name.text(db);
     let hash = name_hash(text);
     let mut referrers = Vec::new();
@@ -463,7 +478,7 @@ pub fn lookup_definitions<'db>(db: &'db dyn Db, name: &str) -> &'db [ItemRef] {
 }
 
 /// The referrers of a name, through its own query.
-pub fn lookup_referrers<'db>(db: &'db dyn Db, name: &str) -> &'db [ItemRef] {
+pub fn lookup_referrers<'db>(db: &'db dyn Db, name: &str) -> &'db [Referrer] {
     referrers(db, Name::new(db, name.to_owned()))
 }
 
@@ -483,7 +498,7 @@ mod tests {
     /// The filter may let a missing name through to the map, never stop a present one.
     #[test]
     fn shard_names_find_every_name_they_hold_and_no_other() {
-        let mut names = ShardNames::default();
+        let mut names = ShardNames::<()>::default();
         for at in 0..5_000 {
             names.entry(&std::sync::Arc::from(format!("R-{at:05}")));
         }

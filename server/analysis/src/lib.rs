@@ -10,6 +10,7 @@ mod db;
 mod diagnostics;
 pub mod ide;
 mod locate;
+pub mod model;
 mod plan;
 pub mod report;
 pub mod schema;
@@ -22,7 +23,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use salsa::Setter;
 
-pub use db::{ItemRef, NameInfo, SourceFile as FileId};
+pub use db::{ItemRef, NameInfo, Referrer, SourceFile as FileId};
 pub use diagnostics::{Code, DefaultLevel, Diagnostic, FileRange, Related, Severity};
 pub use ide::FilePosition;
 pub use plan::{Gate, GateRule, GateStatus, Grade, Plan};
@@ -211,6 +212,11 @@ impl Analysis {
     /// The position-free syntax of a file.
     pub fn file_ast(&self, file: FileId) -> Cancellable<Arc<FileAst>> {
         self.with_db(|db| db::file_ast(db, file))
+    }
+
+    /// Every item of a file, typed.
+    pub fn item_models(&self, file: FileId) -> Cancellable<Arc<Vec<model::ItemModel>>> {
+        self.with_db(|db| model::item_models(db, file))
     }
 
     /// The ranges of a file's syntax.

@@ -5,6 +5,7 @@ use ward_syntax::{BlockKind, ItemKind, Value};
 
 use crate::db::{Db, ItemRef, file_ast, plans};
 use crate::diagnostics::{Code, DefaultLevel, Severity};
+use crate::model::RiskScore;
 use crate::schema::{self, Rule};
 
 /// The plan as the checks see it.
@@ -69,7 +70,7 @@ pub struct GateRule {
 }
 
 impl Plan {
-    fn default_plan(gate_override: Option<&str>) -> Plan {
+    pub(crate) fn default_plan(gate_override: Option<&str>) -> Plan {
         let phases: Vec<String> = schema::DEFAULT_PHASES
             .iter()
             .map(|p| (*p).to_owned())
@@ -84,6 +85,12 @@ impl Plan {
             gates: Vec::new(),
             gate_override,
         }
+    }
+
+    /// Whether a risk with this score needs no control (and, after its controls, no
+    /// `accepted` rationale).
+    pub fn is_acceptable(&self, score: RiskScore) -> bool {
+        score.value() <= self.acceptable
     }
 
     pub fn phase(&self) -> &str {
@@ -179,7 +186,7 @@ pub fn plan(db: &dyn Db) -> Plan {
     let mut plan = Plan::default_plan(None);
     plan.item = Some(plan_ref);
     plan.title = item.title.clone();
-    if let Some(field) = item.field("phases") {
+    if let Some(field) = item.field(schema::plan::PHASES.name) {
         let mut phases: Vec<String> = Vec::new();
         // A set beside the list: a plan may list many phases, each compared once.
         let mut listed: FxHashSet<&str> = FxHashSet::default();
@@ -200,7 +207,7 @@ pub fn plan(db: &dyn Db) -> Plan {
         .map(|(at, phase)| (phase.as_str(), at))
         .collect();
     if let Some(current) = item
-        .field("phase")
+        .field(schema::plan::PHASE.name)
         .and_then(|field| field.values.first())
         .and_then(Value::as_ident)
         .and_then(|name| position.get(name).copied())
@@ -208,7 +215,7 @@ pub fn plan(db: &dyn Db) -> Plan {
         plan.current = current;
     }
     if let Some(&Value::Int(Some(acceptable))) = item
-        .field("acceptable")
+        .field(schema::plan::ACCEPTABLE.name)
         .and_then(|field| field.values.first())
     {
         plan.acceptable = acceptable;
@@ -224,7 +231,7 @@ pub fn plan(db: &dyn Db) -> Plan {
         }
         let mut rules = Vec::new();
         for (field_at, field) in block.fields.iter().enumerate() {
-            if field.name != "requires" {
+            if field.name != schema::gate::REQUIRES.name {
                 continue;
             }
             for (value_at, value) in field.values.iter().enumerate() {

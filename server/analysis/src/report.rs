@@ -18,21 +18,15 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
-use ward_syntax::{BlockKind, FileAst, Item, ItemKind, LineIndex, PositionEncoding, Value};
+use ward_syntax::{FileAst, Item, ItemKind, LineIndex, PositionEncoding, Value};
 
 use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::model::{self, ItemModel};
 use crate::plan::{GateStatus, Plan};
-use crate::schema::{self, FieldType, Rule};
+use crate::schema::{
+    self, FieldSpec, LinkField, Responsibility, Rule, SCORE, control, risk, verification,
+};
 use crate::{Analysis, Cancellable, FileId, ItemRef, SourceMap, TextRange};
-
-/// The kinds a report lists, in chain order (the plan is the header).
-pub const REPORTED_KINDS: [ItemKind; 5] = [
-    ItemKind::Asset,
-    ItemKind::Threat,
-    ItemKind::Risk,
-    ItemKind::Control,
-    ItemKind::Verification,
-];
 
 /// The whole report.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -198,17 +192,7 @@ pub struct RuleFailure {
 }
 
 /// A risk's exploitability, severity and their product.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Score {
-    pub exploitability: i64,
-    pub severity: i64,
-}
-
-impl Score {
-    pub fn value(self) -> i64 {
-        self.exploitability * self.severity
-    }
-}
+pub use crate::model::RiskScore as Score;
 
 /// One risk of the traceability matrix with everything up and down its chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -390,16 +374,25 @@ pub struct Grid {
 }
 
 impl Grid {
-    pub const SCALE: [i64; 5] = [1, 2, 3, 4, 5];
+    /// The score levels, lowest first.
+    pub fn scale() -> impl DoubleEndedIterator<Item = i64> + Clone {
+        SCORE.0..=SCORE.1
+    }
 
-    fn empty(acceptable: i64) -> Grid {
-        let mut cells = Vec::with_capacity(25);
-        for exploitability in Grid::SCALE.into_iter().rev() {
-            for severity in Grid::SCALE {
+    const SIDE: i64 = SCORE.1 - SCORE.0 + 1;
+
+    fn empty(plan: &Plan) -> Grid {
+        let mut cells = Vec::with_capacity((Grid::SIDE * Grid::SIDE) as usize);
+        for exploitability in Grid::scale().rev() {
+            for severity in Grid::scale() {
+                let score = Score {
+                    exploitability,
+                    severity,
+                };
                 cells.push(Cell {
                     exploitability,
                     severity,
-                    above_acceptable: exploitability * severity > acceptable,
+                    above_acceptable: !plan.is_acceptable(score),
                     risks: Vec::new(),
                 });
             }
@@ -407,17 +400,21 @@ impl Grid {
         Grid { cells }
     }
 
+    fn index(exploitability: i64, severity: i64) -> usize {
+        ((SCORE.1 - exploitability) * Grid::SIDE + (severity - SCORE.0)) as usize
+    }
+
     pub fn cell(&self, exploitability: i64, severity: i64) -> &Cell {
-        &self.cells[((5 - exploitability) * 5 + (severity - 1)) as usize]
+        &self.cells[Grid::index(exploitability, severity)]
     }
 
     fn cell_mut(&mut self, score: Score) -> &mut Cell {
-        &mut self.cells[((5 - score.exploitability) * 5 + (score.severity - 1)) as usize]
+        &mut self.cells[Grid::index(score.exploitability, score.severity)]
     }
 
-    /// The rows of the grid, exploitability 5 first.
+    /// The rows of the grid, the highest exploitability first.
     pub fn rows(&self) -> impl Iterator<Item = &[Cell]> {
-        self.cells.chunks(5)
+        self.cells.chunks(Grid::SIDE as usize)
     }
 
     pub fn total(&self) -> usize {
@@ -489,15 +486,16 @@ pub struct ItemEntry {
 }
 
 impl ItemEntry {
-    /// What [`ItemEntry::linked_from`] means for this kind: `targeted by`, `assessed by`,
-    /// `mitigated by`, `verified by`.
-    pub fn linked_from_label(&self) -> &'static str {
-        match self.kind {
-            ItemKind::Asset => "targeted by",
-            ItemKind::Threat => "assessed by",
-            ItemKind::Risk => "mitigated by",
-            ItemKind::Control => "verified by",
-            ItemKind::Verification | ItemKind::Plan => "linked from",
+    /// What [`ItemEntry::linked_from`] means for this kind: the label of the link fields
+    /// that name it (`targeted by`, `assessed by`, ...), or `linked from`.
+    pub fn linked_from_label(&self) -> String {
+        let labels: Vec<String> = LinkField::into_kind(self.kind)
+            .map(|via| via.link().down.to_lowercase())
+            .collect();
+        if labels.is_empty() {
+            "linked from".to_owned()
+        } else {
+            labels.join(", ")
         }
     }
 }
@@ -543,6 +541,7 @@ pub fn anchor(id: &str) -> String {
 struct FileData {
     display: String,
     ast: Arc<FileAst>,
+    models: Arc<Vec<ItemModel>>,
     map: SourceMap,
     text: Arc<str>,
     index: LineIndex,
@@ -566,6 +565,7 @@ pub fn build(analysis: &Analysis, input: ReportInput<'_>) -> Cancellable<Report>
             FileData {
                 display: (input.display_path)(&analysis.path(file)),
                 ast: analysis.file_ast(file)?,
+                models: analysis.item_models(file)?,
                 map: analysis.source_map(file)?,
                 index: analysis.line_index(file)?,
                 text,
@@ -616,41 +616,6 @@ pub fn build(analysis: &Analysis, input: ReportInput<'_>) -> Cancellable<Report>
         findings,
         items,
     })
-}
-
-fn first_ident<'i>(item: &'i Item, field: &str) -> Option<&'i str> {
-    item.field(field)
-        .and_then(|field| field.values.first())
-        .and_then(Value::as_ident)
-}
-
-fn first_text(item: &Item, field: &str) -> Option<String> {
-    item.field(field)
-        .and_then(|field| field.values.first())
-        .and_then(Value::as_text)
-        .map(str::to_owned)
-}
-
-/// A keyword field's value if it is one the schema allows, else the default.
-fn keyword_or(item: &Item, field: &str, allowed: &[&str], default: &str) -> String {
-    first_ident(item, field)
-        .filter(|value| allowed.contains(value))
-        .unwrap_or(default)
-        .to_owned()
-}
-
-/// A score field (1..5): `Ok(None)` when absent, `Err` when present but invalid. The same
-/// reading as the checks.
-fn score_field(fields: &[ward_syntax::Field], name: &str) -> Result<Option<i64>, ()> {
-    match fields
-        .iter()
-        .find(|f| f.name == name)
-        .map(|f| f.values.first())
-    {
-        None => Ok(None),
-        Some(Some(&Value::Int(Some(v)))) if (1..=5).contains(&v) => Ok(Some(v)),
-        Some(_) => Err(()),
-    }
 }
 
 impl Builder<'_> {
@@ -710,9 +675,14 @@ impl Builder<'_> {
         })
     }
 
+    /// The typed model of an item.
+    fn model(&self, item: ItemRef) -> &ItemModel {
+        &self.file(item.file).models[item.item as usize]
+    }
+
     /// The IDs an item's field names, as links.
-    fn links(&self, item: &Item, field: &str) -> Cancellable<Vec<ItemLink>> {
-        let Some(field) = item.field(field) else {
+    fn links(&self, item: &Item, field: &FieldSpec) -> Cancellable<Vec<ItemLink>> {
+        let Some(field) = item.field(field.name) else {
             return Ok(Vec::new());
         };
         field
@@ -723,14 +693,15 @@ impl Builder<'_> {
             .collect()
     }
 
-    /// The items of `kind` whose link field names `id`, as the checks see them.
-    fn referrers(&self, id: &str, kind: ItemKind) -> Cancellable<Vec<ItemRef>> {
+    /// The items whose link field `via` names `id`, as the checks see them.
+    fn referrers(&self, id: &str, via: LinkField) -> Cancellable<Vec<ItemRef>> {
         Ok(self
             .analysis
             .name_info(id)?
             .referrers
             .into_iter()
-            .filter(|referrer| referrer.kind == kind)
+            .filter(|referrer| referrer.via == via)
+            .map(|referrer| referrer.item)
             .collect())
     }
 
@@ -752,9 +723,8 @@ impl Builder<'_> {
     }
 
     fn header(&self, findings: FindingCounts, input: &ReportInput<'_>) -> Header {
-        let item_counts = REPORTED_KINDS
-            .iter()
-            .map(|&kind| {
+        let item_counts = ItemKind::reported()
+            .map(|kind| {
                 let count = self
                     .all_items()
                     .filter(|(_, item)| item.kind == kind)
@@ -817,89 +787,66 @@ impl Builder<'_> {
     }
 
     fn traceability(&self) -> Cancellable<Vec<TraceRisk>> {
+        let mitigates = link_field(ItemKind::Control, &control::MITIGATES);
+        let verifies = link_field(ItemKind::Verification, &verification::VERIFIES);
         let mut risks = Vec::new();
         for (this, item) in self.all_items() {
-            if item.kind != ItemKind::Risk {
+            let (Some(id), Some(model)) = (&item.id, self.model(this).risk()) else {
                 continue;
-            }
-            let Some(id) = &item.id else { continue };
+            };
             let mut threats = Vec::new();
-            for threat in self.links(item, "threat")? {
+            for threat in self.links(item, &risk::THREAT)? {
                 let def = self.analysis.name_info(&threat.id)?.def();
                 let assets = match def {
                     Some(def) if def.kind == ItemKind::Threat => {
-                        self.links(self.item(def), "targets")?
+                        self.links(self.item(def), &schema::threat::TARGETS)?
                     }
                     _ => Vec::new(),
                 };
                 threats.push(TraceThreat { threat, assets });
             }
-            let score = match (
-                score_field(&item.fields, "exploitability"),
-                score_field(&item.fields, "severity"),
-            ) {
-                (Ok(Some(exploitability)), Ok(Some(severity))) => Some(Score {
-                    exploitability,
-                    severity,
-                }),
-                _ => None,
-            };
+            let score = model.score();
             let mut controls = Vec::new();
-            for control_ref in self.referrers(id, ItemKind::Control)? {
+            for control_ref in self.referrers(id, mitigates)? {
                 let control = self.item(control_ref);
                 let Some(control_id) = &control.id else {
                     continue;
                 };
+                let Some(control_model) = self.model(control_ref).control() else {
+                    continue;
+                };
                 let mut verifications = Vec::new();
-                for verification_ref in self.referrers(control_id, ItemKind::Verification)? {
+                for verification_ref in self.referrers(control_id, verifies)? {
                     let verification = self.item(verification_ref);
                     let Some(verification_id) = &verification.id else {
                         continue;
                     };
+                    let Some(typed) = self.model(verification_ref).verification() else {
+                        continue;
+                    };
                     verifications.push(TraceVerification {
                         verification: self.link(verification_id)?,
-                        method: first_ident(verification, "method")
-                            .filter(|m| schema::METHODS.contains(m))
-                            .map(str::to_owned),
-                        result: keyword_or(verification, "result", schema::RESULTS, "pending"),
-                        evidence: first_text(verification, "evidence"),
-                        test: first_text(verification, "test"),
+                        method: typed.method.valid().map(|m| m.as_str().to_owned()),
+                        result: typed
+                            .result
+                            .or_default(&verification::RESULT)
+                            .as_str()
+                            .to_owned(),
+                        evidence: typed.evidence.text().map(str::to_owned),
+                        test: typed.test.text().map(str::to_owned),
                     });
                 }
                 controls.push(TraceControl {
                     control: self.link(control_id)?,
-                    kind: first_ident(control, "kind")
-                        .filter(|k| schema::CONTROL_KINDS.contains(k))
-                        .map(str::to_owned),
-                    responsibility: keyword_or(
-                        control,
-                        "responsibility",
-                        schema::RESPONSIBILITIES,
-                        "manufacturer",
-                    ),
-                    status: keyword_or(control, "status", schema::STATUSES, "proposed"),
+                    kind: control_model.kind.valid().map(|k| k.as_str().to_owned()),
+                    responsibility: control_model.responsibility().as_str().to_owned(),
+                    status: control_model.status().as_str().to_owned(),
                     verifications,
                 });
             }
             // As the checks compute it: only for a mitigated, scored risk.
             let residual = match score {
-                Some(score) if !controls.is_empty() => {
-                    let block = item
-                        .blocks
-                        .iter()
-                        .find(|block| block.kind == BlockKind::Residual);
-                    let fields = block.map_or(&[][..], |block| block.fields.as_slice());
-                    match (
-                        score_field(fields, "exploitability"),
-                        score_field(fields, "severity"),
-                    ) {
-                        (Ok(exploitability), Ok(severity)) => Some(Score {
-                            exploitability: exploitability.unwrap_or(score.exploitability),
-                            severity: severity.unwrap_or(score.severity),
-                        }),
-                        _ => None,
-                    }
-                }
+                Some(score) if !controls.is_empty() => model.residual_score(score),
                 _ => None,
             };
             risks.push(TraceRisk {
@@ -908,9 +855,9 @@ impl Builder<'_> {
                 threats,
                 score,
                 residual,
-                accepted: first_text(item, "accepted"),
-                harm: first_text(item, "harm"),
-                hazard: first_text(item, "hazard"),
+                accepted: model.accepted.text().map(str::to_owned),
+                harm: model.harm.text().map(str::to_owned),
+                hazard: model.hazard.text().map(str::to_owned),
                 controls,
             });
         }
@@ -937,8 +884,8 @@ impl Builder<'_> {
         let acceptable = self.plan.acceptable;
         let mut matrix = RiskMatrix {
             acceptable,
-            before: Grid::empty(acceptable),
-            after: Grid::empty(acceptable),
+            before: Grid::empty(&self.plan),
+            after: Grid::empty(&self.plan),
             unscored: Vec::new(),
         };
         for risk in traceability {
@@ -956,17 +903,18 @@ impl Builder<'_> {
     fn guidance(&self) -> Cancellable<Vec<GuidanceEntry>> {
         let mut entries = Vec::new();
         for (this, item) in self.all_items() {
-            if item.kind != ItemKind::Control
-                || first_ident(item, "responsibility") != Some("deployer")
-            {
+            let Some(control) = self.model(this).control() else {
+                continue;
+            };
+            if control.responsibility.valid() != Some(Responsibility::Deployer) {
                 continue;
             }
             let Some(id) = &item.id else { continue };
             entries.push(GuidanceEntry {
                 control: self.link_to(this, id),
-                status: keyword_or(item, "status", schema::STATUSES, "proposed"),
-                mitigates: self.links(item, "mitigates")?,
-                guidance: first_text(item, "guidance"),
+                status: control.status().as_str().to_owned(),
+                mitigates: self.links(item, &control::MITIGATES)?,
+                guidance: control.guidance.text().map(str::to_owned),
             });
         }
         Ok(entries)
@@ -974,7 +922,7 @@ impl Builder<'_> {
 
     fn items(&self) -> Cancellable<Vec<ItemEntry>> {
         let mut entries = Vec::new();
-        for kind in REPORTED_KINDS {
+        for kind in ItemKind::reported() {
             for (this, item) in self.all_items() {
                 if item.kind != kind {
                     continue;
@@ -982,21 +930,17 @@ impl Builder<'_> {
                 let Some(id) = &item.id else { continue };
                 let mut attributes = Vec::new();
                 for field in &item.fields {
-                    if field.name == "description" {
+                    if field.name == schema::shared::DESCRIPTION.name {
                         continue;
                     }
-                    let link = schema::field_spec(kind, &field.name)
-                        .is_some_and(|spec| matches!(spec.ty, FieldType::Link(_)));
+                    let link = kind
+                        .field(&field.name)
+                        .is_some_and(|spec| spec.ty.link().is_some());
                     let mut values = Vec::new();
                     for value in &field.values {
                         values.push(match value {
                             Value::Ident(name) if link => AttrValue::Link(self.link(name)?),
-                            Value::Ident(word) => AttrValue::Text(word.clone()),
-                            Value::Int(Some(n)) => AttrValue::Text(n.to_string()),
-                            Value::Int(None) => AttrValue::Text("(too large)".to_owned()),
-                            Value::Str(text) | Value::TextBlock(text) => {
-                                AttrValue::Text(text.clone())
-                            }
+                            other => AttrValue::Text(shown(other)),
                         });
                     }
                     attributes.push(Attribute {
@@ -1005,37 +949,32 @@ impl Builder<'_> {
                     });
                 }
                 for block in &item.blocks {
-                    if block.kind != BlockKind::Residual {
+                    let spec = schema::block_spec(&block.kind);
+                    if spec.named {
                         continue;
                     }
                     let values = block
                         .fields
                         .iter()
                         .map(|field| {
-                            let shown: Vec<String> = field
-                                .values
-                                .iter()
-                                .map(|value| match value {
-                                    Value::Int(Some(n)) => n.to_string(),
-                                    Value::Ident(word) => word.clone(),
-                                    Value::Str(text) | Value::TextBlock(text) => text.clone(),
-                                    Value::Int(None) => "(too large)".to_owned(),
-                                })
-                                .collect();
-                            AttrValue::Text(format!("{}: {}", field.name, shown.join(", ")))
+                            let values: Vec<String> = field.values.iter().map(shown).collect();
+                            AttrValue::Text(format!("{}: {}", field.name, values.join(", ")))
                         })
                         .collect();
                     attributes.push(Attribute {
-                        name: "residual".to_owned(),
+                        name: spec.keyword.to_owned(),
                         values,
                     });
                 }
                 let anchor = self.link_to(this, id).anchor;
                 let mut linked_from = Vec::new();
-                if let (Some(below), Some(_)) = (schema::linked_from(kind), &anchor) {
-                    for referrer in self.referrers(id, below)? {
-                        if let Some(referrer_id) = &self.item(referrer).id {
-                            linked_from.push(self.link_to(referrer, referrer_id));
+                if anchor.is_some() {
+                    for referrer in self.analysis.name_info(id)?.referrers {
+                        if !referrer.via.link().accepts(kind) {
+                            continue;
+                        }
+                        if let Some(referrer_id) = &self.item(referrer.item).id {
+                            linked_from.push(self.link_to(referrer.item, referrer_id));
                         }
                     }
                 }
@@ -1043,7 +982,7 @@ impl Builder<'_> {
                     kind,
                     id: id.clone(),
                     title: item.title.clone(),
-                    description: first_text(item, "description"),
+                    description: model::description(item).map(str::to_owned),
                     location: self.item_location(this),
                     anchor,
                     attributes,
@@ -1053,6 +992,21 @@ impl Builder<'_> {
         }
         Ok(entries)
     }
+}
+
+/// A value as a report shows it.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Ident(word) => word.clone(),
+        Value::Int(Some(n)) => n.to_string(),
+        Value::Int(None) => "(too large)".to_owned(),
+        Value::Str(text) | Value::TextBlock(text) => text.clone(),
+    }
+}
+
+/// The link field `spec` of `kind`.
+fn link_field(kind: ItemKind, spec: &FieldSpec) -> LinkField {
+    LinkField::find(kind, spec.name).expect("a link field of the table")
 }
 
 #[cfg(test)]
@@ -1070,7 +1024,7 @@ mod tests {
 
     #[test]
     fn grid_cells_are_exploitability_down_severity_across() {
-        let grid = Grid::empty(6);
+        let grid = Grid::empty(&Plan::default_plan(None));
         assert_eq!(grid.cells[0].exploitability, 5);
         assert_eq!(grid.cells[0].severity, 1);
         let cell = grid.cell(2, 4);

@@ -2,8 +2,6 @@
 //! text means and nothing about where it is (so it compares equal after an edit that only
 //! moves text), and [`SourceMap`] holds the byte ranges, index for index.
 
-use std::fmt;
-
 /// A half-open range of UTF-8 byte offsets into a file's text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TextRange {
@@ -38,50 +36,7 @@ impl TextRange {
     }
 }
 
-/// The kinds of item, including the plan.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ItemKind {
-    Asset,
-    Threat,
-    Risk,
-    Control,
-    Verification,
-    Plan,
-}
-
-impl ItemKind {
-    pub const ALL: [ItemKind; 6] = [
-        ItemKind::Asset,
-        ItemKind::Threat,
-        ItemKind::Risk,
-        ItemKind::Control,
-        ItemKind::Verification,
-        ItemKind::Plan,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Asset => "asset",
-            ItemKind::Threat => "threat",
-            ItemKind::Risk => "risk",
-            ItemKind::Control => "control",
-            ItemKind::Verification => "verification",
-            ItemKind::Plan => "plan",
-        }
-    }
-
-    pub fn from_keyword(keyword: &str) -> Option<ItemKind> {
-        ItemKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == keyword)
-    }
-}
-
-impl fmt::Display for ItemKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use ward_language::ItemKind;
 
 /// What one file says, without positions.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -13,6 +13,7 @@ use crate::ast::{
 };
 use crate::lower::Parse;
 use crate::text::dedent_text_block;
+use ward_language::{gate, residual};
 
 /// Parses `text` when it is well formed and plain enough; `None` means "ask tree-sitter".
 pub fn parse_fast(text: &str) -> Option<Parse> {
@@ -68,19 +69,6 @@ impl Lexeme {
         span(self.start, self.end)
     }
 }
-
-/// The words the grammar reserves somewhere; as names or values they are left to
-/// tree-sitter, whose reading of them depends on the parse state.
-const KEYWORDS: [&str; 8] = [
-    "asset",
-    "threat",
-    "risk",
-    "control",
-    "verification",
-    "plan",
-    "residual",
-    "gate",
-];
 
 struct Parser<'a> {
     text: &'a str,
@@ -291,7 +279,7 @@ impl<'a> Parser<'a> {
     /// A word that is no keyword, or `None`.
     fn name(&self, lexeme: Lexeme) -> Option<&'a str> {
         let word = self.slice(lexeme);
-        (lexeme.token == Token::Word && !KEYWORDS.contains(&word)).then_some(word)
+        (lexeme.token == Token::Word && !ward_language::is_reserved(word)).then_some(word)
     }
 
     fn file(&mut self) -> Option<()> {
@@ -369,8 +357,10 @@ impl<'a> Parser<'a> {
                 }
                 Token::Word => {
                     let (kind, name) = match (of, self.slice(lexeme)) {
-                        (BodyOf::Item, "residual") => (BlockKind::Residual, None),
-                        (BodyOf::Plan, "gate") => {
+                        (BodyOf::Item, word) if word == residual::BLOCK.keyword => {
+                            (BlockKind::Residual, None)
+                        }
+                        (BodyOf::Plan, word) if word == gate::BLOCK.keyword => {
                             let phase = self.next()?;
                             let phase_text = self.name(phase)?;
                             (BlockKind::Gate(Some(phase_text.to_owned())), Some(phase))

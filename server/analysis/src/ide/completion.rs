@@ -165,7 +165,7 @@ impl Completions {
         };
         let listed = |word: &str| field.values.iter().any(|value| value == word);
         match spec.ty {
-            FieldType::Link(kind) => self.ids(db, kind, &field.values),
+            FieldType::Link(link) => self.ids(db, link.targets, &field.values),
             FieldType::Keyword(words) | FieldType::Keywords(words) => {
                 for word in words.iter().filter(|word| !listed(word)) {
                     self.add(
@@ -178,7 +178,7 @@ impl Completions {
                 }
             }
             FieldType::Rules => {
-                for rule in Rule::ALL.into_iter().filter(|rule| !listed(rule.name())) {
+                for rule in Rule::ALL.iter().filter(|rule| !listed(rule.name())) {
                     self.add(
                         rule.name(),
                         CompletionKind::Rule,
@@ -221,19 +221,25 @@ impl Completions {
         }
     }
 
-    /// The IDs of every item of `kind`, by ID, apart from those already listed.
-    fn ids(&mut self, db: &dyn Db, kind: ItemKind, listed: &[String]) {
+    /// The IDs of every item of the `targets` kinds, by ID, apart from those already listed.
+    fn ids(&mut self, db: &dyn Db, targets: &[ItemKind], listed: &[String]) {
         // Sorted by ID already.
         let found = all_definitions(db)
             .iter()
-            .filter(|(name, def)| def.kind == kind && !listed.contains(name))
+            .filter(|(name, def)| targets.contains(&def.kind) && !listed.contains(name))
             .filter(|(name, _)| self.query.matches(name).is_some())
             .collect::<Vec<_>>();
         for (name, def) in found {
             let ast = file_ast(db, def.file);
             let title = ast.items[def.item as usize].title.clone();
             let before = self.items.len();
-            self.add(name, CompletionKind::Item(kind), title, None, name.clone());
+            self.add(
+                name,
+                CompletionKind::Item(def.kind),
+                title,
+                None,
+                name.clone(),
+            );
             if self.items.len() > before
                 && let Some(last) = self.items.last_mut()
             {
@@ -254,9 +260,9 @@ enum Scope {
 impl Scope {
     fn specs(self) -> &'static [FieldSpec] {
         match self {
-            Scope::Body(kind) => schema::fields(kind),
-            Scope::Residual => schema::RESIDUAL_FIELDS,
-            Scope::Gate => schema::GATE_FIELDS,
+            Scope::Body(kind) => kind.fields(),
+            Scope::Residual => schema::residual::FIELDS,
+            Scope::Gate => schema::gate::FIELDS,
         }
     }
 }
@@ -835,7 +841,7 @@ mod tests {
             }
             "#,
             expect![[r#"
-                Field tags "tags: " [] one or more of 
+                Field tags "tags: " [] one or more tags (free keywords)
                 Field targets "targets: " [] IDs of asset items, required
                 Field vector "vector: " [] one of `network`, `adjacent`, `local`, `physical`
             "#]],
@@ -882,7 +888,7 @@ mod tests {
                 Keyword component "component" [] `kind` value
                 Keyword interface "interface" [] `kind` value
                 Field description "description: " [] a string or a text block
-                Field tags "tags: " [] one or more of 
+                Field tags "tags: " [] one or more tags (free keywords)
                 Field properties "properties: " [] one or more of `confidentiality`, `integrity`, `availability`, `authenticity`
             "#]],
         );

@@ -34,11 +34,7 @@ impl FieldAt {
 
 /// The fields an item may have directly (`block: None`) or inside one of its blocks.
 pub(crate) fn specs_for(item: &Item, block: Option<usize>) -> &'static [FieldSpec] {
-    match block.map(|block| &item.blocks[block].kind) {
-        None => schema::fields(item.kind),
-        Some(BlockKind::Residual) => schema::RESIDUAL_FIELDS,
-        Some(BlockKind::Gate(_)) => schema::GATE_FIELDS,
-    }
+    schema::fields_of(item.kind, block.map(|block| &item.blocks[block].kind))
 }
 
 /// The piece of syntax under an offset, by index into the file's items.

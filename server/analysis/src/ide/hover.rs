@@ -4,13 +4,14 @@
 
 use std::fmt::Write;
 
-use ward_syntax::{BlockKind, Field, Item, ItemKind, Value};
+use ward_syntax::{Field, Item, ItemKind, Value};
 
-use crate::db::{Db, ItemRef, file_ast, lookup_definitions, lookup_referrers};
+use crate::db::{Db, ItemRef, Referrer, file_ast, lookup_definitions, lookup_referrers};
 use crate::diagnostics::Code;
 use crate::ide::cursor::{AtCursor, FieldAt, Hit, Symbol, at_cursor, classify, item_ranges};
 use crate::ide::{FilePosition, HoverResult};
 use crate::locate::file_diagnostics;
+use crate::model::{self, Risk, RiskScore, item_models};
 use crate::plan::{GateStatus, plan};
 use crate::schema::{self, FieldSpec, FieldType, Rule};
 
@@ -38,27 +39,21 @@ fn syntax_card(cursor: &AtCursor<'_>) -> Option<String> {
             &at.field(item).values[value],
             at.spec(item)?,
         ),
-        Hit::BlockKeyword { block, .. } => match item.blocks[block].kind {
-            BlockKind::Residual => Some(
-                "**`residual { exploitability, severity }`**\n\nThe risk's score after its \
-                 controls; a missing field takes the risk's own value."
-                    .to_owned(),
-            ),
-            BlockKind::Gate(_) => Some(
-                "**`gate <phase> { requires: <rules> }`**\n\nThe review that ends a phase: \
-                 the rules that must hold once it is passed."
-                    .to_owned(),
-            ),
-        },
+        Hit::BlockKeyword { block, .. } => {
+            Some(schema::block_spec(&item.blocks[block].kind).doc.to_owned())
+        }
         _ => None,
     }
 }
 
 fn field_card(item: &Item, at: FieldAt, spec: &FieldSpec) -> String {
-    let owner = match at.block.map(|block| &item.blocks[block].kind) {
+    let owner = match at
+        .block
+        .map(|block| schema::block_spec(&item.blocks[block].kind))
+    {
         None => format!("{} field", item.kind),
-        Some(BlockKind::Residual) => "field of `residual`".to_owned(),
-        Some(BlockKind::Gate(_)) => "field of a gate".to_owned(),
+        Some(block) if block.named => format!("field of a {}", block.keyword),
+        Some(block) => format!("field of `{}`", block.keyword),
     };
     let required = if spec.required { ", required" } else { "" };
     format!(
@@ -71,9 +66,7 @@ fn field_card(item: &Item, at: FieldAt, spec: &FieldSpec) -> String {
 
 fn value_card(field: &Field, value: &Value, spec: &FieldSpec) -> Option<String> {
     match (spec.ty, value) {
-        (FieldType::Keyword(allowed) | FieldType::Keywords(allowed), Value::Ident(word))
-            if !allowed.is_empty() =>
-        {
+        (FieldType::Keyword(allowed) | FieldType::Keywords(allowed), Value::Ident(word)) => {
             let verdict = if allowed.contains(&word.as_str()) {
                 format!("`{word}`: a value of `{}`", field.name)
             } else {
@@ -144,28 +137,10 @@ fn phase_card(db: &dyn Db, name: &str) -> String {
     card
 }
 
-/// The label of the links an item of `kind` declares, and of the links it receives from an
-/// item of `kind`.
-fn link_labels(kind: ItemKind) -> (&'static str, &'static str) {
-    match kind {
-        ItemKind::Threat => ("Targets", "Targeted by"),
-        ItemKind::Risk => ("Threat", "Assessed by"),
-        ItemKind::Control => ("Mitigates", "Mitigated by"),
-        ItemKind::Verification => ("Verifies", "Verified by"),
-        ItemKind::Asset | ItemKind::Plan => ("Links", "Linked from"),
-    }
-}
-
-/// Fields whose default a hover shows when they are absent.
-const DEFAULTS: &[(ItemKind, &str, &str)] = &[
-    (ItemKind::Control, "responsibility", "manufacturer"),
-    (ItemKind::Control, "status", "proposed"),
-    (ItemKind::Verification, "result", "pending"),
-];
-
 fn item_card(db: &dyn Db, def: ItemRef) -> String {
     let ast = file_ast(db, def.file);
     let item = &ast.items[def.item as usize];
+    let model = &item_models(db, def.file)[def.item as usize];
     let id = item.id.as_deref().unwrap_or(item.kind.as_str());
     let mut card = String::new();
     let _ = write!(card, "```ward\n{} {id}", item.kind);
@@ -173,33 +148,36 @@ fn item_card(db: &dyn Db, def: ItemRef) -> String {
         let _ = write!(card, " {}", quote(title));
     }
     card.push_str("\n```\n---");
-    if let Some(description) = item
-        .field("description")
-        .and_then(|f| f.values.first())
-        .and_then(Value::as_text)
-    {
+    if let Some(description) = model::description(item) {
         let _ = write!(card, "\n{description}\n");
     }
 
     let mut facts = Vec::new();
-    if item.kind == ItemKind::Risk {
-        risk_facts(db, item, id, &mut facts);
+    if let Some(risk) = model.risk() {
+        risk_facts(db, risk, id, &mut facts);
     }
-    let link_field = schema::link_field(item.kind).map(|(name, _)| name);
+    // Shown elsewhere in the card: the description above, the scores in the risk facts,
+    // the links below.
+    let shown_apart = [
+        schema::shared::DESCRIPTION.name,
+        schema::risk::EXPLOITABILITY.name,
+        schema::risk::SEVERITY.name,
+    ];
     for field in &item.fields {
-        let skip = ["description", "exploitability", "severity"];
-        if Some(field.name.as_str()) == link_field || skip.contains(&field.name.as_str()) {
+        let Some(spec) = item.kind.field(&field.name) else {
             continue;
-        }
-        if schema::field_spec(item.kind, &field.name).is_none() {
+        };
+        if spec.ty.link().is_some() || shown_apart.contains(&spec.name) {
             continue;
         }
         let values: Vec<String> = field.values.iter().map(short_value).collect();
         facts.push(format!("{}: {}", field.name, values.join(", ")));
     }
-    for &(kind, field, default) in DEFAULTS {
-        if kind == item.kind && item.field(field).is_none() {
-            facts.push(format!("{field}: {default} (default)"));
+    for spec in item.kind.fields() {
+        if let Some(default) = spec.default
+            && item.field(spec.name).is_none()
+        {
+            facts.push(format!("{}: {default} (default)", spec.name));
         }
     }
     if !facts.is_empty() {
@@ -209,10 +187,12 @@ fn item_card(db: &dyn Db, def: ItemRef) -> String {
         }
     }
 
-    // Up the chain: what this item links to.
-    if let Some(field) = link_field.and_then(|name| item.field(name)) {
-        let (up, _) = link_labels(item.kind);
-        let _ = write!(card, "\n**{up}**\n");
+    // Up the chain: what this item links to, field by field.
+    for via in item.kind.link_fields() {
+        let Some(field) = item.field(via.name()) else {
+            continue;
+        };
+        let _ = write!(card, "\n**{}**\n", via.link().up);
         for name in field.values.iter().filter_map(Value::as_ident) {
             match lookup_definitions(db, name).first() {
                 Some(&target) => {
@@ -225,18 +205,17 @@ fn item_card(db: &dyn Db, def: ItemRef) -> String {
         }
     }
 
-    // Down the chain: the items linking here, by kind.
+    // Down the chain: the items linking here, by the field they link through.
     if lookup_definitions(db, id).first() == Some(&def) {
         let referrers = lookup_referrers(db, id);
-        for kind in ItemKind::ALL {
-            let of_kind: Vec<&ItemRef> = referrers.iter().filter(|r| r.kind == kind).collect();
-            if of_kind.is_empty() {
+        for via in schema::LinkField::all() {
+            let through: Vec<&Referrer> = referrers.iter().filter(|r| r.via == via).collect();
+            if through.is_empty() {
                 continue;
             }
-            let (_, down) = link_labels(kind);
-            let _ = write!(card, "\n**{down}**\n");
-            for referrer in of_kind {
-                let _ = writeln!(card, "- {}", item_line(db, *referrer));
+            let _ = write!(card, "\n**{}**\n", via.link().down);
+            for referrer in through {
+                let _ = writeln!(card, "- {}", item_line(db, referrer.item));
             }
         }
     }
@@ -268,21 +247,18 @@ fn item_card(db: &dyn Db, def: ItemRef) -> String {
 }
 
 /// Score, residual score (against the plan's acceptable score), harm and hazard of a risk.
-fn risk_facts(db: &dyn Db, item: &Item, id: &str, facts: &mut Vec<String>) {
-    let acceptable = plan(db).acceptable;
-    let versus = |score: i64| {
-        if score > acceptable {
-            format!("above the acceptable {acceptable}")
-        } else {
+fn risk_facts(db: &dyn Db, risk: &Risk, id: &str, facts: &mut Vec<String>) {
+    let plan = plan(db);
+    let acceptable = plan.acceptable;
+    let versus = |score: RiskScore| {
+        if plan.is_acceptable(score) {
             format!("within the acceptable {acceptable}")
+        } else {
+            format!("above the acceptable {acceptable}")
         }
     };
-    let (exploitability, severity) = (
-        score(&item.fields, "exploitability"),
-        score(&item.fields, "severity"),
-    );
-    let (Some(exploitability), Some(severity)) = (exploitability, severity) else {
-        let missing = match (exploitability, severity) {
+    let Some(score) = risk.score() else {
+        let missing = match (risk.exploitability.valid(), risk.severity.valid()) {
             (None, None) => "exploitability and severity",
             (None, _) => "exploitability",
             _ => "severity",
@@ -290,37 +266,35 @@ fn risk_facts(db: &dyn Db, item: &Item, id: &str, facts: &mut Vec<String>) {
         facts.push(format!("score: none (no valid {missing})"));
         return;
     };
-    let value = exploitability * severity;
     facts.push(format!(
-        "score: {exploitability} × {severity} = {value}, {}",
-        versus(value)
+        "score: {} × {} = {}, {}",
+        score.exploitability,
+        score.severity,
+        score.value(),
+        versus(score)
     ));
-    let residual = item.blocks.iter().find(|b| b.kind == BlockKind::Residual);
+    let mitigates = schema::LinkField::find(ItemKind::Control, schema::control::MITIGATES.name);
     let mitigated = lookup_referrers(db, id)
         .iter()
-        .any(|r| r.kind == ItemKind::Control);
-    if residual.is_some() || mitigated {
-        let fields = residual.map_or(&[][..], |block| block.fields.as_slice());
-        let e = score(fields, "exploitability").unwrap_or(exploitability);
-        let s = score(fields, "severity").unwrap_or(severity);
-        let mut line = format!("residual: {e} × {s} = {}, {}", e * s, versus(e * s));
-        if !mitigated {
-            line.push_str(" (no control mitigates it yet)");
-        }
+        .any(|r| Some(r.via) == mitigates);
+    if risk.residual.is_some() || mitigated {
+        let line = match risk.residual_score(score) {
+            Some(after) => {
+                let mut line = format!(
+                    "residual: {} × {} = {}, {}",
+                    after.exploitability,
+                    after.severity,
+                    after.value(),
+                    versus(after)
+                );
+                if !mitigated {
+                    line.push_str(" (no control mitigates it yet)");
+                }
+                line
+            }
+            None => "residual: none (an invalid residual value)".to_owned(),
+        };
         facts.push(line);
-    }
-}
-
-/// A score field's value, when valid.
-fn score(fields: &[Field], name: &str) -> Option<i64> {
-    match fields
-        .iter()
-        .find(|field| field.name == name)?
-        .values
-        .first()?
-    {
-        &Value::Int(Some(value)) if (1..=5).contains(&value) => Some(value),
-        _ => None,
     }
 }
 

@@ -3,11 +3,11 @@
 
 use ward_syntax::TextRange;
 
+use crate::db::Referrer;
 use crate::db::{Db, ItemRef, SourceFile, lookup_definitions, lookup_referrers, parse};
 use crate::diagnostics::FileRange;
 use crate::ide::FilePosition;
 use crate::ide::cursor::{Symbol, item_ranges, phase_occurrences, symbol_at};
-use crate::schema;
 
 /// A place that names a symbol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,7 +82,7 @@ pub(crate) fn item_occurrences(db: &dyn Db, name: &str, def: Option<ItemRef>) ->
     }
     for referrer in lookup_referrers(db, name) {
         found.extend(links_in(db, *referrer, name).map(|range| Occurrence {
-            file: referrer.file,
+            file: referrer.item.file,
             range,
             is_definition: false,
         }));
@@ -90,15 +90,19 @@ pub(crate) fn item_occurrences(db: &dyn Db, name: &str, def: Option<ItemRef>) ->
     found
 }
 
-/// The ranges of the values of an item's link field that name `name`.
-pub(crate) fn links_in(db: &dyn Db, item: ItemRef, name: &str) -> impl Iterator<Item = TextRange> {
+/// The ranges of the values of a referrer's link field that name `name`.
+pub(crate) fn links_in(
+    db: &dyn Db,
+    referrer: Referrer,
+    name: &str,
+) -> impl Iterator<Item = TextRange> {
+    let item = referrer.item;
     let parsed = parse(db, item.file);
     let ast = &parsed.ast.items[item.item as usize];
     let map = &parsed.source_map.items[item.item as usize];
-    let link_field = schema::link_field(item.kind).map(|(field, _)| field);
     let mut ranges = Vec::new();
     for (field, field_map) in ast.fields.iter().zip(&map.fields) {
-        if Some(field.name.as_str()) != link_field {
+        if field.name != referrer.via.name() {
             continue;
         }
         for (value, &range) in field.values.iter().zip(&field_map.values) {

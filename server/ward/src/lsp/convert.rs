@@ -12,6 +12,7 @@ use std::sync::Arc;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{self as lsp, Position, PositionEncodingKind, Range, Uri};
 use ward_analysis::ide::{CompletionKind, HighlightKind, SymbolKind};
+use ward_analysis::schema::SymbolClass;
 use ward_analysis::{ItemKind, LineCol, LineIndex, PositionEncoding, Severity, TextRange};
 
 /// The encoding to use with a client: UTF-8 when it offers it, else LSP's default UTF-16.
@@ -165,13 +166,13 @@ pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
 }
 
 pub fn item_symbol_kind(kind: ItemKind) -> lsp::SymbolKind {
-    match kind {
-        ItemKind::Asset => lsp::SymbolKind::OBJECT,
-        ItemKind::Threat => lsp::SymbolKind::EVENT,
-        ItemKind::Risk => lsp::SymbolKind::KEY,
-        ItemKind::Control => lsp::SymbolKind::INTERFACE,
-        ItemKind::Verification => lsp::SymbolKind::METHOD,
-        ItemKind::Plan => lsp::SymbolKind::MODULE,
+    match kind.spec().symbol {
+        SymbolClass::Object => lsp::SymbolKind::OBJECT,
+        SymbolClass::Event => lsp::SymbolKind::EVENT,
+        SymbolClass::Key => lsp::SymbolKind::KEY,
+        SymbolClass::Interface => lsp::SymbolKind::INTERFACE,
+        SymbolClass::Method => lsp::SymbolKind::METHOD,
+        SymbolClass::Module => lsp::SymbolKind::MODULE,
     }
 }
 

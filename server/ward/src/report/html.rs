@@ -4,9 +4,7 @@
 //! markup. Every item has an anchor `item-<ID>` that the tables link to.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
-use ward_analysis::report::{
-    AttrValue, Grid, ItemEntry, ItemLink, REPORTED_KINDS, Report, TraceRisk,
-};
+use ward_analysis::report::{AttrValue, Grid, ItemEntry, ItemLink, Report, TraceRisk};
 use ward_analysis::{GateStatus, ItemKind, Severity};
 
 use super::text;
@@ -148,17 +146,6 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-fn kind_plural(kind: ItemKind) -> &'static str {
-    match kind {
-        ItemKind::Asset => "Assets",
-        ItemKind::Threat => "Threats",
-        ItemKind::Risk => "Risks",
-        ItemKind::Control => "Controls",
-        ItemKind::Verification => "Verifications",
-        ItemKind::Plan => "Plans",
-    }
-}
-
 /// A link to an item's entry, with its title under the ID when `titled`.
 fn link(item: &ItemLink, titled: bool) -> Markup {
     html! {
@@ -220,7 +207,7 @@ fn header(report: &Report, title: &str) -> Markup {
                 caption { "Items and findings" }
                 thead {
                     tr {
-                        @for (kind, _) in &h.item_counts { th scope="col" { (kind_plural(*kind)) } }
+                        @for (kind, _) in &h.item_counts { th scope="col" { (kind.heading()) } }
                         th scope="col" { "Items" }
                         th scope="col" { "Errors" }
                         th scope="col" { "Warnings" }
@@ -497,7 +484,7 @@ fn grid(grid: &Grid, caption: &str, stage: &str) -> Markup {
                     th scope="colgroup" colspan="5" { "Severity →" }
                 }
                 tr {
-                    @for severity in Grid::SCALE { th scope="col" { (severity) } }
+                    @for severity in Grid::scale() { th scope="col" { (severity) } }
                 }
             }
             tbody {
@@ -667,9 +654,9 @@ fn items(report: &Report) -> Markup {
     html! {
         section #items aria-labelledby="items-h" {
             h2 #items-h { "Items" }
-            @for kind in REPORTED_KINDS {
+            @for kind in ItemKind::reported() {
                 @let entries: Vec<&ItemEntry> = report.items.iter().filter(|e| e.kind == kind).collect();
-                h3 { (kind_plural(kind)) " (" (entries.len()) ")" }
+                h3 { (kind.heading()) " (" (entries.len()) ")" }
                 @if entries.is_empty() { p.muted { "None." } }
                 @for entry in entries { (item(entry)) }
             }

@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use ward_analysis::ItemKind;
-use ward_analysis::report::{AttrValue, Grid, ItemLink, REPORTED_KINDS, Report};
+use ward_analysis::report::{AttrValue, Grid, ItemLink, Report};
 
 use super::text;
 
@@ -86,17 +86,6 @@ fn table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
     out.push('\n');
 }
 
-fn kind_plural(kind: ItemKind) -> &'static str {
-    match kind {
-        ItemKind::Asset => "Assets",
-        ItemKind::Threat => "Threats",
-        ItemKind::Risk => "Risks",
-        ItemKind::Control => "Controls",
-        ItemKind::Verification => "Verifications",
-        ItemKind::Plan => "Plans",
-    }
-}
-
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     header(&mut out, report);
@@ -148,12 +137,12 @@ fn header(out: &mut String, report: &Report) {
     let _ = writeln!(out, "- Generated: {}", h.generated);
     let _ = writeln!(out, "- Ward version: {}", escape(&h.version));
     let _ = writeln!(out, "- Files: {}\n", h.files);
-    let mut head: Vec<&str> = h
+    let mut head: Vec<String> = h
         .item_counts
         .iter()
-        .map(|(kind, _)| kind_plural(*kind))
+        .map(|(kind, _)| kind.heading())
         .collect();
-    head.extend(["Items", "Errors", "Warnings", "Findings"]);
+    head.extend(["Items", "Errors", "Warnings", "Findings"].map(str::to_owned));
     let mut row: Vec<String> = h
         .item_counts
         .iter()
@@ -165,6 +154,7 @@ fn header(out: &mut String, report: &Report) {
         h.findings.warnings.to_string(),
         h.findings.total().to_string(),
     ]);
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
     table(out, &head, &[row]);
 }
 
@@ -440,9 +430,9 @@ fn findings(out: &mut String, report: &Report) {
 
 fn items(out: &mut String, report: &Report) {
     out.push_str("## Items\n\n");
-    for kind in REPORTED_KINDS {
+    for kind in ItemKind::reported() {
         let entries: Vec<_> = report.items.iter().filter(|e| e.kind == kind).collect();
-        let _ = writeln!(out, "### {} ({})\n", kind_plural(kind), entries.len());
+        let _ = writeln!(out, "### {} ({})\n", kind.heading(), entries.len());
         if entries.is_empty() {
             out.push_str("None.\n\n");
             continue;

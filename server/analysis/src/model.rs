@@ -1,0 +1,368 @@
+//! The typed item model between syntax and features: each item's values read once against
+//! the kinds table, as Rust types (keyword values as enums, scores, text), with the table's
+//! defaults. Checks, hover and the report read this instead of looking fields up by name.
+//!
+//! Values that break their field's type are kept as [`Written::Invalid`]: the checks report
+//! them as `invalid-value` from the syntax, and the features built on the model ignore them.
+
+use std::sync::Arc;
+
+use ward_syntax::{BlockKind, Field, Item, ItemKind, Value};
+
+use crate::db::{Db, SourceFile, file_ast};
+use crate::schema::{self, FieldSpec, Keyword, SCORE};
+use crate::schema::{
+    AssetKind, ControlKind, Method, Property, Responsibility, Status, Stride, TestResult, Vector,
+    asset, control, residual, risk, threat, verification,
+};
+
+/// What a single-valued field holds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Written<T> {
+    Absent,
+    Valid(T),
+    /// Present but not of the field's type, with the text or word written, if any.
+    Invalid(Option<String>),
+}
+
+impl<T: Clone> Written<T> {
+    pub fn valid(&self) -> Option<T> {
+        match self {
+            Written::Valid(value) => Some(value.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Written::Absent)
+    }
+}
+
+impl<T: Keyword> Written<T> {
+    /// The value in effect: as written when valid, else the table's default for `spec`.
+    pub fn or_default(&self, spec: &FieldSpec) -> T {
+        self.valid().unwrap_or_else(|| default_of(spec))
+    }
+
+    /// The word in effect, as written even when invalid, else the default: what a message
+    /// about the value quotes.
+    pub fn word(&self, spec: &FieldSpec) -> String {
+        match self {
+            Written::Valid(value) => value.as_str().to_owned(),
+            Written::Invalid(Some(word)) => word.clone(),
+            _ => default_of::<T>(spec).as_str().to_owned(),
+        }
+    }
+}
+
+impl Written<String> {
+    /// The text, also when written where another type belongs (a text block in a string
+    /// field): what a report shows.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Written::Valid(text) | Written::Invalid(Some(text)) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// The default a field's row in the table gives, as its keyword type.
+pub fn default_of<T: Keyword>(spec: &FieldSpec) -> T {
+    spec.default
+        .and_then(T::from_word)
+        .expect("the table gives every defaulted keyword field a default of its own set")
+}
+
+/// An exploitability or severity value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Score {
+    Absent,
+    Valid(i64),
+    /// Present but not an integer in range: already an `invalid-value`.
+    Invalid,
+}
+
+impl Score {
+    pub fn valid(self) -> Option<i64> {
+        match self {
+            Score::Valid(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A scored risk's exploitability and severity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RiskScore {
+    pub exploitability: i64,
+    pub severity: i64,
+}
+
+impl RiskScore {
+    /// The product the plan's acceptable score is compared with.
+    pub fn value(self) -> i64 {
+        self.exploitability * self.severity
+    }
+}
+
+/// What a risk's scores amount to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scoring {
+    /// A score is invalid: already reported, so no other finding.
+    Invalid,
+    /// One or both scores are absent.
+    Unscored {
+        exploitability: bool,
+        severity: bool,
+    },
+    Scored(RiskScore),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Asset {
+    pub kind: Written<AssetKind>,
+    pub properties: Vec<Property>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Threat {
+    pub stride: Vec<Stride>,
+    pub vector: Written<Vector>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Risk {
+    pub exploitability: Score,
+    pub severity: Score,
+    /// The first `residual { }` block's scores.
+    pub residual: Option<(Score, Score)>,
+    pub accepted: Written<String>,
+    pub harm: Written<String>,
+    pub hazard: Written<String>,
+}
+
+impl Risk {
+    pub fn scoring(&self) -> Scoring {
+        match (self.exploitability, self.severity) {
+            (Score::Invalid, _) | (_, Score::Invalid) => Scoring::Invalid,
+            (Score::Valid(exploitability), Score::Valid(severity)) => Scoring::Scored(RiskScore {
+                exploitability,
+                severity,
+            }),
+            (exploitability, severity) => Scoring::Unscored {
+                exploitability: exploitability == Score::Absent,
+                severity: severity == Score::Absent,
+            },
+        }
+    }
+
+    pub fn score(&self) -> Option<RiskScore> {
+        match self.scoring() {
+            Scoring::Scored(score) => Some(score),
+            _ => None,
+        }
+    }
+
+    /// The score after the controls: the residual block's values, each defaulting to the
+    /// risk's own. `None` when a residual value is invalid.
+    pub fn residual_score(&self, score: RiskScore) -> Option<RiskScore> {
+        let (exploitability, severity) = self.residual.unwrap_or((Score::Absent, Score::Absent));
+        let take = |residual: Score, own: i64| match residual {
+            Score::Absent => Some(own),
+            Score::Valid(value) => Some(value),
+            Score::Invalid => None,
+        };
+        Some(RiskScore {
+            exploitability: take(exploitability, score.exploitability)?,
+            severity: take(severity, score.severity)?,
+        })
+    }
+
+    /// Whether an `accepted` rationale is given (of whatever value).
+    pub fn is_accepted(&self) -> bool {
+        !self.accepted.is_absent()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Control {
+    pub kind: Written<ControlKind>,
+    pub responsibility: Written<Responsibility>,
+    pub status: Written<Status>,
+    pub guidance: Written<String>,
+}
+
+impl Control {
+    pub fn responsibility(&self) -> Responsibility {
+        self.responsibility.or_default(&control::RESPONSIBILITY)
+    }
+
+    pub fn status(&self) -> Status {
+        self.status.or_default(&control::STATUS)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Verification {
+    pub method: Written<Method>,
+    pub result: Written<TestResult>,
+    pub evidence: Written<String>,
+    pub test: Written<String>,
+}
+
+impl Verification {
+    /// The result in effect; `None` when the written one is invalid.
+    pub fn result(&self) -> Option<TestResult> {
+        match &self.result {
+            Written::Invalid(_) => None,
+            result => Some(result.or_default(&verification::RESULT)),
+        }
+    }
+}
+
+/// One item, typed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ItemModel {
+    Asset(Asset),
+    Threat(Threat),
+    Risk(Risk),
+    Control(Control),
+    Verification(Verification),
+    /// The plan is read by [`crate::plan`], which needs the places of its values.
+    Plan,
+}
+
+impl ItemModel {
+    pub fn of(item: &Item) -> ItemModel {
+        let fields = &item.fields;
+        match item.kind {
+            ItemKind::Asset => ItemModel::Asset(Asset {
+                kind: keyword(fields, &asset::KIND),
+                properties: keywords(fields, &asset::PROPERTIES),
+            }),
+            ItemKind::Threat => ItemModel::Threat(Threat {
+                stride: keywords(fields, &threat::STRIDE),
+                vector: keyword(fields, &threat::VECTOR),
+            }),
+            ItemKind::Risk => ItemModel::Risk(Risk {
+                exploitability: score(fields, &risk::EXPLOITABILITY),
+                severity: score(fields, &risk::SEVERITY),
+                residual: item
+                    .blocks
+                    .iter()
+                    .find(|block| block.kind == BlockKind::Residual)
+                    .map(|block| {
+                        (
+                            score(&block.fields, &residual::EXPLOITABILITY),
+                            score(&block.fields, &residual::SEVERITY),
+                        )
+                    }),
+                accepted: text(fields, &risk::ACCEPTED),
+                harm: text(fields, &risk::HARM),
+                hazard: text(fields, &risk::HAZARD),
+            }),
+            ItemKind::Control => ItemModel::Control(Control {
+                kind: keyword(fields, &control::KIND),
+                responsibility: keyword(fields, &control::RESPONSIBILITY),
+                status: keyword(fields, &control::STATUS),
+                guidance: text(fields, &control::GUIDANCE),
+            }),
+            ItemKind::Verification => ItemModel::Verification(Verification {
+                method: keyword(fields, &verification::METHOD),
+                result: keyword(fields, &verification::RESULT),
+                evidence: text(fields, &verification::EVIDENCE),
+                test: text(fields, &verification::TEST),
+            }),
+            ItemKind::Plan => ItemModel::Plan,
+        }
+    }
+
+    pub fn risk(&self) -> Option<&Risk> {
+        match self {
+            ItemModel::Risk(risk) => Some(risk),
+            _ => None,
+        }
+    }
+
+    pub fn control(&self) -> Option<&Control> {
+        match self {
+            ItemModel::Control(control) => Some(control),
+            _ => None,
+        }
+    }
+
+    pub fn verification(&self) -> Option<&Verification> {
+        match self {
+            ItemModel::Verification(verification) => Some(verification),
+            _ => None,
+        }
+    }
+}
+
+/// Every item of a file, typed, in item order.
+#[salsa::tracked(returns(clone))]
+pub fn item_models(db: &dyn Db, file: SourceFile) -> Arc<Vec<ItemModel>> {
+    Arc::new(file_ast(db, file).items.iter().map(ItemModel::of).collect())
+}
+
+/// The description of an item, when it has a valid one.
+pub fn description(item: &Item) -> Option<&str> {
+    first(&item.fields, &schema::shared::DESCRIPTION).and_then(Value::as_text)
+}
+
+fn first<'a>(fields: &'a [Field], spec: &FieldSpec) -> Option<&'a Value> {
+    schema::find(fields, spec).and_then(|field| field.values.first())
+}
+
+fn keyword<T: Keyword>(fields: &[Field], spec: &FieldSpec) -> Written<T> {
+    let Some(field) = schema::find(fields, spec) else {
+        return Written::Absent;
+    };
+    match field.values.first() {
+        Some(Value::Ident(word)) => match T::from_word(word) {
+            Some(value) => Written::Valid(value),
+            None => Written::Invalid(Some(word.clone())),
+        },
+        _ => Written::Invalid(None),
+    }
+}
+
+fn keywords<T: Keyword>(fields: &[Field], spec: &FieldSpec) -> Vec<T> {
+    schema::find(fields, spec)
+        .map(|field| {
+            field
+                .values
+                .iter()
+                .filter_map(Value::as_ident)
+                .filter_map(T::from_word)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A string or text field. A text block where only a string belongs is kept as invalid,
+/// with its text.
+fn text(fields: &[Field], spec: &FieldSpec) -> Written<String> {
+    let Some(field) = schema::find(fields, spec) else {
+        return Written::Absent;
+    };
+    let accepts_blocks = spec.ty == schema::FieldType::Text;
+    match field.values.first() {
+        Some(Value::Str(text)) => Written::Valid(text.clone()),
+        Some(Value::TextBlock(text)) if accepts_blocks => Written::Valid(text.clone()),
+        Some(Value::TextBlock(text)) => Written::Invalid(Some(text.clone())),
+        _ => Written::Invalid(None),
+    }
+}
+
+fn score(fields: &[Field], spec: &FieldSpec) -> Score {
+    let Some(field) = schema::find(fields, spec) else {
+        return Score::Absent;
+    };
+    match field.values.first() {
+        Some(&Value::Int(Some(value))) if (SCORE.0..=SCORE.1).contains(&value) => {
+            Score::Valid(value)
+        }
+        _ => Score::Invalid,
+    }
+}

@@ -1,0 +1,133 @@
+//! The gate rules and the finding codes, with their stable kebab-case names.
+
+use std::fmt;
+
+macro_rules! rules {
+    ($($variant:ident = $name:literal, $describe:literal;)*) => {
+        /// A rule a phase gate can require. Each rule has one or two finding codes.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule { $($variant,)* }
+
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+            pub const NAMES: &'static [&'static str] = &[$($name,)*];
+
+            pub const fn name(self) -> &'static str {
+                Rule::NAMES[self as usize]
+            }
+
+            /// What the rule asks, for hover and reports.
+            pub fn describe(self) -> &'static str {
+                match self { $(Rule::$variant => $describe,)* }
+            }
+        }
+    };
+}
+
+rules! {
+    AssetsCovered = "assets-covered", "every asset is targeted by a threat";
+    ThreatsAssessed = "threats-assessed", "every threat is assessed by a risk";
+    RisksScored = "risks-scored", "every risk has an exploitability and a severity";
+    RisksControlled = "risks-controlled", "every risk above the acceptable score is mitigated by a control";
+    ControlsImplemented = "controls-implemented", "every control is implemented";
+    ControlsVerified = "controls-verified", "every control is verified by a verification";
+    VerificationsPassed = "verifications-passed", "every verification has passed";
+    ResidualAcceptable = "residual-acceptable", "every mitigated risk has an acceptable residual score or an accepted rationale";
+    GuidanceDocumented = "guidance-documented", "every deployer control has guidance";
+    EvidencePresent = "evidence-present", "every passed verification has existing evidence";
+}
+
+impl Rule {
+    pub fn from_name(name: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|rule| rule.name() == name)
+    }
+
+    /// The finding codes of this rule.
+    pub fn codes(self) -> impl Iterator<Item = Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .filter(move |code| code.rule() == Some(self))
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The default severity of a finding that no gate covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultLevel {
+    Error,
+    Warning,
+    Off,
+}
+
+macro_rules! codes {
+    ($($variant:ident = $name:literal, $level:ident, $rule:expr, $summary:literal;)*) => {
+        /// Every diagnostic code Ward emits. The kebab-case names are stable.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// Its severity where no gate decides it.
+            pub fn default_level(self) -> DefaultLevel {
+                match self { $(Code::$variant => DefaultLevel::$level,)* }
+            }
+
+            /// The gate rule this finding belongs to; `None` for the errors.
+            pub fn rule(self) -> Option<Rule> {
+                match self { $(Code::$variant => $rule,)* }
+            }
+
+            /// One line saying what the code means.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    SyntaxError = "syntax-error", Error, None, "The parser could not read the text.";
+    DuplicateId = "duplicate-id", Error, None, "An ID is defined more than once.";
+    UnresolvedReference = "unresolved-reference", Error, None, "A link names no item.";
+    WrongKindReference = "wrong-kind-reference", Error, None, "A link names an item of the wrong kind.";
+    MissingField = "missing-field", Error, None, "A required field is absent.";
+    InvalidValue = "invalid-value", Error, None, "A value is outside its field's type or range.";
+    UnknownField = "unknown-field", Error, None, "A field the kind does not have.";
+    DuplicateField = "duplicate-field", Error, None, "A field, residual block or gate is given twice.";
+    DuplicatePlan = "duplicate-plan", Error, None, "A second plan.";
+    UnknownPhase = "unknown-phase", Error, None, "A phase name that the plan does not list.";
+    UntargetedAsset = "untargeted-asset", Warning, Some(Rule::AssetsCovered), "An asset that no threat targets.";
+    UnassessedThreat = "unassessed-threat", Warning, Some(Rule::ThreatsAssessed), "A threat that no risk assesses.";
+    UnscoredRisk = "unscored-risk", Warning, Some(Rule::RisksScored), "A risk without exploitability or severity.";
+    UnmitigatedRisk = "unmitigated-risk", Warning, Some(Rule::RisksControlled), "A risk above the acceptable score that no control mitigates.";
+    UnimplementedControl = "unimplemented-control", Off, Some(Rule::ControlsImplemented), "A control whose status is not `implemented`.";
+    UnverifiedControl = "unverified-control", Warning, Some(Rule::ControlsVerified), "A control that no verification verifies.";
+    FailedVerification = "failed-verification", Warning, Some(Rule::VerificationsPassed), "A verification whose result is `fail`.";
+    PendingVerification = "pending-verification", Off, Some(Rule::VerificationsPassed), "A verification whose result is `pending`.";
+    UnacceptableResidual = "unacceptable-residual", Warning, Some(Rule::ResidualAcceptable), "A mitigated risk whose residual score is above the acceptable score, without an `accepted` rationale.";
+    UndocumentedDeployerControl = "undocumented-deployer-control", Warning, Some(Rule::GuidanceDocumented), "A deployer control without `guidance`.";
+    MissingEvidence = "missing-evidence", Off, Some(Rule::EvidencePresent), "A passed verification without evidence, or whose evidence file does not exist.";
+}
+
+impl Code {
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|code| code.as_str() == name)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

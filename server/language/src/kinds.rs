@@ -1,0 +1,595 @@
+//! The kinds table: one row per kind of item, each with its fields, and the blocks and
+//! coverage rules of the chain.
+
+use std::fmt;
+
+use crate::codes::Code;
+use crate::fields::{FieldSpec, FieldType, LinkSpec};
+use crate::values::{
+    AssetKind, ControlKind, Keyword, Method, Property, Responsibility, Status, Stride, TestResult,
+    Vector,
+};
+
+/// How an editor draws a kind in its outline and symbol lists. The names are LSP's symbol
+/// kinds; the language server maps them one to one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymbolClass {
+    Object,
+    Event,
+    Key,
+    Interface,
+    Method,
+    Module,
+}
+
+/// One row of the kinds table.
+#[derive(Debug)]
+pub struct KindSpec {
+    /// The keyword that starts an item of this kind.
+    pub keyword: &'static str,
+    pub plural: &'static str,
+    /// "a" or "an".
+    pub article: &'static str,
+    /// Whether the item has an ID after its keyword (the plan has none).
+    pub has_id: bool,
+    /// Whether a report lists items of this kind (the plan is the report's header).
+    pub reported: bool,
+    pub symbol: SymbolClass,
+    pub doc: &'static str,
+    pub fields: &'static [FieldSpec],
+    /// The blocks its body may hold.
+    pub blocks: &'static [&'static BlockSpec],
+}
+
+impl KindSpec {
+    pub fn field(&self, name: &str) -> Option<&'static FieldSpec> {
+        self.fields.iter().find(|spec| spec.name == name)
+    }
+}
+
+macro_rules! kinds {
+    ($($variant:ident => $spec:expr,)*) => {
+        /// The kinds of item, including the plan, in the order of the table.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum ItemKind { $($variant,)* }
+
+        impl ItemKind {
+            pub const ALL: [ItemKind; [$(stringify!($variant)),*].len()] =
+                [$(ItemKind::$variant,)*];
+        }
+
+        static KINDS: [KindSpec; ItemKind::ALL.len()] = [$($spec,)*];
+    };
+}
+
+kinds! {
+    Asset => KindSpec {
+        keyword: "asset",
+        plural: "assets",
+        article: "an",
+        has_id: true,
+        reported: true,
+        symbol: SymbolClass::Object,
+        doc: "Something of value that threats are against: data, a function, a component, an interface.",
+        fields: asset::FIELDS,
+        blocks: &[],
+    },
+    Threat => KindSpec {
+        keyword: "threat",
+        plural: "threats",
+        article: "a",
+        has_id: true,
+        reported: true,
+        symbol: SymbolClass::Event,
+        doc: "What an attacker could do to assets.",
+        fields: threat::FIELDS,
+        blocks: &[],
+    },
+    Risk => KindSpec {
+        keyword: "risk",
+        plural: "risks",
+        article: "a",
+        has_id: true,
+        reported: true,
+        symbol: SymbolClass::Key,
+        doc: "The assessment of threats: how exploitable, how severe, and what remains after the controls.",
+        fields: risk::FIELDS,
+        blocks: &[&residual::BLOCK],
+    },
+    Control => KindSpec {
+        keyword: "control",
+        plural: "controls",
+        article: "a",
+        has_id: true,
+        reported: true,
+        symbol: SymbolClass::Interface,
+        doc: "A measure that mitigates risks.",
+        fields: control::FIELDS,
+        blocks: &[],
+    },
+    Verification => KindSpec {
+        keyword: "verification",
+        plural: "verifications",
+        article: "a",
+        has_id: true,
+        reported: true,
+        symbol: SymbolClass::Method,
+        doc: "A test, analysis or review that proves controls work.",
+        fields: verification::FIELDS,
+        blocks: &[],
+    },
+    Plan => KindSpec {
+        keyword: "plan",
+        plural: "plans",
+        article: "a",
+        has_id: false,
+        reported: false,
+        symbol: SymbolClass::Module,
+        doc: "The project's phases, its acceptable score and its phase gates.",
+        fields: plan::FIELDS,
+        blocks: &[&gate::BLOCK],
+    },
+}
+
+impl ItemKind {
+    /// This kind's row of the table.
+    pub fn spec(self) -> &'static KindSpec {
+        &KINDS[self as usize]
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.spec().keyword
+    }
+
+    pub fn from_keyword(keyword: &str) -> Option<ItemKind> {
+        ItemKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == keyword)
+    }
+
+    pub fn fields(self) -> &'static [FieldSpec] {
+        self.spec().fields
+    }
+
+    pub fn field(self, name: &str) -> Option<&'static FieldSpec> {
+        self.spec().field(name)
+    }
+
+    /// The kind with its indefinite article: "an asset", "a threat".
+    pub fn with_article(self) -> String {
+        format!("{} {}", self.spec().article, self.spec().keyword)
+    }
+
+    /// The plural as a heading: "Assets".
+    pub fn heading(self) -> String {
+        let plural = self.spec().plural;
+        let mut chars = plural.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    }
+
+    /// The kinds a report lists, in table order.
+    pub fn reported() -> impl Iterator<Item = ItemKind> {
+        ItemKind::ALL
+            .into_iter()
+            .filter(|kind| kind.spec().reported)
+    }
+
+    /// This kind's link fields.
+    pub fn link_fields(self) -> impl Iterator<Item = LinkField> {
+        self.fields()
+            .iter()
+            .enumerate()
+            .filter(|(_, spec)| spec.ty.link().is_some())
+            .map(move |(at, _)| LinkField {
+                kind: self,
+                field: at as u8,
+            })
+    }
+}
+
+impl fmt::Display for ItemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One link field of one kind, as a small key the index can store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LinkField {
+    /// The kind that has the field (the linking side).
+    pub kind: ItemKind,
+    /// Its index in the kind's fields.
+    pub field: u8,
+}
+
+impl LinkField {
+    pub fn spec(self) -> &'static FieldSpec {
+        &self.kind.fields()[self.field as usize]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    pub fn link(self) -> &'static LinkSpec {
+        self.spec()
+            .ty
+            .link()
+            .expect("a LinkField is made for link fields only")
+    }
+
+    /// The link field of `kind` called `name`, if `kind` has one.
+    pub fn find(kind: ItemKind, name: &str) -> Option<LinkField> {
+        kind.link_fields().find(|link| link.name() == name)
+    }
+
+    /// Every link field of every kind, in table order.
+    pub fn all() -> impl Iterator<Item = LinkField> {
+        ItemKind::ALL.into_iter().flat_map(ItemKind::link_fields)
+    }
+
+    /// The link fields that may name an item of `target`.
+    pub fn into_kind(target: ItemKind) -> impl Iterator<Item = LinkField> {
+        LinkField::all().filter(move |link| link.link().accepts(target))
+    }
+}
+
+/// A block an item's body may hold: `residual { }` in a risk, `gate <phase> { }` in the plan.
+#[derive(Debug)]
+pub struct BlockSpec {
+    pub keyword: &'static str,
+    /// Whether a name follows the keyword (a gate's phase).
+    pub named: bool,
+    /// What a hover on the keyword says (the first line is the block's shape).
+    pub doc: &'static str,
+    pub fields: &'static [FieldSpec],
+}
+
+impl BlockSpec {
+    pub const ALL: [&'static BlockSpec; 2] = [&residual::BLOCK, &gate::BLOCK];
+
+    pub fn from_keyword(keyword: &str) -> Option<&'static BlockSpec> {
+        BlockSpec::ALL
+            .into_iter()
+            .find(|block| block.keyword == keyword)
+    }
+
+    pub fn field(&self, name: &str) -> Option<&'static FieldSpec> {
+        self.fields.iter().find(|spec| spec.name == name)
+    }
+}
+
+/// "Every item of `target` is linked from an item through `via`": a finding `code` at each
+/// item that is not, saying it `is not {phrase}`.
+#[derive(Debug)]
+pub struct Coverage {
+    pub target: ItemKind,
+    pub via: (ItemKind, &'static str),
+    pub code: Code,
+    /// "targeted by any threat".
+    pub phrase: &'static str,
+}
+
+impl Coverage {
+    pub fn via(&self) -> LinkField {
+        LinkField::find(self.via.0, self.via.1).expect("coverage names a link field")
+    }
+
+    /// The coverage rules about items of `kind`.
+    pub fn of(kind: ItemKind) -> impl Iterator<Item = &'static Coverage> {
+        COVERAGE.iter().filter(move |rule| rule.target == kind)
+    }
+}
+
+/// The chain's coverage rules. Risks are not here: whether a risk needs a control depends
+/// on its score (`risks-controlled`), which the checks decide.
+pub static COVERAGE: &[Coverage] = &[
+    Coverage {
+        target: ItemKind::Asset,
+        via: (ItemKind::Threat, threat::TARGETS.name),
+        code: Code::UntargetedAsset,
+        phrase: "targeted by any threat",
+    },
+    Coverage {
+        target: ItemKind::Threat,
+        via: (ItemKind::Risk, risk::THREAT.name),
+        code: Code::UnassessedThreat,
+        phrase: "assessed by any risk",
+    },
+    Coverage {
+        target: ItemKind::Control,
+        via: (ItemKind::Verification, verification::VERIFIES.name),
+        code: Code::UnverifiedControl,
+        phrase: "verified by any verification",
+    },
+];
+
+/// The range of exploitability and severity.
+pub const SCORE: (i64, i64) = (1, 5);
+
+/// The phases of a workspace without a plan.
+pub const DEFAULT_PHASES: &[&str] = &[
+    "concept",
+    "design",
+    "implementation",
+    "verification",
+    "release",
+    "maintenance",
+];
+
+/// The acceptable score of a workspace without a plan.
+pub const DEFAULT_ACCEPTABLE: i64 = 6;
+
+/// Fields every kind has.
+pub mod shared {
+    use super::*;
+
+    pub const DESCRIPTION: FieldSpec = FieldSpec::new(
+        "description",
+        FieldType::Text,
+        "What the item is, in prose.",
+    );
+    pub const TAGS: FieldSpec = FieldSpec::new(
+        "tags",
+        FieldType::Tags,
+        "Free keywords for grouping and filtering.",
+    );
+}
+
+pub mod asset {
+    use super::*;
+
+    pub const KIND: FieldSpec = FieldSpec::new(
+        "kind",
+        FieldType::Keyword(AssetKind::WORDS),
+        "What sort of asset this is.",
+    );
+    pub const PROPERTIES: FieldSpec = FieldSpec::new(
+        "properties",
+        FieldType::Keywords(Property::WORDS),
+        "The security properties the asset needs.",
+    );
+    pub const FIELDS: &[FieldSpec] = &[shared::DESCRIPTION, shared::TAGS, KIND, PROPERTIES];
+}
+
+pub mod threat {
+    use super::*;
+
+    pub const TARGETS: FieldSpec = FieldSpec::new(
+        "targets",
+        FieldType::Link(&LinkSpec {
+            targets: &[ItemKind::Asset],
+            up: "Targets",
+            down: "Targeted by",
+        }),
+        "The assets this threat is against.",
+    )
+    .required();
+    pub const STRIDE: FieldSpec = FieldSpec::new(
+        "stride",
+        FieldType::Keywords(Stride::WORDS),
+        "The STRIDE categories of the threat.",
+    );
+    pub const VECTOR: FieldSpec = FieldSpec::new(
+        "vector",
+        FieldType::Keyword(Vector::WORDS),
+        "From where an attacker reaches the asset.",
+    );
+    pub const FIELDS: &[FieldSpec] = &[shared::DESCRIPTION, shared::TAGS, TARGETS, STRIDE, VECTOR];
+}
+
+pub mod risk {
+    use super::*;
+
+    pub const THREAT: FieldSpec = FieldSpec::new(
+        "threat",
+        FieldType::Link(&LinkSpec {
+            targets: &[ItemKind::Threat],
+            up: "Threat",
+            down: "Assessed by",
+        }),
+        "The threats this risk assesses.",
+    )
+    .required();
+    pub const EXPLOITABILITY: FieldSpec = FieldSpec::new(
+        "exploitability",
+        FieldType::Int(SCORE.0, SCORE.1),
+        "How easily the threat is exploited, 1 (hard) to 5 (easy).",
+    );
+    pub const SEVERITY: FieldSpec = FieldSpec::new(
+        "severity",
+        FieldType::Int(SCORE.0, SCORE.1),
+        "How severe the harm is, 1 (negligible) to 5 (catastrophic).",
+    );
+    pub const HARM: FieldSpec =
+        FieldSpec::new("harm", FieldType::Str, "The harm to the patient or user.");
+    pub const HAZARD: FieldSpec = FieldSpec::new(
+        "hazard",
+        FieldType::Str,
+        "The hazard of the safety risk file this risk leads to.",
+    );
+    pub const ACCEPTED: FieldSpec = FieldSpec::new(
+        "accepted",
+        FieldType::Text,
+        "Why a residual risk above the acceptable score is accepted.",
+    );
+    /// Only in the tests that show every link field of a kind is followed.
+    #[cfg(feature = "test-extra-link")]
+    pub const ASSETS: FieldSpec = FieldSpec::new(
+        "assets",
+        FieldType::Link(&LinkSpec {
+            targets: &[ItemKind::Asset],
+            up: "Assets",
+            down: "At risk in",
+        }),
+        "The assets at risk (a test-only field).",
+    );
+    pub const FIELDS: &[FieldSpec] = &[
+        shared::DESCRIPTION,
+        shared::TAGS,
+        THREAT,
+        EXPLOITABILITY,
+        SEVERITY,
+        HARM,
+        HAZARD,
+        ACCEPTED,
+        #[cfg(feature = "test-extra-link")]
+        ASSETS,
+    ];
+}
+
+/// The `residual { }` block of a risk.
+pub mod residual {
+    use super::*;
+
+    pub const EXPLOITABILITY: FieldSpec = FieldSpec::new(
+        "exploitability",
+        FieldType::Int(SCORE.0, SCORE.1),
+        "Exploitability after the controls; the risk's own when absent.",
+    );
+    pub const SEVERITY: FieldSpec = FieldSpec::new(
+        "severity",
+        FieldType::Int(SCORE.0, SCORE.1),
+        "Severity after the controls; the risk's own when absent.",
+    );
+    pub const FIELDS: &[FieldSpec] = &[EXPLOITABILITY, SEVERITY];
+    pub const BLOCK: BlockSpec = BlockSpec {
+        keyword: "residual",
+        named: false,
+        doc: "**`residual { exploitability, severity }`**\n\nThe risk's score after its \
+              controls; a missing field takes the risk's own value.",
+        fields: FIELDS,
+    };
+}
+
+pub mod control {
+    use super::*;
+
+    pub const MITIGATES: FieldSpec = FieldSpec::new(
+        "mitigates",
+        FieldType::Link(&LinkSpec {
+            targets: &[ItemKind::Risk],
+            up: "Mitigates",
+            down: "Mitigated by",
+        }),
+        "The risks this control mitigates.",
+    )
+    .required();
+    pub const KIND: FieldSpec = FieldSpec::new(
+        "kind",
+        FieldType::Keyword(ControlKind::WORDS),
+        "What sort of control this is.",
+    );
+    pub const RESPONSIBILITY: FieldSpec = FieldSpec::new(
+        "responsibility",
+        FieldType::Keyword(Responsibility::WORDS),
+        "Who puts the control in place: `manufacturer` (default) or `deployer`.",
+    )
+    .default(Responsibility::Manufacturer.as_str());
+    pub const STATUS: FieldSpec = FieldSpec::new(
+        "status",
+        FieldType::Keyword(Status::WORDS),
+        "`proposed` (default) or `implemented`.",
+    )
+    .default(Status::Proposed.as_str());
+    pub const GUIDANCE: FieldSpec =
+        FieldSpec::new("guidance", FieldType::Text, "What the deployer must do.");
+    pub const REFS: FieldSpec =
+        FieldSpec::new("refs", FieldType::Strs, "Design documents or code paths.");
+    pub const FIELDS: &[FieldSpec] = &[
+        shared::DESCRIPTION,
+        shared::TAGS,
+        MITIGATES,
+        KIND,
+        RESPONSIBILITY,
+        STATUS,
+        GUIDANCE,
+        REFS,
+    ];
+}
+
+pub mod verification {
+    use super::*;
+
+    pub const VERIFIES: FieldSpec = FieldSpec::new(
+        "verifies",
+        FieldType::Link(&LinkSpec {
+            targets: &[ItemKind::Control],
+            up: "Verifies",
+            down: "Verified by",
+        }),
+        "The controls this verification proves.",
+    )
+    .required();
+    pub const METHOD: FieldSpec = FieldSpec::new(
+        "method",
+        FieldType::Keyword(Method::WORDS),
+        "How the control is verified.",
+    );
+    pub const RESULT: FieldSpec = FieldSpec::new(
+        "result",
+        FieldType::Keyword(TestResult::WORDS),
+        "`pending` (default), `pass` or `fail`.",
+    )
+    .default(TestResult::Pending.as_str());
+    pub const EVIDENCE: FieldSpec = FieldSpec::new(
+        "evidence",
+        FieldType::Str,
+        "A path, relative to this file, to the evidence.",
+    );
+    pub const TEST: FieldSpec = FieldSpec::new(
+        "test",
+        FieldType::Str,
+        "A test case name whose JUnit result sets `result`.",
+    );
+    pub const FIELDS: &[FieldSpec] = &[
+        shared::DESCRIPTION,
+        shared::TAGS,
+        VERIFIES,
+        METHOD,
+        RESULT,
+        EVIDENCE,
+        TEST,
+    ];
+}
+
+pub mod plan {
+    use super::*;
+
+    pub const PHASES: FieldSpec = FieldSpec::new(
+        "phases",
+        FieldType::Names,
+        "The phases of the project, in order.",
+    );
+    pub const PHASE: FieldSpec =
+        FieldSpec::new("phase", FieldType::Name, "The phase the project is in now.");
+    pub const ACCEPTABLE: FieldSpec = FieldSpec::new(
+        "acceptable",
+        FieldType::Int(1, SCORE.1 * SCORE.1),
+        "The highest risk score accepted without mitigation.",
+    );
+    pub const FIELDS: &[FieldSpec] =
+        &[shared::DESCRIPTION, shared::TAGS, PHASES, PHASE, ACCEPTABLE];
+}
+
+/// The `gate <phase> { }` blocks of the plan.
+pub mod gate {
+    use super::*;
+
+    pub const REQUIRES: FieldSpec = FieldSpec::new(
+        "requires",
+        FieldType::Rules,
+        "The rules this gate's review requires.",
+    );
+    pub const FIELDS: &[FieldSpec] = &[REQUIRES];
+    pub const BLOCK: BlockSpec = BlockSpec {
+        keyword: "gate",
+        named: true,
+        doc: "**`gate <phase> { requires: <rules> }`**\n\nThe review that ends a phase: \
+              the rules that must hold once it is passed.",
+        fields: FIELDS,
+    };
+}

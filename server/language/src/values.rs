@@ -1,0 +1,115 @@
+//! The keyword values of the language, each set a Rust enum: the checks and the typed model
+//! match on variants, and the words are written here once.
+
+/// A set of keyword values a field may take.
+pub trait Keyword: Copy + Eq + 'static {
+    /// Every word of the set, in the order the documentation lists them.
+    const WORDS: &'static [&'static str];
+    /// The variant a word names.
+    fn from_word(word: &str) -> Option<Self>;
+    fn as_str(self) -> &'static str;
+}
+
+macro_rules! keywords {
+    ($($(#[$doc:meta])* $name:ident { $($variant:ident = $word:literal,)* })*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant,)* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            pub const fn as_str(self) -> &'static str {
+                <Self as Keyword>::WORDS[self as usize]
+            }
+        }
+
+        impl Keyword for $name {
+            const WORDS: &'static [&'static str] = &[$($word,)*];
+
+            fn from_word(word: &str) -> Option<Self> {
+                Self::WORDS
+                    .iter()
+                    .position(|known| *known == word)
+                    .map(|at| Self::ALL[at])
+            }
+
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
+}
+
+keywords! {
+    /// The STRIDE categories of a threat.
+    Stride {
+        Spoofing = "spoofing",
+        Tampering = "tampering",
+        Repudiation = "repudiation",
+        InformationDisclosure = "information-disclosure",
+        DenialOfService = "denial-of-service",
+        ElevationOfPrivilege = "elevation-of-privilege",
+    }
+    /// From where an attacker reaches an asset.
+    Vector {
+        Network = "network",
+        Adjacent = "adjacent",
+        Local = "local",
+        Physical = "physical",
+    }
+    /// What sort of asset an asset is.
+    AssetKind {
+        Data = "data",
+        Function = "function",
+        Component = "component",
+        Interface = "interface",
+    }
+    /// The security properties an asset needs.
+    Property {
+        Confidentiality = "confidentiality",
+        Integrity = "integrity",
+        Availability = "availability",
+        Authenticity = "authenticity",
+    }
+    /// What sort of control a control is.
+    ControlKind {
+        Technical = "technical",
+        Procedural = "procedural",
+        Information = "information",
+    }
+    /// Who puts a control in place.
+    Responsibility {
+        Manufacturer = "manufacturer",
+        Deployer = "deployer",
+    }
+    /// Whether a control is in place.
+    Status {
+        Proposed = "proposed",
+        Implemented = "implemented",
+    }
+    /// How a control is verified.
+    Method {
+        Test = "test",
+        Analysis = "analysis",
+        Inspection = "inspection",
+        Review = "review",
+        Pentest = "pentest",
+        Fuzz = "fuzz",
+        Sast = "sast",
+        Dast = "dast",
+        Sca = "sca",
+    }
+    /// The result of a verification.
+    TestResult {
+        Pending = "pending",
+        Pass = "pass",
+        Fail = "fail",
+    }
+}
