@@ -17,7 +17,10 @@ const NAME = /[A-Za-z][A-Za-z0-9_.\-]*/;
 // identifier. After a field without values both readings are possible
 // (`phase:` then a plan without `}` then `verification V1 {`), so the parser
 // keeps both (see `conflicts`) and the one that fails to continue is dropped.
-const KEYWORDS = ['asset', 'threat', 'risk', 'control', 'verification', 'plan', 'residual', 'gate'];
+// @generated begin: from the kinds table (server/language); do not edit
+const ITEM_KINDS = ['asset', 'threat', 'risk', 'control', 'verification'];
+const KEYWORDS = [...ITEM_KINDS, 'plan', 'residual', 'gate'];
+// @generated end
 
 module.exports = grammar({
   name: 'ward',
@@ -40,7 +43,7 @@ module.exports = grammar({
       field('body', $.item_body),
     ),
 
-    item_kind: _ => choice('asset', 'threat', 'risk', 'control', 'verification'),
+    item_kind: _ => choice(...ITEM_KINDS),
 
     // The closing brace of an item is optional in the grammar: an item keyword can never
     // start a field, so a missing `}` ends the item right there and the next item parses

@@ -60,7 +60,7 @@
     (identifier) @type
     (","
       (identifier) @type)*))
-  (#match? @variable.other.member "^(targets|threat|mitigates|verifies)[ \t]*:$"))
+  (#match? @variable.other.member "^(targets|threat|mitigates|verifies)[ \t]*:$")) ; @generated: link fields
 
 ; Phases: declared by `phases:`, named by `phase:` and by each gate.
 
@@ -73,6 +73,6 @@
     (identifier) @label
     (","
       (identifier) @label)*))
-  (#match? @variable.other.member "^(phases|phase)[ \t]*:$"))
+  (#match? @variable.other.member "^(phases|phase)[ \t]*:$")) ; @generated: phase fields
 
 (comment) @comment

@@ -91,6 +91,8 @@ pub struct Start {
     pub root_uri_only: bool,
     /// Capabilities to send instead of the editor's.
     pub capabilities: Option<Value>,
+    /// Another `ward` binary than the one built with the tests (the benchmark's baseline).
+    pub binary: Option<std::path::PathBuf>,
 }
 
 impl Client {
@@ -100,7 +102,11 @@ impl Client {
     }
 
     pub fn start_with(editor: Editor, root: &Path, options: Start) -> Client {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ward"));
+        let binary = options
+            .binary
+            .clone()
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_ward").into());
+        let mut command = Command::new(binary);
         command.arg("lsp");
         command.args(&options.args);
         if editor == Editor::VsCode && options.args.is_empty() {

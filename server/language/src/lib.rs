@@ -23,8 +23,8 @@ pub use kinds::{
     verification,
 };
 pub use values::{
-    AssetKind, ControlKind, Keyword, Method, Property, Responsibility, Status, Stride, TestResult,
-    Vector,
+    AssetKind, ControlKind, KEYWORD_SETS, Keyword, Method, Property, Responsibility, Status,
+    Stride, TestResult, Vector,
 };
 
 /// Every word the grammar reserves: the item keywords, then the block keywords.

@@ -3,6 +3,8 @@
 
 /// A set of keyword values a field may take.
 pub trait Keyword: Copy + Eq + 'static {
+    /// What the set is called in the editors' grammars (`constant.language.<NAME>.ward`).
+    const NAME: &'static str;
     /// Every word of the set, in the order the documentation lists them.
     const WORDS: &'static [&'static str];
     /// The variant a word names.
@@ -11,7 +13,8 @@ pub trait Keyword: Copy + Eq + 'static {
 }
 
 macro_rules! keywords {
-    ($($(#[$doc:meta])* $name:ident { $($variant:ident = $word:literal,)* })*) => {$(
+    ($($(#[$doc:meta])* $name:ident ($scope:literal) { $($variant:ident = $word:literal,)* })*) => {
+        $(
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant,)* }
@@ -25,6 +28,7 @@ macro_rules! keywords {
         }
 
         impl Keyword for $name {
+            const NAME: &'static str = $scope;
             const WORDS: &'static [&'static str] = &[$($word,)*];
 
             fn from_word(word: &str) -> Option<Self> {
@@ -44,12 +48,30 @@ macro_rules! keywords {
                 f.write_str(self.as_str())
             }
         }
-    )*};
+        )*
+
+        /// Every set of keyword values, with its name, for the generated editor grammars.
+        pub const KEYWORD_SETS: &[(&str, &[&str])] = &[$(($scope, <$name as Keyword>::WORDS),)*];
+    };
 }
 
 keywords! {
+    /// What sort of asset an asset is.
+    AssetKind ("asset-kind") {
+        Data = "data",
+        Function = "function",
+        Component = "component",
+        Interface = "interface",
+    }
+    /// The security properties an asset needs.
+    Property ("property") {
+        Confidentiality = "confidentiality",
+        Integrity = "integrity",
+        Availability = "availability",
+        Authenticity = "authenticity",
+    }
     /// The STRIDE categories of a threat.
-    Stride {
+    Stride ("stride") {
         Spoofing = "spoofing",
         Tampering = "tampering",
         Repudiation = "repudiation",
@@ -58,44 +80,30 @@ keywords! {
         ElevationOfPrivilege = "elevation-of-privilege",
     }
     /// From where an attacker reaches an asset.
-    Vector {
+    Vector ("vector") {
         Network = "network",
         Adjacent = "adjacent",
         Local = "local",
         Physical = "physical",
     }
-    /// What sort of asset an asset is.
-    AssetKind {
-        Data = "data",
-        Function = "function",
-        Component = "component",
-        Interface = "interface",
-    }
-    /// The security properties an asset needs.
-    Property {
-        Confidentiality = "confidentiality",
-        Integrity = "integrity",
-        Availability = "availability",
-        Authenticity = "authenticity",
-    }
     /// What sort of control a control is.
-    ControlKind {
+    ControlKind ("control-kind") {
         Technical = "technical",
         Procedural = "procedural",
         Information = "information",
     }
     /// Who puts a control in place.
-    Responsibility {
+    Responsibility ("responsibility") {
         Manufacturer = "manufacturer",
         Deployer = "deployer",
     }
     /// Whether a control is in place.
-    Status {
+    Status ("status") {
         Proposed = "proposed",
         Implemented = "implemented",
     }
     /// How a control is verified.
-    Method {
+    Method ("method") {
         Test = "test",
         Analysis = "analysis",
         Inspection = "inspection",
@@ -107,7 +115,7 @@ keywords! {
         Sca = "sca",
     }
     /// The result of a verification.
-    TestResult {
+    TestResult ("result") {
         Pending = "pending",
         Pass = "pass",
         Fail = "fail",

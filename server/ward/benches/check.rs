@@ -9,6 +9,10 @@
 //! each child's own resource usage. "Cold" is a new process every run with no
 //! cache of any kind; the files themselves are in the page cache after the first run.
 //! The target is 100k items (about 1,000 files, 20 MB) in 0.5 s and 300 MB.
+//!
+//! `WARD_BENCH_BASELINE=/path/to/old/ward` also runs that binary on the same workspaces,
+//! its runs interleaved with the new one's so that both see the same machine, and prints
+//! the ratios new / old of the median wall time and of the peak memory.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -30,9 +34,9 @@ fn timeval(tv: libc::timeval) -> Duration {
     Duration::from_secs(tv.tv_sec as u64) + Duration::from_micros(tv.tv_usec as u64)
 }
 
-fn run_check(dir: &Path) -> Measure {
+fn run_check(ward: &Path, dir: &Path) -> Measure {
     let start = Instant::now();
-    let child = Command::new(WARD)
+    let child = Command::new(ward)
         .arg("check")
         .arg(dir)
         .args(["--format", "json"])
@@ -127,22 +131,45 @@ fn main() {
         let bytes = summary_field(&summary, "bytes");
         // One warm-up run puts the files in the page cache and checks the exit code: the
         // generated workspace has errors on purpose.
-        let warm_up = run_check(&dir);
         let expected = if clean { 0 } else { 1 };
-        assert_eq!(warm_up.code, expected, "ward check's exit code");
-        let mut runs: Vec<Measure> = (0..runs).map(|_| run_check(&dir)).collect();
-        runs.sort_by_key(|run| run.wall);
-        let median = &runs[runs.len() / 2];
-        let peak = runs.iter().map(|run| run.rss).max().unwrap_or(0);
-        println!(
-            "{items:>8} {files:>6} {:>7.1} {:>8.0}ms {:>8.0}ms {:>8.0}ms {:>8.0}ms {:>7.0}MB",
-            bytes as f64 / 1e6,
-            ms(median.wall),
-            ms(runs[0].wall),
-            ms(runs[runs.len() - 1].wall),
-            ms(median.cpu),
-            peak as f64 / (1024.0 * 1024.0)
-        );
+        let mut binaries = vec![("new", Path::new(WARD).to_path_buf())];
+        if let Some(baseline) = std::env::var_os("WARD_BENCH_BASELINE") {
+            binaries.push(("old", baseline.into()));
+        }
+        for (_, ward) in &binaries {
+            let warm_up = run_check(ward, &dir);
+            assert_eq!(warm_up.code, expected, "ward check's exit code");
+        }
+        let mut measured: Vec<Vec<Measure>> = binaries.iter().map(|_| Vec::new()).collect();
+        for _ in 0..runs {
+            for (at, (_, ward)) in binaries.iter().enumerate() {
+                measured[at].push(run_check(ward, &dir));
+            }
+        }
+        let mut figures = Vec::new();
+        for ((label, _), mut runs) in binaries.iter().zip(measured) {
+            runs.sort_by_key(|run| run.wall);
+            let median = &runs[runs.len() / 2];
+            let peak = runs.iter().map(|run| run.rss).max().unwrap_or(0);
+            let tag = if binaries.len() > 1 { *label } else { "" };
+            println!(
+                "{items:>8} {files:>6} {:>7.1} {:>8.0}ms {:>8.0}ms {:>8.0}ms {:>8.0}ms {:>7.0}MB {tag}",
+                bytes as f64 / 1e6,
+                ms(median.wall),
+                ms(runs[0].wall),
+                ms(runs[runs.len() - 1].wall),
+                ms(median.cpu),
+                peak as f64 / (1024.0 * 1024.0)
+            );
+            figures.push((median.wall, peak));
+        }
+        if let [(new_wall, new_rss), (old_wall, old_rss)] = figures[..] {
+            println!(
+                "{items:>8} new/old: wall {:.3}, peak RSS {:.3}",
+                new_wall.as_secs_f64() / old_wall.as_secs_f64(),
+                new_rss as f64 / old_rss as f64
+            );
+        }
     }
 }
 

@@ -14,6 +14,9 @@
 //!
 //! With `WARD_LOG=debug`, the server's log up to the first diagnostics is printed too.
 //!
+//! `WARD_BENCH_BASELINE=/path/to/old/ward` measures that binary too, on the same workspace,
+//! new and old in turn, each table labelled, so that both are compared on the same machine.
+//!
 //! Targets at 100k items: keystroke → diagnostics p50 ≤ 5 ms and p99 ≤ 20 ms; definition
 //! and hover p99 ≤ 5 ms; first diagnostics ≤ 300 ms; memory ≤ 400 MB.
 
@@ -147,13 +150,37 @@ fn bench(items: usize, count: usize) {
         .expect("a temporary folder");
     let root = dir.path().canonicalize().unwrap();
     generate(items, &root);
+    let mut binaries: Vec<(&str, Option<std::path::PathBuf>)> = vec![("new", None)];
+    if let Some(baseline) = std::env::var_os("WARD_BENCH_BASELINE") {
+        binaries.push(("old", Some(baseline.into())));
+    }
+    for (label, binary) in binaries {
+        bench_one(items, count, &root, label, binary);
+    }
+}
+
+fn bench_one(
+    items: usize,
+    count: usize,
+    root: &Path,
+    label: &str,
+    binary: Option<std::path::PathBuf>,
+) {
+    let root = root.to_path_buf();
     let files = std::fs::read_dir(root.join("threats")).unwrap().count();
     let name = format!("threats/threats-{:05}.ward", files / 2);
     let path = root.join(&name);
     let mut text = std::fs::read_to_string(&path).unwrap();
 
     let spawned = Instant::now();
-    let mut client = Client::start(Editor::VsCode, &root);
+    let mut client = Client::start_with(
+        Editor::VsCode,
+        &root,
+        harness::Start {
+            binary,
+            ..Default::default()
+        },
+    );
     let initialized = Instant::now();
     client.did_open(&path, &text);
     client.wait_version(&path, 1);
@@ -290,7 +317,7 @@ fn bench(items: usize, count: usize) {
     assert_eq!(status.code(), Some(0));
 
     println!();
-    println!("ward lsp, {items} items in {all_files} files ({count} samples per line)");
+    println!("ward lsp ({label}), {items} items in {all_files} files ({count} samples per line)");
     println!("{:<44} {:>10} {:>10}   target (ms)", "", "p50 ms", "p99 ms");
     for row in &rows {
         println!(
