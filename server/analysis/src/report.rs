@@ -24,7 +24,8 @@ use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::{self, ItemModel};
 use crate::plan::{GateStatus, Plan};
 use crate::schema::{
-    self, FieldSpec, LinkField, Responsibility, Rule, SCORE, control, risk, verification,
+    self, FieldSpec, Keyword, LinkField, Responsibility, Rule, SCORE, TestResult, control, risk,
+    verification,
 };
 use crate::{Analysis, Cancellable, FileId, ItemRef, SourceMap, TextRange};
 
@@ -325,9 +326,9 @@ impl TraceRisk {
                 continue;
             }
             for (at, verification) in control.verifications.iter().enumerate() {
-                let gap = match verification.result.as_str() {
-                    "fail" => Some(Gap::FailedVerification),
-                    "pending" => Some(Gap::PendingVerification),
+                let gap = match TestResult::from_word(&verification.result) {
+                    Some(TestResult::Fail) => Some(Gap::FailedVerification),
+                    Some(TestResult::Pending) => Some(Gap::PendingVerification),
                     _ => None,
                 };
                 rows.push(TraceRow {

@@ -65,11 +65,11 @@ fn field_ids() -> &'static FieldIds {
                 .expect("the grammar defines this field")
         };
         FieldIds {
-            kind: id("kind"),
+            kind: id("kind"), // tidy: a grammar field, not a Ward field
             id: id("id"),
             title: id("title"),
             body: id("body"),
-            phase: id("phase"),
+            phase: id("phase"), // tidy: a grammar field, not a Ward field
             name: id("name"),
             values: id("values"),
         }

@@ -82,11 +82,7 @@ fn item_documentation(db: &dyn Db, name: &str, def: ItemRef) -> String {
         documentation.push_str(&format!(" \"{title}\""));
     }
     documentation.push_str("\n```");
-    if let Some(description) = item
-        .field("description")
-        .and_then(|field| field.values.first())
-        .and_then(|value| value.as_text())
-    {
+    if let Some(description) = crate::model::description(item) {
         documentation.push_str(&format!("\n{description}"));
     }
     documentation

@@ -327,8 +327,8 @@ pub(crate) fn phase_occurrences(db: &dyn Db, name: &str) -> Vec<(SourceFile, Tex
     let mut found = Vec::new();
     for (field, field_map) in item.fields.iter().zip(&map.fields) {
         let is_definition = match field.name.as_str() {
-            "phases" => true,
-            "phase" => false,
+            name if name == schema::plan::PHASES.name => true,
+            name if name == schema::plan::PHASE.name => false,
             _ => continue,
         };
         for (value, &range) in field.values.iter().zip(&field_map.values) {

@@ -258,10 +258,14 @@ fn risk_facts(db: &dyn Db, risk: &Risk, id: &str, facts: &mut Vec<String>) {
         }
     };
     let Some(score) = risk.score() else {
+        let (exploitability, severity) = (
+            schema::risk::EXPLOITABILITY.name,
+            schema::risk::SEVERITY.name,
+        );
         let missing = match (risk.exploitability.valid(), risk.severity.valid()) {
-            (None, None) => "exploitability and severity",
-            (None, _) => "exploitability",
-            _ => "severity",
+            (None, None) => format!("{exploitability} and {severity}"),
+            (None, _) => exploitability.to_owned(),
+            _ => severity.to_owned(),
         };
         facts.push(format!("score: none (no valid {missing})"));
         return;
