@@ -22,22 +22,38 @@ fn watchers_are_registered_when_the_client_allows_it() {
         let mut client = Client::start(editor, &workspace.root());
         wait_indexed(&mut client, &workspace, &example_names());
         client.settle(Duration::from_millis(100));
-        let registration = client
+        let requests: Vec<&serde_json::Value> = client
             .received
             .iter()
-            .find(|m| m["method"] == "client/registerCapability")
+            .filter(|m| m["method"] == "client/registerCapability")
+            .collect();
+        let registration = requests
+            .first()
             .map(|m| m["params"]["registrations"][0].clone());
         match editor {
             Editor::VsCode | Editor::Helix => {
+                assert_eq!(requests.len(), 1, "one registration: {requests:?}");
                 let registration = registration.expect("a registration");
                 assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
-                let globs: Vec<&str> = registration["registerOptions"]["watchers"]
+                // Every file created or deleted (folders of `.ward` files, evidence files),
+                // and changes only where the text matters. Kinds: 1 create, 2 change, 4 delete.
+                let watchers = &registration["registerOptions"]["watchers"];
+                assert_eq!(
+                    *watchers,
+                    serde_json::json!([
+                        {"globPattern": "**/*", "kind": 5},
+                        {"globPattern": "**/{*.ward,.gitignore,.ignore}", "kind": 2},
+                    ])
+                );
+                // No two watchers share a kind, so no event is sent twice.
+                let kinds: Vec<u64> = watchers
                     .as_array()
                     .unwrap()
                     .iter()
-                    .map(|w| w["globPattern"].as_str().unwrap())
+                    .map(|w| w["kind"].as_u64().unwrap())
                     .collect();
-                assert!(globs.contains(&"**/*.ward"), "{globs:?}");
+                assert_eq!(kinds.iter().fold(0, |all, kind| all | kind), 7);
+                assert_eq!(kinds.iter().sum::<u64>(), 7, "{kinds:?}");
             }
             // Neovim 0.7.2 has no dynamic registration of file watchers.
             Editor::Neovim => assert!(registration.is_none(), "{registration:?}"),

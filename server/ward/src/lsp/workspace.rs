@@ -14,7 +14,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher,
-    GlobPattern, TextDocumentContentChangeEvent, Uri,
+    GlobPattern, TextDocumentContentChangeEvent, Uri, WatchKind,
 };
 use ward_analysis::{Analysis, AnalysisHost, PositionEncoding};
 
@@ -334,6 +334,8 @@ impl World {
                         .collect();
                     self.leave_disk(gone);
                 }
+                // A changed file exists as it did: evidence holds (only its existence counts).
+                FileChangeType::CHANGED => {}
                 // Any other file may be evidence; files in hidden folders (`.git`) are not.
                 _ => other_files_changed |= self.in_workspace(&path),
             }
@@ -394,14 +396,24 @@ pub fn read_workspace(roots: &[PathBuf]) -> Vec<(PathBuf, Arc<str>)> {
         .collect()
 }
 
-/// The watchers registered with a client that allows it: `.ward` files, and every other file
-/// for evidence.
+/// The watchers registered with a client that allows it (the only ones: the VS Code extension
+/// adds none), disjoint so that no event comes twice:
+///
+/// - every file and folder created or deleted: a folder of `.ward` files moved in or out
+///   arrives as one event for the folder, and evidence files may be any file anywhere, of
+///   which only the existence counts;
+/// - changes of `.ward` files (their text) and of ignore files (which files belong).
+///
+/// Changes of other files are not asked for: nothing reads them.
 pub fn watchers() -> DidChangeWatchedFilesRegistrationOptions {
-    let watcher = |glob: &str| FileSystemWatcher {
+    let watcher = |glob: &str, kind: WatchKind| FileSystemWatcher {
         glob_pattern: GlobPattern::String(glob.to_owned()),
-        kind: None,
+        kind: Some(kind),
     };
     DidChangeWatchedFilesRegistrationOptions {
-        watchers: vec![watcher("**/*.ward"), watcher("**/*")],
+        watchers: vec![
+            watcher("**/*", WatchKind::Create | WatchKind::Delete),
+            watcher("**/{*.ward,.gitignore,.ignore}", WatchKind::Change),
+        ],
     }
 }
