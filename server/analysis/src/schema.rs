@@ -280,7 +280,7 @@ const VERIFICATION_FIELDS: &[FieldSpec] = &[
     field(
         "test",
         FieldType::Str,
-        "A test case name whose JUnit result sets `result`.",
+        "The name of the test case behind the verification (Ward reads no test results).",
     ),
 ];
 
