@@ -186,6 +186,24 @@ fn hidden_and_git_ignored_files_are_skipped() {
     assert_eq!(json["summary"]["files"], 1);
 }
 
+/// Symbolic links are not followed, to a file or a folder, inside the workspace or out: the
+/// language server's workspace follows the same rule.
+#[test]
+fn symbolic_links_are_not_followed() {
+    let outside = workspace(&[("other.ward", ERROR)]);
+    let dir = workspace(&[("a.ward", CLEAN)]);
+    let link = |target: &std::path::Path, name: &str| {
+        std::os::unix::fs::symlink(target, dir.path().join(name)).unwrap();
+    };
+    link(&outside.path().join("other.ward"), "other.ward");
+    link(outside.path(), "linked");
+    link(&dir.path().join("a.ward"), "again.ward");
+    link(std::path::Path::new("/etc/passwd"), "passwd.ward");
+    let (json, output) = crate::check_json(dir.path(), &[]);
+    assert_eq!(code(&output), 0, "{json}");
+    assert_eq!(json["summary"]["files"], 1);
+}
+
 #[test]
 fn a_folder_named_like_a_ward_file_is_not_a_file() {
     let dir = workspace(&[("a.ward", CLEAN)]);

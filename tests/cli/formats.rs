@@ -2,7 +2,8 @@
 //! the docs specify, and SARIF 2.1.0 valid against the official schema and usable by GitHub
 //! code scanning.
 
-use std::path::Path;
+use std::os::unix::ffi::OsStringExt;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -309,6 +310,12 @@ fn check_sarif(validator: &jsonschema::Validator, dir: &Path, extra: &[&str]) {
     if let Some(kind) = run.get("columnKind") {
         assert_eq!(kind, "unicodeCodePoints", "columns count scalar values");
     }
+    // Locations are relative to `%SRCROOT%`, the `file:` URI of the root folder.
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("a %SRCROOT% base URI");
+    assert!(base.ends_with('/'), "a base URI ends with `/`: {base}");
+    assert_eq!(canonical(&resolve(base, ".")), canonical(dir));
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "ward");
     assert!(driver["version"].is_string());
@@ -361,6 +368,7 @@ fn check_sarif(validator: &jsonschema::Validator, dir: &Path, extra: &[&str]) {
         assert_eq!(locations.len(), 1, "GitHub reads the first location only");
         check_location(
             dir,
+            base,
             &locations[0]["physicalLocation"],
             &diagnostic["file"],
             &diagnostic["range"],
@@ -376,6 +384,7 @@ fn check_sarif(validator: &jsonschema::Validator, dir: &Path, extra: &[&str]) {
             assert_eq!(location["message"]["text"], expected["message"]);
             check_location(
                 dir,
+                base,
                 &location["physicalLocation"],
                 &expected["file"],
                 &expected["range"],
@@ -384,15 +393,53 @@ fn check_sarif(validator: &jsonschema::Validator, dir: &Path, extra: &[&str]) {
     }
 }
 
+/// The path of the file that a URI reference names, resolved against a `file:` base URI by
+/// an independent URI parser.
+fn resolve(base: &str, reference: &str) -> PathBuf {
+    let base = fluent_uri::Uri::parse(base)
+        .unwrap_or_else(|error| panic!("the base {base:?} is not a URI: {error}"));
+    let reference = fluent_uri::UriRef::parse(reference)
+        .unwrap_or_else(|error| panic!("{reference:?} is not a URI reference: {error}"));
+    let resolved = reference
+        .resolve_against(&base)
+        .unwrap_or_else(|error| panic!("{reference} does not resolve against {base}: {error}"));
+    assert_eq!(resolved.scheme().as_str(), "file", "{resolved}");
+    // A `#` or `?` left unencoded would end the path: consumers would open another file.
+    assert!(
+        resolved.query().is_none() && resolved.fragment().is_none(),
+        "{resolved} has a query or a fragment"
+    );
+    let bytes = resolved.path().decode().to_bytes().into_owned();
+    PathBuf::from(std::ffi::OsString::from_vec(bytes))
+}
+
+/// A path with `..` and symbolic links resolved, as the file system reads it: a URI's `..`
+/// segments are removed by resolution, a path's are not.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
 /// A physical location: a relative URI of an existing file and the JSON output's range.
-fn check_location(dir: &Path, location: &Value, file: &Value, range: &Value) {
-    let uri = location["artifactLocation"]["uri"].as_str().expect("a uri");
+fn check_location(dir: &Path, base: &str, location: &Value, file: &Value, range: &Value) {
+    let artifact = &location["artifactLocation"];
+    let uri = artifact["uri"].as_str().expect("a uri");
     assert!(
         !uri.contains(':') && !uri.starts_with('/') && !uri.contains('\\'),
         "the uri is relative with `/`: {uri}"
     );
-    assert_eq!(uri, file.as_str().unwrap());
-    assert!(dir.join(uri).is_file(), "{uri} exists under the root");
+    assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+    let file = file.as_str().unwrap();
+    let path = resolve(base, uri);
+    assert!(
+        path.is_file(),
+        "{uri} names an existing file: {}",
+        path.display()
+    );
+    assert_eq!(
+        canonical(&path),
+        canonical(&dir.join(file)),
+        "{uri} names {file}"
+    );
     let region = &location["region"];
     assert_eq!(region["startLine"], range["start"]["line"]);
     assert_eq!(region["startColumn"], range["start"]["column"]);
@@ -419,6 +466,46 @@ fn sarif_is_valid_and_fit_for_github_code_scanning() {
     // No findings: an empty result list is still a valid log.
     let clean = workspace(&[("chain.ward", crate::exit_codes::CLEAN)]);
     check_sarif(&validator, clean.path(), &[]);
+}
+
+/// Folder and file names that a URI cannot hold as they are (a space, `%`, `#`, `?`, `:`,
+/// non-ASCII letters): SARIF's URIs are still valid, and resolve to the files they name.
+#[test]
+fn sarif_uris_are_percent_encoded() {
+    let parent = tempfile::tempdir().unwrap();
+    let root = parent.path().join("dossier à 50% #1 ?");
+    let names = [
+        "a b.ward",
+        "c#d.ward",
+        "e?f.ward",
+        "g%41.ward",
+        "x:y.ward",
+        "sous-dossier é/h.ward",
+        "ünï/中文.ward",
+    ];
+    for (at, name) in names.iter().enumerate() {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        // Each file flags its own asset, and the duplicate `SAME` links every file to the first.
+        let text = format!(
+            "asset A-{at} \"Asset\" {{ kind: data }}\nasset SAME \"Twice\" {{ kind: data }}\n"
+        );
+        std::fs::write(path, text).unwrap();
+    }
+    check_sarif(&sarif_schema(), &root, &[]);
+    // Every file has results, so every name went through the checks above.
+    let log = sarif(&root, &[]);
+    let files: std::collections::BTreeSet<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| {
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(files.len(), names.len(), "{files:?}");
 }
 
 #[test]

@@ -9,6 +9,7 @@
 //! - `bad_input`: huge and deeply nested input gives diagnostics in reasonable time.
 //! - `docs`: `docs/diagnostics.md` documents exactly the codes the analysis defines.
 //! - `generator`: `ward-gen` is deterministic and plants the findings it says.
+//! - `manifests`: no normal dependency of a workspace crate is used by its tests only.
 
 mod bad_input;
 mod docs;
@@ -16,6 +17,7 @@ mod exit_codes;
 mod fixtures;
 mod formats;
 mod generator;
+mod manifests;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

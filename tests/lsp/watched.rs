@@ -1,6 +1,9 @@
 //! Files changed on disk: watcher registration, created, changed, deleted and renamed
-//! `.ward` files and folders, evidence files, and open documents that win over disk.
+//! `.ward` files and folders, evidence files, open documents that win over disk, and the
+//! same files as `ward check` (no git-ignored or hidden file, no symbolic link).
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::time::Duration;
 
 use crate::diagnostics::replace;
@@ -19,22 +22,38 @@ fn watchers_are_registered_when_the_client_allows_it() {
         let mut client = Client::start(editor, &workspace.root());
         wait_indexed(&mut client, &workspace, &example_names());
         client.settle(Duration::from_millis(100));
-        let registration = client
+        let requests: Vec<&serde_json::Value> = client
             .received
             .iter()
-            .find(|m| m["method"] == "client/registerCapability")
+            .filter(|m| m["method"] == "client/registerCapability")
+            .collect();
+        let registration = requests
+            .first()
             .map(|m| m["params"]["registrations"][0].clone());
         match editor {
             Editor::VsCode | Editor::Helix => {
+                assert_eq!(requests.len(), 1, "one registration: {requests:?}");
                 let registration = registration.expect("a registration");
                 assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
-                let globs: Vec<&str> = registration["registerOptions"]["watchers"]
+                // Every file created or deleted (folders of `.ward` files, evidence files),
+                // and changes only where the text matters. Kinds: 1 create, 2 change, 4 delete.
+                let watchers = &registration["registerOptions"]["watchers"];
+                assert_eq!(
+                    *watchers,
+                    serde_json::json!([
+                        {"globPattern": "**/*", "kind": 5},
+                        {"globPattern": "**/{*.ward,.gitignore,.ignore}", "kind": 2},
+                    ])
+                );
+                // No two watchers share a kind, so no event is sent twice.
+                let kinds: Vec<u64> = watchers
                     .as_array()
                     .unwrap()
                     .iter()
-                    .map(|w| w["globPattern"].as_str().unwrap())
+                    .map(|w| w["kind"].as_u64().unwrap())
                     .collect();
-                assert!(globs.contains(&"**/*.ward"), "{globs:?}");
+                assert_eq!(kinds.iter().fold(0, |all, kind| all | kind), 7);
+                assert_eq!(kinds.iter().sum::<u64>(), 7, "{kinds:?}");
             }
             // Neovim 0.7.2 has no dynamic registration of file watchers.
             Editor::Neovim => assert!(registration.is_none(), "{registration:?}"),
@@ -221,4 +240,155 @@ fn workspace_folders_added_and_removed() {
     client.wait_diagnostics(&assets, "the removed folder's file cleared", |list| {
         list.is_empty()
     });
+}
+
+/// The files `ward check` reads, as (name, sorted codes): every file with findings.
+fn check_codes(root: &Path) -> (BTreeMap<String, Vec<String>>, u64) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ward"))
+        .args(["check", "--format", "json"])
+        .arg(root)
+        .output()
+        .expect("run ward check");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&output.stderr)));
+    let mut codes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for diagnostic in json["diagnostics"].as_array().unwrap() {
+        let file = diagnostic["file"].as_str().unwrap().to_owned();
+        let code = diagnostic["code"].as_str().unwrap().to_owned();
+        codes.entry(file).or_default().push(code);
+    }
+    codes.values_mut().for_each(|list| list.sort());
+    (codes, json["summary"]["files"].as_u64().unwrap())
+}
+
+/// The server's view after it went quiet: every URI it published diagnostics for, and the
+/// sorted codes of those with findings, by name relative to the root.
+fn published_codes(
+    client: &Client,
+    root: &Path,
+) -> (BTreeSet<String>, BTreeMap<String, Vec<String>>) {
+    let prefix = format!("{}/", uri(root));
+    let mut published = BTreeSet::new();
+    let mut codes = BTreeMap::new();
+    for (file_uri, params) in &client.diagnostics {
+        let name = file_uri
+            .strip_prefix(&prefix)
+            .unwrap_or(file_uri)
+            .to_owned();
+        let mut list: Vec<String> = params["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect();
+        list.sort();
+        if !list.is_empty() {
+            codes.insert(name.clone(), list);
+        }
+        published.insert(name);
+    }
+    (published, codes)
+}
+
+/// One membership rule for `ward check`, the server's start-up scan and its watched-file
+/// events: git-ignored and hidden `.ward` files and symbolic links (to `/etc/passwd`, to a
+/// `.ward` file or folder outside) are not workspace files, however the server hears of
+/// them. Each of them defines `A` again, so indexing one shows as a `duplicate-id`.
+#[test]
+fn the_server_indexes_the_files_ward_check_reads() {
+    let shadow = "asset A \"Shadow\" { kind: function }\n";
+    let workspace = Workspace::new(&[
+        (".gitignore", "ignored/\n*.gen.ward\n"),
+        ("assets.ward", "asset A \"Pump\" { kind: function }\n"),
+        ("ignored/old.ward", shadow),
+        ("old.gen.ward", shadow),
+        (".hidden/old.ward", shadow),
+    ]);
+    let outside = Workspace::new(&[("shadow.ward", shadow)]);
+    let link = |name: &str, target: &Path| {
+        std::os::unix::fs::symlink(target, workspace.path(name)).unwrap();
+    };
+    link("passwd.ward", Path::new("/etc/passwd"));
+    link("alias.ward", &outside.path("shadow.ward"));
+    link("linked", &outside.root());
+    let root = workspace.root();
+    let (expected, files) = check_codes(&root);
+    assert_eq!(files, 1, "ward check reads assets.ward alone: {expected:?}");
+    assert_eq!(expected["assets.ward"], ["untargeted-asset"]);
+
+    let mut client = Client::start(Editor::VsCode, &root);
+    let assets = workspace.path("assets.ward");
+    client.wait_codes(&assets, &["untargeted-asset"]);
+    client.settle(Duration::from_millis(150));
+    let (published, codes) = published_codes(&client, &root);
+    assert_eq!(published, BTreeSet::from(["assets.ward".to_owned()]));
+    assert_eq!(codes, expected, "start-up scan");
+
+    // Watched-file events for the same files, changed, and for new ones of every sort.
+    for name in [
+        "ignored/old.ward",
+        "old.gen.ward",
+        ".hidden/old.ward",
+        "passwd.ward",
+        "alias.ward",
+    ] {
+        client.watched(&[(&workspace.path(name), CHANGED)]);
+    }
+    for name in [
+        "ignored/new.ward",
+        "new.gen.ward",
+        ".hidden/new.ward",
+        "ignored/sub/x.ward",
+        ".cache/x.ward",
+    ] {
+        workspace.write(name, shadow);
+        client.watched(&[(&workspace.path(name), CREATED)]);
+    }
+    link("etc.ward", Path::new("/etc/passwd"));
+    link("linked-too", &outside.root());
+    let created = ["etc.ward", "linked-too", "ignored/sub", ".cache", "linked"];
+    for name in created {
+        client.watched(&[(&workspace.path(name), CREATED)]);
+    }
+    // Then a workspace file: once its diagnostics are out, every event before it was applied.
+    workspace.write("threats.ward", "threat T \"Spoof\" { targets: A }\n");
+    let threats = workspace.path("threats.ward");
+    client.watched(&[(&threats, CREATED)]);
+    client.wait_diagnostics(&threats, "threats.ward published", |_| true);
+    client.settle(Duration::from_millis(150));
+
+    let (expected, files) = check_codes(&root);
+    assert_eq!(
+        files, 2,
+        "ward check reads assets.ward and threats.ward: {expected:?}"
+    );
+    let (published, codes) = published_codes(&client, &root);
+    assert_eq!(
+        published,
+        BTreeSet::from(["assets.ward".to_owned(), "threats.ward".to_owned()]),
+        "watched-file events"
+    );
+    assert_eq!(codes, expected, "watched-file events");
+
+    // The rules change: files leave and join as `ward check` would read them.
+    let gitignore = workspace.path(".gitignore");
+    let same_as_check = |client: &mut Client, what: &str| {
+        client.settle(Duration::from_millis(150));
+        let (_, codes) = published_codes(client, &root);
+        assert_eq!(codes, check_codes(&root).0, "{what}");
+    };
+    workspace.write(".gitignore", "ignored/\n*.gen.ward\nthreats.ward\n");
+    client.watched(&[(&gitignore, CHANGED)]);
+    client.wait_diagnostics(&threats, "threats.ward cleared", |list| list.is_empty());
+    same_as_check(&mut client, "threats.ward ignored");
+    workspace.write(".gitignore", "*.gen.ward\nthreats.ward\n");
+    client.watched(&[(&gitignore, CHANGED)]);
+    client.wait_diagnostics(&workspace.path("ignored/old.ward"), "A twice", |list| {
+        list.iter().any(|d| d["code"] == "duplicate-id")
+    });
+    same_as_check(&mut client, "ignored/ no longer ignored");
+    std::fs::remove_file(&gitignore).unwrap();
+    client.watched(&[(&gitignore, DELETED)]);
+    client.wait_codes(&threats, &["unassessed-threat"]);
+    same_as_check(&mut client, ".gitignore deleted");
 }

@@ -13,7 +13,7 @@ opt.comments = "://"
 opt.formatoptions:remove("t")
 opt.formatoptions:append("croql")
 
--- Two-space indentation, as `ward fmt` writes it.
+-- Two-space indentation, as the examples and the docs write Ward.
 opt.expandtab = true
 opt.shiftwidth = 2
 opt.softtabstop = 2

@@ -62,6 +62,9 @@ npm run compile
 step "npm run test:grammar"
 npm run test:grammar
 
+step "npm run test:unit"
+npm run test:unit
+
 step "npm run package"
 rm -f ward.vsix
 npm run package

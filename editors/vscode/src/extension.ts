@@ -46,11 +46,10 @@ async function startClient(): Promise<void> {
         : {}),
     },
   };
+  // No `synchronize.fileEvents`: the server registers the file watchers it needs (`.ward`
+  // files, and files created or deleted for evidence); one here would send events twice.
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'ward' }],
-    synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.ward'),
-    },
     outputChannel: output,
     traceOutputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,

@@ -543,7 +543,7 @@ pub mod verification {
     pub const TEST: FieldSpec = FieldSpec::new(
         "test",
         FieldType::Str,
-        "A test case name whose JUnit result sets `result`.",
+        "The name of the test case behind the verification (Ward reads no test results).",
     );
     pub const FIELDS: &[FieldSpec] = &[
         shared::DESCRIPTION,

@@ -1,5 +1,7 @@
-//! Finding and reading the `.ward` files of a workspace from disk for the command line.
+//! Finding and reading the `.ward` files of a workspace from disk: for the command line, and
+//! the one rule of which files belong to a workspace, which the language server follows too.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -43,6 +45,28 @@ pub fn display_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// The walk that decides which files of a folder belong to the workspace, for `ward check`,
+/// the language server's start-up scan and its watched-file events alike: hidden and
+/// git-ignored paths are skipped (in a git repository or not), symbolic links not followed.
+fn walker(folder: &Path) -> ignore::WalkBuilder {
+    let mut walker = ignore::WalkBuilder::new(folder);
+    walker.require_git(false);
+    walker
+}
+
+/// Whether a file holds rules of the walk (`.gitignore`, `.ignore`): when one changes, which
+/// files belong to the workspace may change.
+pub fn is_ignore_file(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| name == ".gitignore" || name == ".ignore")
+}
+
+/// Whether a walked entry is a workspace file: a `.ward` file itself, not a link to one.
+fn is_ward_file(entry: &ignore::DirEntry) -> bool {
+    let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
+    is_file && entry.path().extension().is_some_and(|ext| ext == "ward")
+}
+
 /// The `.ward` files under `paths` (folders walked, hidden and git-ignored paths skipped;
 /// files taken as given), sorted and deduplicated.
 pub fn find_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
@@ -59,12 +83,10 @@ pub fn find_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
             files.push(path.clone());
             continue;
         }
-        let walker = ignore::WalkBuilder::new(path).require_git(false).build();
-        for entry in walker {
+        for entry in walker(path).build() {
             let entry = entry
                 .map_err(|error| LoadError(format!("cannot walk `{}`: {error}", path.display())))?;
-            let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-            if is_file && entry.path().extension().is_some_and(|ext| ext == "ward") {
+            if is_ward_file(&entry) {
                 files.push(entry.into_path());
             }
         }
@@ -72,6 +94,40 @@ pub fn find_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     files.sort();
     files.dedup();
     Ok(files)
+}
+
+/// The workspace files of the folder `root` that are among `paths` or inside one of them:
+/// what [`find_files`] would find of them, by the same walk, pruned to their folders.
+/// Unreadable entries are left out.
+pub fn members_among(root: &Path, paths: &[PathBuf]) -> Vec<PathBuf> {
+    let targets: HashSet<PathBuf> = paths
+        .iter()
+        .filter(|path| path.starts_with(root))
+        .cloned()
+        .collect();
+    if targets.is_empty() {
+        return Vec::new();
+    }
+    // The folders the walk must enter to reach the targets.
+    let on_the_way: HashSet<PathBuf> = targets
+        .iter()
+        .flat_map(|path| path.ancestors().skip(1))
+        .filter(|folder| folder.starts_with(root))
+        .map(Path::to_path_buf)
+        .collect();
+    let mut walk = walker(root);
+    walk.filter_entry(move |entry| {
+        let path = entry.path();
+        on_the_way.contains(path) || path.ancestors().any(|up| targets.contains(up))
+    });
+    let mut files: Vec<PathBuf> = walk
+        .build()
+        .filter_map(Result::ok)
+        .filter(is_ward_file)
+        .map(ignore::DirEntry::into_path)
+        .collect();
+    files.sort();
+    files
 }
 
 fn io_reason(error: &std::io::Error) -> String {
@@ -147,9 +203,39 @@ pub fn load(paths: &[PathBuf]) -> Result<LoadedWorkspace, LoadError> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
-    use super::display_path;
+    use super::{display_path, find_files, members_among};
+
+    #[test]
+    fn members_are_what_the_walk_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for (name, text) in [
+            ("a.ward", ""),
+            ("sub/b.ward", ""),
+            (".hidden/c.ward", ""),
+            ("ignored/d.ward", ""),
+            (".gitignore", "ignored/\n"),
+        ] {
+            std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            std::fs::write(root.join(name), text).unwrap();
+        }
+        std::os::unix::fs::symlink(root.join("a.ward"), root.join("link.ward")).unwrap();
+        let all = find_files(&[root.to_path_buf()]).unwrap();
+        assert_eq!(all, [root.join("a.ward"), root.join("sub/b.ward")]);
+        assert_eq!(members_among(root, &[root.to_path_buf()]), all);
+        assert_eq!(
+            members_among(root, &[root.join("sub")]),
+            [root.join("sub/b.ward")]
+        );
+        let named: Vec<PathBuf> = ["ignored/d.ward", ".hidden/c.ward", "link.ward", "a.ward"]
+            .iter()
+            .map(|name| root.join(name))
+            .collect();
+        assert_eq!(members_among(root, &named), [root.join("a.ward")]);
+        assert!(members_among(root, &[PathBuf::from("/etc/passwd")]).is_empty());
+    }
 
     #[test]
     fn paths_show_relative_to_the_root_or_absolute() {

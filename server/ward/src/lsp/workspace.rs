@@ -14,7 +14,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher,
-    GlobPattern, TextDocumentContentChangeEvent, Uri,
+    GlobPattern, TextDocumentContentChangeEvent, Uri, WatchKind,
 };
 use ward_analysis::{Analysis, AnalysisHost, PositionEncoding};
 
@@ -255,33 +255,73 @@ impl World {
         }
     }
 
+    /// Files created or changed on disk, and folders created: the workspace files among them
+    /// are read, and a file that stopped being one (now git-ignored, say) leaves.
+    fn arrive(&mut self, paths: &[PathBuf]) {
+        if paths.is_empty() {
+            return;
+        }
+        let mut members = BTreeSet::new();
+        for root in &self.roots {
+            members.extend(crate::workspace::members_among(root, paths));
+        }
+        let left: Vec<PathBuf> = paths
+            .iter()
+            .filter(|path| self.disk.contains(*path) && !members.contains(*path))
+            .cloned()
+            .collect();
+        self.leave_disk(left);
+        for file in members {
+            self.disk.insert(file.clone());
+            self.reload_from_disk(&file);
+            self.mark_dirty(&file);
+        }
+    }
+
+    /// After a change of the walk's rules (a `.gitignore` edited): every root is walked again;
+    /// files that stopped being workspace files leave, new ones are read. A rare event, so the
+    /// walk is done here rather than in the background like the start-up scan.
+    fn rescan(&mut self) {
+        let mut members = BTreeSet::new();
+        for root in &self.roots {
+            members.extend(crate::workspace::members_among(
+                root,
+                std::slice::from_ref(root),
+            ));
+        }
+        let left: Vec<PathBuf> = self.disk.difference(&members).cloned().collect();
+        self.leave_disk(left);
+        for file in members {
+            // Files already known keep their text unless an event of their own says otherwise.
+            if self.disk.insert(file.clone()) {
+                self.reload_from_disk(&file);
+                self.mark_dirty(&file);
+            }
+        }
+    }
+
     /// Applies `workspace/didChangeWatchedFiles`. A rename arrives as a delete and a create.
+    ///
+    /// Files created or changed, and folders created, join the workspace only when the walk
+    /// of `ward check` and of the start-up scan would find them (not git-ignored, hidden or
+    /// a symbolic link); they are looked up after the deletions, on the disk as it is now.
     pub fn did_change_watched_files(&mut self, changes: Vec<FileEvent>) {
         let mut other_files_changed = false;
+        let mut arrived = Vec::new();
+        let mut rules_changed = false;
         for event in changes {
             let path = convert::uri_to_path(&event.uri);
             let is_ward = path.extension().is_some_and(|ext| ext == "ward");
+            rules_changed |= crate::workspace::is_ignore_file(&path)
+                && self.roots.iter().any(|root| path.starts_with(root));
             match event.typ {
                 FileChangeType::CREATED | FileChangeType::CHANGED if is_ward => {
-                    if !self.in_workspace(&path) || !path.is_file() {
-                        continue;
-                    }
-                    self.disk.insert(path.clone());
-                    self.reload_from_disk(&path);
-                    self.mark_dirty(&path);
+                    arrived.push(path);
                 }
                 FileChangeType::CREATED if path.is_dir() => {
-                    if !self.in_workspace(&path) {
-                        continue;
-                    }
-                    other_files_changed = true;
                     // A folder created or renamed into place: its files arrive with it.
-                    let found = crate::workspace::find_files(std::slice::from_ref(&path));
-                    for file in found.unwrap_or_default() {
-                        self.disk.insert(file.clone());
-                        self.reload_from_disk(&file);
-                        self.mark_dirty(&file);
-                    }
+                    other_files_changed |= self.in_workspace(&path);
+                    arrived.push(path);
                 }
                 FileChangeType::DELETED => {
                     other_files_changed |= !is_ward && self.in_workspace(&path);
@@ -294,9 +334,15 @@ impl World {
                         .collect();
                     self.leave_disk(gone);
                 }
+                // A changed file exists as it did: evidence holds (only its existence counts).
+                FileChangeType::CHANGED => {}
                 // Any other file may be evidence; files in hidden folders (`.git`) are not.
                 _ => other_files_changed |= self.in_workspace(&path),
             }
+        }
+        self.arrive(&arrived);
+        if rules_changed {
+            self.rescan();
         }
         if other_files_changed {
             // Evidence files may have come or gone.
@@ -350,14 +396,24 @@ pub fn read_workspace(roots: &[PathBuf]) -> Vec<(PathBuf, Arc<str>)> {
         .collect()
 }
 
-/// The watchers registered with a client that allows it: `.ward` files, and every other file
-/// for evidence.
+/// The watchers registered with a client that allows it (the only ones: the VS Code extension
+/// adds none), disjoint so that no event comes twice:
+///
+/// - every file and folder created or deleted: a folder of `.ward` files moved in or out
+///   arrives as one event for the folder, and evidence files may be any file anywhere, of
+///   which only the existence counts;
+/// - changes of `.ward` files (their text) and of ignore files (which files belong).
+///
+/// Changes of other files are not asked for: nothing reads them.
 pub fn watchers() -> DidChangeWatchedFilesRegistrationOptions {
-    let watcher = |glob: &str| FileSystemWatcher {
+    let watcher = |glob: &str, kind: WatchKind| FileSystemWatcher {
         glob_pattern: GlobPattern::String(glob.to_owned()),
-        kind: None,
+        kind: Some(kind),
     };
     DidChangeWatchedFilesRegistrationOptions {
-        watchers: vec![watcher("**/*.ward"), watcher("**/*")],
+        watchers: vec![
+            watcher("**/*", WatchKind::Create | WatchKind::Delete),
+            watcher("**/{*.ward,.gitignore,.ignore}", WatchKind::Change),
+        ],
     }
 }

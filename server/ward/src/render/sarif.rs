@@ -1,5 +1,8 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
+use std::path::{Component, Path};
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode, utf8_percent_encode};
 use serde_sarif::sarif;
 use ward_analysis::{Code, Severity};
 
@@ -15,11 +18,62 @@ fn region(start: (u32, u32), end: (u32, u32)) -> sarif::Region {
         .build()
 }
 
+/// What a URI's path segment keeps as it is: RFC 3986's unreserved characters. Everything
+/// else is percent-encoded: a space or non-ASCII letter would make the URI invalid, `#` and
+/// `?` would end the path, `%` would read as an escape, `:` in a first segment as a scheme.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The URI reference of a shown path (relative to the root with `/`, or absolute).
+fn path_uri(path: &str) -> String {
+    path.split('/')
+        .map(|segment| utf8_percent_encode(segment, SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The `file:` URI of a folder, ending with `/` as SARIF requires of a base URI.
+fn folder_uri(folder: &Path) -> String {
+    let mut uri = String::from("file://");
+    for component in folder.components() {
+        match component {
+            // A Windows drive (`C:`) is written as it is: `file:///C:/...`.
+            Component::Prefix(prefix) => {
+                uri.push('/');
+                uri.push_str(&prefix.as_os_str().to_string_lossy().replace('\\', "/"));
+            }
+            Component::RootDir | Component::CurDir => {}
+            Component::ParentDir => uri.push_str("/.."),
+            Component::Normal(name) => {
+                uri.push('/');
+                uri.extend(percent_encode(&name_bytes(name), SEGMENT));
+            }
+        }
+    }
+    uri.push('/');
+    uri
+}
+
+/// A file name's bytes: on Unix exactly, so that a name that is not UTF-8 is kept too.
+fn name_bytes(name: &std::ffi::OsStr) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        std::os::unix::ffi::OsStrExt::as_bytes(name).to_vec()
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned().into_bytes()
+    }
+}
+
 fn location(path: &str, start: (u32, u32), end: (u32, u32)) -> sarif::PhysicalLocation {
     sarif::PhysicalLocation::builder()
         .artifact_location(
             sarif::ArtifactLocation::builder()
-                .uri(path)
+                .uri(path_uri(path))
                 .uri_base_id("%SRCROOT%")
                 .build(),
         )
@@ -117,17 +171,11 @@ pub fn render(checked: &Checked) -> String {
         .information_uri("https://github.com/ward-lang/ward")
         .rules(rules)
         .build();
-    let mut root = checked.workspace.root.to_string_lossy().replace('\\', "/");
-    if !root.ends_with('/') {
-        root.push('/');
-    }
-    let root_uri = format!(
-        "file://{}{root}",
-        if root.starts_with('/') { "" } else { "/" }
-    );
     let bases = std::collections::BTreeMap::from([(
         "%SRCROOT%".to_owned(),
-        sarif::ArtifactLocation::builder().uri(root_uri).build(),
+        sarif::ArtifactLocation::builder()
+            .uri(folder_uri(&checked.workspace.root))
+            .build(),
     )]);
     let run = sarif::Run::builder()
         .tool(sarif::Tool::builder().driver(driver).build())
@@ -141,4 +189,27 @@ pub fn render(checked: &Checked) -> String {
         .runs(vec![run])
         .build();
     serde_json::to_string_pretty(&log).expect("plain data always serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::{folder_uri, path_uri};
+
+    #[test]
+    fn uris_encode_what_a_path_segment_cannot_hold() {
+        assert_eq!(path_uri("a/b.ward"), "a/b.ward");
+        assert_eq!(
+            path_uri("dossier à 50%/c#1?.ward"),
+            "dossier%20%C3%A0%2050%25/c%231%3F.ward"
+        );
+        assert_eq!(path_uri("x:y.ward"), "x%3Ay.ward");
+        assert_eq!(path_uri("/tmp/out side.ward"), "/tmp/out%20side.ward");
+        assert_eq!(
+            folder_uri(Path::new("/tmp/my ws#")),
+            "file:///tmp/my%20ws%23/"
+        );
+        assert_eq!(folder_uri(Path::new("/")), "file:///");
+    }
 }

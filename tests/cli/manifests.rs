@@ -1,0 +1,101 @@
+//! The Cargo manifests: every normal dependency of a workspace crate is used by the code the
+//! crate ships, not only by its tests (those belong under `[dev-dependencies]`, so that
+//! `cargo install` and the crate's users do not build them).
+
+use std::path::{Path, PathBuf};
+
+use crate::repo_root;
+
+/// The crate's Rust files outside `tests/` and `benches/`, with their test modules cut off.
+fn shipped_sources(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut sources = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("read a crate folder") {
+            let path = entry.expect("a folder entry").path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                if !["tests", "benches", "target", "node_modules"].contains(&name.as_str()) {
+                    folders.push(path);
+                }
+            } else if name.ends_with(".rs") {
+                let text = std::fs::read_to_string(&path).expect("read a Rust file");
+                sources.push((path, without_test_module(&text).to_owned()));
+            }
+        }
+    }
+    sources
+}
+
+/// The text before the file's `#[cfg(test)] mod`: test modules end their file here.
+fn without_test_module(text: &str) -> &str {
+    let mut at = 0;
+    while let Some(found) = text[at..].find("#[cfg(test)]") {
+        let start = at + found;
+        let after = text[start + "#[cfg(test)]".len()..].trim_start();
+        if after.starts_with("mod ") {
+            return &text[..start];
+        }
+        at = start + 1;
+    }
+    text
+}
+
+/// Whether the code names the crate as a path (`name::`) or imports it (`use name`).
+fn names_crate(text: &str, krate: &str) -> bool {
+    text.match_indices(krate).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = &text[at + krate.len()..];
+        let starts_word = before.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        starts_word && (after.starts_with("::") || text[..at].ends_with("use "))
+    })
+}
+
+#[test]
+fn normal_dependencies_are_used_outside_tests() {
+    let root = repo_root();
+    let workspace: toml::Table = std::fs::read_to_string(root.join("Cargo.toml"))
+        .expect("the workspace manifest")
+        .parse()
+        .expect("TOML");
+    let members = workspace["workspace"]["members"]
+        .as_array()
+        .expect("workspace members");
+    assert!(members.len() >= 4, "{members:?}");
+    let mut unused = Vec::new();
+    for member in members {
+        let member = member.as_str().expect("a member path");
+        let dir = root.join(member);
+        let manifest: toml::Table = std::fs::read_to_string(dir.join("Cargo.toml"))
+            .expect("a member manifest")
+            .parse()
+            .expect("TOML");
+        let Some(dependencies) = manifest.get("dependencies").and_then(|d| d.as_table()) else {
+            continue;
+        };
+        let sources = shipped_sources(&dir);
+        assert!(!sources.is_empty(), "{}: no Rust files", dir.display());
+        for name in dependencies.keys() {
+            let krate = name.replace('-', "_");
+            if !sources.iter().any(|(_, text)| names_crate(text, &krate)) {
+                unused.push(format!("{member}: {name}"));
+            }
+        }
+    }
+    assert!(
+        unused.is_empty(),
+        "normal dependencies that only tests use (make them dev-dependencies): {unused:?}"
+    );
+}
+
+#[test]
+fn the_check_sees_uses_and_test_modules() {
+    let text = "use rayon::prelude::*;\nfn f() { mimalloc::MiMalloc; }\n#[cfg(test)]\nmod tests {\n    fn g() { strsim::osa_distance(\"a\", \"b\"); }\n}\n";
+    let shipped = without_test_module(text);
+    assert!(names_crate(shipped, "rayon"));
+    assert!(names_crate(shipped, "mimalloc"));
+    assert!(!names_crate(shipped, "strsim"));
+    assert!(names_crate(text, "strsim"));
+    // A longer name that ends with the crate's is not a use of it.
+    assert!(!names_crate("my_rayon::x", "rayon"));
+}
