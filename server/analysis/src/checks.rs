@@ -11,7 +11,7 @@ use crate::db::{
     Db, FileNames, ItemRef, Referrer, SourceFile, all_definitions, file_ast, file_names,
 };
 use crate::diagnostics::{Code, Severity};
-use crate::model::{ItemModel, Risk, Scoring, Verification, Written, item_models};
+use crate::model::{ItemModel, Risk, Scoring, Verification, Written};
 use crate::plan::{GateStatus, Plan, plan};
 use crate::schema::{
     self, FieldSpec, FieldType, LinkField, Responsibility, Rule, Status, TestResult, control, risk,
@@ -60,9 +60,10 @@ pub fn check_file(db: &dyn Db, file: SourceFile) -> Arc<Vec<Finding>> {
         names: file_names(db, file),
         findings: Vec::new(),
     };
-    let models = item_models(db, file);
-    for (at, (item, model)) in ast.items.iter().zip(models.iter()).enumerate() {
-        checker.item(at as u32, item, model);
+    // The model is read here rather than through `item_models`, which would keep a typed
+    // copy of every item of the workspace in memory for the one pass `ward check` makes.
+    for (at, item) in ast.items.iter().enumerate() {
+        checker.item(at as u32, item, &ItemModel::of(item));
     }
     Arc::new(checker.findings)
 }

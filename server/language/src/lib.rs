@@ -37,5 +37,8 @@ pub fn reserved_words() -> impl Iterator<Item = &'static str> {
 
 /// Whether `word` is reserved by the grammar somewhere (an item or block keyword).
 pub fn is_reserved(word: &str) -> bool {
-    reserved_words().any(|reserved| reserved == word)
+    // Every reserved word is lowercase; most words a parser asks about (IDs) are not, and
+    // stop at their first byte.
+    word.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
+        && reserved_words().any(|reserved| reserved == word)
 }
