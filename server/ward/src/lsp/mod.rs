@@ -5,6 +5,7 @@
 //! - `diagnostics.rs`: the push-diagnostics publisher task;
 //! - `handlers.rs`: requests, each on a snapshot in a blocking thread;
 //! - `convert.rs`: every position, range, URI and kind conversion;
+//! - `transport.rs`: framing and checking of every message on stdio, the one stdout writer;
 //! - `log.rs`: logging to stderr.
 //!
 //! **Ordering:** tower-lsp-server polls handler futures in arrival order, so notifications
@@ -19,6 +20,7 @@ mod diagnostics;
 mod documents;
 mod handlers;
 mod log;
+mod transport;
 mod workspace;
 
 use std::any::Any;
@@ -70,11 +72,25 @@ pub fn run(_args: &LspArgs) -> i32 {
             .custom_method("ward/testSlow", Backend::test_slow)
             .finish();
         let state = service.inner().state.clone();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        let (input, output, transport) = transport::start(tokio::io::stdin(), tokio::io::stdout());
+        Server::new(input, output, socket)
             .concurrency_level(32)
             .serve(service)
             .await;
-        state.shutdown.load(Ordering::SeqCst)
+        let ended = transport.finish().await;
+        let shut_down = state.shutdown.load(Ordering::SeqCst);
+        // Say why the server stops: a client may not see the exit code.
+        match (ended, shut_down) {
+            (None, true) => log::info(format_args!("stopping: exit after shutdown")),
+            (None, false) => log::error(format_args!(
+                "stopping: exit without shutdown (exit code 1)"
+            )),
+            (Some(why), true) => log::info(format_args!("stopping after shutdown: {why}")),
+            (Some(why), false) => log::error(format_args!(
+                "stopping: {why} without shutdown (exit code 1)"
+            )),
+        }
+        shut_down
     });
     // Blocking tasks (a read of stdin, an analysis) may still run: do not wait for them.
     runtime.shutdown_background();
