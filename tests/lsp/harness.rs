@@ -640,6 +640,50 @@ impl Workspace {
     pub fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.path(name)).unwrap()
     }
+
+    /// A copy of a folder of the repository (`examples/insulin-pump`), so that a test never
+    /// writes into the repository.
+    pub fn copy_of(folder: &str) -> Workspace {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(folder);
+        let workspace = Workspace::new(&[]);
+        copy_dir(&from, &workspace.root());
+        workspace
+    }
+
+    /// The `.ward` files of the workspace, relative to its root, sorted.
+    pub fn ward_files(&self) -> Vec<String> {
+        let root = self.root();
+        let mut found = Vec::new();
+        let mut folders = vec![root.clone()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|ext| ext == "ward") {
+                    let relative = path.strip_prefix(&root).unwrap();
+                    found.push(relative.to_str().unwrap().to_owned());
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 /// The example workspace of the language design: one finding (C-HOSP-NET is not verified).
