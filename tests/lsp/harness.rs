@@ -4,7 +4,8 @@
 //! A reader thread parses the server's stdout (any byte outside a `Content-Length` frame
 //! fails the test: the server must never print to stdout) and answers server-to-client
 //! requests (`client/registerCapability`, `window/workDoneProgress/create`) with `null`,
-//! as an editor would; everything it reads is also handed to the test.
+//! as an editor would; everything it reads is also handed to the test. Tests can also
+//! send raw bytes (broken frames, bad bodies) and close the server's stdin.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -70,7 +71,8 @@ pub fn uri(path: &Path) -> String {
 
 pub struct Client {
     child: Child,
-    stdin: Arc<Mutex<ChildStdin>>,
+    /// `None` once closed by [`Client::close_stdin`].
+    stdin: Arc<Mutex<Option<ChildStdin>>>,
     rx: Receiver<Value>,
     stderr: Arc<Mutex<String>>,
     next_id: i64,
@@ -80,6 +82,8 @@ pub struct Client {
     pub received: Vec<Value>,
     /// The latest `publishDiagnostics` per URI.
     pub diagnostics: HashMap<String, Value>,
+    /// Responses received while waiting for another, oldest first.
+    unclaimed: Vec<Value>,
 }
 
 /// Options of [`Client::start_with`].
@@ -122,7 +126,7 @@ impl Client {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn ward lsp");
-        let stdin = Arc::new(Mutex::new(child.stdin.take().unwrap()));
+        let stdin = Arc::new(Mutex::new(child.stdin.take()));
         let stdout = child.stdout.take().unwrap();
         let stderr_pipe = child.stderr.take().unwrap();
         let stderr = Arc::new(Mutex::new(String::new()));
@@ -148,7 +152,9 @@ impl Client {
                     {
                         // A request from the server: answer as an editor would.
                         let reply = json!({"jsonrpc": "2.0", "id": id, "result": null});
-                        let _ = write_message(&mut *stdin.lock().unwrap(), &reply);
+                        if let Some(stdin) = &mut *stdin.lock().unwrap() {
+                            let _ = write_message(stdin, &reply);
+                        }
                     }
                     if tx.send(message).is_err() {
                         break;
@@ -166,6 +172,7 @@ impl Client {
             init_result: Value::Null,
             received: Vec::new(),
             diagnostics: HashMap::new(),
+            unclaimed: Vec::new(),
         };
         let mut params = editor.params();
         if let Some(capabilities) = options.capabilities {
@@ -210,7 +217,28 @@ impl Client {
     }
 
     pub fn send(&mut self, message: &Value) {
-        write_message(&mut *self.stdin.lock().unwrap(), message).expect("write to the server");
+        let body = serde_json::to_vec(message).unwrap();
+        self.send_body(&body);
+    }
+
+    /// Sends bytes exactly as given: frames, broken frames, anything.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let mut stdin = self.stdin.lock().unwrap();
+        let stdin = stdin.as_mut().expect("stdin is open");
+        stdin.write_all(bytes).expect("write to the server");
+        stdin.flush().expect("write to the server");
+    }
+
+    /// Sends a body, valid or not, in a well-formed frame.
+    pub fn send_body(&mut self, body: &[u8]) {
+        let mut bytes = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        bytes.extend_from_slice(body);
+        self.send_raw(&bytes);
+    }
+
+    /// Closes the server's stdin, as a client that goes away does.
+    pub fn close_stdin(&mut self) {
+        self.stdin.lock().unwrap().take();
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -231,18 +259,40 @@ impl Client {
         self.response(id)
     }
 
+    /// Responses received that no wait claimed yet.
+    pub fn unclaimed(&self) -> &[Value] {
+        &self.unclaimed
+    }
+
     /// Waits for the response to request `id`.
     pub fn response(&mut self, id: i64) -> Result<Value, Value> {
+        let message = self.response_message(&json!(id));
+        match message.get("error") {
+            Some(error) => Err(error.clone()),
+            None => Ok(message["result"].clone()),
+        }
+    }
+
+    /// Waits for the next response whose id is `id` (`null` for errors about messages
+    /// without a readable id); the whole message.
+    pub fn response_message(&mut self, id: &Value) -> Value {
+        if let Some(at) = self
+            .unclaimed
+            .iter()
+            .position(|message| message["id"] == *id)
+        {
+            return self.unclaimed.remove(at);
+        }
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let message = self.recv_until(deadline).unwrap_or_else(|| {
-                panic!("no response to request {id}; stderr:\n{}", self.stderr())
-            });
-            if message.get("method").is_none() && message["id"] == json!(id) {
-                return match message.get("error") {
-                    Some(error) => Err(error.clone()),
-                    None => Ok(message["result"].clone()),
-                };
+            let message = self
+                .recv_until(deadline)
+                .unwrap_or_else(|| panic!("no response with id {id}; stderr:\n{}", self.stderr()));
+            if message.get("method").is_none() {
+                if message["id"] == *id {
+                    return message;
+                }
+                self.unclaimed.push(message);
             }
         }
     }
@@ -595,6 +645,50 @@ impl Workspace {
 
     pub fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.path(name)).unwrap()
+    }
+
+    /// A copy of a folder of the repository (`examples/insulin-pump`), so that a test never
+    /// writes into the repository.
+    pub fn copy_of(folder: &str) -> Workspace {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(folder);
+        let workspace = Workspace::new(&[]);
+        copy_dir(&from, &workspace.root());
+        workspace
+    }
+
+    /// The `.ward` files of the workspace, relative to its root, sorted.
+    pub fn ward_files(&self) -> Vec<String> {
+        let root = self.root();
+        let mut found = Vec::new();
+        let mut folders = vec![root.clone()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|ext| ext == "ward") {
+                    let relative = path.strip_prefix(&root).unwrap();
+                    found.push(relative.to_str().unwrap().to_owned());
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
     }
 }
 

@@ -14,6 +14,10 @@
 //! - `features`: definition, references, hover, completion, rename, symbols, highlights.
 //! - `edits`: hundreds of rapid edits in order, and a property test that random
 //!   incremental edits end with the diagnostics of a from-scratch `ward check`.
+//! - `startup`: requests right after start-up answered from the whole workspace, over many
+//!   fresh starts; cancellation and edits while they wait; no diagnostics before the scan.
+//! - `robustness`: malformed messages (not JSON, not UTF-8, batches, bad versions and ids,
+//!   header case, missing lengths, lone surrogates) answered while the server goes on.
 
 mod diagnostics;
 mod edits;
@@ -21,4 +25,6 @@ mod features;
 mod harness;
 mod lifecycle;
 mod positions;
+mod robustness;
+mod startup;
 mod watched;

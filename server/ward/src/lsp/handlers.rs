@@ -1,8 +1,12 @@
 //! Requests: each takes a snapshot, answers on a blocking thread and converts the analysis'
 //! answer to LSP.
 //!
-//! A request whose snapshot is cancelled by a write, or whose document changed while it ran,
-//! is answered with `ContentModified`; a request that panics is answered with
+//! A request that reads other files than its document waits (asynchronously, so that
+//! `$/cancelRequest` still works) until the start-up scan is applied and the index built:
+//! before that it would see the open documents only, and a rename would miss edits.
+//!
+//! A request whose snapshot is cancelled by a write, or whose document changed while it
+//! waited or ran, is answered with `ContentModified`; a request that panics is answered with
 //! `InternalError`, and the server keeps running.
 
 use std::collections::HashMap;
@@ -82,16 +86,45 @@ fn request_failed(message: String) -> jsonrpc::Error {
     }
 }
 
+/// What a request reads, and so whether it must wait for the start-up scan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reads {
+    /// Its document only (document symbols): answered at once.
+    Document,
+    /// Other files too (a name's definition, its referrers, every ID): answered once the
+    /// start-up scan is applied and the index built, never from a partial workspace.
+    Workspace,
+}
+
 /// Runs `f` on a snapshot in a blocking thread. With a document (`uri`), `f` gets its file;
 /// a document that is not part of the analysis answers `T::default()` (no result).
-async fn run<T, F>(state: &State, name: &'static str, uri: Option<&Uri>, f: F) -> jsonrpc::Result<T>
+async fn run<T, F>(
+    state: &State,
+    name: &'static str,
+    reads: Reads,
+    uri: Option<&Uri>,
+    f: F,
+) -> jsonrpc::Result<T>
 where
     T: Default + Send + 'static,
     F: FnOnce(&Snapshot, Option<FileId>) -> Answer<T> + Send + 'static,
 {
     let path: Option<PathBuf> = uri.map(convert::uri_to_path);
+    // The version the request's positions refer to: taken before waiting, so that an edit
+    // applied meanwhile is noticed.
+    let waited_at = if reads == Reads::Workspace && !state.is_ready() {
+        let version = path.as_deref().and_then(|path| state.world().version(path));
+        state.workspace_ready().await;
+        Some(version)
+    } else {
+        None
+    };
     let (snapshot, file, version) = {
         let world = state.world();
+        let version = path.as_deref().and_then(|path| world.version(path));
+        if waited_at.is_some_and(|before| before != version) {
+            return Err(content_modified());
+        }
         let file = match &path {
             Some(path) => match world.file_id(path) {
                 Some(file) => Some(file),
@@ -99,7 +132,6 @@ where
             },
             None => None,
         };
-        let version = path.as_deref().and_then(|path| world.version(path));
         let (analysis, open) = world.snapshot();
         let snapshot = Snapshot {
             analysis,
@@ -163,12 +195,18 @@ where
         text_document,
         position,
     } = params;
-    run(state, name, Some(&text_document.uri), move |s, file| {
-        let Some((at, map)) = file_position(s, file, position)? else {
-            return Ok(Ok(None));
-        };
-        f(s, at, map)
-    })
+    run(
+        state,
+        name,
+        Reads::Workspace,
+        Some(&text_document.uri),
+        move |s, file| {
+            let Some((at, map)) = file_position(s, file, position)? else {
+                return Ok(Ok(None));
+            };
+            f(s, at, map)
+        },
+    )
     .await
 }
 
@@ -413,25 +451,31 @@ pub async fn document_symbol(
 ) -> jsonrpc::Result<Option<DocumentSymbolResponse>> {
     let uri = params.text_document.uri;
     let for_flat = uri.clone();
-    run(state, "documentSymbol", Some(&uri), move |s, file| {
-        let Some(file) = file else {
-            return Ok(Ok(None));
-        };
-        let map = s.line_map(file)?;
-        let symbols = s.analysis.document_symbols(file)?;
-        let response = if s.caps.hierarchical_symbols {
-            DocumentSymbolResponse::Nested(
-                symbols.iter().map(|symbol| nested(symbol, &map)).collect(),
-            )
-        } else {
-            let mut flat = Vec::new();
-            for symbol in &symbols {
-                flatten(symbol, None, &map, &for_flat, &mut flat);
-            }
-            DocumentSymbolResponse::Flat(flat)
-        };
-        Ok(Ok(Some(response)))
-    })
+    run(
+        state,
+        "documentSymbol",
+        Reads::Document,
+        Some(&uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            let map = s.line_map(file)?;
+            let symbols = s.analysis.document_symbols(file)?;
+            let response = if s.caps.hierarchical_symbols {
+                DocumentSymbolResponse::Nested(
+                    symbols.iter().map(|symbol| nested(symbol, &map)).collect(),
+                )
+            } else {
+                let mut flat = Vec::new();
+                for symbol in &symbols {
+                    flatten(symbol, None, &map, &for_flat, &mut flat);
+                }
+                DocumentSymbolResponse::Flat(flat)
+            };
+            Ok(Ok(Some(response)))
+        },
+    )
     .await
 }
 
@@ -481,25 +525,31 @@ pub async fn workspace_symbol(
     params: WorkspaceSymbolParams,
 ) -> jsonrpc::Result<Option<WorkspaceSymbolResponse>> {
     let query = params.query;
-    run(state, "workspace/symbol", None, move |s, _| {
-        let symbols = s
-            .analysis
-            .workspace_symbols(&query, WORKSPACE_SYMBOL_LIMIT)?;
-        let mut maps = Maps::new(s);
-        let mut out = Vec::with_capacity(symbols.len());
-        for symbol in symbols {
-            #[allow(deprecated)]
-            out.push(SymbolInformation {
-                name: symbol.name,
-                kind: convert::item_symbol_kind(symbol.kind),
-                tags: None,
-                deprecated: None,
-                location: maps.location(symbol.location.file, symbol.location.range)?,
-                container_name: symbol.title,
-            });
-        }
-        Ok(Ok(Some(WorkspaceSymbolResponse::Flat(out))))
-    })
+    run(
+        state,
+        "workspace/symbol",
+        Reads::Workspace,
+        None,
+        move |s, _| {
+            let symbols = s
+                .analysis
+                .workspace_symbols(&query, WORKSPACE_SYMBOL_LIMIT)?;
+            let mut maps = Maps::new(s);
+            let mut out = Vec::with_capacity(symbols.len());
+            for symbol in symbols {
+                #[allow(deprecated)]
+                out.push(SymbolInformation {
+                    name: symbol.name,
+                    kind: convert::item_symbol_kind(symbol.kind),
+                    tags: None,
+                    deprecated: None,
+                    location: maps.location(symbol.location.file, symbol.location.range)?,
+                    container_name: symbol.title,
+                });
+            }
+            Ok(Ok(Some(WorkspaceSymbolResponse::Flat(out))))
+        },
+    )
     .await
 }
 
@@ -532,6 +582,7 @@ pub async fn test_panic(state: &State) -> jsonrpc::Result<Option<()>> {
     run(
         state,
         "ward/testPanic",
+        Reads::Document,
         None,
         |_, _| -> Answer<Option<()>> { panic!("the test hook panicked on purpose") },
     )
@@ -540,15 +591,21 @@ pub async fn test_panic(state: &State) -> jsonrpc::Result<Option<()>> {
 
 /// See `Backend::test_slow`.
 pub async fn test_slow(state: &State, uri: Uri) -> jsonrpc::Result<Option<()>> {
-    run(state, "ward/testSlow", Some(&uri), |s, file| {
-        let Some(file) = file else {
-            return Ok(Ok(None));
-        };
-        for _ in 0..2000 {
-            s.analysis.diagnostics(file)?;
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        Ok(Ok(Some(())))
-    })
+    run(
+        state,
+        "ward/testSlow",
+        Reads::Document,
+        Some(&uri),
+        |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            for _ in 0..2000 {
+                s.analysis.diagnostics(file)?;
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Ok(Ok(Some(())))
+        },
+    )
     .await
 }

@@ -5,20 +5,23 @@
 //! - `diagnostics.rs`: the push-diagnostics publisher task;
 //! - `handlers.rs`: requests, each on a snapshot in a blocking thread;
 //! - `convert.rs`: every position, range, URI and kind conversion;
+//! - `transport.rs`: framing and checking of every message on stdio, the one stdout writer;
 //! - `log.rs`: logging to stderr.
 //!
 //! **Ordering:** tower-lsp-server polls handler futures in arrival order, so notifications
 //! that change state (`didOpen`, `didChange`, `didClose`, `didChangeWatchedFiles`) apply
 //! their change synchronously, before any `.await`; requests then see every change sent
-//! before them. **Deadlock:** a write waits until every snapshot is dropped, so a snapshot
-//! is taken under the world lock, moved into a blocking task and dropped there, never held
-//! while taking the lock again.
+//! before them. **Start-up:** requests that read other files wait for `State::ready`, set
+//! once the start-up scan is applied and the index built. **Deadlock:** a write waits until
+//! every snapshot is dropped, so a snapshot is taken under the world lock, moved into a
+//! blocking task and dropped there, never held while taking the lock again.
 
 mod convert;
 mod diagnostics;
 mod documents;
 mod handlers;
 mod log;
+mod transport;
 mod workspace;
 
 use std::any::Any;
@@ -26,7 +29,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use clap::Args;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     self as lsp, ClientCapabilities, CompletionOptions, CompletionParams, CompletionResponse,
@@ -70,11 +73,25 @@ pub fn run(_args: &LspArgs) -> i32 {
             .custom_method("ward/testSlow", Backend::test_slow)
             .finish();
         let state = service.inner().state.clone();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        let (input, output, transport) = transport::start(tokio::io::stdin(), tokio::io::stdout());
+        Server::new(input, output, socket)
             .concurrency_level(32)
             .serve(service)
             .await;
-        state.shutdown.load(Ordering::SeqCst)
+        let ended = transport.finish().await;
+        let shut_down = state.shutdown.load(Ordering::SeqCst);
+        // Say why the server stops: a client may not see the exit code.
+        match (ended, shut_down) {
+            (None, true) => log::info(format_args!("stopping: exit after shutdown")),
+            (None, false) => log::error(format_args!(
+                "stopping: exit without shutdown (exit code 1)"
+            )),
+            (Some(why), true) => log::info(format_args!("stopping after shutdown: {why}")),
+            (Some(why), false) => log::error(format_args!(
+                "stopping: {why} without shutdown (exit code 1)"
+            )),
+        }
+        shut_down
     });
     // Blocking tasks (a read of stdin, an analysis) may still run: do not wait for them.
     runtime.shutdown_background();
@@ -161,6 +178,9 @@ pub struct State {
     started: AtomicBool,
     /// Told when the first diagnostics of every file are out: the end of indexing.
     indexed: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
+    /// Whether the start-up scan is applied and the index built: until then an answer that
+    /// reads other files would be partial, so such requests wait for it.
+    ready: watch::Sender<bool>,
 }
 
 impl State {
@@ -171,6 +191,23 @@ impl State {
 
     pub fn caps(&self) -> Arc<ClientCaps> {
         self.caps.get().cloned().unwrap_or_default()
+    }
+
+    /// Lets the requests waiting in [`State::workspace_ready`] go.
+    fn set_ready(&self) {
+        self.ready.send_replace(true);
+    }
+
+    pub fn is_ready(&self) -> bool {
+        *self.ready.borrow()
+    }
+
+    /// Waits, without blocking a thread, until the start-up scan is applied and the index
+    /// built. A cancelled request drops this future, which is all it takes.
+    pub async fn workspace_ready(&self) {
+        let mut ready = self.ready.subscribe();
+        // The sender lives as long as the state: this only returns once ready.
+        let _ = ready.wait_for(|ready| *ready).await;
     }
 
     /// Called by the publisher after a run over every file: the first one ends indexing.
@@ -202,6 +239,7 @@ impl Backend {
                 shutdown: AtomicBool::new(false),
                 started: AtomicBool::new(false),
                 indexed: Mutex::new(None),
+                ready: watch::Sender::new(false),
             }),
         }
     }
@@ -261,6 +299,8 @@ impl Backend {
         let client = self.client.clone();
         let roots = state.world().roots();
         if roots.is_empty() {
+            // Single files only: nothing to wait for.
+            state.set_ready();
             return;
         }
         // Progress: begun when the client has the token, a message once the files are read,
@@ -297,7 +337,13 @@ impl Backend {
             });
         }
         tokio::spawn(async move {
+            // Ready even when this task fails: requests then answer from what there is
+            // rather than wait for ever.
+            let ready = ReadyOnDrop(state.clone());
             let started = std::time::Instant::now();
+            if let Some(delay) = test_scan_delay() {
+                tokio::time::sleep(delay).await;
+            }
             let read = {
                 let roots = roots.clone();
                 tokio::task::spawn_blocking(move || workspace::read_workspace(&roots)).await
@@ -308,6 +354,14 @@ impl Backend {
             });
             let count = files.len();
             state.world().finish_indexing(files);
+            // Build the index before letting requests go, so that each does not build it
+            // alone. A write cancels this; requests then build what is missing themselves.
+            let (analysis, _) = state.world().snapshot();
+            let primed = tokio::task::spawn_blocking(move || analysis.prime().is_ok()).await;
+            if !primed.unwrap_or(false) {
+                log::debug(format_args!("priming the index was cancelled"));
+            }
+            drop(ready);
             state.diagnostics_changed.notify_one();
             let _ = read_tx.send(count);
             log::info(format_args!(
@@ -341,6 +395,23 @@ impl Backend {
             }
         });
     }
+}
+
+/// Sets [`State::ready`] when dropped.
+struct ReadyOnDrop(Arc<State>);
+
+impl Drop for ReadyOnDrop {
+    fn drop(&mut self) {
+        self.0.set_ready();
+    }
+}
+
+/// With `WARD_LSP_TEST_HOOKS` set, `WARD_LSP_TEST_SCAN_DELAY_MS` delays the start-up scan,
+/// so that tests can send requests before it is done.
+fn test_scan_delay() -> Option<std::time::Duration> {
+    std::env::var_os("WARD_LSP_TEST_HOOKS")?;
+    let millis = std::env::var("WARD_LSP_TEST_SCAN_DELAY_MS").ok()?;
+    millis.parse().ok().map(std::time::Duration::from_millis)
 }
 
 impl Backend {
