@@ -3,7 +3,7 @@
 //! item model (`server/analysis/src/model.rs`). Such a literal is a second description of
 //! the language, which the compiler does not check against the first.
 //!
-//! Not scanned: tests, benches and test-only modules (they write `.ward` text); the
+//! Not scanned: tests (folders `tests`, files `tests.rs`), benches and test-only modules (they write `.ward` text); the
 //! synthetic workspace generator (`ward-gen`, which writes `.ward` text too); and the report
 //! renderers' column and key names (`report/csv.rs`, `report/json.rs`), which are the report
 //! format's, documented in `docs/report.md`. A line may opt out with a `// tidy:` comment
@@ -47,7 +47,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
             if !matches!(name, "tests" | "benches" | "target") {
                 rust_files(&path, out);
             }
-        } else if name.ends_with(".rs") {
+        } else if name.ends_with(".rs") && name != "tests.rs" {
             out.push(path);
         }
     }

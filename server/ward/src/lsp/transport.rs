@@ -366,6 +366,9 @@ pub struct Checked {
     pub repaired: usize,
 }
 
+/// The members of a message that may hold any JSON.
+const JSONRPC_PAYLOADS: [&str; 2] = ["params", "result"]; // tidy: JSON-RPC members
+
 /// Checks a frame's body: valid UTF-8, JSON (after [`repair_surrogates`]), one JSON-RPC 2.0
 /// request, notification or response that tower-lsp-server decodes. Returns it
 /// re-serialised, which also drops duplicate keys that its decoder would refuse.
@@ -403,7 +406,7 @@ pub fn check(mut body: Vec<u8>) -> Result<Checked, Refusal> {
         return Err(Refusal::invalid(id, "\"jsonrpc\" must be \"2.0\""));
     }
     if object
-        .get("method")
+        .get("method") // tidy: a JSON-RPC member
         .is_some_and(|method| !method.is_string())
     {
         return Err(Refusal::invalid(id, "a method is a string"));
@@ -411,9 +414,9 @@ pub fn check(mut body: Vec<u8>) -> Result<Checked, Refusal> {
     // The last word is tower-lsp-server's own types': it decodes a response, else a request
     // (which it would also make of a broken response: its method defaults to ""). The params
     // and the result may be any JSON, so a copy without them decides, cheaply.
-    let has_method = object.contains_key("method");
+    let has_method = object.contains_key("method"); // tidy: a JSON-RPC member
     let mut skeleton = object.clone();
-    for key in ["params", "result"] {
+    for key in JSONRPC_PAYLOADS {
         if let Some(slot) = skeleton.get_mut(key) {
             *slot = Value::Null;
         }
