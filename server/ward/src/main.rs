@@ -1,8 +1,8 @@
 //! The `ward` binary: `ward check`, and the entry points of the other commands.
 
 mod check;
+mod located;
 mod lsp;
-mod render;
 mod report;
 mod workspace;
 

@@ -26,7 +26,7 @@ use ward_analysis::ide::{self, FilePosition};
 use ward_analysis::{Analysis, Cancellable, Cancelled, FileId};
 
 use super::convert::{self, LineMap};
-use super::workspace::OpenDocs;
+use super::world::OpenDocs;
 use super::{ClientCaps, State, log};
 
 /// The most workspace symbols one request returns.

@@ -1,8 +1,12 @@
 //! `ward lsp`: the language server on stdio, on tower-lsp-server and tokio.
 //!
-//! - `workspace.rs`: the state and its one writer ([`workspace::World`], behind one lock);
+//! - `world.rs`: the server's model of the workspace and its one writer ([`world::World`]:
+//!   roots, files on disk, open documents, the analysis host), behind one lock;
+//! - `state.rs`: what the handlers and tasks share (the world, the client's capabilities,
+//!   the start-up and shutdown flags);
+//! - `capabilities.rs`: the client's capabilities as the server uses them, and the server's;
 //! - `documents.rs`: open documents (rope and incrementally parsed tree);
-//! - `diagnostics.rs`: the push-diagnostics publisher task;
+//! - `publisher.rs`: the push-diagnostics publisher task;
 //! - `handlers.rs`: requests, each on a snapshot in a blocking thread;
 //! - `convert.rs`: every position, range, URI and kind conversion;
 //! - `transport.rs`: framing and checking of every message on stdio, the one stdout writer;
@@ -16,36 +20,38 @@
 //! every snapshot is dropped, so a snapshot is taken under the world lock, moved into a
 //! blocking task and dropped there, never held while taking the lock again.
 
+mod capabilities;
 mod convert;
-mod diagnostics;
 mod documents;
 mod handlers;
 mod log;
+mod publisher;
+mod state;
 mod transport;
-mod workspace;
+mod world;
+
+pub use capabilities::ClientCaps;
+pub use state::State;
 
 use std::any::Any;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use clap::Args;
 use tokio::sync::{Notify, watch};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    self as lsp, ClientCapabilities, CompletionOptions, CompletionParams, CompletionResponse,
-    DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DocumentHighlight, DocumentHighlightParams, DocumentSymbolParams,
-    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
-    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, Location,
-    MarkupKind, MessageType, OneOf, PrepareRenameResponse, ProgressToken, ReferenceParams,
-    Registration, RenameOptions, RenameParams, ServerCapabilities, ServerInfo,
-    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, WorkspaceEdit, WorkspaceSymbolParams, WorkspaceSymbolResponse,
+    self as lsp, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
+    DidChangeWatchedFilesParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DocumentHighlight, DocumentHighlightParams, DocumentSymbolParams, DocumentSymbolResponse,
+    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams, InitializeParams,
+    InitializeResult, InitializedParams, Location, MessageType, PrepareRenameResponse,
+    ProgressToken, ReferenceParams, Registration, RenameParams, ServerInfo,
+    TextDocumentPositionParams, WorkspaceEdit, WorkspaceSymbolParams, WorkspaceSymbolResponse,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
-use ward_analysis::PositionEncoding;
 
-use workspace::World;
+use world::World;
 
 /// `ward lsp`: speaks the Language Server Protocol on stdin and stdout.
 #[derive(Args, Debug)]
@@ -98,131 +104,6 @@ pub fn run(_args: &LspArgs) -> i32 {
     if shut_down { 0 } else { 1 }
 }
 
-/// What the client announced, reduced to what the server does differently.
-#[derive(Debug)]
-pub struct ClientCaps {
-    pub encoding: PositionEncoding,
-    pub related_information: bool,
-    pub code_description: bool,
-    pub hierarchical_symbols: bool,
-    pub document_changes: bool,
-    pub watch_registration: bool,
-    pub work_done_progress: bool,
-    pub hover_markdown: bool,
-    pub completion_markdown: bool,
-    pub definition_links: bool,
-    pub prepare_rename: bool,
-}
-
-impl Default for ClientCaps {
-    fn default() -> Self {
-        ClientCaps::new(&ClientCapabilities::default())
-    }
-}
-
-impl ClientCaps {
-    fn new(caps: &ClientCapabilities) -> ClientCaps {
-        let text = caps.text_document.as_ref();
-        let workspace = caps.workspace.as_ref();
-        let publish = text.and_then(|t| t.publish_diagnostics.as_ref());
-        let markdown = |formats: Option<&Vec<MarkupKind>>| {
-            formats
-                .is_none_or(|formats| formats.is_empty() || formats.contains(&MarkupKind::Markdown))
-        };
-        ClientCaps {
-            encoding: convert::negotiate_encoding(caps),
-            related_information: publish.and_then(|p| p.related_information) == Some(true),
-            code_description: publish.and_then(|p| p.code_description_support) == Some(true),
-            hierarchical_symbols: text
-                .and_then(|t| t.document_symbol.as_ref())
-                .and_then(|s| s.hierarchical_document_symbol_support)
-                == Some(true),
-            document_changes: workspace
-                .and_then(|w| w.workspace_edit.as_ref())
-                .and_then(|e| e.document_changes)
-                == Some(true),
-            watch_registration: workspace
-                .and_then(|w| w.did_change_watched_files.as_ref())
-                .and_then(|w| w.dynamic_registration)
-                == Some(true),
-            work_done_progress: caps.window.as_ref().and_then(|w| w.work_done_progress)
-                == Some(true),
-            hover_markdown: markdown(
-                text.and_then(|t| t.hover.as_ref())
-                    .and_then(|h| h.content_format.as_ref()),
-            ),
-            completion_markdown: markdown(
-                text.and_then(|t| t.completion.as_ref())
-                    .and_then(|c| c.completion_item.as_ref())
-                    .and_then(|i| i.documentation_format.as_ref()),
-            ),
-            definition_links: text
-                .and_then(|t| t.definition.as_ref())
-                .and_then(|d| d.link_support)
-                == Some(true),
-            prepare_rename: text
-                .and_then(|t| t.rename.as_ref())
-                .and_then(|r| r.prepare_support)
-                == Some(true),
-        }
-    }
-}
-
-/// Everything the handlers and tasks share.
-pub struct State {
-    world: Mutex<World>,
-    caps: OnceLock<Arc<ClientCaps>>,
-    /// Wakes the diagnostics publisher after a change.
-    diagnostics_changed: Notify,
-    shutdown: AtomicBool,
-    started: AtomicBool,
-    /// Told when the first diagnostics of every file are out: the end of indexing.
-    indexed: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
-    /// Whether the start-up scan is applied and the index built: until then an answer that
-    /// reads other files would be partial, so such requests wait for it.
-    ready: watch::Sender<bool>,
-}
-
-impl State {
-    /// The world, under its lock. Never call this while holding a snapshot.
-    pub fn world(&self) -> MutexGuard<'_, World> {
-        self.world.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub fn caps(&self) -> Arc<ClientCaps> {
-        self.caps.get().cloned().unwrap_or_default()
-    }
-
-    /// Lets the requests waiting in [`State::workspace_ready`] go.
-    fn set_ready(&self) {
-        self.ready.send_replace(true);
-    }
-
-    pub fn is_ready(&self) -> bool {
-        *self.ready.borrow()
-    }
-
-    /// Waits, without blocking a thread, until the start-up scan is applied and the index
-    /// built. A cancelled request drops this future, which is all it takes.
-    pub async fn workspace_ready(&self) {
-        let mut ready = self.ready.subscribe();
-        // The sender lives as long as the state: this only returns once ready.
-        let _ = ready.wait_for(|ready| *ready).await;
-    }
-
-    /// Called by the publisher after a run over every file: the first one ends indexing.
-    pub fn all_published(&self) {
-        let sender = self
-            .indexed
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if let Some(sender) = sender {
-            let _ = sender.send(());
-        }
-    }
-}
-
 pub struct Backend {
     client: Client,
     state: Arc<State>,
@@ -254,42 +135,6 @@ impl Backend {
             log::error(format_args!("{what} panicked: {}", panic_message(&panic)));
         }
         self.state.diagnostics_changed.notify_one();
-    }
-
-    fn capabilities(caps: &ClientCaps) -> ServerCapabilities {
-        ServerCapabilities {
-            position_encoding: Some(convert::encoding_kind(caps.encoding)),
-            text_document_sync: Some(TextDocumentSyncCapability::Options(
-                TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    ..TextDocumentSyncOptions::default()
-                },
-            )),
-            definition_provider: Some(OneOf::Left(true)),
-            references_provider: Some(OneOf::Left(true)),
-            hover_provider: Some(HoverProviderCapability::Simple(true)),
-            completion_provider: Some(CompletionOptions::default()),
-            rename_provider: Some(if caps.prepare_rename {
-                OneOf::Right(RenameOptions {
-                    prepare_provider: Some(true),
-                    work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
-                })
-            } else {
-                OneOf::Left(true)
-            }),
-            document_symbol_provider: Some(OneOf::Left(true)),
-            workspace_symbol_provider: Some(OneOf::Left(true)),
-            document_highlight_provider: Some(OneOf::Left(true)),
-            workspace: Some(lsp::WorkspaceServerCapabilities {
-                workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
-                    supported: Some(true),
-                    change_notifications: Some(OneOf::Left(true)),
-                }),
-                file_operations: None,
-            }),
-            ..ServerCapabilities::default()
-        }
     }
 
     /// Reads the workspace in the background, reporting progress when the client can show
@@ -346,7 +191,7 @@ impl Backend {
             }
             let read = {
                 let roots = roots.clone();
-                tokio::task::spawn_blocking(move || workspace::read_workspace(&roots)).await
+                tokio::task::spawn_blocking(move || world::read_workspace(&roots)).await
             };
             let files = read.unwrap_or_else(|error| {
                 log::error(format_args!("reading the workspace failed: {error}"));
@@ -386,7 +231,7 @@ impl Backend {
             let registration = Registration {
                 id: "ward/watched-files".to_owned(),
                 method: "workspace/didChangeWatchedFiles".to_owned(),
-                register_options: serde_json::to_value(workspace::watchers()).ok(),
+                register_options: serde_json::to_value(world::watchers()).ok(),
             };
             if let Err(error) = client.register_capability(vec![registration]).await {
                 log::warn(format_args!(
@@ -452,9 +297,9 @@ impl LanguageServer for Backend {
             "initialize from {:?}: {caps:?}",
             params.client_info.as_ref().map(|info| &info.name)
         ));
-        let capabilities = Backend::capabilities(&caps);
+        let capabilities = capabilities::server_capabilities(&caps);
         let _ = self.state.caps.set(Arc::new(caps));
-        self.state.world().set_roots(workspace::roots(&params));
+        self.state.world().set_roots(world::roots(&params));
         Ok(InitializeResult {
             capabilities,
             server_info: Some(ServerInfo {
@@ -469,7 +314,7 @@ impl LanguageServer for Backend {
         if self.state.started.swap(true, Ordering::SeqCst) {
             return;
         }
-        tokio::spawn(diagnostics::publisher(
+        tokio::spawn(publisher::publisher(
             self.state.clone(),
             self.client.clone(),
         ));
@@ -530,7 +375,7 @@ impl LanguageServer for Backend {
         }
         let state = self.state.clone();
         tokio::spawn(async move {
-            let read = tokio::task::spawn_blocking(move || workspace::read_workspace(&added));
+            let read = tokio::task::spawn_blocking(move || world::read_workspace(&added));
             match read.await {
                 Ok(files) => {
                     state.world().add_folder_files(files);

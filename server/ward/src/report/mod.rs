@@ -1,7 +1,7 @@
 //! `ward report`: the design-history-file record of a workspace (gate status, traceability
 //! matrix, risk matrix, deployer guidance, findings, items) as HTML, Markdown, CSV or JSON.
 //!
-//! The diagnostics come from [`check::analyse`], the very function behind `ward check`, so
+//! The diagnostics come from [`located::analyse`], the very function behind `ward check`, so
 //! the report's findings and exit code always agree with it. The gate status comes from a
 //! second pass of the same checks on the same host with every gate passed (see
 //! `ward_analysis::report`).
@@ -18,7 +18,7 @@ use clap::{Args, ValueEnum};
 use ward_analysis::report::{self, LocatedFinding, Location, Report, ReportInput, Timestamp};
 use ward_analysis::{Cancelled, Severity};
 
-use crate::check::{self, Checked};
+use crate::located::{self, AnalysedWorkspace};
 use crate::workspace::{self, LoadError};
 
 /// Where the HTML report goes without `-o`.
@@ -63,7 +63,7 @@ pub fn run(args: &ReportArgs) -> i32 {
 /// Builds and writes the report; returns the number of errors `ward check` would report.
 fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
     let generated = generation_time()?;
-    let checked = check::analyse(&args.paths, args.gate.as_deref())?;
+    let checked = located::analyse(&args.paths, args.gate.as_deref())?;
     let errors = checked.count(Severity::Error);
     let report = build(checked, args.gate.as_deref(), generated)?;
     write(args, &report)?;
@@ -97,11 +97,11 @@ fn cancelled(_: Cancelled) -> LoadError {
 
 /// The report of an analysed workspace.
 pub fn build(
-    checked: Checked,
+    checked: AnalysedWorkspace,
     gate: Option<&str>,
     generated: Timestamp,
 ) -> Result<Report, LoadError> {
-    let Checked {
+    let AnalysedWorkspace {
         mut workspace,
         analysis,
         diagnostics,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use ward_analysis::Severity;
 
-use crate::check::Checked;
+use crate::located::AnalysedWorkspace;
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -62,7 +62,7 @@ fn range(start: (u32, u32), end: (u32, u32)) -> Range {
     }
 }
 
-pub fn render(checked: &Checked) -> String {
+pub fn render(checked: &AnalysedWorkspace) -> String {
     let diagnostics = checked
         .diagnostics
         .iter()

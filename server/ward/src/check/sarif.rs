@@ -6,8 +6,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode, utf8_percent_
 use serde_sarif::sarif;
 use ward_analysis::{Code, Severity};
 
-use crate::check::Checked;
-use crate::render::DIAGNOSTICS_DOCS;
+use crate::check::DIAGNOSTICS_DOCS;
+use crate::located::AnalysedWorkspace;
 
 fn region(start: (u32, u32), end: (u32, u32)) -> sarif::Region {
     sarif::Region::builder()
@@ -123,7 +123,7 @@ fn rule(code: Code) -> sarif::ReportingDescriptor {
         .build()
 }
 
-pub fn render(checked: &Checked) -> String {
+pub fn render(checked: &AnalysedWorkspace) -> String {
     let rules: Vec<sarif::ReportingDescriptor> = Code::ALL.iter().map(|&code| rule(code)).collect();
     let results: Vec<sarif::Result> = checked
         .diagnostics

@@ -1,53 +1,25 @@
-//! `ward check`: analyse a workspace and print its diagnostics as text, JSON or SARIF.
+//! The located-diagnostics model: a workspace loaded and analysed once, its diagnostics
+//! placed at 1-based lines and columns (Unicode scalar values) with paths as shown. Every
+//! output of `ward check` (`check/`) and `ward report` (`report/`) is rendered from it.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
 use ward_analysis::{Analysis, Diagnostic, FileRange, ItemKind, PositionEncoding, Severity};
 
-use crate::render;
 use crate::workspace::{self, LoadError, LoadedWorkspace};
 
-#[derive(Args, Debug)]
-pub struct CheckArgs {
-    /// Files or folders to check (default: the current folder).
-    pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Check as if every gate up to and including this phase had been passed.
-    #[arg(long, value_name = "PHASE")]
-    pub gate: Option<String>,
-    /// Fail (exit 1) on warnings too: `--deny warnings`.
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    pub deny: Option<Deny>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-    Sarif,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Deny {
-    Warnings,
-}
-
 /// A workspace analysed: what every output format is rendered from.
-pub struct Checked {
+pub struct AnalysedWorkspace {
     pub workspace: LoadedWorkspace,
     pub analysis: Analysis,
-    pub diagnostics: Vec<Located>,
+    pub diagnostics: Vec<LocatedDiagnostic>,
     pub files: usize,
     pub items: usize,
 }
 
 /// A diagnostic with its file shown relative to the root and 1-based positions whose
 /// columns count Unicode scalar values.
-pub struct Located {
+pub struct LocatedDiagnostic {
     pub diagnostic: Diagnostic,
     pub path: String,
     pub start: (u32, u32),
@@ -62,7 +34,7 @@ pub struct LocatedRelated {
     pub message: String,
 }
 
-impl Checked {
+impl AnalysedWorkspace {
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
@@ -72,7 +44,7 @@ impl Checked {
 }
 
 /// Loads and analyses the workspace; also used by `ward report`.
-pub fn analyse(paths: &[PathBuf], gate: Option<&str>) -> Result<Checked, LoadError> {
+pub fn analyse(paths: &[PathBuf], gate: Option<&str>) -> Result<AnalysedWorkspace, LoadError> {
     let timer = PhaseTimer::from_env();
     let mut workspace = workspace::load(paths)?;
     timer.mark("read files");
@@ -105,7 +77,7 @@ pub fn analyse(paths: &[PathBuf], gate: Option<&str>) -> Result<Checked, LoadErr
     }
     let located = locate_all(&workspace, &analysis, diagnostics).map_err(cancelled)?;
     timer.mark("positions");
-    Ok(Checked {
+    Ok(AnalysedWorkspace {
         files: files.len(),
         items,
         diagnostics: located,
@@ -137,20 +109,20 @@ impl PhaseTimer {
     }
 }
 
-/// A shown path with 1-based start and end positions.
-struct Place(String, (u32, u32), (u32, u32));
+/// A path as shown, with 1-based start and end positions.
+struct ShownRange(String, (u32, u32), (u32, u32));
 
 fn locate_all(
     workspace: &LoadedWorkspace,
     analysis: &Analysis,
     diagnostics: Vec<Diagnostic>,
-) -> Result<Vec<Located>, ward_analysis::Cancelled> {
+) -> Result<Vec<LocatedDiagnostic>, ward_analysis::Cancelled> {
     let mut cache = file_cache::Cache::default();
-    let mut position = |location: FileRange| -> Result<Place, ward_analysis::Cancelled> {
+    let mut position = |location: FileRange| -> Result<ShownRange, ward_analysis::Cancelled> {
         let (path, text, index) = cache.get(workspace, analysis, location.file)?;
         let start = index.line_col(text, location.range.start as usize, PositionEncoding::Utf32);
         let end = index.line_col(text, location.range.end as usize, PositionEncoding::Utf32);
-        Ok(Place(
+        Ok(ShownRange(
             path.clone(),
             (start.line + 1, start.col + 1),
             (end.line + 1, end.col + 1),
@@ -158,13 +130,13 @@ fn locate_all(
     };
     let mut located = Vec::with_capacity(diagnostics.len());
     for diagnostic in diagnostics {
-        let Place(path, start, end) = position(FileRange {
+        let ShownRange(path, start, end) = position(FileRange {
             file: diagnostic.file,
             range: diagnostic.range,
         })?;
         let mut related = Vec::new();
         for item in &diagnostic.related {
-            let Place(path, start, end) = position(item.location)?;
+            let ShownRange(path, start, end) = position(item.location)?;
             related.push(LocatedRelated {
                 path,
                 start,
@@ -172,7 +144,7 @@ fn locate_all(
                 message: item.message.clone(),
             });
         }
-        located.push(Located {
+        located.push(LocatedDiagnostic {
             diagnostic,
             path,
             start,
@@ -223,36 +195,5 @@ mod file_cache {
             let (path, text, index) = entry;
             Ok((path, text, index))
         }
-    }
-}
-
-/// Runs `ward check`; returns the process exit code.
-pub fn run(args: &CheckArgs) -> i32 {
-    let checked = match analyse(&args.paths, args.gate.as_deref()) {
-        Ok(checked) => checked,
-        Err(error) => {
-            let _ = writeln!(anstream::stderr(), "error: {error}");
-            return 2;
-        }
-    };
-    let output = match args.format {
-        Format::Human => render::human::render(&checked),
-        Format::Json => render::json::render(&checked),
-        Format::Sarif => render::sarif::render(&checked),
-    };
-    let written = match args.format {
-        Format::Human => write!(anstream::stdout(), "{output}"),
-        Format::Json | Format::Sarif => writeln!(std::io::stdout(), "{output}"),
-    };
-    if written.is_err() {
-        // A closed pipe (`ward check | head`) is not the workspace's fault.
-        return 2;
-    }
-    let errors = checked.count(Severity::Error);
-    let warnings = checked.count(Severity::Warning);
-    if errors > 0 || (args.deny == Some(Deny::Warnings) && warnings > 0) {
-        1
-    } else {
-        0
     }
 }

@@ -22,7 +22,7 @@ use tower_lsp_server::ls_types::{
 use ward_analysis::{Analysis, Cancellable, Diagnostic, FileId};
 
 use super::convert::{self, LineMap};
-use super::workspace::OpenDocs;
+use super::world::OpenDocs;
 use super::{ClientCaps, State, log};
 
 /// Where each diagnostic code is documented.

@@ -3,7 +3,7 @@
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use ward_analysis::{FileId, Severity, TextRange};
 
-use crate::check::Checked;
+use crate::located::AnalysedWorkspace;
 
 /// The lines of `text` that `range` touches, with the range made relative to them.
 fn excerpt(text: &str, range: TextRange) -> (usize, &str, std::ops::Range<usize>) {
@@ -23,7 +23,7 @@ fn excerpt(text: &str, range: TextRange) -> (usize, &str, std::ops::Range<usize>
     )
 }
 
-pub fn render(checked: &Checked) -> String {
+pub fn render(checked: &AnalysedWorkspace) -> String {
     let renderer = Renderer::styled();
     let analysis = &checked.analysis;
     let mut out = String::new();
@@ -95,7 +95,7 @@ fn plural(count: usize, word: &str) -> String {
     }
 }
 
-fn summary(checked: &Checked) -> String {
+fn summary(checked: &AnalysedWorkspace) -> String {
     let errors = checked.count(Severity::Error);
     let warnings = checked.count(Severity::Warning);
     let checked_what = format!(

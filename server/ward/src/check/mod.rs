@@ -1,0 +1,76 @@
+//! `ward check`: analyse a workspace and print its diagnostics as text, JSON or SARIF, one
+//! module per format, each rendering the located diagnostics of [`crate::located`].
+
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use ward_analysis::Severity;
+
+use crate::located::analyse;
+
+/// Where each code is documented, for links in SARIF and LSP.
+pub const DIAGNOSTICS_DOCS: &str =
+    "https://github.com/ward-lang/ward/blob/main/docs/diagnostics.md";
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files or folders to check (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Check as if every gate up to and including this phase had been passed.
+    #[arg(long, value_name = "PHASE")]
+    pub gate: Option<String>,
+    /// Fail (exit 1) on warnings too: `--deny warnings`.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub deny: Option<Deny>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+/// Runs `ward check`; returns the process exit code.
+pub fn run(args: &CheckArgs) -> i32 {
+    let checked = match analyse(&args.paths, args.gate.as_deref()) {
+        Ok(checked) => checked,
+        Err(error) => {
+            let _ = writeln!(anstream::stderr(), "error: {error}");
+            return 2;
+        }
+    };
+    let output = match args.format {
+        Format::Human => human::render(&checked),
+        Format::Json => json::render(&checked),
+        Format::Sarif => sarif::render(&checked),
+    };
+    let written = match args.format {
+        Format::Human => write!(anstream::stdout(), "{output}"),
+        Format::Json | Format::Sarif => writeln!(std::io::stdout(), "{output}"),
+    };
+    if written.is_err() {
+        // A closed pipe (`ward check | head`) is not the workspace's fault.
+        return 2;
+    }
+    let errors = checked.count(Severity::Error);
+    let warnings = checked.count(Severity::Warning);
+    if errors > 0 || (args.deny == Some(Deny::Warnings) && warnings > 0) {
+        1
+    } else {
+        0
+    }
+}

@@ -1,0 +1,118 @@
+//! What the client announced (reduced to what the server does differently) and what the
+//! server offers in return.
+
+use tower_lsp_server::ls_types::{
+    self as lsp, ClientCapabilities, CompletionOptions, HoverProviderCapability, MarkupKind, OneOf,
+    RenameOptions, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions,
+};
+use ward_analysis::PositionEncoding;
+
+use super::convert;
+
+/// What the client announced, reduced to what the server does differently.
+#[derive(Debug)]
+pub struct ClientCaps {
+    pub encoding: PositionEncoding,
+    pub related_information: bool,
+    pub code_description: bool,
+    pub hierarchical_symbols: bool,
+    pub document_changes: bool,
+    pub watch_registration: bool,
+    pub work_done_progress: bool,
+    pub hover_markdown: bool,
+    pub completion_markdown: bool,
+    pub definition_links: bool,
+    pub prepare_rename: bool,
+}
+
+impl Default for ClientCaps {
+    fn default() -> Self {
+        ClientCaps::new(&ClientCapabilities::default())
+    }
+}
+
+impl ClientCaps {
+    pub fn new(caps: &ClientCapabilities) -> ClientCaps {
+        let text = caps.text_document.as_ref();
+        let workspace = caps.workspace.as_ref();
+        let publish = text.and_then(|t| t.publish_diagnostics.as_ref());
+        let markdown = |formats: Option<&Vec<MarkupKind>>| {
+            formats
+                .is_none_or(|formats| formats.is_empty() || formats.contains(&MarkupKind::Markdown))
+        };
+        ClientCaps {
+            encoding: convert::negotiate_encoding(caps),
+            related_information: publish.and_then(|p| p.related_information) == Some(true),
+            code_description: publish.and_then(|p| p.code_description_support) == Some(true),
+            hierarchical_symbols: text
+                .and_then(|t| t.document_symbol.as_ref())
+                .and_then(|s| s.hierarchical_document_symbol_support)
+                == Some(true),
+            document_changes: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.document_changes)
+                == Some(true),
+            watch_registration: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)
+                == Some(true),
+            work_done_progress: caps.window.as_ref().and_then(|w| w.work_done_progress)
+                == Some(true),
+            hover_markdown: markdown(
+                text.and_then(|t| t.hover.as_ref())
+                    .and_then(|h| h.content_format.as_ref()),
+            ),
+            completion_markdown: markdown(
+                text.and_then(|t| t.completion.as_ref())
+                    .and_then(|c| c.completion_item.as_ref())
+                    .and_then(|i| i.documentation_format.as_ref()),
+            ),
+            definition_links: text
+                .and_then(|t| t.definition.as_ref())
+                .and_then(|d| d.link_support)
+                == Some(true),
+            prepare_rename: text
+                .and_then(|t| t.rename.as_ref())
+                .and_then(|r| r.prepare_support)
+                == Some(true),
+        }
+    }
+}
+
+/// What the server offers, given what the client announced.
+pub fn server_capabilities(caps: &ClientCaps) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(convert::encoding_kind(caps.encoding)),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions::default()),
+        rename_provider: Some(if caps.prepare_rename {
+            OneOf::Right(RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+            })
+        } else {
+            OneOf::Left(true)
+        }),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        workspace: Some(lsp::WorkspaceServerCapabilities {
+            workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
+        ..ServerCapabilities::default()
+    }
+}
