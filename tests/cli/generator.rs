@@ -1,17 +1,16 @@
-//! `ward-gen`, the generator of benchmark workspaces: deterministic, and its workspaces
-//! have exactly the findings it says it planted.
+//! The generator of benchmark workspaces (`ward-gen`, in `ward-test-support`):
+//! deterministic, and its workspaces have exactly the findings `ward check` finds in them.
+//! (Its command line is tested in its own crate.)
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn ward_gen(args: &[&str], out: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ward-gen"))
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .expect("ward-gen runs")
+use ward_test_support::{Options, write_workspace};
+
+/// Writes a workspace of `items` items; its summary.
+fn ward_gen(options: Options, out: &Path) -> serde_json::Value {
+    let summary = write_workspace(&options, out).expect("the generator writes");
+    serde_json::from_str(&summary).expect("the summary is JSON")
 }
 
 /// Every file under `dir`, relative path to bytes.
@@ -41,9 +40,8 @@ fn the_generator_is_deterministic_and_its_findings_are_the_planted_ones() {
     let temp = tempfile::tempdir().unwrap();
     let first = temp.path().join("first");
     let second = temp.path().join("second");
-    let output = ward_gen(&["--items", "2000"], &first);
-    assert!(output.status.success(), "{output:?}");
-    assert!(ward_gen(&["--items", "2000"], &second).status.success());
+    let summary = ward_gen(Options::new(2000), &first);
+    ward_gen(Options::new(2000), &second);
     let files = snapshot(&first);
     assert!(
         files == snapshot(&second),
@@ -57,7 +55,6 @@ fn the_generator_is_deterministic_and_its_findings_are_the_planted_ones() {
         "about 200 bytes per item: {bytes}"
     );
 
-    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(summary["items"], 2000);
     assert_eq!(summary["files"], 21);
     assert_eq!(summary["bytes"], bytes);
@@ -89,9 +86,11 @@ fn the_generator_is_deterministic_and_its_findings_are_the_planted_ones() {
 fn a_clean_workspace_has_no_findings() {
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path().join("clean");
-    let output = ward_gen(&["--items", "1000", "--clean"], &dir);
-    assert!(output.status.success());
-    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let options = Options {
+        clean: true,
+        ..Options::new(1000)
+    };
+    let summary = ward_gen(options, &dir);
     assert!(
         summary["planted"]
             .as_object()
@@ -107,16 +106,12 @@ fn a_clean_workspace_has_no_findings() {
 #[test]
 fn a_different_seed_writes_a_different_workspace() {
     let temp = tempfile::tempdir().unwrap();
-    assert!(
-        ward_gen(&["--items", "500"], &temp.path().join("a"))
-            .status
-            .success()
-    );
-    assert!(
-        ward_gen(&["--items", "500", "--seed", "7"], &temp.path().join("b"))
-            .status
-            .success()
-    );
+    ward_gen(Options::new(500), &temp.path().join("a"));
+    let seeded = Options {
+        seed: 7,
+        ..Options::new(500)
+    };
+    ward_gen(seeded, &temp.path().join("b"));
     assert!(snapshot(&temp.path().join("a")) != snapshot(&temp.path().join("b")));
 }
 
@@ -124,14 +119,10 @@ fn a_different_seed_writes_a_different_workspace() {
 fn the_generator_refuses_a_folder_that_is_not_empty() {
     let temp = tempfile::tempdir().unwrap();
     std::fs::write(temp.path().join("keep.txt"), "mine").unwrap();
-    let output = ward_gen(&["--items", "10"], temp.path());
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("not empty"));
+    let refused = write_workspace(&Options::new(10), temp.path());
+    assert!(refused.is_err_and(|error| error.contains("not empty")));
     assert_eq!(
         std::fs::read_to_string(temp.path().join("keep.txt")).unwrap(),
         "mine"
     );
-    // Bad arguments are exit 2 as well.
-    let output = ward_gen(&["--items", "many"], &temp.path().join("x"));
-    assert_eq!(output.status.code(), Some(2));
 }

@@ -8,8 +8,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[path = "../tests/support/synthetic.rs"]
-mod synthetic;
+use ward_test_support::synthetic;
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};

@@ -1,10 +1,6 @@
 //! The direct parser against tree-sitter: whenever it answers, its answer must be exactly
 //! the lowering of the tree-sitter tree, with no error; and on clean files it must answer.
 
-mod support {
-    pub mod synthetic;
-}
-
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
@@ -231,7 +227,10 @@ fn tricky_clean_text_takes_the_fast_path() {
 /// Files shaped like the generated benchmark workspace take the fast path, every one.
 #[test]
 fn a_generated_workspace_takes_the_fast_path() {
-    for (index, text) in support::synthetic::workspace(2, 30).iter().enumerate() {
+    for (index, text) in ward_test_support::synthetic::workspace(2, 30)
+        .iter()
+        .enumerate()
+    {
         assert!(
             agrees(text, &format!("synthetic file {index}")),
             "synthetic file {index} fell back"

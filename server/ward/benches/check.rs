@@ -19,7 +19,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const WARD: &str = env!("CARGO_BIN_EXE_ward");
-const WARD_GEN: &str = env!("CARGO_BIN_EXE_ward-gen");
 
 /// One `ward check`: wall time, CPU time (user + system), peak resident memory in bytes,
 /// exit code.
@@ -74,18 +73,11 @@ fn run_check(ward: &Path, dir: &Path) -> Measure {
 }
 
 fn generate(items: usize, dir: &Path, clean: bool) -> String {
-    let output = Command::new(WARD_GEN)
-        .args(["--items", &items.to_string(), "--out"])
-        .arg(dir)
-        .args(clean.then_some("--clean"))
-        .output()
-        .expect("ward-gen runs");
-    assert!(
-        output.status.success(),
-        "ward-gen failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    let options = ward_test_support::Options {
+        clean,
+        ..ward_test_support::Options::new(items)
+    };
+    ward_test_support::write_workspace(&options, dir).expect("the generator writes")
 }
 
 fn env_list(name: &str, default: &[usize]) -> Vec<usize> {

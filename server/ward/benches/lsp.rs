@@ -27,25 +27,14 @@
 mod harness;
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use harness::{Client, Editor, Enc, range};
 use serde_json::json;
 
-const WARD_GEN: &str = env!("CARGO_BIN_EXE_ward-gen");
-
 fn generate(items: usize, dir: &Path) {
-    let output = Command::new(WARD_GEN)
-        .args(["--items", &items.to_string(), "--out"])
-        .arg(dir)
-        .output()
-        .expect("ward-gen runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    ward_test_support::write_workspace(&ward_test_support::Options::new(items), dir)
+        .expect("the generator writes");
 }
 
 fn env_number(name: &str, default: usize) -> usize {
@@ -82,6 +71,26 @@ fn percentiles(samples: &mut [Duration]) -> (f64, f64) {
 /// The peak resident memory of a process, in MB.
 fn peak_rss_mb(pid: u32) -> f64 {
     memory_mb(pid, "VmHWM:")
+}
+
+/// The CPU time (user + system) the process has used, from `/proc/<pid>/stat`.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |at: usize| {
+        fields
+            .get(at)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; the
+    // kernel counts them in clock ticks of 100 Hz on Linux.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
 
 /// A memory figure of `/proc/<pid>/status` (`VmHWM:` peak, `VmRSS:` now), in MB.
@@ -241,6 +250,8 @@ fn bench_one(
     text.insert_str(item_end, line);
     client.wait_version(&path, version);
     let typing_at = text.find("typed: ").unwrap() + "typed: ".len();
+    client.settle(Duration::from_millis(200));
+    let cpu_before = cpu_time(client.pid());
     let mut samples = keystrokes(
         &mut client,
         &path,
@@ -252,6 +263,8 @@ fn bench_one(
             (at, at, ((b'a' + (i % 26) as u8) as char).to_string())
         },
     );
+    client.settle(Duration::from_millis(200));
+    let description_cpu = cpu_time(client.pid()) - cpu_before;
     let (p50, p99) = percentiles(&mut samples);
     rows.push(Row {
         what: "keystroke in a description → diagnostics",
@@ -269,6 +282,7 @@ fn bench_one(
     // so that the link alternately names nothing and its asset.
     let link = text.find("targets: ").unwrap() + "targets: ".len();
     let link_end = link + text[link..].find(['\n', ',']).unwrap();
+    let cpu_before = cpu_time(client.pid());
     let mut samples = keystrokes(
         &mut client,
         &path,
@@ -291,6 +305,7 @@ fn bench_one(
         target: "p50 ≤ 5, p99 ≤ 20",
     });
     client.settle(Duration::from_millis(200));
+    let link_cpu = cpu_time(client.pid()) - cpu_before;
     memory.push((
         "link typed",
         memory_mb(client.pid(), "VmRSS:"),
@@ -360,6 +375,15 @@ fn bench_one(
         ms(everything)
     );
     println!("{:<44} {:>10.1} {:>10}   ≤ 400", "peak RSS (MB)", rss, "");
+    // CPU time of the server over each typing run, settling included: what the keystrokes
+    // cost in all, re-checks of other files too, and less noisy than latencies.
+    for (what, cpu) in [("description", description_cpu), ("link", link_cpu)] {
+        println!(
+            "{:<44} {:>10.2}",
+            format!("server CPU per keystroke in a {what} (ms)"),
+            cpu.as_secs_f64() * 1000.0 / count as f64
+        );
+    }
     for (stage, now, peak) in memory {
         println!(
             "{:<44} {:>10.1} {:>10.1}   (RSS now, peak)",

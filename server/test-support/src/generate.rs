@@ -1,6 +1,6 @@
-//! `ward-gen`: writes a deterministic synthetic Ward workspace for benchmarks.
+//! The generator of synthetic workspaces behind `ward-gen` and the benchmarks.
 //!
-//! `ward-gen --items N --out DIR [--seed S]` writes N items (about 200 bytes each) in files
+//! [`write_workspace`] (and `ward-gen --items N --out DIR [--seed S]`) writes N items (about 200 bytes each) in files
 //! of 100 items, one folder per kind: every asset is targeted by a threat, assessed by a
 //! risk, mitigated by a control and verified by a verification, and the links cross files.
 //! A plan stands in the `implementation` phase with four gates. About one chain in a
@@ -11,34 +11,35 @@
 //! With N a multiple of 5 every chain is complete and the planted findings are the only
 //! ones; otherwise the first kinds have a few items more, which nothing links to.
 //!
-//! The last line on stdout is a JSON summary: items, files, bytes and the findings planted.
+//! It returns (and `ward-gen` prints as its last line) a JSON summary: items, files, bytes
+//! and the findings planted.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-
-use clap::Parser;
-
-/// Write a deterministic synthetic Ward workspace.
-#[derive(Parser, Debug)]
-#[command(name = "ward-gen", version)]
-struct Args {
+use std::path::Path;
+/// What to write.
+#[derive(Clone, Debug)]
+pub struct Options {
     /// How many items (assets, threats, risks, controls, verifications) to write.
-    #[arg(long, value_name = "N")]
-    items: usize,
-    /// The folder to write into; it must be absent or empty.
-    #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+    pub items: usize,
     /// The seed of the pseudo-random choices.
-    #[arg(long, default_value_t = 42)]
-    seed: u64,
+    pub seed: u64,
     /// Items per file.
-    #[arg(long, default_value_t = 100, value_name = "N")]
-    per_file: usize,
+    pub per_file: usize,
     /// Plant no findings: a workspace that `ward check` finds nothing in.
-    #[arg(long)]
-    clean: bool,
+    pub clean: bool,
+}
+
+impl Options {
+    /// `items` items with the defaults of `ward-gen`: seed 42, 100 items per file, findings
+    /// planted.
+    pub fn new(items: usize) -> Options {
+        Options {
+            items,
+            seed: 42,
+            per_file: 100,
+            clean: false,
+        }
+    }
 }
 
 /// Knuth's MMIX linear congruential generator: deterministic on every platform.
@@ -232,17 +233,18 @@ fn item(
     out.push_str("}\n\n");
 }
 
-fn generate(args: &Args) -> Result<String, String> {
+/// Writes a workspace into `out`, which must be absent or empty; returns the summary.
+pub fn write_workspace(args: &Options, out: &Path) -> Result<String, String> {
     if args.items == 0 || args.per_file == 0 {
         return Err("--items and --per-file must be at least 1".to_owned());
     }
-    if args.out.exists() {
-        let mut entries = std::fs::read_dir(&args.out)
-            .map_err(|error| format!("cannot read `{}`: {error}", args.out.display()))?;
+    if out.exists() {
+        let mut entries = std::fs::read_dir(out)
+            .map_err(|error| format!("cannot read `{}`: {error}", out.display()))?;
         if entries.next().is_some() {
             return Err(format!(
                 "`{}` is not empty; ward-gen writes only into an absent or empty folder",
-                args.out.display()
+                out.display()
             ));
         }
     }
@@ -264,7 +266,7 @@ fn generate(args: &Args) -> Result<String, String> {
         bytes += text.len();
         Ok(())
     };
-    write(&args.out.join("plan.ward"), PLAN)?;
+    write(&out.join("plan.ward"), PLAN)?;
     for (kind, (_, folder)) in KINDS.iter().enumerate() {
         let total = counts[kind];
         let mut chain = 0;
@@ -288,10 +290,7 @@ fn generate(args: &Args) -> Result<String, String> {
                 chain += 1;
             }
             write(
-                &args
-                    .out
-                    .join(folder)
-                    .join(format!("{folder}-{file:05}.ward")),
+                &out.join(folder).join(format!("{folder}-{file:05}.ward")),
                 &text,
             )?;
             file += 1;
@@ -306,18 +305,4 @@ fn generate(args: &Args) -> Result<String, String> {
         planted.failed_verification,
         planted.undocumented_deployer_control,
     ))
-}
-
-fn main() -> ExitCode {
-    let args = Args::parse();
-    match generate(&args) {
-        Ok(summary) => {
-            let _ = writeln!(std::io::stdout(), "{summary}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            let _ = writeln!(std::io::stderr(), "ward-gen: error: {error}");
-            ExitCode::from(2)
-        }
-    }
 }

@@ -1,5 +1,5 @@
-//! Synthetic Ward files shaped like the ones `ward-gen` writes (the generator lives in the
-//! `ward` crate, which this crate cannot depend on), for the fast-path tests and bench.
+//! Synthetic Ward files shaped like the ones `ward-gen` writes, in memory, for the direct
+//! parser's tests and bench.
 
 use std::fmt::Write as _;
 
