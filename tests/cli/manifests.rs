@@ -99,3 +99,23 @@ fn the_check_sees_uses_and_test_modules() {
     // A longer name that ends with the crate's is not a use of it.
     assert!(!names_crate("my_rayon::x", "rayon"));
 }
+
+/// `cargo install --path server/ward` installs `ward` and nothing else: the generator of
+/// benchmark workspaces lives in the test-support crate.
+#[test]
+fn the_ward_package_ships_one_binary() {
+    let manifest: toml::Value = toml::from_str(
+        &std::fs::read_to_string(repo_root().join("server/ward/Cargo.toml")).expect("read"),
+    )
+    .expect("the manifest is TOML");
+    let bins: Vec<&str> = manifest
+        .get("bin")
+        .and_then(toml::Value::as_array)
+        .map(|bins| bins.iter().filter_map(|bin| bin["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(bins, ["ward"]);
+    assert!(
+        !repo_root().join("server/ward/src/bin").exists(),
+        "src/bin would add binaries by convention"
+    );
+}
