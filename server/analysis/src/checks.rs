@@ -60,8 +60,6 @@ pub fn check_file(db: &dyn Db, file: SourceFile) -> Arc<Vec<Finding>> {
         names: file_names(db, file),
         findings: Vec::new(),
     };
-    // The model is read here rather than through `item_models`, which would keep a typed
-    // copy of every item of the workspace in memory for the one pass `ward check` makes.
     for (at, item) in ast.items.iter().enumerate() {
         checker.item(at as u32, item, &ItemModel::of(item));
     }
@@ -174,8 +172,7 @@ impl Checker<'_> {
         let referrers = self.names.referrers(id);
         let name = quote(item.kind, id);
         for rule in schema::Coverage::of(item.kind) {
-            let via = rule.via();
-            if !referrers.iter().any(|referrer| referrer.via == via) {
+            if !referrers.iter().any(|referrer| referrer.via == rule.via) {
                 self.finding(rule.code, at, format!("{name} is not {}", rule.phrase));
             }
         }
@@ -187,9 +184,9 @@ impl Checker<'_> {
         match model {
             ItemModel::Asset(_) | ItemModel::Threat(_) | ItemModel::Plan => {}
             ItemModel::Risk(risk) => {
-                let mitigates = LinkField::find(ItemKind::Control, control::MITIGATES.name)
-                    .expect("controls mitigate risks");
-                let mitigated = referrers.iter().any(|referrer| referrer.via == mitigates);
+                let mitigated = referrers
+                    .iter()
+                    .any(|referrer| referrer.via == control::MITIGATES_LINK);
                 self.risk(at, risk, name, mitigated);
             }
             ItemModel::Control(control) => {
@@ -487,7 +484,7 @@ impl Checker<'_> {
         };
         for (field_at, field) in fields.iter().enumerate() {
             let field_at_u32 = field_at as u32;
-            let Some(spec) = specs.iter().find(|spec| spec.name == field.name) else {
+            let Some(spec_at) = specs.iter().position(|spec| spec.name == field.name) else {
                 let known: Vec<&str> = specs.iter().map(|spec| spec.name).collect();
                 let place = match block {
                     Some(_) => {
@@ -508,6 +505,12 @@ impl Checker<'_> {
                 self.error(Code::UnknownField, name_loc(field_at_u32), message);
                 continue;
             };
+            let spec = &specs[spec_at];
+            // Link fields are an item's own fields, never a block's.
+            let via = (block.is_none() && spec.ty.link().is_some()).then_some(LinkField {
+                kind,
+                field: spec_at as u8,
+            });
             if fields[..field_at]
                 .iter()
                 .any(|earlier| earlier.name == field.name)
@@ -532,12 +535,19 @@ impl Checker<'_> {
             }
             for (value_at, value) in field.values.iter().enumerate() {
                 let loc = value_loc(field_at_u32, value_at as u32);
-                self.value(loc, kind, field, spec, value);
+                self.value(loc, via, field, spec, value);
             }
         }
     }
 
-    fn value(&mut self, loc: Loc, kind: ItemKind, field: &Field, spec: &FieldSpec, value: &Value) {
+    fn value(
+        &mut self,
+        loc: Loc,
+        via: Option<LinkField>,
+        field: &Field,
+        spec: &FieldSpec,
+        value: &Value,
+    ) {
         let invalid = |this: &mut Self, detail: String| {
             this.error(
                 Code::InvalidValue,
@@ -546,9 +556,9 @@ impl Checker<'_> {
             );
         };
         match (spec.ty, value) {
-            (FieldType::Link(_), Value::Ident(name)) => match LinkField::find(kind, spec.name) {
+            (FieldType::Link(_), Value::Ident(name)) => match via {
                 Some(via) => self.link(loc, via, name),
-                None => unreachable!("a link field of the kind's own table"),
+                None => unreachable!("link fields are an item's own"),
             },
             (FieldType::Tags, Value::Ident(_)) => {}
             (FieldType::Keywords(allowed) | FieldType::Keyword(allowed), Value::Ident(word)) => {

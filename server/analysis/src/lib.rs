@@ -214,11 +214,6 @@ impl Analysis {
         self.with_db(|db| db::file_ast(db, file))
     }
 
-    /// Every item of a file, typed.
-    pub fn item_models(&self, file: FileId) -> Cancellable<Arc<Vec<model::ItemModel>>> {
-        self.with_db(|db| model::item_models(db, file))
-    }
-
     /// The ranges of a file's syntax.
     pub fn source_map(&self, file: FileId) -> Cancellable<SourceMap> {
         self.with_db(|db| db::parse(db, file).source_map.clone())

@@ -1,15 +1,14 @@
-//! The typed item model between syntax and features: each item's values read once against
-//! the kinds table, as Rust types (keyword values as enums, scores, text), with the table's
+//! The typed item model between syntax and features: an item's values read against the
+//! kinds table, as Rust types (keyword values as enums, scores, text), with the table's
 //! defaults. Checks, hover and the report read this instead of looking fields up by name.
+//! It borrows its text from the item and is cheap to make, so it is made where it is read
+//! rather than kept.
 //!
 //! Values that break their field's type are kept as [`Written::Invalid`]: the checks report
 //! them as `invalid-value` from the syntax, and the features built on the model ignore them.
 
-use std::sync::Arc;
-
 use ward_syntax::{BlockKind, Field, Item, ItemKind, Value};
 
-use crate::db::{Db, SourceFile, file_ast};
 use crate::schema::{self, FieldSpec, Keyword, SCORE};
 use crate::schema::{
     AssetKind, ControlKind, Method, Property, Responsibility, Status, Stride, TestResult, Vector,
@@ -18,14 +17,14 @@ use crate::schema::{
 
 /// What a single-valued field holds.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Written<T> {
+pub enum Written<'a, T> {
     Absent,
     Valid(T),
     /// Present but not of the field's type, with the text or word written, if any.
-    Invalid(Option<String>),
+    Invalid(Option<&'a str>),
 }
 
-impl<T: Clone> Written<T> {
+impl<T: Clone> Written<'_, T> {
     pub fn valid(&self) -> Option<T> {
         match self {
             Written::Valid(value) => Some(value.clone()),
@@ -38,7 +37,7 @@ impl<T: Clone> Written<T> {
     }
 }
 
-impl<T: Keyword> Written<T> {
+impl<T: Keyword> Written<'_, T> {
     /// The value in effect: as written when valid, else the table's default for `spec`.
     pub fn or_default(&self, spec: &FieldSpec) -> T {
         self.valid().unwrap_or_else(|| default_of(spec))
@@ -49,17 +48,17 @@ impl<T: Keyword> Written<T> {
     pub fn word(&self, spec: &FieldSpec) -> String {
         match self {
             Written::Valid(value) => value.as_str().to_owned(),
-            Written::Invalid(Some(word)) => word.clone(),
+            Written::Invalid(Some(word)) => (*word).to_owned(),
             _ => default_of::<T>(spec).as_str().to_owned(),
         }
     }
 }
 
-impl Written<String> {
+impl<'a> Written<'a, &'a str> {
     /// The text, also when written where another type belongs (a text block in a string
     /// field): what a report shows.
-    pub fn text(&self) -> Option<&str> {
-        match self {
+    pub fn text(&self) -> Option<&'a str> {
+        match *self {
             Written::Valid(text) | Written::Invalid(Some(text)) => Some(text),
             _ => None,
         }
@@ -119,29 +118,29 @@ pub enum Scoring {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Asset {
-    pub kind: Written<AssetKind>,
+pub struct Asset<'a> {
+    pub kind: Written<'a, AssetKind>,
     pub properties: Vec<Property>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Threat {
+pub struct Threat<'a> {
     pub stride: Vec<Stride>,
-    pub vector: Written<Vector>,
+    pub vector: Written<'a, Vector>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Risk {
+pub struct Risk<'a> {
     pub exploitability: Score,
     pub severity: Score,
     /// The first `residual { }` block's scores.
     pub residual: Option<(Score, Score)>,
-    pub accepted: Written<String>,
-    pub harm: Written<String>,
-    pub hazard: Written<String>,
+    pub accepted: Written<'a, &'a str>,
+    pub harm: Written<'a, &'a str>,
+    pub hazard: Written<'a, &'a str>,
 }
 
-impl Risk {
+impl Risk<'_> {
     pub fn scoring(&self) -> Scoring {
         match (self.exploitability, self.severity) {
             (Score::Invalid, _) | (_, Score::Invalid) => Scoring::Invalid,
@@ -185,14 +184,14 @@ impl Risk {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Control {
-    pub kind: Written<ControlKind>,
-    pub responsibility: Written<Responsibility>,
-    pub status: Written<Status>,
-    pub guidance: Written<String>,
+pub struct Control<'a> {
+    pub kind: Written<'a, ControlKind>,
+    pub responsibility: Written<'a, Responsibility>,
+    pub status: Written<'a, Status>,
+    pub guidance: Written<'a, &'a str>,
 }
 
-impl Control {
+impl Control<'_> {
     pub fn responsibility(&self) -> Responsibility {
         self.responsibility.or_default(&control::RESPONSIBILITY)
     }
@@ -203,14 +202,14 @@ impl Control {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Verification {
-    pub method: Written<Method>,
-    pub result: Written<TestResult>,
-    pub evidence: Written<String>,
-    pub test: Written<String>,
+pub struct Verification<'a> {
+    pub method: Written<'a, Method>,
+    pub result: Written<'a, TestResult>,
+    pub evidence: Written<'a, &'a str>,
+    pub test: Written<'a, &'a str>,
 }
 
-impl Verification {
+impl Verification<'_> {
     /// The result in effect; `None` when the written one is invalid.
     pub fn result(&self) -> Option<TestResult> {
         match &self.result {
@@ -222,18 +221,18 @@ impl Verification {
 
 /// One item, typed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ItemModel {
-    Asset(Asset),
-    Threat(Threat),
-    Risk(Risk),
-    Control(Control),
-    Verification(Verification),
+pub enum ItemModel<'a> {
+    Asset(Asset<'a>),
+    Threat(Threat<'a>),
+    Risk(Risk<'a>),
+    Control(Control<'a>),
+    Verification(Verification<'a>),
     /// The plan is read by [`crate::plan`], which needs the places of its values.
     Plan,
 }
 
-impl ItemModel {
-    pub fn of(item: &Item) -> ItemModel {
+impl<'a> ItemModel<'a> {
+    pub fn of(item: &'a Item) -> ItemModel<'a> {
         let fields = &item.fields;
         match item.kind {
             ItemKind::Asset => ItemModel::Asset(Asset {
@@ -277,32 +276,26 @@ impl ItemModel {
         }
     }
 
-    pub fn risk(&self) -> Option<&Risk> {
+    pub fn risk(&self) -> Option<&Risk<'a>> {
         match self {
             ItemModel::Risk(risk) => Some(risk),
             _ => None,
         }
     }
 
-    pub fn control(&self) -> Option<&Control> {
+    pub fn control(&self) -> Option<&Control<'a>> {
         match self {
             ItemModel::Control(control) => Some(control),
             _ => None,
         }
     }
 
-    pub fn verification(&self) -> Option<&Verification> {
+    pub fn verification(&self) -> Option<&Verification<'a>> {
         match self {
             ItemModel::Verification(verification) => Some(verification),
             _ => None,
         }
     }
-}
-
-/// Every item of a file, typed, in item order.
-#[salsa::tracked(returns(clone))]
-pub fn item_models(db: &dyn Db, file: SourceFile) -> Arc<Vec<ItemModel>> {
-    Arc::new(file_ast(db, file).items.iter().map(ItemModel::of).collect())
 }
 
 /// The description of an item, when it has a valid one.
@@ -314,14 +307,14 @@ fn first<'a>(fields: &'a [Field], spec: &FieldSpec) -> Option<&'a Value> {
     schema::find(fields, spec).and_then(|field| field.values.first())
 }
 
-fn keyword<T: Keyword>(fields: &[Field], spec: &FieldSpec) -> Written<T> {
+fn keyword<'a, T: Keyword>(fields: &'a [Field], spec: &FieldSpec) -> Written<'a, T> {
     let Some(field) = schema::find(fields, spec) else {
         return Written::Absent;
     };
     match field.values.first() {
         Some(Value::Ident(word)) => match T::from_word(word) {
             Some(value) => Written::Valid(value),
-            None => Written::Invalid(Some(word.clone())),
+            None => Written::Invalid(Some(word)),
         },
         _ => Written::Invalid(None),
     }
@@ -342,15 +335,15 @@ fn keywords<T: Keyword>(fields: &[Field], spec: &FieldSpec) -> Vec<T> {
 
 /// A string or text field. A text block where only a string belongs is kept as invalid,
 /// with its text.
-fn text(fields: &[Field], spec: &FieldSpec) -> Written<String> {
+fn text<'a>(fields: &'a [Field], spec: &FieldSpec) -> Written<'a, &'a str> {
     let Some(field) = schema::find(fields, spec) else {
         return Written::Absent;
     };
     let accepts_blocks = spec.ty == schema::FieldType::Text;
     match field.values.first() {
-        Some(Value::Str(text)) => Written::Valid(text.clone()),
-        Some(Value::TextBlock(text)) if accepts_blocks => Written::Valid(text.clone()),
-        Some(Value::TextBlock(text)) => Written::Invalid(Some(text.clone())),
+        Some(Value::Str(text)) => Written::Valid(text),
+        Some(Value::TextBlock(text)) if accepts_blocks => Written::Valid(text),
+        Some(Value::TextBlock(text)) => Written::Invalid(Some(text)),
         _ => Written::Invalid(None),
     }
 }

@@ -542,7 +542,6 @@ pub fn anchor(id: &str) -> String {
 struct FileData {
     display: String,
     ast: Arc<FileAst>,
-    models: Arc<Vec<ItemModel>>,
     map: SourceMap,
     text: Arc<str>,
     index: LineIndex,
@@ -566,7 +565,6 @@ pub fn build(analysis: &Analysis, input: ReportInput<'_>) -> Cancellable<Report>
             FileData {
                 display: (input.display_path)(&analysis.path(file)),
                 ast: analysis.file_ast(file)?,
-                models: analysis.item_models(file)?,
                 map: analysis.source_map(file)?,
                 index: analysis.line_index(file)?,
                 text,
@@ -677,8 +675,8 @@ impl Builder<'_> {
     }
 
     /// The typed model of an item.
-    fn model(&self, item: ItemRef) -> &ItemModel {
-        &self.file(item.file).models[item.item as usize]
+    fn model(&self, item: ItemRef) -> ItemModel<'_> {
+        ItemModel::of(self.item(item))
     }
 
     /// The IDs an item's field names, as links.
@@ -788,11 +786,11 @@ impl Builder<'_> {
     }
 
     fn traceability(&self) -> Cancellable<Vec<TraceRisk>> {
-        let mitigates = link_field(ItemKind::Control, &control::MITIGATES);
-        let verifies = link_field(ItemKind::Verification, &verification::VERIFIES);
+        let mitigates = control::MITIGATES_LINK;
+        let verifies = verification::VERIFIES_LINK;
         let mut risks = Vec::new();
         for (this, item) in self.all_items() {
-            let (Some(id), Some(model)) = (&item.id, self.model(this).risk()) else {
+            let (Some(id), ItemModel::Risk(model)) = (&item.id, self.model(this)) else {
                 continue;
             };
             let mut threats = Vec::new();
@@ -813,7 +811,7 @@ impl Builder<'_> {
                 let Some(control_id) = &control.id else {
                     continue;
                 };
-                let Some(control_model) = self.model(control_ref).control() else {
+                let ItemModel::Control(control_model) = self.model(control_ref) else {
                     continue;
                 };
                 let mut verifications = Vec::new();
@@ -822,7 +820,7 @@ impl Builder<'_> {
                     let Some(verification_id) = &verification.id else {
                         continue;
                     };
-                    let Some(typed) = self.model(verification_ref).verification() else {
+                    let ItemModel::Verification(typed) = self.model(verification_ref) else {
                         continue;
                     };
                     verifications.push(TraceVerification {
@@ -904,7 +902,7 @@ impl Builder<'_> {
     fn guidance(&self) -> Cancellable<Vec<GuidanceEntry>> {
         let mut entries = Vec::new();
         for (this, item) in self.all_items() {
-            let Some(control) = self.model(this).control() else {
+            let ItemModel::Control(control) = self.model(this) else {
                 continue;
             };
             if control.responsibility.valid() != Some(Responsibility::Deployer) {
@@ -1003,11 +1001,6 @@ fn shown(value: &Value) -> String {
         Value::Int(None) => "(too large)".to_owned(),
         Value::Str(text) | Value::TextBlock(text) => text.clone(),
     }
-}
-
-/// The link field `spec` of `kind`.
-fn link_field(kind: ItemKind, spec: &FieldSpec) -> LinkField {
-    LinkField::find(kind, spec.name).expect("a link field of the table")
 }
 
 #[cfg(test)]

@@ -221,6 +221,22 @@ impl LinkField {
             .expect("a LinkField is made for link fields only")
     }
 
+    /// The link field `name` of `kind`, whose fields are `fields`: for constants, found
+    /// when compiling (and a compile error when there is none).
+    pub const fn named(kind: ItemKind, fields: &[FieldSpec], name: &str) -> LinkField {
+        let mut at = 0;
+        while at < fields.len() {
+            if str_eq(fields[at].name, name) && matches!(fields[at].ty, FieldType::Link(_)) {
+                return LinkField {
+                    kind,
+                    field: at as u8,
+                };
+            }
+            at += 1;
+        }
+        panic!("no link field of that name");
+    }
+
     /// The link field of `kind` called `name`, if `kind` has one.
     pub fn find(kind: ItemKind, name: &str) -> Option<LinkField> {
         kind.link_fields().find(|link| link.name() == name)
@@ -235,6 +251,21 @@ impl LinkField {
     pub fn into_kind(target: ItemKind) -> impl Iterator<Item = LinkField> {
         LinkField::all().filter(move |link| link.link().accepts(target))
     }
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut at = 0;
+    while at < a.len() {
+        if a[at] != b[at] {
+            return false;
+        }
+        at += 1;
+    }
+    true
 }
 
 /// A block an item's body may hold: `residual { }` in a risk, `gate <phase> { }` in the plan.
@@ -267,17 +298,13 @@ impl BlockSpec {
 #[derive(Debug)]
 pub struct Coverage {
     pub target: ItemKind,
-    pub via: (ItemKind, &'static str),
+    pub via: LinkField,
     pub code: Code,
     /// "targeted by any threat".
     pub phrase: &'static str,
 }
 
 impl Coverage {
-    pub fn via(&self) -> LinkField {
-        LinkField::find(self.via.0, self.via.1).expect("coverage names a link field")
-    }
-
     /// The coverage rules about items of `kind`.
     pub fn of(kind: ItemKind) -> impl Iterator<Item = &'static Coverage> {
         COVERAGE.iter().filter(move |rule| rule.target == kind)
@@ -289,19 +316,19 @@ impl Coverage {
 pub static COVERAGE: &[Coverage] = &[
     Coverage {
         target: ItemKind::Asset,
-        via: (ItemKind::Threat, threat::TARGETS.name),
+        via: threat::TARGETS_LINK,
         code: Code::UntargetedAsset,
         phrase: "targeted by any threat",
     },
     Coverage {
         target: ItemKind::Threat,
-        via: (ItemKind::Risk, risk::THREAT.name),
+        via: risk::THREAT_LINK,
         code: Code::UnassessedThreat,
         phrase: "assessed by any risk",
     },
     Coverage {
         target: ItemKind::Control,
-        via: (ItemKind::Verification, verification::VERIFIES.name),
+        via: verification::VERIFIES_LINK,
         code: Code::UnverifiedControl,
         phrase: "verified by any verification",
     },
@@ -379,6 +406,7 @@ pub mod threat {
         "From where an attacker reaches the asset.",
     );
     pub const FIELDS: &[FieldSpec] = &[shared::DESCRIPTION, shared::TAGS, TARGETS, STRIDE, VECTOR];
+    pub const TARGETS_LINK: LinkField = LinkField::named(ItemKind::Threat, FIELDS, TARGETS.name);
 }
 
 pub mod risk {
@@ -439,6 +467,7 @@ pub mod risk {
         #[cfg(feature = "test-extra-link")]
         ASSETS,
     ];
+    pub const THREAT_LINK: LinkField = LinkField::named(ItemKind::Risk, FIELDS, THREAT.name);
 }
 
 /// The `residual { }` block of a risk.
@@ -509,6 +538,8 @@ pub mod control {
         GUIDANCE,
         REFS,
     ];
+    pub const MITIGATES_LINK: LinkField =
+        LinkField::named(ItemKind::Control, FIELDS, MITIGATES.name);
 }
 
 pub mod verification {
@@ -554,6 +585,8 @@ pub mod verification {
         EVIDENCE,
         TEST,
     ];
+    pub const VERIFIES_LINK: LinkField =
+        LinkField::named(ItemKind::Verification, FIELDS, VERIFIES.name);
 }
 
 pub mod plan {

@@ -4,14 +4,14 @@
 
 use std::fmt::Write;
 
-use ward_syntax::{Field, Item, ItemKind, Value};
+use ward_syntax::{Field, Item, Value};
 
 use crate::db::{Db, ItemRef, Referrer, file_ast, lookup_definitions, lookup_referrers};
 use crate::diagnostics::Code;
 use crate::ide::cursor::{AtCursor, FieldAt, Hit, Symbol, at_cursor, classify, item_ranges};
 use crate::ide::{FilePosition, HoverResult};
 use crate::locate::file_diagnostics;
-use crate::model::{self, Risk, RiskScore, item_models};
+use crate::model::{self, ItemModel, Risk, RiskScore};
 use crate::plan::{GateStatus, plan};
 use crate::schema::{self, FieldSpec, FieldType, Rule};
 
@@ -140,7 +140,7 @@ fn phase_card(db: &dyn Db, name: &str) -> String {
 fn item_card(db: &dyn Db, def: ItemRef) -> String {
     let ast = file_ast(db, def.file);
     let item = &ast.items[def.item as usize];
-    let model = &item_models(db, def.file)[def.item as usize];
+    let model = &ItemModel::of(item);
     let id = item.id.as_deref().unwrap_or(item.kind.as_str());
     let mut card = String::new();
     let _ = write!(card, "```ward\n{} {id}", item.kind);
@@ -277,10 +277,9 @@ fn risk_facts(db: &dyn Db, risk: &Risk, id: &str, facts: &mut Vec<String>) {
         score.value(),
         versus(score)
     ));
-    let mitigates = schema::LinkField::find(ItemKind::Control, schema::control::MITIGATES.name);
     let mitigated = lookup_referrers(db, id)
         .iter()
-        .any(|r| Some(r.via) == mitigates);
+        .any(|r| r.via == schema::control::MITIGATES_LINK);
     if risk.residual.is_some() || mitigated {
         let line = match risk.residual_score(score) {
             Some(after) => {
