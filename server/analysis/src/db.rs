@@ -192,15 +192,20 @@ pub fn file_links(db: &dyn Db, file: SourceFile) -> Arc<Vec<ItemLinks>> {
         .iter()
         .map(|item| {
             let mut names = Vec::new();
-            for via in item.kind.link_fields() {
-                if let Some(field) = item.field(via.name()) {
-                    names.extend(
-                        field
-                            .values
-                            .iter()
-                            .filter_map(Value::as_ident)
-                            .map(|name| (via, Arc::from(name))),
-                    );
+            for (at, spec) in item.kind.fields().iter().enumerate() {
+                if spec.ty.link().is_none() {
+                    continue;
+                }
+                let Some(field) = item.field(spec.name) else {
+                    continue;
+                };
+                let via = LinkField {
+                    kind: item.kind,
+                    field: at as u8,
+                };
+                names.reserve_exact(field.values.len());
+                for name in field.values.iter().filter_map(Value::as_ident) {
+                    names.push((via, Arc::from(name)));
                 }
             }
             (item.kind, names)

@@ -16,7 +16,7 @@ use crate::schema::{
 };
 
 /// What a single-valued field holds.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Written<'a, T> {
     Absent,
     Valid(T),
@@ -117,19 +117,33 @@ pub enum Scoring {
     Scored(RiskScore),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Asset<'a> {
     pub kind: Written<'a, AssetKind>,
-    pub properties: Vec<Property>,
+    /// The `properties` field, read by [`Asset::properties`] when asked.
+    properties: Option<&'a Field>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+impl Asset<'_> {
+    pub fn properties(&self) -> impl Iterator<Item = Property> + '_ {
+        keywords(self.properties)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Threat<'a> {
-    pub stride: Vec<Stride>,
+    /// The `stride` field, read by [`Threat::stride`] when asked.
+    stride: Option<&'a Field>,
     pub vector: Written<'a, Vector>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+impl Threat<'_> {
+    pub fn stride(&self) -> impl Iterator<Item = Stride> + '_ {
+        keywords(self.stride)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Risk<'a> {
     pub exploitability: Score,
     pub severity: Score,
@@ -183,7 +197,7 @@ impl Risk<'_> {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Control<'a> {
     pub kind: Written<'a, ControlKind>,
     pub responsibility: Written<'a, Responsibility>,
@@ -201,7 +215,7 @@ impl Control<'_> {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verification<'a> {
     pub method: Written<'a, Method>,
     pub result: Written<'a, TestResult>,
@@ -220,7 +234,7 @@ impl Verification<'_> {
 }
 
 /// One item, typed.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ItemModel<'a> {
     Asset(Asset<'a>),
     Threat(Threat<'a>),
@@ -237,10 +251,10 @@ impl<'a> ItemModel<'a> {
         match item.kind {
             ItemKind::Asset => ItemModel::Asset(Asset {
                 kind: keyword(fields, &asset::KIND),
-                properties: keywords(fields, &asset::PROPERTIES),
+                properties: schema::find(fields, &asset::PROPERTIES),
             }),
             ItemKind::Threat => ItemModel::Threat(Threat {
-                stride: keywords(fields, &threat::STRIDE),
+                stride: schema::find(fields, &threat::STRIDE),
                 vector: keyword(fields, &threat::VECTOR),
             }),
             ItemKind::Risk => ItemModel::Risk(Risk {
@@ -320,17 +334,13 @@ fn keyword<'a, T: Keyword>(fields: &'a [Field], spec: &FieldSpec) -> Written<'a,
     }
 }
 
-fn keywords<T: Keyword>(fields: &[Field], spec: &FieldSpec) -> Vec<T> {
-    schema::find(fields, spec)
-        .map(|field| {
-            field
-                .values
-                .iter()
-                .filter_map(Value::as_ident)
-                .filter_map(T::from_word)
-                .collect()
-        })
-        .unwrap_or_default()
+/// The valid keywords of a list field, in order.
+fn keywords<T: Keyword>(field: Option<&Field>) -> impl Iterator<Item = T> + '_ {
+    field
+        .into_iter()
+        .flat_map(|field| field.values.iter())
+        .filter_map(Value::as_ident)
+        .filter_map(T::from_word)
 }
 
 /// A string or text field. A text block where only a string belongs is kept as invalid,
