@@ -21,7 +21,7 @@ use crate::suggest::{Candidate, closest, nearest};
 
 /// A place in a file's syntax, by index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Loc {
+pub enum SyntaxPlace {
     /// The item's ID (or keyword when it has none).
     Item(u32),
     /// The item keyword.
@@ -46,8 +46,8 @@ pub struct Finding {
     pub severity: Severity,
     pub gate: Option<String>,
     pub message: String,
-    pub at: Loc,
-    pub related: Vec<(SourceFile, Loc, String)>,
+    pub at: SyntaxPlace,
+    pub related: Vec<(SourceFile, SyntaxPlace, String)>,
 }
 
 #[salsa::tracked(returns(clone))]
@@ -80,7 +80,7 @@ fn quote(kind: ItemKind, id: &str) -> String {
 }
 
 impl Checker<'_> {
-    fn error(&mut self, code: Code, at: Loc, message: String) -> &mut Finding {
+    fn error(&mut self, code: Code, at: SyntaxPlace, message: String) -> &mut Finding {
         self.findings.push(Finding {
             code,
             severity: Severity::Error,
@@ -102,7 +102,7 @@ impl Checker<'_> {
             severity: grade.severity,
             gate: None,
             message,
-            at: Loc::Item(item),
+            at: SyntaxPlace::Item(item),
             related: Vec::new(),
         };
         if let Some(gate) = grade.gate {
@@ -122,7 +122,7 @@ impl Checker<'_> {
                 let (block, field, value) = gate.at;
                 finding.related.push((
                     plan_item.file,
-                    Loc::BlockValue(plan_item.item, block, field, value),
+                    SyntaxPlace::BlockValue(plan_item.item, block, field, value),
                     format!("gate `{}` requires `{rule}`", gate.phase),
                 ));
             }
@@ -148,13 +148,13 @@ impl Checker<'_> {
         if let Some(first) = self.names.def(id).filter(|first| *first != this) {
             self.error(
                 Code::DuplicateId,
-                Loc::Item(at),
+                SyntaxPlace::Item(at),
                 format!("the ID `{id}` is defined more than once"),
             )
             .related
             .push((
                 first.file,
-                Loc::Item(first.item),
+                SyntaxPlace::Item(first.item),
                 format!("`{id}` is first defined here"),
             ));
         }
@@ -166,7 +166,7 @@ impl Checker<'_> {
                     spec.name,
                     spec.doc.to_lowercase().trim_end_matches('.')
                 );
-                self.error(Code::MissingField, Loc::Item(at), message);
+                self.error(Code::MissingField, SyntaxPlace::Item(at), message);
             }
         }
         let referrers = self.names.referrers(id);
@@ -331,7 +331,7 @@ impl Checker<'_> {
                 let only: Vec<&str> = owners().map(|kind| kind.spec().plural).collect();
                 self.error(
                     Code::UnknownField,
-                    Loc::Block(at, block_at),
+                    SyntaxPlace::Block(at, block_at),
                     format!(
                         "{} has no `{}` block; only {} do",
                         item.kind.with_article(),
@@ -344,7 +344,7 @@ impl Checker<'_> {
             if seen_residual {
                 self.error(
                     Code::DuplicateField,
-                    Loc::Block(at, block_at),
+                    SyntaxPlace::Block(at, block_at),
                     format!(
                         "{} has one `{}` block; this is a second one",
                         item.kind.with_article(),
@@ -372,13 +372,13 @@ impl Checker<'_> {
         if let Some(first) = self.plan.item.filter(|first| *first != this) {
             self.error(
                 Code::DuplicatePlan,
-                Loc::Keyword(at),
+                SyntaxPlace::Keyword(at),
                 "a workspace has one plan; this is a second one".to_owned(),
             )
             .related
             .push((
                 first.file,
-                Loc::Keyword(first.item),
+                SyntaxPlace::Keyword(first.item),
                 "the plan is defined here".to_owned(),
             ));
             // A second plan is not checked further: it does not take part.
@@ -413,7 +413,7 @@ impl Checker<'_> {
                         if !listed.insert(name) {
                             self.error(
                                 Code::InvalidValue,
-                                Loc::Value(at, field_at, value_at as u32),
+                                SyntaxPlace::Value(at, field_at, value_at as u32),
                                 format!("the phase `{name}` is listed twice"),
                             );
                         }
@@ -427,7 +427,11 @@ impl Checker<'_> {
                             "`{name}` is not a phase of the plan; the phases are {}",
                             list(phases)
                         );
-                        self.error(Code::UnknownPhase, Loc::Value(at, field_at, 0), message);
+                        self.error(
+                            Code::UnknownPhase,
+                            SyntaxPlace::Value(at, field_at, 0),
+                            message,
+                        );
                     }
                 }
                 _ => {}
@@ -443,7 +447,7 @@ impl Checker<'_> {
             if seen.contains(&phase.as_str()) {
                 self.error(
                     Code::DuplicateField,
-                    Loc::BlockName(at, block_at),
+                    SyntaxPlace::BlockName(at, block_at),
                     format!("the gate `{phase}` is defined twice"),
                 );
             }
@@ -453,7 +457,11 @@ impl Checker<'_> {
                     "the gate `{phase}` names no phase of the plan; the phases are {}",
                     list(&self.plan.phases)
                 );
-                self.error(Code::UnknownPhase, Loc::BlockName(at, block_at), message);
+                self.error(
+                    Code::UnknownPhase,
+                    SyntaxPlace::BlockName(at, block_at),
+                    message,
+                );
             }
         }
         self.fields(
@@ -475,12 +483,12 @@ impl Checker<'_> {
         specs: &'static [FieldSpec],
     ) {
         let name_loc = |field: u32| match block {
-            Some(block) => Loc::BlockFieldName(at, block, field),
-            None => Loc::FieldName(at, field),
+            Some(block) => SyntaxPlace::BlockFieldName(at, block, field),
+            None => SyntaxPlace::FieldName(at, field),
         };
         let value_loc = |field: u32, value: u32| match block {
-            Some(block) => Loc::BlockValue(at, block, field, value),
-            None => Loc::Value(at, field, value),
+            Some(block) => SyntaxPlace::BlockValue(at, block, field, value),
+            None => SyntaxPlace::Value(at, field, value),
         };
         for (field_at, field) in fields.iter().enumerate() {
             let field_at_u32 = field_at as u32;
@@ -542,7 +550,7 @@ impl Checker<'_> {
 
     fn value(
         &mut self,
-        loc: Loc,
+        loc: SyntaxPlace,
         via: Option<LinkField>,
         field: &Field,
         spec: &FieldSpec,
@@ -593,7 +601,7 @@ impl Checker<'_> {
         }
     }
 
-    fn link(&mut self, loc: Loc, via: LinkField, name: &str) {
+    fn link(&mut self, loc: SyntaxPlace, via: LinkField, name: &str) {
         let link = via.link();
         match self.names.def(name) {
             None => {
@@ -613,7 +621,7 @@ impl Checker<'_> {
                     .related
                     .push((
                         def.file,
-                        Loc::Item(def.item),
+                        SyntaxPlace::Item(def.item),
                         format!("`{name}` is defined here as {}", def.kind.with_article()),
                     ));
             }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use ward_syntax::{SourceMap, SyntaxErrorKind, TextRange};
 
-use crate::checks::{Loc, check_file};
+use crate::checks::{SyntaxPlace, check_file};
 use crate::db::{Db, SourceFile, parse};
 use crate::diagnostics::{Code, Diagnostic, FileRange, Related, Severity};
 
@@ -54,31 +54,31 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Arc<Vec<Diagnostic>> {
     Arc::new(diagnostics)
 }
 
-/// The range of a [`Loc`]. Locations come from the same lowering as the map, so indices are
+/// The range of a [`SyntaxPlace`]. Locations come from the same lowering as the map, so indices are
 /// in bounds; an out-of-bounds index (a bug) falls back to the start of the file.
-pub fn locate(map: &SourceMap, loc: Loc) -> TextRange {
+pub fn locate(map: &SourceMap, loc: SyntaxPlace) -> TextRange {
     let item = |at: u32| map.items.get(at as usize);
     let found = match loc {
-        Loc::Item(at) => item(at).map(|item| item.focus()),
-        Loc::Keyword(at) => item(at).map(|item| item.keyword),
-        Loc::FieldName(at, field) => item(at)
+        SyntaxPlace::Item(at) => item(at).map(|item| item.focus()),
+        SyntaxPlace::Keyword(at) => item(at).map(|item| item.keyword),
+        SyntaxPlace::FieldName(at, field) => item(at)
             .and_then(|i| i.fields.get(field as usize))
             .map(|f| f.name),
-        Loc::Value(at, field, value) => item(at)
+        SyntaxPlace::Value(at, field, value) => item(at)
             .and_then(|i| i.fields.get(field as usize))
             .and_then(|f| f.values.get(value as usize))
             .copied(),
-        Loc::Block(at, block) => item(at)
+        SyntaxPlace::Block(at, block) => item(at)
             .and_then(|i| i.blocks.get(block as usize))
             .map(|b| b.keyword),
-        Loc::BlockName(at, block) => item(at)
+        SyntaxPlace::BlockName(at, block) => item(at)
             .and_then(|i| i.blocks.get(block as usize))
             .map(|b| b.name.unwrap_or(b.keyword)),
-        Loc::BlockFieldName(at, block, field) => item(at)
+        SyntaxPlace::BlockFieldName(at, block, field) => item(at)
             .and_then(|i| i.blocks.get(block as usize))
             .and_then(|b| b.fields.get(field as usize))
             .map(|f| f.name),
-        Loc::BlockValue(at, block, field, value) => item(at)
+        SyntaxPlace::BlockValue(at, block, field, value) => item(at)
             .and_then(|i| i.blocks.get(block as usize))
             .and_then(|b| b.fields.get(field as usize))
             .and_then(|f| f.values.get(value as usize))

@@ -48,15 +48,15 @@ pub(crate) fn completions(
         items: Vec::new(),
     };
     match context.place {
-        Place::Nothing => {}
-        Place::Value { scope, field } => out.values(db, scope, &field),
-        Place::FieldName { scope, open_field } => {
+        CursorPlace::Nothing => {}
+        CursorPlace::Value { scope, field } => out.values(db, scope, &field),
+        CursorPlace::FieldName { scope, open_field } => {
             if let Some(field) = open_field {
                 out.values(db, scope, &field);
             }
             out.fields(scope, &context.present);
         }
-        Place::GateName => out.phases(db, &[]),
+        CursorPlace::GateName => out.phases(db, &[]),
     }
     let mut items = out.items;
     // Best match first; the order of the language (or of IDs) among equals.
@@ -275,8 +275,9 @@ struct OpenField {
     last: usize,
 }
 
+/// What the cursor stands where: what completion offers there.
 #[derive(Debug, PartialEq, Eq)]
-enum Place {
+enum CursorPlace {
     Nothing,
     /// Where a field name goes. `open_field` is a field just above that has no value yet:
     /// the word may be its value as well.
@@ -294,7 +295,7 @@ enum Place {
 
 #[derive(Debug)]
 struct Context {
-    place: Place,
+    place: CursorPlace,
     /// The fields already in the body or block, except one being typed at the cursor.
     present: Vec<String>,
 }
@@ -591,33 +592,33 @@ impl<'a> Machine<'a> {
     }
 
     /// Where the cursor at `word_start` is, given everything before it.
-    fn place(&self, word_start: usize) -> Place {
+    fn place(&self, word_start: usize) -> CursorPlace {
         match self.state {
-            State::GateHeader { named: false } => Place::GateName,
+            State::GateHeader { named: false } => CursorPlace::GateName,
             State::Body(_) | State::Residual | State::Gate => {
                 let scope = self.scope().expect("in a body or block");
                 match &self.field {
                     Some(field) if field.expecting => {
                         let same_line = !self.text[field.last..word_start].contains('\n');
                         if same_line || !field.values.is_empty() {
-                            Place::Value {
+                            CursorPlace::Value {
                                 scope,
                                 field: field.clone(),
                             }
                         } else {
-                            Place::FieldName {
+                            CursorPlace::FieldName {
                                 scope,
                                 open_field: Some(field.clone()),
                             }
                         }
                     }
-                    _ => Place::FieldName {
+                    _ => CursorPlace::FieldName {
                         scope,
                         open_field: None,
                     },
                 }
             }
-            _ => Place::Nothing,
+            _ => CursorPlace::Nothing,
         }
     }
 }
@@ -641,7 +642,7 @@ fn analyze(text: &str, from: usize, word_start: usize) -> Context {
         if token.end > word_start || (token.open_end && token.end == word_start) {
             // In a string or a comment.
             return Context {
-                place: Place::Nothing,
+                place: CursorPlace::Nothing,
                 present: Vec::new(),
             };
         }
@@ -651,7 +652,7 @@ fn analyze(text: &str, from: usize, word_start: usize) -> Context {
     let state = machine.state;
     let in_block = matches!(state, State::Residual | State::Gate);
     // On to the end of the body or block, for the fields after the cursor.
-    if matches!(place, Place::FieldName { .. }) {
+    if matches!(place, CursorPlace::FieldName { .. }) {
         for token in next.into_iter().chain(tokens) {
             machine.feed(token);
             let inside = if in_block {
