@@ -206,6 +206,10 @@ pub struct TraceRisk {
     /// The score after mitigation (the `residual` block, a missing field taking the risk's
     /// own value); `None` when the risk is unscored or no control mitigates it.
     pub residual: Option<Score>,
+    /// Whether the score, and the residual score, are above what the plan accepts (as the
+    /// checks decide it); `false` when there is none.
+    pub score_above_acceptable: bool,
+    pub residual_above_acceptable: bool,
     /// The `accepted` rationale for a residual score above the acceptable one.
     pub accepted: Option<String>,
     pub harm: Option<String>,
@@ -299,10 +303,10 @@ impl TraceRisk {
     /// Rows of the flattened matrix: one per verification of each control, one per control
     /// without verification, one for a risk without control; none is left out, so a break
     /// in the chain is a visible row.
-    pub fn rows(&self, acceptable: i64) -> Vec<TraceRow<'_>> {
+    pub fn rows(&self) -> Vec<TraceRow<'_>> {
         let mut rows = Vec::new();
         if self.controls.is_empty() {
-            let needed = self.score.is_none_or(|score| score.value() > acceptable);
+            let needed = self.score.is_none() || self.score_above_acceptable;
             rows.push(TraceRow {
                 risk: self,
                 control: None,
@@ -848,12 +852,15 @@ impl Builder<'_> {
                 Some(score) if !controls.is_empty() => model.residual_score(score),
                 _ => None,
             };
+            let above = |score: Option<Score>| score.is_some_and(|s| !self.plan.is_acceptable(s));
             risks.push(TraceRisk {
                 risk: self.link_to(this, id),
                 location: self.item_location(this),
                 threats,
                 score,
                 residual,
+                score_above_acceptable: above(score),
+                residual_above_acceptable: above(residual),
                 accepted: model.accepted.text().map(str::to_owned),
                 harm: model.harm.text().map(str::to_owned),
                 hazard: model.hazard.text().map(str::to_owned),

@@ -161,7 +161,6 @@ fn gates(report: &Report) -> Vec<Vec<String>> {
 }
 
 fn traceability(report: &Report) -> Vec<Vec<String>> {
-    let acceptable = report.header.acceptable;
     let mut rows = vec![row([
         "risk",
         "risk_title",
@@ -195,7 +194,7 @@ fn traceability(report: &Report) -> Vec<Vec<String>> {
                 }
             }
         }
-        for trace in risk.rows(acceptable) {
+        for trace in risk.rows() {
             let mut cells = vec![
                 risk.risk.id.clone(),
                 opt(risk.risk.title.as_deref()),

@@ -269,7 +269,7 @@ fn score_cell(risk: &TraceRisk, acceptable: i64) -> Markup {
         @match risk.score {
             Some(score) => {
                 (text::score(Some(score)))
-                @if score.value() > acceptable { (above_mark(acceptable)) }
+                @if risk.score_above_acceptable { (above_mark(acceptable)) }
             },
             None => span.badge.unmet { "unscored" },
         }
@@ -281,7 +281,7 @@ fn residual_cell(risk: &TraceRisk, acceptable: i64) -> Markup {
         @match risk.residual {
             Some(residual) => {
                 (text::score(Some(residual)))
-                @if residual.value() > acceptable {
+                @if risk.residual_above_acceptable {
                     (above_mark(acceptable))
                     // The rationale itself is in the risk's entry, under Items.
                     @if risk.accepted.is_some() {
@@ -327,7 +327,7 @@ fn traceability(report: &Report) -> Markup {
                     } }
                     @for risk in &report.traceability {
                         tbody {
-                            @for row in risk.rows(acceptable) {
+                            @for row in risk.rows() {
                                 tr {
                                     @if row.first_of_risk {
                                         @let span = risk.row_count();

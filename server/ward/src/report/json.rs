@@ -48,7 +48,7 @@ pub fn render(report: &Report) -> String {
                 "failures": rule.failures.iter().map(failure).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "traceability": report.traceability.iter().map(|risk| trace(risk, h.acceptable)).collect::<Vec<_>>(),
+        "traceability": report.traceability.iter().map(trace).collect::<Vec<_>>(),
         "risk_matrix": {
             "acceptable": report.risk_matrix.acceptable,
             "before": grid(&report.risk_matrix.before),
@@ -120,7 +120,7 @@ fn failure(failure: &RuleFailure) -> Value {
     })
 }
 
-fn trace(risk: &TraceRisk, acceptable: i64) -> Value {
+fn trace(risk: &TraceRisk) -> Value {
     json!({
         "risk": risk.risk.id,
         "title": risk.risk.title,
@@ -150,7 +150,7 @@ fn trace(risk: &TraceRisk, acceptable: i64) -> Value {
                 "test": v.test,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "gaps": risk.rows(acceptable).iter().filter_map(|row| row.gap.map(|gap| json!({
+        "gaps": risk.rows().iter().filter_map(|row| row.gap.map(|gap| json!({
             "gap": gap.as_str(),
             "control": row.control.map(|c| &c.control.id),
             "verification": row.verification.map(|v| &v.verification.id),

@@ -245,7 +245,7 @@ fn traceability(out: &mut String, report: &Report) {
     }
     let mut rows = Vec::new();
     for risk in &report.traceability {
-        for row in risk.rows(acceptable) {
+        for row in risk.rows() {
             let threats: Vec<String> = risk
                 .threats
                 .iter()
@@ -258,7 +258,7 @@ fn traceability(out: &mut String, report: &Report) {
                 })
                 .collect();
             let residual = match risk.residual {
-                Some(residual) if residual.value() > acceptable => match &risk.accepted {
+                Some(residual) if risk.residual_above_acceptable => match &risk.accepted {
                     Some(accepted) => format!(
                         "{} (accepted: {})",
                         text::score(Some(residual)),
