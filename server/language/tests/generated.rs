@@ -150,3 +150,98 @@ fn the_textmate_keyword_lists_come_from_the_table() {
     expected = format!("{}{}{}", &expected[..start], block, &expected[end..]);
     check_file(relative, &expected, &text);
 }
+
+#[test]
+fn the_vscode_snippets_of_the_kinds_come_from_the_table() {
+    let relative = "editors/vscode/snippets/ward.json";
+    let text = read(relative);
+    let mut expected = text.clone();
+    for kind in ward_language::ItemKind::ALL {
+        if !kind.spec().has_id {
+            continue; // The plan's snippet, with its gates, is written by hand.
+        }
+        let entry = generate::vscode_snippet(kind);
+        let start_marker = format!("\n  \"{}\": {{\n", kind.as_str());
+        match expected.find(&start_marker) {
+            Some(start) => {
+                let start = start + 1;
+                let end = start + expected[start..].find("\n  }").expect("the entry ends") + 4;
+                expected.replace_range(start..end, &entry);
+            }
+            // A new kind: its entry goes first.
+            None => expected.insert_str(2, &format!("{entry},\n")),
+        }
+    }
+    check_file(relative, &expected, &text);
+}
+
+/// The field names of the first table after `heading` in `page`, with their second column.
+fn documented_fields(page: &str, heading: &str) -> Vec<(String, String)> {
+    let start = page
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("docs/language.md has the section `{heading}`"));
+    let section = &page[start + heading.len() + 2..];
+    let section = &section[..section.find("\n#").unwrap_or(section.len())];
+    section
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let name = cells[1]
+                .trim_matches('`')
+                .trim_end_matches(" { }")
+                .to_owned();
+            (name, cells.get(2).copied().unwrap_or("").to_owned())
+        })
+        .collect()
+}
+
+/// `docs/language.md` is written by hand, with more to say than the table's one-line docs;
+/// this holds its field tables to the table: every field of every kind, no other, in the
+/// table's order, marked required and list exactly when they are.
+#[test]
+fn the_language_reference_documents_every_field() {
+    use ward_language::{FieldType, ItemKind, shared};
+    let page = read("docs/language.md");
+    let shared_fields = [shared::DESCRIPTION.name, shared::TAGS.name];
+    let mut mismatches = Vec::new();
+    for kind in ItemKind::ALL {
+        let heading = if kind.spec().has_id {
+            format!("### `{}`", kind.as_str())
+        } else {
+            "## The plan".to_owned()
+        };
+        let documented = documented_fields(&page, &heading);
+        let mut expected: Vec<(String, bool, bool)> = kind
+            .fields()
+            .iter()
+            .filter(|spec| !shared_fields.contains(&spec.name))
+            .map(|spec| {
+                let list = !spec.ty.is_single() && spec.ty != FieldType::Tags;
+                (spec.name.to_owned(), spec.required, list)
+            })
+            .collect();
+        for block in kind.spec().blocks.iter().filter(|block| !block.named) {
+            expected.push((block.keyword.to_owned(), false, false));
+        }
+        let mut documented_names: Vec<&str> = documented.iter().map(|(n, _)| n.as_str()).collect();
+        let mut expected_names: Vec<&str> = expected.iter().map(|(n, ..)| n.as_str()).collect();
+        documented_names.sort_unstable();
+        expected_names.sort_unstable();
+        if documented_names != expected_names {
+            mismatches.push(format!(
+                "{heading}: documents {documented_names:?}, the table has {expected_names:?}"
+            ));
+            continue;
+        }
+        for (name, required, list) in &expected {
+            let marks = &documented.iter().find(|(n, _)| n == name).expect("found").1;
+            if marks.contains("**required**") != *required || marks.contains("list") != *list {
+                mismatches.push(format!(
+                    "{heading}: `{name}` is marked `{marks}`; the table says required {required}, list {list}"
+                ));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
