@@ -241,12 +241,25 @@ impl Analysis {
 
     /// Every diagnostic of the workspace, files checked in parallel.
     pub fn all_diagnostics(&self) -> Cancellable<Vec<Diagnostic>> {
+        self.all_diagnostics_with(locate::file_diagnostics)
+    }
+
+    /// Every diagnostic of the workspace as if every gate had been passed (so that every
+    /// rule a gate requires is on): a query of its own, which writes nothing to the host.
+    pub fn all_diagnostics_every_gate_passed(&self) -> Cancellable<Vec<Diagnostic>> {
+        self.all_diagnostics_with(locate::file_diagnostics_every_gate_passed)
+    }
+
+    fn all_diagnostics_with(
+        &self,
+        query: fn(&dyn Db, SourceFile) -> Arc<Vec<Diagnostic>>,
+    ) -> Cancellable<Vec<Diagnostic>> {
         let files = self.files();
         let per_file: Cancellable<Vec<Arc<Vec<Diagnostic>>>> = files
             .par_iter()
             .map_with(self.db.clone(), |db, &file| {
                 let db = std::panic::AssertUnwindSafe(&*db);
-                Cancelled::catch(move || locate::file_diagnostics(*db, file))
+                Cancelled::catch(move || query(*db, file))
             })
             .collect();
         Ok(per_file?

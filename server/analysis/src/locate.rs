@@ -5,12 +5,22 @@ use std::sync::Arc;
 
 use ward_syntax::{SourceMap, SyntaxErrorKind, TextRange};
 
-use crate::checks::{SyntaxPlace, check_file};
+use crate::checks::{Finding, SyntaxPlace, check_file, check_file_every_gate_passed};
 use crate::db::{Db, SourceFile, parse};
 use crate::diagnostics::{Code, Diagnostic, FileRange, Related, Severity};
 
 #[salsa::tracked(returns(clone))]
 pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Arc<Vec<Diagnostic>> {
+    located(db, file, &check_file(db, file))
+}
+
+/// The diagnostics of a file as if every gate had been passed.
+#[salsa::tracked(returns(clone))]
+pub fn file_diagnostics_every_gate_passed(db: &dyn Db, file: SourceFile) -> Arc<Vec<Diagnostic>> {
+    located(db, file, &check_file_every_gate_passed(db, file))
+}
+
+fn located(db: &dyn Db, file: SourceFile, findings: &[Finding]) -> Arc<Vec<Diagnostic>> {
     let parsed = parse(db, file);
     let mut diagnostics: Vec<Diagnostic> = parsed
         .errors
@@ -28,7 +38,7 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Arc<Vec<Diagnostic>> {
             related: Vec::new(),
         })
         .collect();
-    for finding in check_file(db, file).iter() {
+    for finding in findings {
         let related = finding
             .related
             .iter()

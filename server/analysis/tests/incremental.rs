@@ -234,3 +234,41 @@ fn an_edit_rebuilds_one_shard_of_the_index() {
         "no link changed: {events:#?}"
     );
 }
+
+/// "As if every gate were passed" is a query of its own: it answers what setting the gate
+/// override to the last phase would, without a write, and leaves the normal checks cached.
+#[test]
+fn every_gate_passed_is_a_query_that_writes_nothing() {
+    let (mut host, log) = host_with_log();
+    load(&mut host);
+    let plan = "plan {\n  phases: design, release\n  phase: design\n  gate release { requires: evidence-present, verifications-passed }\n}\n";
+    let verification = "control C1 { mitigates: R1 }\nverification V1 { verifies: C1 }\n";
+    host.set_file(&path("plan.ward"), Arc::from(plan), None);
+    host.set_file(&path("v.ward"), Arc::from(verification), None);
+    let analysis = host.analysis();
+    let normal = analysis.all_diagnostics().unwrap();
+    log.take();
+    let passed = analysis.all_diagnostics_every_gate_passed().unwrap();
+    let ran_now = log.take();
+    assert_eq!(
+        count(&ran_now, "check_file"),
+        0,
+        "the normal checks stay cached"
+    );
+    assert_ne!(
+        normal, passed,
+        "the release gate's rules are on once it is passed"
+    );
+    assert!(
+        passed.iter().any(|d| d.code == Code::PendingVerification),
+        "{passed:#?}"
+    );
+    assert_eq!(
+        analysis.all_diagnostics().unwrap(),
+        normal,
+        "nothing was written"
+    );
+    drop(analysis);
+    host.set_gate_override(Some("release".to_owned()));
+    assert_eq!(host.analysis().all_diagnostics().unwrap(), passed);
+}

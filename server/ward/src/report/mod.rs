@@ -2,9 +2,9 @@
 //! matrix, risk matrix, deployer guidance, findings, items) as HTML, Markdown, CSV or JSON.
 //!
 //! The diagnostics come from [`located::analyse`], the very function behind `ward check`, so
-//! the report's findings and exit code always agree with it. The gate status comes from a
-//! second pass of the same checks on the same host with every gate passed (see
-//! `ward_analysis::report`).
+//! the report's findings and exit code always agree with it. The gate status comes from the
+//! same checks graded as if every gate had been passed, a query of the same snapshot
+//! (`Analysis::all_diagnostics_every_gate_passed`; see `ward_analysis::report`).
 
 pub mod csv;
 pub mod html;
@@ -65,7 +65,7 @@ fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
     let generated = generation_time()?;
     let checked = located::analyse(&args.paths, args.gate.as_deref())?;
     let errors = checked.count(Severity::Error);
-    let report = build(checked, args.gate.as_deref(), generated)?;
+    let report = build(checked, generated)?;
     write(args, &report)?;
     Ok(errors)
 }
@@ -96,13 +96,9 @@ fn cancelled(_: Cancelled) -> LoadError {
 }
 
 /// The report of an analysed workspace.
-pub fn build(
-    checked: AnalysedWorkspace,
-    gate: Option<&str>,
-    generated: Timestamp,
-) -> Result<Report, LoadError> {
+pub fn build(checked: AnalysedWorkspace, generated: Timestamp) -> Result<Report, LoadError> {
     let AnalysedWorkspace {
-        mut workspace,
+        workspace,
         analysis,
         diagnostics,
         ..
@@ -118,19 +114,11 @@ pub fn build(
             diagnostic: located.diagnostic,
         })
         .collect();
-    // The second pass: the same checks with every gate passed, so that every rule a gate
-    // requires is on. The snapshot must go before the host can be written to.
-    let last_phase = analysis.plan().map_err(cancelled)?.phases.last().cloned();
-    drop(analysis);
-    workspace.host.set_gate_override(last_phase);
-    let all_gates_passed = workspace
-        .host
-        .analysis()
-        .all_diagnostics()
+    // The same checks graded as if every gate had been passed, so that every rule a gate
+    // requires is on: a query of the same snapshot, the host is not written to.
+    let all_gates_passed = analysis
+        .all_diagnostics_every_gate_passed()
         .map_err(cancelled)?;
-    // Back to the gate `ward check` ran with, for the plan's statuses and grades.
-    workspace.host.set_gate_override(gate.map(str::to_owned));
-    let analysis = workspace.host.analysis();
     let root = workspace.root.clone();
     let display_path = move |path: &Path| workspace::display_path(&root, path);
     report::build(
