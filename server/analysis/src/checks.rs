@@ -202,15 +202,15 @@ impl Checker<'_> {
             ItemModel::Control(control) => {
                 let status = control.status();
                 if status != Status::Implemented {
-                    let status = control.status.word(&control::STATUS);
+                    let status = control.written_status().word(&control::STATUS);
                     self.finding(
                         Code::UnimplementedControl,
                         at,
                         format!("{name} is not implemented (status `{status}`)"),
                     );
                 }
-                if control.responsibility.valid() == Some(Responsibility::Deployer)
-                    && control.guidance.is_absent()
+                if control.written_responsibility().valid() == Some(Responsibility::Deployer)
+                    && control.guidance().is_absent()
                 {
                     self.finding(
                         Code::UndocumentedDeployerControl,
@@ -290,7 +290,7 @@ impl Checker<'_> {
     }
 
     fn evidence(&mut self, at: u32, verification: &Verification, name: &str) {
-        let path = match &verification.evidence {
+        let path = match verification.evidence() {
             Written::Valid(path) => path,
             Written::Absent => {
                 self.finding(

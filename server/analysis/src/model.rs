@@ -1,8 +1,8 @@
 //! The typed item model between syntax and features: an item's values read against the
 //! kinds table, as Rust types (keyword values as enums, scores, text), with the table's
 //! defaults. Checks, hover and the report read this instead of looking fields up by name.
-//! It borrows its text from the item and is cheap to make, so it is made where it is read
-//! rather than kept.
+//! Each kind's model is a view over the item that reads a value when asked, borrowing its
+//! text: it costs nothing to make and is made where it is read rather than kept.
 //!
 //! Values that break their field's type are kept as [`Written::Invalid`]: the checks report
 //! them as `invalid-value` from the syntax, and the features built on the model ignore them.
@@ -117,46 +117,75 @@ pub enum Scoring {
     Scored(RiskScore),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Asset<'a> {
-    pub kind: Written<'a, AssetKind>,
-    /// The `properties` field, read by [`Asset::properties`] when asked.
-    properties: Option<&'a Field>,
-}
+/// An asset, typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Asset<'a>(&'a Item);
 
-impl Asset<'_> {
-    pub fn properties(&self) -> impl Iterator<Item = Property> + '_ {
-        keywords(self.properties)
+impl<'a> Asset<'a> {
+    pub fn kind(self) -> Written<'a, AssetKind> {
+        keyword(&self.0.fields, &asset::KIND)
+    }
+
+    pub fn properties(self) -> impl Iterator<Item = Property> + 'a {
+        keywords(schema::find(&self.0.fields, &asset::PROPERTIES))
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Threat<'a> {
-    /// The `stride` field, read by [`Threat::stride`] when asked.
-    stride: Option<&'a Field>,
-    pub vector: Written<'a, Vector>,
-}
+/// A threat, typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Threat<'a>(&'a Item);
 
-impl Threat<'_> {
-    pub fn stride(&self) -> impl Iterator<Item = Stride> + '_ {
-        keywords(self.stride)
+impl<'a> Threat<'a> {
+    pub fn stride(self) -> impl Iterator<Item = Stride> + 'a {
+        keywords(schema::find(&self.0.fields, &threat::STRIDE))
+    }
+
+    pub fn vector(self) -> Written<'a, Vector> {
+        keyword(&self.0.fields, &threat::VECTOR)
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Risk<'a> {
-    pub exploitability: Score,
-    pub severity: Score,
-    /// The first `residual { }` block's scores.
-    pub residual: Option<(Score, Score)>,
-    pub accepted: Written<'a, &'a str>,
-    pub harm: Written<'a, &'a str>,
-    pub hazard: Written<'a, &'a str>,
-}
+/// A risk, typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Risk<'a>(&'a Item);
 
-impl Risk<'_> {
-    pub fn scoring(&self) -> Scoring {
-        match (self.exploitability, self.severity) {
+impl<'a> Risk<'a> {
+    pub fn exploitability(self) -> Score {
+        score(&self.0.fields, &risk::EXPLOITABILITY)
+    }
+
+    pub fn severity(self) -> Score {
+        score(&self.0.fields, &risk::SEVERITY)
+    }
+
+    /// The first `residual { }` block's exploitability and severity.
+    pub fn residual(self) -> Option<(Score, Score)> {
+        self.0
+            .blocks
+            .iter()
+            .find(|block| block.kind == BlockKind::Residual)
+            .map(|block| {
+                (
+                    score(&block.fields, &residual::EXPLOITABILITY),
+                    score(&block.fields, &residual::SEVERITY),
+                )
+            })
+    }
+
+    pub fn accepted(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &risk::ACCEPTED)
+    }
+
+    pub fn harm(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &risk::HARM)
+    }
+
+    pub fn hazard(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &risk::HAZARD)
+    }
+
+    pub fn scoring(self) -> Scoring {
+        match (self.exploitability(), self.severity()) {
             (Score::Invalid, _) | (_, Score::Invalid) => Scoring::Invalid,
             (Score::Valid(exploitability), Score::Valid(severity)) => Scoring::Scored(RiskScore {
                 exploitability,
@@ -169,7 +198,7 @@ impl Risk<'_> {
         }
     }
 
-    pub fn score(&self) -> Option<RiskScore> {
+    pub fn score(self) -> Option<RiskScore> {
         match self.scoring() {
             Scoring::Scored(score) => Some(score),
             _ => None,
@@ -178,8 +207,8 @@ impl Risk<'_> {
 
     /// The score after the controls: the residual block's values, each defaulting to the
     /// risk's own. `None` when a residual value is invalid.
-    pub fn residual_score(&self, score: RiskScore) -> Option<RiskScore> {
-        let (exploitability, severity) = self.residual.unwrap_or((Score::Absent, Score::Absent));
+    pub fn residual_score(self, score: RiskScore) -> Option<RiskScore> {
+        let (exploitability, severity) = self.residual().unwrap_or((Score::Absent, Score::Absent));
         let take = |residual: Score, own: i64| match residual {
             Score::Absent => Some(own),
             Score::Valid(value) => Some(value),
@@ -192,49 +221,77 @@ impl Risk<'_> {
     }
 
     /// Whether an `accepted` rationale is given (of whatever value).
-    pub fn is_accepted(&self) -> bool {
-        !self.accepted.is_absent()
+    pub fn is_accepted(self) -> bool {
+        schema::find(&self.0.fields, &risk::ACCEPTED).is_some()
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Control<'a> {
-    pub kind: Written<'a, ControlKind>,
-    pub responsibility: Written<'a, Responsibility>,
-    pub status: Written<'a, Status>,
-    pub guidance: Written<'a, &'a str>,
-}
+/// A control, typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Control<'a>(&'a Item);
 
-impl Control<'_> {
-    pub fn responsibility(&self) -> Responsibility {
-        self.responsibility.or_default(&control::RESPONSIBILITY)
+impl<'a> Control<'a> {
+    pub fn kind(self) -> Written<'a, ControlKind> {
+        keyword(&self.0.fields, &control::KIND)
     }
 
-    pub fn status(&self) -> Status {
-        self.status.or_default(&control::STATUS)
+    pub fn written_responsibility(self) -> Written<'a, Responsibility> {
+        keyword(&self.0.fields, &control::RESPONSIBILITY)
+    }
+
+    /// The responsibility in effect: as written, else the default.
+    pub fn responsibility(self) -> Responsibility {
+        self.written_responsibility()
+            .or_default(&control::RESPONSIBILITY)
+    }
+
+    pub fn written_status(self) -> Written<'a, Status> {
+        keyword(&self.0.fields, &control::STATUS)
+    }
+
+    /// The status in effect: as written, else the default.
+    pub fn status(self) -> Status {
+        self.written_status().or_default(&control::STATUS)
+    }
+
+    pub fn guidance(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &control::GUIDANCE)
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Verification<'a> {
-    pub method: Written<'a, Method>,
-    pub result: Written<'a, TestResult>,
-    pub evidence: Written<'a, &'a str>,
-    pub test: Written<'a, &'a str>,
-}
+/// A verification, typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verification<'a>(&'a Item);
 
-impl Verification<'_> {
+impl<'a> Verification<'a> {
+    pub fn method(self) -> Written<'a, Method> {
+        keyword(&self.0.fields, &verification::METHOD)
+    }
+
+    pub fn written_result(self) -> Written<'a, TestResult> {
+        keyword(&self.0.fields, &verification::RESULT)
+    }
+
     /// The result in effect; `None` when the written one is invalid.
-    pub fn result(&self) -> Option<TestResult> {
-        match &self.result {
+    pub fn result(self) -> Option<TestResult> {
+        match self.written_result() {
             Written::Invalid(_) => None,
             result => Some(result.or_default(&verification::RESULT)),
         }
     }
+
+    pub fn evidence(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &verification::EVIDENCE)
+    }
+
+    pub fn test(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &verification::TEST)
+    }
 }
 
-/// One item, typed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One item, typed: a view that reads each value from the item when asked, so that a
+/// check pays for the fields it reads and no other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ItemModel<'a> {
     Asset(Asset<'a>),
     Threat(Threat<'a>),
@@ -247,64 +304,31 @@ pub enum ItemModel<'a> {
 
 impl<'a> ItemModel<'a> {
     pub fn of(item: &'a Item) -> ItemModel<'a> {
-        let fields = &item.fields;
         match item.kind {
-            ItemKind::Asset => ItemModel::Asset(Asset {
-                kind: keyword(fields, &asset::KIND),
-                properties: schema::find(fields, &asset::PROPERTIES),
-            }),
-            ItemKind::Threat => ItemModel::Threat(Threat {
-                stride: schema::find(fields, &threat::STRIDE),
-                vector: keyword(fields, &threat::VECTOR),
-            }),
-            ItemKind::Risk => ItemModel::Risk(Risk {
-                exploitability: score(fields, &risk::EXPLOITABILITY),
-                severity: score(fields, &risk::SEVERITY),
-                residual: item
-                    .blocks
-                    .iter()
-                    .find(|block| block.kind == BlockKind::Residual)
-                    .map(|block| {
-                        (
-                            score(&block.fields, &residual::EXPLOITABILITY),
-                            score(&block.fields, &residual::SEVERITY),
-                        )
-                    }),
-                accepted: text(fields, &risk::ACCEPTED),
-                harm: text(fields, &risk::HARM),
-                hazard: text(fields, &risk::HAZARD),
-            }),
-            ItemKind::Control => ItemModel::Control(Control {
-                kind: keyword(fields, &control::KIND),
-                responsibility: keyword(fields, &control::RESPONSIBILITY),
-                status: keyword(fields, &control::STATUS),
-                guidance: text(fields, &control::GUIDANCE),
-            }),
-            ItemKind::Verification => ItemModel::Verification(Verification {
-                method: keyword(fields, &verification::METHOD),
-                result: keyword(fields, &verification::RESULT),
-                evidence: text(fields, &verification::EVIDENCE),
-                test: text(fields, &verification::TEST),
-            }),
+            ItemKind::Asset => ItemModel::Asset(Asset(item)),
+            ItemKind::Threat => ItemModel::Threat(Threat(item)),
+            ItemKind::Risk => ItemModel::Risk(Risk(item)),
+            ItemKind::Control => ItemModel::Control(Control(item)),
+            ItemKind::Verification => ItemModel::Verification(Verification(item)),
             ItemKind::Plan => ItemModel::Plan,
         }
     }
 
-    pub fn risk(&self) -> Option<&Risk<'a>> {
+    pub fn risk(self) -> Option<Risk<'a>> {
         match self {
             ItemModel::Risk(risk) => Some(risk),
             _ => None,
         }
     }
 
-    pub fn control(&self) -> Option<&Control<'a>> {
+    pub fn control(self) -> Option<Control<'a>> {
         match self {
             ItemModel::Control(control) => Some(control),
             _ => None,
         }
     }
 
-    pub fn verification(&self) -> Option<&Verification<'a>> {
+    pub fn verification(self) -> Option<Verification<'a>> {
         match self {
             ItemModel::Verification(verification) => Some(verification),
             _ => None,

@@ -829,19 +829,19 @@ impl Builder<'_> {
                     };
                     verifications.push(TraceVerification {
                         verification: self.link(verification_id)?,
-                        method: typed.method.valid().map(|m| m.as_str().to_owned()),
+                        method: typed.method().valid().map(|m| m.as_str().to_owned()),
                         result: typed
-                            .result
+                            .written_result()
                             .or_default(&verification::RESULT)
                             .as_str()
                             .to_owned(),
-                        evidence: typed.evidence.text().map(str::to_owned),
-                        test: typed.test.text().map(str::to_owned),
+                        evidence: typed.evidence().text().map(str::to_owned),
+                        test: typed.test().text().map(str::to_owned),
                     });
                 }
                 controls.push(TraceControl {
                     control: self.link(control_id)?,
-                    kind: control_model.kind.valid().map(|k| k.as_str().to_owned()),
+                    kind: control_model.kind().valid().map(|k| k.as_str().to_owned()),
                     responsibility: control_model.responsibility().as_str().to_owned(),
                     status: control_model.status().as_str().to_owned(),
                     verifications,
@@ -861,9 +861,9 @@ impl Builder<'_> {
                 residual,
                 score_above_acceptable: above(score),
                 residual_above_acceptable: above(residual),
-                accepted: model.accepted.text().map(str::to_owned),
-                harm: model.harm.text().map(str::to_owned),
-                hazard: model.hazard.text().map(str::to_owned),
+                accepted: model.accepted().text().map(str::to_owned),
+                harm: model.harm().text().map(str::to_owned),
+                hazard: model.hazard().text().map(str::to_owned),
                 controls,
             });
         }
@@ -912,7 +912,7 @@ impl Builder<'_> {
             let ItemModel::Control(control) = self.model(this) else {
                 continue;
             };
-            if control.responsibility.valid() != Some(Responsibility::Deployer) {
+            if control.written_responsibility().valid() != Some(Responsibility::Deployer) {
                 continue;
             }
             let Some(id) = &item.id else { continue };
@@ -920,7 +920,7 @@ impl Builder<'_> {
                 control: self.link_to(this, id),
                 status: control.status().as_str().to_owned(),
                 mitigates: self.links(item, &control::MITIGATES)?,
-                guidance: control.guidance.text().map(str::to_owned),
+                guidance: control.guidance().text().map(str::to_owned),
             });
         }
         Ok(entries)

@@ -247,7 +247,7 @@ fn item_card(db: &dyn Db, def: ItemRef) -> String {
 }
 
 /// Score, residual score (against the plan's acceptable score), harm and hazard of a risk.
-fn risk_facts(db: &dyn Db, risk: &Risk, id: &str, facts: &mut Vec<String>) {
+fn risk_facts(db: &dyn Db, risk: Risk<'_>, id: &str, facts: &mut Vec<String>) {
     let plan = plan(db);
     let acceptable = plan.acceptable;
     let versus = |score: RiskScore| {
@@ -262,7 +262,7 @@ fn risk_facts(db: &dyn Db, risk: &Risk, id: &str, facts: &mut Vec<String>) {
             schema::risk::EXPLOITABILITY.name,
             schema::risk::SEVERITY.name,
         );
-        let missing = match (risk.exploitability.valid(), risk.severity.valid()) {
+        let missing = match (risk.exploitability().valid(), risk.severity().valid()) {
             (None, None) => format!("{exploitability} and {severity}"),
             (None, _) => exploitability.to_owned(),
             _ => severity.to_owned(),
@@ -280,7 +280,7 @@ fn risk_facts(db: &dyn Db, risk: &Risk, id: &str, facts: &mut Vec<String>) {
     let mitigated = lookup_referrers(db, id)
         .iter()
         .any(|r| r.via == schema::control::MITIGATES_LINK);
-    if risk.residual.is_some() || mitigated {
+    if risk.residual().is_some() || mitigated {
         let line = match risk.residual_score(score) {
             Some(after) => {
                 let mut line = format!(
