@@ -530,3 +530,31 @@ ward report [PATH...] [--format html|markdown|csv|json] [-o FILE|DIR] [--gate PH
     assert_eq!(problems, Vec::<String>::new());
     assert_eq!(invocations, 6);
 }
+
+/// Every `cargo install` the docs show installs the tested lockfile (`--locked`); without it
+/// cargo re-resolves every dependency to its newest version.
+#[test]
+fn every_cargo_install_in_the_docs_is_locked() {
+    let mut pages = vec![repo_root().join("README.md")];
+    for folder in ["docs", "editors/helix", "editors/nvim", "editors/vscode"] {
+        for entry in std::fs::read_dir(repo_root().join(folder)).expect("read a docs folder") {
+            let path = entry.expect("an entry").path();
+            if path.extension().is_some_and(|ext| ext == "md") {
+                pages.push(path);
+            }
+        }
+    }
+    let mut unlocked = Vec::new();
+    let mut seen = 0;
+    for page in pages {
+        let text = std::fs::read_to_string(&page).expect("read a page");
+        for line in text.lines().filter(|line| line.contains("cargo install")) {
+            seen += 1;
+            if !line.contains("--locked") {
+                unlocked.push(format!("{}: {line}", page.display()));
+            }
+        }
+    }
+    assert!(seen > 0, "the docs say how to install ward");
+    assert!(unlocked.is_empty(), "{}", unlocked.join("\n"));
+}
