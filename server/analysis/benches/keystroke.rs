@@ -1,0 +1,96 @@
+//! `cargo bench -p ward-analysis --bench keystroke`: the analysis's own cost of a keystroke,
+//! without the language server around it, on a synthetic workspace of 10k items (100 files of
+//! 100 items, chains across files): typing into a description, and into a link (which
+//! changes what it names, so other files are re-checked), each followed by every file's
+//! diagnostics, as the server's publisher asks for them.
+//!
+//! It uses only the host's oldest API (`add_files`, `set_file`, `all_diagnostics`), so the
+//! same file builds against an older `ward-analysis` to compare the two. Wall times print;
+//! for figures that do not move with the machine, run the binary under
+//! `valgrind --tool=callgrind` with `RAYON_NUM_THREADS=1` and `WARD_KEYSTROKES=0`, then
+//! `=200`, and take the difference of the instruction counts.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use ward_analysis::AnalysisHost;
+
+const KINDS: [(&str, &str, &str); 5] = [
+    ("asset", "A", ""),
+    ("threat", "T", "targets"),
+    ("risk", "R", "threat"),
+    ("control", "C", "mitigates"),
+    ("verification", "V", "verifies"),
+];
+
+/// Item `chain` of kind `kind`: linked to the item of the same chain one kind up.
+fn item(kind: usize, chain: usize, description: &str) -> String {
+    let (keyword, prefix, link) = KINDS[kind];
+    let mut text = format!("{keyword} {prefix}-{chain:05} \"Item {chain}\" {{\n");
+    text.push_str(&format!("  description: \"{description}\"\n"));
+    if kind > 0 {
+        text.push_str(&format!("  {link}: {}-{chain:05}\n", KINDS[kind - 1].1));
+    }
+    if kind == 2 {
+        text.push_str("  exploitability: 2\n  severity: 2\n");
+    }
+    text.push_str("}\n\n");
+    text
+}
+
+fn file(kind: usize, part: usize, description: &str) -> String {
+    (part * 100..part * 100 + 100)
+        .map(|chain| item(kind, chain, description))
+        .collect()
+}
+
+fn main() {
+    let keystrokes: usize = std::env::var("WARD_KEYSTROKES")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(200);
+    let parts = 20;
+    let mut files = Vec::new();
+    for kind in 0..KINDS.len() {
+        for part in 0..parts {
+            let path = PathBuf::from(format!("/ws/{}-{part:02}.ward", KINDS[kind].0));
+            files.push((path, Arc::from(file(kind, part, "text"))));
+        }
+    }
+    let mut host = AnalysisHost::new();
+    host.add_files(files);
+    let started = Instant::now();
+    let count = host.analysis().all_diagnostics().expect("not cancelled").len();
+    println!("first check: {count} diagnostics in {:.1?}", started.elapsed());
+
+    let risks = PathBuf::from("/ws/risk-10.ward");
+    let mut description = String::from("text");
+    let started = Instant::now();
+    for keystroke in 0..keystrokes {
+        description.push((b'a' + (keystroke % 26) as u8) as char);
+        host.set_file(&risks, Arc::from(file(2, 10, &description)), None);
+        host.analysis().all_diagnostics().expect("not cancelled");
+    }
+    println!(
+        "keystroke in a description: {:.1?} each",
+        started.elapsed() / keystrokes.max(1) as u32
+    );
+
+    let original = file(2, 10, &description);
+    let started = Instant::now();
+    for keystroke in 0..keystrokes {
+        // The link alternately names nothing and its threat.
+        let text = if keystroke % 2 == 0 {
+            original.replacen("threat: T-01000", "threat: T-01000x", 1)
+        } else {
+            original.clone()
+        };
+        host.set_file(&risks, Arc::from(text), None);
+        host.analysis().all_diagnostics().expect("not cancelled");
+    }
+    println!(
+        "keystroke in a link: {:.1?} each",
+        started.elapsed() / keystrokes.max(1) as u32
+    );
+}
