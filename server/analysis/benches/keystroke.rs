@@ -52,17 +52,24 @@ fn main() {
         .unwrap_or(200);
     let parts = 20;
     let mut files = Vec::new();
-    for kind in 0..KINDS.len() {
+    for (kind, (keyword, ..)) in KINDS.iter().enumerate() {
         for part in 0..parts {
-            let path = PathBuf::from(format!("/ws/{}-{part:02}.ward", KINDS[kind].0));
+            let path = PathBuf::from(format!("/ws/{keyword}-{part:02}.ward"));
             files.push((path, Arc::from(file(kind, part, "text"))));
         }
     }
     let mut host = AnalysisHost::new();
     host.add_files(files);
     let started = Instant::now();
-    let count = host.analysis().all_diagnostics().expect("not cancelled").len();
-    println!("first check: {count} diagnostics in {:.1?}", started.elapsed());
+    let count = host
+        .analysis()
+        .all_diagnostics()
+        .expect("not cancelled")
+        .len();
+    println!(
+        "first check: {count} diagnostics in {:.1?}",
+        started.elapsed()
+    );
 
     let risks = PathBuf::from("/ws/risk-10.ward");
     let mut description = String::from("text");
