@@ -319,6 +319,12 @@ fn run_case(editor: Editor, batches: &[Vec<Op>]) -> Result<(), TestCaseError> {
         client.did_change(&path, version, Value::Array(changes));
     }
     client.wait_version(&path, version);
+    // The other files' diagnostics come after the edited file's, once the start-up scan is
+    // applied; on a loaded machine that can be later than any fixed pause.
+    let all_files = files.len();
+    client.wait_until("the diagnostics of every file", |client| {
+        client.diagnostics.len() >= all_files
+    });
     client.settle(Duration::from_millis(150));
     workspace.write("edited.ward", &text);
     let texts = |name: &str| workspace.read(name);
