@@ -192,7 +192,7 @@ impl Checker<'_> {
     /// The findings of each kind beyond the coverage rules of the table.
     fn completeness(&mut self, at: u32, name: &str, model: &ItemModel, referrers: &[Referrer]) {
         match model {
-            ItemModel::Asset(_) | ItemModel::Threat(_) | ItemModel::Plan => {}
+            ItemModel::Asset | ItemModel::Threat | ItemModel::Plan => {}
             ItemModel::Risk(risk) => {
                 let mitigated = referrers
                     .iter()

@@ -11,8 +11,7 @@ use ward_syntax::{BlockKind, Field, Item, ItemKind, Value};
 
 use crate::schema::{self, FieldSpec, Keyword, SCORE};
 use crate::schema::{
-    AssetKind, ControlKind, Method, Property, Responsibility, Status, Stride, TestResult, Vector,
-    asset, control, residual, risk, threat, verification,
+    ControlKind, Method, Responsibility, Status, TestResult, control, residual, risk, verification,
 };
 
 /// What a single-valued field holds.
@@ -115,34 +114,6 @@ pub enum Scoring {
         severity: bool,
     },
     Scored(RiskScore),
-}
-
-/// An asset, typed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Asset<'a>(&'a Item);
-
-impl<'a> Asset<'a> {
-    pub fn kind(self) -> Written<'a, AssetKind> {
-        keyword(&self.0.fields, &asset::KIND)
-    }
-
-    pub fn properties(self) -> impl Iterator<Item = Property> + 'a {
-        keywords(schema::find(&self.0.fields, &asset::PROPERTIES))
-    }
-}
-
-/// A threat, typed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Threat<'a>(&'a Item);
-
-impl<'a> Threat<'a> {
-    pub fn stride(self) -> impl Iterator<Item = Stride> + 'a {
-        keywords(schema::find(&self.0.fields, &threat::STRIDE))
-    }
-
-    pub fn vector(self) -> Written<'a, Vector> {
-        keyword(&self.0.fields, &threat::VECTOR)
-    }
 }
 
 /// A risk, typed.
@@ -293,8 +264,10 @@ impl<'a> Verification<'a> {
 /// check pays for the fields it reads and no other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ItemModel<'a> {
-    Asset(Asset<'a>),
-    Threat(Threat<'a>),
+    /// Assets and threats have no value a check or a report reads beyond the generic
+    /// field listing; v2's rules give them typed views here.
+    Asset,
+    Threat,
     Risk(Risk<'a>),
     Control(Control<'a>),
     Verification(Verification<'a>),
@@ -305,8 +278,8 @@ pub enum ItemModel<'a> {
 impl<'a> ItemModel<'a> {
     pub fn of(item: &'a Item) -> ItemModel<'a> {
         match item.kind {
-            ItemKind::Asset => ItemModel::Asset(Asset(item)),
-            ItemKind::Threat => ItemModel::Threat(Threat(item)),
+            ItemKind::Asset => ItemModel::Asset,
+            ItemKind::Threat => ItemModel::Threat,
             ItemKind::Risk => ItemModel::Risk(Risk(item)),
             ItemKind::Control => ItemModel::Control(Control(item)),
             ItemKind::Verification => ItemModel::Verification(Verification(item)),
@@ -317,20 +290,6 @@ impl<'a> ItemModel<'a> {
     pub fn risk(self) -> Option<Risk<'a>> {
         match self {
             ItemModel::Risk(risk) => Some(risk),
-            _ => None,
-        }
-    }
-
-    pub fn control(self) -> Option<Control<'a>> {
-        match self {
-            ItemModel::Control(control) => Some(control),
-            _ => None,
-        }
-    }
-
-    pub fn verification(self) -> Option<Verification<'a>> {
-        match self {
-            ItemModel::Verification(verification) => Some(verification),
             _ => None,
         }
     }
@@ -356,15 +315,6 @@ fn keyword<'a, T: Keyword>(fields: &'a [Field], spec: &FieldSpec) -> Written<'a,
         },
         _ => Written::Invalid(None),
     }
-}
-
-/// The valid keywords of a list field, in order.
-fn keywords<T: Keyword>(field: Option<&Field>) -> impl Iterator<Item = T> + '_ {
-    field
-        .into_iter()
-        .flat_map(|field| field.values.iter())
-        .filter_map(Value::as_ident)
-        .filter_map(T::from_word)
 }
 
 /// A string or text field. A text block where only a string belongs is kept as invalid,

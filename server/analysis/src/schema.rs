@@ -8,8 +8,7 @@ use ward_syntax::{BlockKind, Field};
 pub fn fields_of(kind: ItemKind, block: Option<&BlockKind>) -> &'static [FieldSpec] {
     match block {
         None => kind.fields(),
-        Some(BlockKind::Residual) => residual::FIELDS,
-        Some(BlockKind::Gate(_)) => gate::FIELDS,
+        Some(block) => block_spec(block).fields,
     }
 }
 

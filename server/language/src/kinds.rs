@@ -237,11 +237,6 @@ impl LinkField {
         panic!("no link field of that name");
     }
 
-    /// The link field of `kind` called `name`, if `kind` has one.
-    pub fn find(kind: ItemKind, name: &str) -> Option<LinkField> {
-        kind.link_fields().find(|link| link.name() == name)
-    }
-
     /// Every link field of every kind, in table order.
     pub fn all() -> impl Iterator<Item = LinkField> {
         ItemKind::ALL.into_iter().flat_map(ItemKind::link_fields)
@@ -281,12 +276,6 @@ pub struct BlockSpec {
 
 impl BlockSpec {
     pub const ALL: [&'static BlockSpec; 2] = [&residual::BLOCK, &gate::BLOCK];
-
-    pub fn from_keyword(keyword: &str) -> Option<&'static BlockSpec> {
-        BlockSpec::ALL
-            .into_iter()
-            .find(|block| block.keyword == keyword)
-    }
 
     pub fn field(&self, name: &str) -> Option<&'static FieldSpec> {
         self.fields.iter().find(|spec| spec.name == name)

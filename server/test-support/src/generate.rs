@@ -85,7 +85,8 @@ const STRIDE: [&str; 6] = [
 ];
 const VECTORS: [&str; 4] = ["network", "adjacent", "local", "physical"];
 const METHODS: [&str; 5] = ["test", "analysis", "pentest", "fuzz", "review"];
-const NOUNS: [&str; 8] = [
+/// What synthetic items are about; the in-memory files of [`crate::synthetic`] use them too.
+pub(crate) const NOUNS: [&str; 8] = [
     "dosing",
     "pairing",
     "telemetry",

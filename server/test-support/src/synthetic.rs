@@ -3,16 +3,7 @@
 
 use std::fmt::Write as _;
 
-const NOUNS: [&str; 8] = [
-    "dosing",
-    "pairing",
-    "telemetry",
-    "firmware",
-    "alarm",
-    "logging",
-    "update",
-    "sensor",
-];
+use crate::generate::NOUNS;
 
 /// A file of `count` items of kind `kind` (0 asset … 4 verification), chains from `first`.
 pub fn file(kind: usize, first: usize, count: usize) -> String {
