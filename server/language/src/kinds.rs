@@ -615,3 +615,27 @@ pub mod gate {
         fields: FIELDS,
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The checks take a value's link field from its item's own fields: a block may hold
+    /// none, and every coverage rule names a link field into its target kind.
+    #[test]
+    fn links_are_item_fields_and_coverage_follows_them() {
+        for block in BlockSpec::ALL {
+            assert!(
+                block.fields.iter().all(|spec| spec.ty.link().is_none()),
+                "`{}` holds a link field",
+                block.keyword
+            );
+        }
+        for rule in COVERAGE {
+            assert!(rule.via.link().accepts(rule.target), "{rule:?}");
+        }
+        for kind in ItemKind::ALL {
+            assert_eq!(ItemKind::from_keyword(kind.as_str()), Some(kind));
+        }
+    }
+}
