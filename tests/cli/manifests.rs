@@ -119,3 +119,22 @@ fn the_ward_package_ships_one_binary() {
         "src/bin would add binaries by convention"
     );
 }
+
+/// The front end never parses: the analysis host owns the texts and their incremental
+/// trees, and the `ward` crate hands it byte edits (ARCHITECTURE.md, the API boundary).
+#[test]
+fn the_ward_crate_leaves_parsing_to_the_analysis() {
+    let dir = repo_root().join("server/ward");
+    let manifest: toml::Table = std::fs::read_to_string(dir.join("Cargo.toml"))
+        .expect("read")
+        .parse()
+        .expect("TOML");
+    let dependencies = manifest["dependencies"].as_table().expect("dependencies");
+    assert!(!dependencies.contains_key("tree-sitter"), "{dependencies:?}");
+    let parsing: Vec<PathBuf> = shipped_sources(&dir)
+        .into_iter()
+        .filter(|(_, text)| names_crate(text, "tree_sitter"))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(parsing.is_empty(), "{parsing:?}");
+}

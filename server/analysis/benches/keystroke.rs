@@ -4,8 +4,9 @@
 //! changes what it names, so other files are re-checked), each followed by every file's
 //! diagnostics, as the server's publisher asks for them.
 //!
-//! It uses only the host's oldest API (`add_files`, `set_file`, `all_diagnostics`), so the
-//! same file builds against an older `ward-analysis` to compare the two. Wall times print;
+//! It uses only the host's oldest API (`add_files` and `all_diagnostics`; a file set
+//! through `add_files` is set as one read from disk), so the same file builds against an
+//! older `ward-analysis` to compare the two. Wall times print;
 //! for figures that do not move with the machine, run the binary under
 //! `valgrind --tool=callgrind` with `RAYON_NUM_THREADS=1` and `WARD_KEYSTROKES=0`, then
 //! `=200`, and take the difference of the instruction counts.
@@ -76,7 +77,7 @@ fn main() {
     let started = Instant::now();
     for keystroke in 0..keystrokes {
         description.push((b'a' + (keystroke % 26) as u8) as char);
-        host.set_file(&risks, Arc::from(file(2, 10, &description)), None);
+        host.add_files(vec![(risks.clone(), Arc::from(file(2, 10, &description)))]);
         host.analysis().all_diagnostics().expect("not cancelled");
     }
     println!(
@@ -93,7 +94,7 @@ fn main() {
         } else {
             original.clone()
         };
-        host.set_file(&risks, Arc::from(text), None);
+        host.add_files(vec![(risks.clone(), Arc::from(text))]);
         host.analysis().all_diagnostics().expect("not cancelled");
     }
     println!(

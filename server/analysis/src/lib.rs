@@ -30,7 +30,7 @@ pub use plan::{Gate, GateRule, GateStatus, Grade, Plan};
 pub use salsa::Cancelled;
 pub use ward_syntax::{
     FileAst, Item, ItemKind, LineCol, LineIndex, PositionEncoding, SourceMap, SyntaxError,
-    TextRange, Value,
+    TextEdit, TextRange, Value,
 };
 
 use db::{Db, RootDatabase, SourceFile};
@@ -69,9 +69,29 @@ impl AnalysisHost {
         }
     }
 
-    /// Sets the text of a file, adding it to the workspace if new. `tree` is an up-to-date
-    /// parse of `text` (the language server's incremental tree), or `None`.
-    pub fn set_file(
+    /// Sets the text of a file, adding it to the workspace if new: a file as read from
+    /// disk, parsed when a query needs it.
+    pub fn set_file(&mut self, path: &Path, text: Arc<str>) -> FileId {
+        self.set_text_and_tree(path, text, None)
+    }
+
+    /// Sets the text of a file the user edits, and keeps its tree-sitter tree from now on,
+    /// so that each [`AnalysisHost::edit_file`] reparses incrementally.
+    pub fn open_file(&mut self, path: &Path, text: Arc<str>) -> FileId {
+        let tree = ward_syntax::parse_tree(&text, None);
+        self.set_text_and_tree(path, text, Some(tree))
+    }
+
+    /// Applies text edits to a file, in order, and reparses it once: incrementally when it
+    /// was opened with [`AnalysisHost::open_file`]. `None` when the file is not known.
+    pub fn edit_file(&mut self, path: &Path, edits: &[TextEdit]) -> Option<FileId> {
+        let file = *self.files.get(path)?;
+        let (text, tree) =
+            ward_syntax::apply_edits(file.text(&self.db), file.tree(&self.db).as_ref(), edits);
+        Some(self.set_text_and_tree(path, Arc::from(text), Some(tree)))
+    }
+
+    fn set_text_and_tree(
         &mut self,
         path: &Path,
         text: Arc<str>,

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use ward_analysis::{AnalysisHost, Code, FileId};
+use ward_analysis::{AnalysisHost, Code, FileId, TextEdit, TextRange};
 
 /// Records, for each executed query, its name and the salsa ID of its key.
 #[derive(Clone, Default)]
@@ -45,7 +45,7 @@ fn load(host: &mut AnalysisHost) -> Vec<FileId> {
         ("r2.ward", RISKS_2),
     ]
     .into_iter()
-    .map(|(name, text)| host.set_file(&path(name), Arc::from(text), None))
+    .map(|(name, text)| host.set_file(&path(name), Arc::from(text)))
     .collect()
 }
 
@@ -77,7 +77,7 @@ fn editing_one_item_does_not_recheck_unrelated_files() {
 
     // Change R1's score: a real change to R1, which no other file depends on.
     let edited = RISKS_1.replace("severity: 3", "severity: 4");
-    host.set_file(&path("r1.ward"), Arc::from(edited), None);
+    host.set_file(&path("r1.ward"), Arc::from(edited));
     let all = host.analysis().all_diagnostics().unwrap();
     assert_eq!(all.len(), 1, "R1 now scores 8 and is unmitigated: {all:?}");
     assert_eq!(all[0].code, Code::UnmitigatedRisk);
@@ -108,7 +108,6 @@ fn editing_a_link_rechecks_only_files_that_mention_the_changed_names() {
     host.set_file(
         &path("r1.ward"),
         Arc::from(RISKS_1.replace("threat: T1", "threat: T2")),
-        None,
     );
     let all = host.analysis().all_diagnostics().unwrap();
     let codes: Vec<Code> = all.iter().map(|d| d.code).collect();
@@ -148,7 +147,7 @@ fn moving_text_reruns_no_check() {
         "// a new comment line\n\n{}",
         RISKS_1.replace("  severity", "      severity")
     );
-    host.set_file(&path("r1.ward"), Arc::from(moved), None);
+    host.set_file(&path("r1.ward"), Arc::from(moved));
     let after = host.analysis().diagnostics(r1).unwrap();
     let events = log.take();
     assert!(ran(&events, "parse", r1));
@@ -165,7 +164,6 @@ fn a_link_edit_elsewhere_searches_no_suggestion_again() {
     let typo = host.set_file(
         &path("typo.ward"),
         Arc::from("risk R9 \"Typo\" { threat: T11 }\n"),
-        None,
     );
     let all = host.analysis().all_diagnostics().unwrap();
     let unresolved: Vec<&str> = all
@@ -180,7 +178,6 @@ fn a_link_edit_elsewhere_searches_no_suggestion_again() {
     host.set_file(
         &path("r2.ward"),
         Arc::from(RISKS_2.replace("threat: T2", "threat: T2, T1")),
-        None,
     );
     host.analysis().all_diagnostics().unwrap();
     let events = log.take();
@@ -201,7 +198,7 @@ fn an_edit_rebuilds_one_shard_of_the_index() {
             "asset A{at} {{ kind: data }}\nthreat T{at} {{ targets: A{at} }}\n\
              risk R{at} {{\n  threat: T{at}\n  exploitability: 1\n  severity: 1\n}}\n"
         );
-        files.push(host.set_file(&path(&format!("f{at:02}.ward")), Arc::from(text), None));
+        files.push(host.set_file(&path(&format!("f{at:02}.ward")), Arc::from(text)));
     }
     assert!(host.analysis().all_diagnostics().unwrap().is_empty());
     let first = log.take();
@@ -212,7 +209,7 @@ fn an_edit_rebuilds_one_shard_of_the_index() {
     // A link edit in one file: T10 now targets A11 as well.
     let edited = "asset A10 { kind: data }\nthreat T10 { targets: A10, A11 }\n\
                   risk R10 {\n  threat: T10\n  exploitability: 1\n  severity: 1\n}\n";
-    host.set_file(&path("f10.ward"), Arc::from(edited), None);
+    host.set_file(&path("f10.ward"), Arc::from(edited));
     assert!(host.analysis().all_diagnostics().unwrap().is_empty());
     let events = log.take();
     assert_eq!(count(&events, "shard_referrers"), 1, "{events:#?}");
@@ -224,7 +221,7 @@ fn an_edit_rebuilds_one_shard_of_the_index() {
     // An ID edit: R20 becomes R20b; both sides of its shard are rebuilt, no other shard.
     let renamed = "asset A20 { kind: data }\nthreat T20 { targets: A20 }\n\
                    risk R20b {\n  threat: T20\n  exploitability: 1\n  severity: 1\n}\n";
-    host.set_file(&path("f20.ward"), Arc::from(renamed), None);
+    host.set_file(&path("f20.ward"), Arc::from(renamed));
     assert!(host.analysis().all_diagnostics().unwrap().is_empty());
     let events = log.take();
     assert_eq!(count(&events, "shard_definitions"), 1, "{events:#?}");
@@ -243,8 +240,8 @@ fn every_gate_passed_is_a_query_that_writes_nothing() {
     load(&mut host);
     let plan = "plan {\n  phases: design, release\n  phase: design\n  gate release { requires: evidence-present, verifications-passed }\n}\n";
     let verification = "control C1 { mitigates: R1 }\nverification V1 { verifies: C1 }\n";
-    host.set_file(&path("plan.ward"), Arc::from(plan), None);
-    host.set_file(&path("v.ward"), Arc::from(verification), None);
+    host.set_file(&path("plan.ward"), Arc::from(plan));
+    host.set_file(&path("v.ward"), Arc::from(verification));
     let analysis = host.analysis();
     let normal = analysis.all_diagnostics().unwrap();
     log.take();
@@ -271,4 +268,56 @@ fn every_gate_passed_is_a_query_that_writes_nothing() {
     drop(analysis);
     host.set_gate_override(Some("release".to_owned()));
     assert_eq!(host.analysis().all_diagnostics().unwrap(), passed);
+}
+
+#[test]
+fn edits_applied_by_the_host_match_the_same_text_set_whole() {
+    let (mut host, log) = host_with_log();
+    load(&mut host);
+    let r1 = host.open_file(&path("r1.ward"), Arc::from(RISKS_1));
+    host.analysis().all_diagnostics().unwrap();
+    log.take();
+
+    // Breaks the item (an unterminated title), then names the other threat; each range is in
+    // the text as the edit before it left it.
+    let title = RISKS_1.find("\"Bolus\"").unwrap();
+    let edits = [
+        TextEdit::new(TextRange::new(title + 6, title + 7), ""),
+        TextEdit::new(TextRange::new(0, 0), "// edited\n"),
+    ];
+    host.edit_file(&path("r1.ward"), &edits).unwrap();
+    let threat = host.analysis().text(r1).find("T1").unwrap();
+    host.edit_file(
+        &path("r1.ward"),
+        &[TextEdit::new(TextRange::new(threat + 1, threat + 2), "2")],
+    )
+    .unwrap();
+    let edited = host.analysis().text(r1);
+    assert_eq!(
+        &*edited,
+        format!(
+            "// edited\n{}",
+            RISKS_1
+                .replacen("\"Bolus\"", "\"Bolus", 1)
+                .replacen("T1", "T2", 1)
+        )
+    );
+    let incremental = host.analysis().all_diagnostics().unwrap();
+    assert!(ran(&log.take(), "parse", r1));
+
+    let mut fresh = AnalysisHost::new();
+    load(&mut fresh);
+    fresh.set_file(&path("r1.ward"), edited.clone());
+    assert_eq!(incremental, fresh.analysis().all_diagnostics().unwrap());
+    assert!(
+        incremental.iter().any(|d| d.code == Code::SyntaxError),
+        "{incremental:#?}"
+    );
+    assert_eq!(
+        host.analysis().file_ast(r1).unwrap(),
+        fresh
+            .analysis()
+            .file_ast(fresh.file_id(&path("r1.ward")).unwrap())
+            .unwrap()
+    );
 }

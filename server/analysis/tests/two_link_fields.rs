@@ -42,7 +42,7 @@ fn load() -> (AnalysisHost, Log, [FileId; 3]) {
         ("threats.ward", THREATS),
         ("risks.ward", RISKS),
     ]
-    .map(|(name, text)| host.set_file(&path(name), Arc::from(text), None));
+    .map(|(name, text)| host.set_file(&path(name), Arc::from(text)));
     (host, log, files)
 }
 
@@ -91,7 +91,7 @@ fn both_link_fields_resolve_across_files_in_check() {
     // A typo and a wrong kind in the second field are reported like in the first.
     let mut host = host;
     let broken = RISKS.replace("assets: A-PUMP, A-LOGS", "assets: A-PUMQ, T1");
-    host.set_file(&path("risks.ward"), Arc::from(broken), None);
+    host.set_file(&path("risks.ward"), Arc::from(broken));
     let found = codes(&host.analysis());
     assert!(
         found.iter().any(|(text, code, message)| text == "A-PUMQ"
@@ -177,7 +177,7 @@ fn an_edit_to_the_second_field_invalidates_only_the_referrers_side() {
 
     // Drop A-LOGS from the second field: the asset becomes unlinked altogether.
     let edited = RISKS.replace("assets: A-PUMP, A-LOGS", "assets: A-PUMP");
-    host.set_file(&path("risks.ward"), Arc::from(edited), None);
+    host.set_file(&path("risks.ward"), Arc::from(edited));
     let found = codes(&host.analysis());
     let ran_now = log.take();
     assert_eq!(found.len(), 1, "{found:?}");

@@ -5,6 +5,7 @@
 //! is the one place that turns them into lines and columns.
 
 mod ast;
+mod edit;
 mod fast_parse;
 mod line_index;
 mod lower;
@@ -14,6 +15,7 @@ pub use ast::{
     Block, BlockKind, BlockMap, Field, FieldMap, FileAst, Item, ItemKind, ItemMap, SourceMap,
     SyntaxError, SyntaxErrorKind, TextRange, Value,
 };
+pub use edit::{TextEdit, apply_edits};
 pub use fast_parse::parse_fast;
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use lower::{Parse, lower};

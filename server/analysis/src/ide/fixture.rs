@@ -70,7 +70,7 @@ pub(crate) fn load(fixture: &str) -> Fixture {
             None => (text, None),
         };
         assert!(!text.contains(CURSOR), "more than one cursor in {path}");
-        let file = host.set_file(&fixture_path(&path), Arc::from(text), None);
+        let file = host.set_file(&fixture_path(&path), Arc::from(text));
         if let Some(offset) = cursor {
             assert!(position.is_none(), "more than one cursor in the fixture");
             position = Some(FilePosition { file, offset });

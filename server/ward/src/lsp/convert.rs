@@ -3,8 +3,7 @@
 //!
 //! Two texts are converted here: the analysis snapshot's (through its [`LineIndex`]) for
 //! results, and an open document's rope for incoming edits. Both break lines at `\n`, `\r\n`
-//! and `\r`, as LSP does; tree-sitter points, which break at `\n` only, are computed here too
-//! and never reach a client.
+//! and `\r`, as LSP does.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -113,29 +112,6 @@ pub fn rope_offset(rope: &Rope, position: Position, encoding: PositionEncoding) 
     start + bytes
 }
 
-/// The tree-sitter point of a byte offset: rows count `\n` only, columns are bytes.
-/// `lone_cr` says whether the text may hold a `\r` without a following `\n`; without one,
-/// the rope's lines (which also break at `\r\n`) are tree-sitter's rows.
-pub fn ts_point(rope: &Rope, offset: usize, lone_cr: bool) -> tree_sitter::Point {
-    if !lone_cr {
-        let line = rope.byte_to_line(offset);
-        return tree_sitter::Point::new(line, offset - rope.line_to_byte(line));
-    }
-    let mut row = 0;
-    let mut line_start = 0;
-    let mut at = 0;
-    for chunk in rope.byte_slice(..offset).chunks() {
-        for (i, byte) in chunk.bytes().enumerate() {
-            if byte == b'\n' {
-                row += 1;
-                line_start = at + i + 1;
-            }
-        }
-        at += chunk.len();
-    }
-    tree_sitter::Point::new(row, offset - line_start)
-}
-
 /// The path of a document. `file:` URIs map to their path; other schemes (untitled buffers)
 /// to a path made of the whole URI, which is never on disk.
 pub fn uri_to_path(uri: &Uri) -> PathBuf {
@@ -235,27 +211,6 @@ mod tests {
                         assert_eq!(got, expected, "{text:?} {line}:{col} {encoding:?}");
                     }
                 }
-            }
-        }
-    }
-
-    #[test]
-    fn tree_sitter_points_count_line_feeds_only() {
-        for text in TEXTS {
-            let rope = Rope::from_str(text);
-            let lone_cr = text.replace("\r\n", "").contains('\r');
-            for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
-                let before = &text[..offset];
-                let row = before.matches('\n').count();
-                let column = offset - before.rfind('\n').map_or(0, |at| at + 1);
-                let point = ts_point(&rope, offset, lone_cr);
-                assert_eq!(
-                    (point.row, point.column),
-                    (row, column),
-                    "{text:?} @{offset}"
-                );
-                // The general path agrees too.
-                assert_eq!(ts_point(&rope, offset, true), point);
             }
         }
     }

@@ -1,14 +1,12 @@
-//! Open documents: the editor's text as a rope and its tree-sitter tree, kept up to date
-//! edit by edit so that every `didChange` reparses incrementally, once.
+//! Open documents: the editor's text as a rope, to turn each `didChange`'s positions into
+//! the byte edits the analysis host applies (it keeps the incrementally parsed tree).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
-use tree_sitter::{InputEdit, Tree};
-use ward_analysis::PositionEncoding;
+use ward_analysis::{PositionEncoding, TextEdit, TextRange};
 
 use super::convert;
 
@@ -18,89 +16,51 @@ pub struct Document {
     pub uri: Uri,
     pub version: i32,
     rope: Rope,
-    text: Arc<str>,
-    tree: Tree,
-    /// Whether the text may hold a `\r` not followed by `\n` (see [`convert::ts_point`]).
-    lone_cr: bool,
 }
 
 impl Document {
-    pub fn new(uri: Uri, version: i32, text: String) -> Document {
-        let tree = ward_syntax::parse_tree(&text, None);
+    pub fn new(uri: Uri, version: i32, text: &str) -> Document {
         Document {
             uri,
             version,
-            rope: Rope::from_str(&text),
-            lone_cr: has_lone_cr(&text),
-            text: Arc::from(text),
-            tree,
+            rope: Rope::from_str(text),
         }
     }
 
-    pub fn text(&self) -> Arc<str> {
-        self.text.clone()
-    }
-
-    pub fn tree(&self) -> Tree {
-        self.tree.clone()
-    }
-
-    /// Applies a `didChange`'s changes in order, then reparses once with the edited tree.
+    /// Applies a `didChange`'s changes in order, and returns them as byte edits, each in the
+    /// text as the edits before it left it.
     pub fn apply_changes(
         &mut self,
         version: i32,
         changes: Vec<TextDocumentContentChangeEvent>,
         encoding: PositionEncoding,
-    ) {
-        let mut tree = Some(self.tree.clone());
+    ) -> Vec<TextEdit> {
+        let mut edits = Vec::with_capacity(changes.len());
         for change in changes {
-            let Some(range) = change.range else {
-                // A change without a range replaces the whole text.
-                self.rope = Rope::from_str(&change.text);
-                self.lone_cr = has_lone_cr(&change.text);
-                tree = None;
-                continue;
-            };
             let rope = &mut self.rope;
-            let start = convert::rope_offset(rope, range.start, encoding);
-            let old_end = convert::rope_offset(rope, range.end, encoding).max(start);
-            let start_position = convert::ts_point(rope, start, self.lone_cr);
-            let old_end_position = convert::ts_point(rope, old_end, self.lone_cr);
-            // A `\r` that loses its `\n`, or a new `\r`, may make a lone one.
-            if change.text.contains('\r') || (start > 0 && rope.byte(start - 1) == b'\r') {
-                self.lone_cr = true;
-            }
+            let (start, old_end) = match change.range {
+                Some(range) => {
+                    let start = convert::rope_offset(rope, range.start, encoding);
+                    let old_end = convert::rope_offset(rope, range.end, encoding).max(start);
+                    (start, old_end)
+                }
+                // A change without a range replaces the whole text.
+                None => (0, rope.len_bytes()),
+            };
             let start_char = rope.byte_to_char(start);
             let old_end_char = rope.byte_to_char(old_end);
             rope.remove(start_char..old_end_char);
             rope.insert(start_char, &change.text);
-            let new_end = start + change.text.len();
-            let new_end_position = convert::ts_point(rope, new_end, self.lone_cr);
-            if let Some(tree) = &mut tree {
-                tree.edit(&InputEdit {
-                    start_byte: start,
-                    old_end_byte: old_end,
-                    new_end_byte: new_end,
-                    start_position,
-                    old_end_position,
-                    new_end_position,
-                });
-            }
+            edits.push(TextEdit::new(TextRange::new(start, old_end), change.text));
         }
-        let text = String::from(&self.rope);
-        self.tree = ward_syntax::parse_tree(&text, tree.as_ref());
-        self.lone_cr = has_lone_cr(&text);
-        self.text = Arc::from(text);
         self.version = version;
+        edits
     }
-}
 
-fn has_lone_cr(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes
-        .iter()
-        .enumerate()
-        .any(|(at, &byte)| byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'))
+    #[cfg(test)]
+    fn text(&self) -> String {
+        String::from(&self.rope)
+    }
 }
 
 /// The open documents, by path.
@@ -151,31 +111,47 @@ mod tests {
         }
     }
 
-    fn sexp(tree: &Tree) -> String {
-        tree.root_node().to_sexp()
-    }
-
     #[test]
-    fn edits_match_a_fresh_parse() {
+    fn changes_become_byte_edits_in_order() {
         let uri: Uri = "file:///a.ward".parse().unwrap();
         let text = "asset A \"é😀\" {\r\n  kind: data\r\n}\r\nthreat T {\n  targets: A\n}\n";
-        let mut doc = Document::new(uri, 1, text.to_owned());
-        doc.apply_changes(
+        let mut doc = Document::new(uri, 1, text);
+        let edits = doc.apply_changes(
             2,
             vec![
                 change(((0, 8), (0, 9)), ""),
                 change(((3, 7), (3, 8)), "T-1"),
                 change(((4, 11), (4, 12)), "A, B\r\nC"),
-                change(((0, 0), (0, 0)), "// 😀\r"),
+                // UTF-16: the emoji counts two units.
+                change(((0, 11), (0, 11)), "!"),
             ],
             PositionEncoding::Utf16,
         );
-        let expected = "// 😀\rasset A é😀\" {\r\n  kind: data\r\n}\r\nthreat T-1 {\n  targets: A, B\r\nC\n}\n";
-        assert_eq!(&*doc.text(), expected);
-        assert_eq!(
-            sexp(&doc.tree),
-            sexp(&ward_syntax::parse_tree(expected, None))
-        );
+        let expected =
+            "asset A é😀!\" {\r\n  kind: data\r\n}\r\nthreat T-1 {\n  targets: A, B\r\nC\n}\n";
+        assert_eq!(doc.text(), expected);
+        let ranges: Vec<(u32, u32)> = edits.iter().map(|e| (e.range.start, e.range.end)).collect();
+        assert_eq!(ranges, [(8, 9), (43, 44), (60, 61), (14, 14)]);
+        // The host applies the same edits to the same text.
+        let mut host = ward_analysis::AnalysisHost::new();
+        let path = std::path::Path::new("/a.ward");
+        let file = host.open_file(path, std::sync::Arc::from(text));
+        host.edit_file(path, &edits);
+        assert_eq!(&*host.analysis().text(file), expected);
         assert_eq!(doc.version, 2);
+    }
+
+    #[test]
+    fn a_change_without_range_replaces_everything() {
+        let uri: Uri = "file:///a.ward".parse().unwrap();
+        let mut doc = Document::new(uri, 1, "asset A { kind: data }");
+        let whole = TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: "threat T {}".to_owned(),
+        };
+        let edits = doc.apply_changes(2, vec![whole], PositionEncoding::Utf8);
+        assert_eq!(doc.text(), "threat T {}");
+        assert_eq!(edits, [TextEdit::new(TextRange::new(0, 22), "threat T {}")]);
     }
 }

@@ -5,7 +5,7 @@
 //! - `state.rs`: what the handlers and tasks share (the world, the client's capabilities,
 //!   the start-up and shutdown flags);
 //! - `capabilities.rs`: the client's capabilities as the server uses them, and the server's;
-//! - `documents.rs`: open documents (rope and incrementally parsed tree);
+//! - `documents.rs`: open documents (a rope, turning changes into byte edits);
 //! - `publisher.rs`: the push-diagnostics publisher task;
 //! - `handlers.rs`: requests, each on a snapshot in a blocking thread;
 //! - `convert.rs`: every position, range, URI and kind conversion;

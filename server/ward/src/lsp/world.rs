@@ -124,8 +124,8 @@ impl World {
 
     pub fn did_open(&mut self, uri: Uri, version: i32, text: String) {
         let path = convert::uri_to_path(&uri);
-        let doc = Document::new(uri, version, text);
-        self.host.set_file(&path, doc.text(), Some(doc.tree()));
+        let doc = Document::new(uri, version, &text);
+        self.host.open_file(&path, Arc::from(text));
         self.docs.insert(path.clone(), doc);
         self.refresh_open();
         self.mark_dirty(&path);
@@ -154,9 +154,8 @@ impl World {
             ));
             return;
         }
-        doc.apply_changes(version, changes, encoding);
-        let (text, tree) = (doc.text(), doc.tree());
-        self.host.set_file(&path, text, Some(tree));
+        let edits = doc.apply_changes(version, changes, encoding);
+        self.host.edit_file(&path, &edits);
         self.refresh_open();
         self.mark_dirty(&path);
     }
@@ -180,7 +179,7 @@ impl World {
         if self.disk.contains(path) {
             match crate::workspace::read_text(path) {
                 Ok(text) => {
-                    self.host.set_file(path, Arc::from(text), None);
+                    self.host.set_file(path, Arc::from(text));
                     return;
                 }
                 Err(error) => log::warn(format_args!("{error}")),
@@ -249,7 +248,7 @@ impl World {
             }
             self.disk.insert(path.clone());
             if !self.docs.contains(&path) {
-                self.host.set_file(&path, text, None);
+                self.host.set_file(&path, text);
             }
             self.mark_dirty(&path);
         }
