@@ -130,7 +130,10 @@ fn the_ward_crate_leaves_parsing_to_the_analysis() {
         .parse()
         .expect("TOML");
     let dependencies = manifest["dependencies"].as_table().expect("dependencies");
-    assert!(!dependencies.contains_key("tree-sitter"), "{dependencies:?}");
+    assert!(
+        !dependencies.contains_key("tree-sitter"),
+        "{dependencies:?}"
+    );
     let parsing: Vec<PathBuf> = shipped_sources(&dir)
         .into_iter()
         .filter(|(_, text)| names_crate(text, "tree_sitter"))

@@ -15,12 +15,11 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
 use std::sync::Arc;
 
-use ward_syntax::{FileAst, Item, ItemKind, LineIndex, PositionEncoding, Value};
+use ward_syntax::{FileAst, Item, ItemKind, Value};
 
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, FileRange, Severity};
 use crate::model::{self, ItemModel};
 use crate::plan::{GateStatus, Plan};
 use crate::schema::{
@@ -125,21 +124,6 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
-/// A place in a file as `ward check` shows it: the path relative to the workspace root with
-/// `/` separators, a 1-based line and a 1-based column counting Unicode scalar values.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Location {
-    pub path: String,
-    pub line: u32,
-    pub column: u32,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.path, self.line, self.column)
-    }
-}
-
 /// A reference from one part of the report to an item.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ItemLink {
@@ -186,7 +170,7 @@ pub struct RuleFailure {
     pub code: Code,
     /// The item at fault; `None` only when the finding lies outside every item.
     pub item: Option<ItemLink>,
-    pub location: Location,
+    pub location: FileRange,
     /// How `ward check` (with the report's `--gate`) shows this finding: its severity, or
     /// `None` when the finding is off there (a later gate's rule that is off by default).
     pub in_check: Option<Severity>,
@@ -199,7 +183,7 @@ pub use crate::model::RiskScore as Score;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TraceRisk {
     pub risk: ItemLink,
-    pub location: Location,
+    pub location: FileRange,
     pub threats: Vec<TraceThreat>,
     /// `None` when exploitability or severity is missing or invalid.
     pub score: Option<Score>,
@@ -468,7 +452,7 @@ pub struct FindingEntry {
     pub message: String,
     /// The phase of the gate that decided the severity.
     pub gate: Option<String>,
-    pub location: Location,
+    pub location: FileRange,
     /// The item the finding is in, if any.
     pub item: Option<ItemLink>,
 }
@@ -480,7 +464,7 @@ pub struct ItemEntry {
     pub id: String,
     pub title: Option<String>,
     pub description: Option<String>,
-    pub location: Location,
+    pub location: FileRange,
     /// `item-<ID>` for the first definition of an ID; `None` for a duplicate definition.
     pub anchor: Option<String>,
     /// Every other field (and the residual block), in source order.
@@ -518,24 +502,15 @@ pub enum AttrValue {
     Link(ItemLink),
 }
 
-/// A diagnostic of `ward check` with the location `ward check` printed for it.
-#[derive(Clone, Debug)]
-pub struct LocatedFinding {
-    pub diagnostic: Diagnostic,
-    pub location: Location,
-}
-
 /// What the front end gives the report besides the analysis.
-pub struct ReportInput<'a> {
-    /// The diagnostics of `ward check`, located and sorted as it prints them.
-    pub findings: Vec<LocatedFinding>,
+pub struct ReportInput {
+    /// The diagnostics of `ward check`, sorted as it prints them.
+    pub findings: Vec<Diagnostic>,
     /// Every diagnostic of the same workspace analysed with every gate passed (the gate
     /// override at the plan's last phase); only their codes and places are used.
     pub all_gates_passed: Vec<Diagnostic>,
     pub generated: Timestamp,
     pub version: String,
-    /// How a file path is shown (relative to the workspace root), as `ward check` shows it.
-    pub display_path: &'a dyn Fn(&Path) -> String,
 }
 
 /// The anchor of the entry of an item with this ID.
@@ -544,11 +519,10 @@ pub fn anchor(id: &str) -> String {
 }
 
 struct FileData {
-    display: String,
     ast: Arc<FileAst>,
     map: SourceMap,
-    text: Arc<str>,
-    index: LineIndex,
+    /// Where the file stands in the workspace's order (by path), for sorting by place.
+    position: usize,
 }
 
 struct Builder<'a> {
@@ -559,19 +533,16 @@ struct Builder<'a> {
 }
 
 /// Builds the report. `analysis` must be the analysis `ward check` ran (same `--gate`).
-pub fn build(analysis: &Analysis, input: ReportInput<'_>) -> Cancellable<Report> {
+pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
     let order = analysis.files();
     let mut files = HashMap::new();
-    for &file in &order {
-        let text = analysis.text(file);
+    for (position, &file) in order.iter().enumerate() {
         files.insert(
             file,
             FileData {
-                display: (input.display_path)(&analysis.path(file)),
                 ast: analysis.file_ast(file)?,
                 map: analysis.source_map(file)?,
-                index: analysis.line_index(file)?,
-                text,
+                position,
             },
         );
     }
@@ -583,7 +554,7 @@ pub fn build(analysis: &Analysis, input: ReportInput<'_>) -> Cancellable<Report>
     };
     let mut counts = FindingCounts::default();
     for finding in &input.findings {
-        match finding.diagnostic.severity {
+        match finding.severity {
             Severity::Error => counts.errors += 1,
             Severity::Warning => counts.warnings += 1,
             Severity::Info => counts.infos += 1,
@@ -597,15 +568,17 @@ pub fn build(analysis: &Analysis, input: ReportInput<'_>) -> Cancellable<Report>
     let findings = input
         .findings
         .into_iter()
-        .map(|finding| {
-            let d = finding.diagnostic;
+        .map(|d| {
             Ok(FindingEntry {
                 item: builder.item_at(d.file, d.range)?,
                 code: d.code,
                 severity: d.severity,
                 message: d.message,
                 gate: d.gate,
-                location: finding.location,
+                location: FileRange {
+                    file: d.file,
+                    range: d.range,
+                },
             })
         })
         .collect::<Cancellable<Vec<_>>>()?;
@@ -630,21 +603,11 @@ impl Builder<'_> {
         &self.file(item.file).ast.items[item.item as usize]
     }
 
-    fn locate(&self, file: FileId, offset: u32) -> Location {
-        let data = self.file(file);
-        let at = data
-            .index
-            .line_col(&data.text, offset as usize, PositionEncoding::Utf32);
-        Location {
-            path: data.display.clone(),
-            line: at.line + 1,
-            column: at.col + 1,
+    fn item_location(&self, item: ItemRef) -> FileRange {
+        FileRange {
+            file: item.file,
+            range: self.file(item.file).map.items[item.item as usize].focus(),
         }
-    }
-
-    fn item_location(&self, item: ItemRef) -> Location {
-        let range = self.file(item.file).map.items[item.item as usize].focus();
-        self.locate(item.file, range.start)
     }
 
     /// Every item in workspace order.
@@ -725,7 +688,7 @@ impl Builder<'_> {
         }
     }
 
-    fn header(&self, findings: FindingCounts, input: &ReportInput<'_>) -> Header {
+    fn header(&self, findings: FindingCounts, input: &ReportInput) -> Header {
         let item_counts = ItemKind::reported()
             .map(|kind| {
                 let count = self
@@ -767,12 +730,19 @@ impl Builder<'_> {
                     failures.push(RuleFailure {
                         code: diagnostic.code,
                         item: self.item_at(diagnostic.file, diagnostic.range)?,
-                        location: self.locate(diagnostic.file, diagnostic.range.start),
+                        location: FileRange {
+                            file: diagnostic.file,
+                            range: diagnostic.range,
+                        },
                         in_check: self.plan.grade(diagnostic.code).map(|g| g.severity),
                     });
                 }
-                failures.sort_by(|a, b| {
-                    (&a.location, a.code.as_str()).cmp(&(&b.location, b.code.as_str()))
+                failures.sort_by_key(|failure| {
+                    (
+                        self.file(failure.location.file).position,
+                        failure.location.range.start,
+                        failure.code.as_str(),
+                    )
                 });
                 rules.push(RuleReport {
                     rule,

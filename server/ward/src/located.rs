@@ -4,8 +4,9 @@
 
 use std::path::PathBuf;
 
-use ward_analysis::{Analysis, Diagnostic, FileRange, ItemKind, PositionEncoding, Severity};
+use ward_analysis::{Analysis, Diagnostic, FileRange, ItemKind, Severity};
 
+use crate::places::{Places, ShownPaths, Span};
 use crate::workspace::{self, LoadError, LoadedWorkspace};
 
 /// A workspace analysed: what every output format is rendered from.
@@ -75,7 +76,7 @@ pub fn analyse(paths: &[PathBuf], gate: Option<&str>) -> Result<AnalysedWorkspac
             .filter(|item| item.kind != ItemKind::Plan)
             .count();
     }
-    let located = locate_all(&workspace, &analysis, diagnostics).map_err(cancelled)?;
+    let located = locate_all(&workspace, &analysis, diagnostics);
     timer.mark("positions");
     Ok(AnalysedWorkspace {
         files: files.len(),
@@ -109,41 +110,36 @@ impl PhaseTimer {
     }
 }
 
-/// A path as shown, with 1-based start and end positions.
-struct ShownRange(String, (u32, u32), (u32, u32));
-
 fn locate_all(
     workspace: &LoadedWorkspace,
     analysis: &Analysis,
     diagnostics: Vec<Diagnostic>,
-) -> Result<Vec<LocatedDiagnostic>, ward_analysis::Cancelled> {
-    let mut cache = file_cache::Cache::default();
-    let mut position = |location: FileRange| -> Result<ShownRange, ward_analysis::Cancelled> {
-        let (path, text, index) = cache.get(workspace, analysis, location.file)?;
-        let start = index.line_col(text, location.range.start as usize, PositionEncoding::Utf32);
-        let end = index.line_col(text, location.range.end as usize, PositionEncoding::Utf32);
-        Ok(ShownRange(
-            path.clone(),
-            (start.line + 1, start.col + 1),
-            (end.line + 1, end.col + 1),
-        ))
-    };
+) -> Vec<LocatedDiagnostic> {
+    let places = Places::new(
+        analysis,
+        ShownPaths {
+            root: &workspace.root,
+        },
+    );
     let mut located = Vec::with_capacity(diagnostics.len());
     for diagnostic in diagnostics {
-        let ShownRange(path, start, end) = position(FileRange {
+        let Span { path, start, end } = places.span(FileRange {
             file: diagnostic.file,
             range: diagnostic.range,
-        })?;
-        let mut related = Vec::new();
-        for item in &diagnostic.related {
-            let ShownRange(path, start, end) = position(item.location)?;
-            related.push(LocatedRelated {
-                path,
-                start,
-                end,
-                message: item.message.clone(),
-            });
-        }
+        });
+        let related = diagnostic
+            .related
+            .iter()
+            .map(|item| {
+                let Span { path, start, end } = places.span(item.location);
+                LocatedRelated {
+                    path,
+                    start,
+                    end,
+                    message: item.message.clone(),
+                }
+            })
+            .collect();
         located.push(LocatedDiagnostic {
             diagnostic,
             path,
@@ -159,41 +155,5 @@ fn locate_all(
             b.diagnostic.code.as_str(),
         ))
     });
-    Ok(located)
-}
-
-/// Per-file text and line index, computed once per file however many diagnostics it has.
-mod file_cache {
-    use std::collections::HashMap;
-    use std::collections::hash_map::Entry;
-    use std::sync::Arc;
-
-    use ward_analysis::{Analysis, Cancelled, FileId, LineIndex};
-
-    use crate::workspace::LoadedWorkspace;
-
-    #[derive(Default)]
-    pub struct Cache {
-        files: HashMap<FileId, (String, Arc<str>, LineIndex)>,
-    }
-
-    impl Cache {
-        pub fn get(
-            &mut self,
-            workspace: &LoadedWorkspace,
-            analysis: &Analysis,
-            file: FileId,
-        ) -> Result<(&String, &str, &LineIndex), Cancelled> {
-            let entry = match self.files.entry(file) {
-                Entry::Occupied(entry) => entry.into_mut(),
-                Entry::Vacant(entry) => {
-                    let path = workspace.display_path(&analysis.path(file));
-                    let index = analysis.line_index(file)?;
-                    entry.insert((path, analysis.text(file), index))
-                }
-            };
-            let (path, text, index) = entry;
-            Ok((path, text, index))
-        }
-    }
+    located
 }

@@ -3,6 +3,7 @@
 mod check;
 mod located;
 mod lsp;
+mod places;
 mod report;
 mod workspace;
 

@@ -25,13 +25,6 @@ pub struct LoadedWorkspace {
     pub host: AnalysisHost,
 }
 
-impl LoadedWorkspace {
-    /// How a file is shown: relative to the root with `/` separators where possible.
-    pub fn display_path(&self, path: &Path) -> String {
-        display_path(&self.root, path)
-    }
-}
-
 pub fn display_path(root: &Path, path: &Path) -> String {
     let shown = path.strip_prefix(root).unwrap_or(path);
     shown

@@ -1,7 +1,7 @@
 //! Every conversion between the analysis (UTF-8 byte offsets, paths, editor-neutral kinds)
 //! and LSP (lines and columns in the negotiated encoding, URIs, LSP enums).
 //!
-//! Two texts are converted here: the analysis snapshot's (through its [`LineIndex`]) for
+//! Two texts are converted here: the analysis snapshot's (through its places) for
 //! results, and an open document's rope for incoming edits. Both break lines at `\n`, `\r\n`
 //! and `\r`, as LSP does.
 
@@ -9,10 +9,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ropey::Rope;
-use tower_lsp_server::ls_types::{self as lsp, Position, PositionEncodingKind, Range, Uri};
+use tower_lsp_server::ls_types::{
+    self as lsp, Location, Position, PositionEncodingKind, Range, Uri,
+};
 use ward_analysis::ide::{CompletionKind, HighlightKind, SymbolKind};
 use ward_analysis::schema::SymbolClass;
-use ward_analysis::{ItemKind, LineCol, LineIndex, PositionEncoding, Severity, TextRange};
+use ward_analysis::{FileId, ItemKind, LineCol, PositionEncoding, Severity, TextRange};
+
+use super::world::OpenDocs;
+use crate::places::{FilePlaces, Naming, Places};
 
 /// The encoding to use with a client: UTF-8 when it offers it, else LSP's default UTF-16.
 pub fn negotiate_encoding(caps: &lsp::ClientCapabilities) -> PositionEncoding {
@@ -36,24 +41,32 @@ pub fn encoding_kind(encoding: PositionEncoding) -> PositionEncodingKind {
     }
 }
 
-/// One file's text with its line index, to convert offsets of that text.
+/// One file's places in the negotiated encoding, to convert offsets of its text.
 #[derive(Clone)]
 pub struct LineMap {
-    pub text: Arc<str>,
-    pub index: LineIndex,
-    pub encoding: PositionEncoding,
+    file: Arc<FilePlaces<Uri>>,
+    encoding: PositionEncoding,
 }
 
 impl LineMap {
+    pub fn new(file: Arc<FilePlaces<Uri>>, encoding: PositionEncoding) -> LineMap {
+        LineMap { file, encoding }
+    }
+
+    /// The URI the client knows the file by.
+    pub fn uri(&self) -> &Uri {
+        &self.file.name
+    }
+
     /// The position of a byte offset. An offset between the `\r` and `\n` of a line break
     /// (which LSP cannot express) is taken to the end of the line.
     pub fn position(&self, mut offset: usize) -> Position {
-        let bytes = self.text.as_bytes();
+        let bytes = self.file.text.as_bytes();
         if offset > 0 && bytes.get(offset - 1) == Some(&b'\r') && bytes.get(offset) == Some(&b'\n')
         {
             offset -= 1;
         }
-        let LineCol { line, col } = self.index.line_col(&self.text, offset, self.encoding);
+        let LineCol { line, col } = self.file.line_col(offset, self.encoding);
         Position::new(line, col)
     }
 
@@ -64,13 +77,43 @@ impl LineMap {
         )
     }
 
+    pub fn location(&self, range: TextRange) -> Location {
+        Location::new(self.uri().clone(), self.range(range))
+    }
+
     /// The byte offset of a client position; columns past a line's end clamp to it.
     pub fn offset(&self, position: Position) -> usize {
-        let pos = LineCol {
+        let at = LineCol {
             line: position.line,
             col: position.character,
         };
-        self.index.offset(&self.text, pos, self.encoding)
+        self.file.offset(at, self.encoding)
+    }
+}
+
+/// Files named as the client knows them: an open document by the URI the client sent, any
+/// other file by its `file:` URI.
+pub struct ClientNames<'a> {
+    pub open: &'a OpenDocs,
+}
+
+impl Naming for ClientNames<'_> {
+    type Name = Uri;
+
+    fn name(&self, path: &Path) -> Uri {
+        match self.open.get(path) {
+            Some(doc) => doc.uri.clone(),
+            None => path_to_uri(path),
+        }
+    }
+}
+
+/// The places of one snapshot as the client sees them.
+pub type ClientPlaces<'a> = Places<'a, ClientNames<'a>>;
+
+impl ClientPlaces<'_> {
+    pub fn line_map(&self, file: FileId, encoding: PositionEncoding) -> LineMap {
+        LineMap::new(self.file(file), encoding)
     }
 }
 
@@ -83,7 +126,7 @@ fn unit_len(ch: char, encoding: PositionEncoding) -> usize {
 }
 
 /// The byte offset of a client position in an open document's rope, with the same
-/// clamping as [`LineIndex::offset`]: a column past the end of its line stops before the
+/// clamping as `LineIndex::offset`: a column past the end of its line stops before the
 /// line break, a column inside a character lands after it, a line past the end gives the end.
 pub fn rope_offset(rope: &Rope, position: Position, encoding: PositionEncoding) -> usize {
     let line = position.line as usize;
@@ -180,6 +223,7 @@ pub fn highlight_kind(kind: HighlightKind) -> lsp::DocumentHighlightKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ward_analysis::LineIndex;
 
     const TEXTS: &[&str] = &[
         "",

@@ -9,7 +9,6 @@
 //! waited or ran, is answered with `ContentModified`; a request that panics is answered with
 //! `InternalError`, and the server keeps running.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -25,9 +24,10 @@ use tower_lsp_server::ls_types::{
 use ward_analysis::ide::{self, FilePosition};
 use ward_analysis::{Analysis, Cancellable, Cancelled, FileId};
 
-use super::convert::{self, LineMap};
+use super::convert::{self, ClientNames, ClientPlaces, LineMap};
 use super::world::OpenDocs;
 use super::{ClientCaps, State, log};
+use crate::places::Places;
 
 /// The most workspace symbols one request returns.
 const WORKSPACE_SYMBOL_LIMIT: usize = 256;
@@ -46,13 +46,9 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// The URI of a file: the client's own for an open document.
-    pub fn uri(&self, file: FileId) -> Uri {
-        let path = self.analysis.path(file);
-        match self.open.get(&path) {
-            Some(doc) => doc.uri.clone(),
-            None => convert::path_to_uri(&path),
-        }
+    /// The files of the snapshot as the client knows them, each made once.
+    pub fn places(&self) -> ClientPlaces<'_> {
+        Places::new(&self.analysis, ClientNames { open: &self.open })
     }
 
     pub fn version(&self, file: FileId) -> Option<i32> {
@@ -61,12 +57,9 @@ impl Snapshot {
             .map(|doc| doc.version)
     }
 
-    pub fn line_map(&self, file: FileId) -> Cancellable<LineMap> {
-        Ok(LineMap {
-            text: self.analysis.text(file),
-            index: self.analysis.line_index(file)?,
-            encoding: self.caps.encoding,
-        })
+    /// The line map of one file.
+    pub fn line_map(&self, file: FileId) -> LineMap {
+        self.places().line_map(file, self.caps.encoding)
     }
 }
 
@@ -219,33 +212,9 @@ fn file_position(
     let Some(file) = file else {
         return Ok(None);
     };
-    let map = snapshot.line_map(file)?;
+    let map = snapshot.line_map(file);
     let offset = map.offset(position);
     Ok(Some((FilePosition { file, offset }, map)))
-}
-
-/// Line maps of many files, each built once.
-struct Maps<'a> {
-    snapshot: &'a Snapshot,
-    maps: HashMap<FileId, (Uri, LineMap)>,
-}
-
-impl<'a> Maps<'a> {
-    fn new(snapshot: &'a Snapshot) -> Maps<'a> {
-        Maps {
-            snapshot,
-            maps: HashMap::new(),
-        }
-    }
-
-    fn location(&mut self, file: FileId, range: ward_analysis::TextRange) -> Cancellable<Location> {
-        if !self.maps.contains_key(&file) {
-            let entry = (self.snapshot.uri(file), self.snapshot.line_map(file)?);
-            self.maps.insert(file, entry);
-        }
-        let (uri, map) = &self.maps[&file];
-        Ok(Location::new(uri.clone(), map.range(range)))
-    }
 }
 
 pub async fn definition(
@@ -260,8 +229,8 @@ pub async fn definition(
             let Some(target) = s.analysis.goto_definition(at)? else {
                 return Ok(Ok(None));
             };
-            let map = s.line_map(target.file)?;
-            let uri = s.uri(target.file);
+            let map = s.line_map(target.file);
+            let uri = map.uri().clone();
             let response = if s.caps.definition_links {
                 GotoDefinitionResponse::Link(vec![LocationLink {
                     origin_selection_range: None,
@@ -291,11 +260,15 @@ pub async fn references(
             let Some(found) = s.analysis.references(at, include_declaration)? else {
                 return Ok(Ok(None));
             };
-            let mut maps = Maps::new(s);
-            let mut locations = Vec::with_capacity(found.len());
-            for place in found {
-                locations.push(maps.location(place.file, place.range)?);
-            }
+            let places = s.places();
+            let locations = found
+                .into_iter()
+                .map(|place| {
+                    places
+                        .line_map(place.file, s.caps.encoding)
+                        .location(place.range)
+                })
+                .collect();
             Ok(Ok(Some(locations)))
         },
     )
@@ -407,7 +380,7 @@ pub async fn rename(state: &State, params: RenameParams) -> jsonrpc::Result<Opti
             };
             let mut per_file = Vec::with_capacity(change.edits.len());
             for (file, edits) in change.edits {
-                let map = s.line_map(file)?;
+                let map = s.line_map(file);
                 let edits: Vec<lsp::TextEdit> = edits
                     .into_iter()
                     .map(|edit| lsp::TextEdit {
@@ -415,7 +388,7 @@ pub async fn rename(state: &State, params: RenameParams) -> jsonrpc::Result<Opti
                         new_text: edit.new_text,
                     })
                     .collect();
-                per_file.push((s.uri(file), s.version(file), edits));
+                per_file.push((map.uri().clone(), s.version(file), edits));
             }
             let edit = if s.caps.document_changes {
                 let changes = per_file
@@ -460,7 +433,7 @@ pub async fn document_symbol(
             let Some(file) = file else {
                 return Ok(Ok(None));
             };
-            let map = s.line_map(file)?;
+            let map = s.line_map(file);
             let symbols = s.analysis.document_symbols(file)?;
             let response = if s.caps.hierarchical_symbols {
                 DocumentSymbolResponse::Nested(
@@ -534,7 +507,7 @@ pub async fn workspace_symbol(
             let symbols = s
                 .analysis
                 .workspace_symbols(&query, WORKSPACE_SYMBOL_LIMIT)?;
-            let mut maps = Maps::new(s);
+            let places = s.places();
             let mut out = Vec::with_capacity(symbols.len());
             for symbol in symbols {
                 #[allow(deprecated)]
@@ -543,7 +516,9 @@ pub async fn workspace_symbol(
                     kind: convert::item_symbol_kind(symbol.kind),
                     tags: None,
                     deprecated: None,
-                    location: maps.location(symbol.location.file, symbol.location.range)?,
+                    location: places
+                        .line_map(symbol.location.file, s.caps.encoding)
+                        .location(symbol.location.range),
                     container_name: symbol.title,
                 });
             }

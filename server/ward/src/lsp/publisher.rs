@@ -16,14 +16,15 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{
-    self as lsp, CodeDescription, DiagnosticRelatedInformation, Location, NumberOrString,
+    self as lsp, CodeDescription, DiagnosticRelatedInformation, NumberOrString,
     PublishDiagnosticsParams, Uri,
 };
 use ward_analysis::{Analysis, Cancellable, Diagnostic, FileId};
 
-use super::convert::{self, LineMap};
+use super::convert::{self, ClientNames, ClientPlaces};
 use super::world::OpenDocs;
 use super::{ClientCaps, State, log};
+use crate::places::Places;
 
 /// Where each diagnostic code is documented.
 const DOCS_URL: &str = "https://github.com/ward-lang/ward/blob/main/docs/diagnostics.md";
@@ -210,7 +211,7 @@ fn run(
         order.extend(rest);
     }
 
-    let mut maps = LineMaps::new(&job);
+    let places = Places::new(&job.analysis, ClientNames { open: &job.open });
     for (at, path) in order.iter().enumerate() {
         let Some(&file) = by_path.get(path) else {
             // A changed file that left the workspace: clear what was published for it.
@@ -230,24 +231,14 @@ fn run(
                 return Err(cancelled);
             }
         };
-        let open = job.open.get(path);
-        let version = open.map(|doc| doc.version);
-        let uri = match open {
-            Some(doc) => doc.uri.clone(),
-            None => convert::path_to_uri(path),
-        };
+        let version = job.open.get(path).map(|doc| doc.version);
+        let uri = places.name(file);
         let previous = published.files.get(path);
         let same_place = previous.is_some_and(|sent| sent.version == version && sent.uri == uri);
         if same_place && previous.is_some_and(|sent| Arc::ptr_eq(&sent.diagnostics, &diagnostics)) {
             continue;
         }
-        let lsp = match to_lsp(&diagnostics, &mut maps) {
-            Ok(lsp) => lsp,
-            Err(cancelled) => {
-                *left = unreached(&job.dirty, &order[at..]);
-                return Err(cancelled);
-            }
-        };
+        let lsp = to_lsp(&diagnostics, &places, &job.caps);
         if same_place && previous.is_some_and(|sent| sent.lsp == lsp) {
             if let Some(sent) = published.files.get_mut(path) {
                 sent.diagnostics = diagnostics;
@@ -306,56 +297,25 @@ fn unreached(dirty: &[PathBuf], rest: &[PathBuf]) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Line maps of the files diagnostics point into, built once per run.
-struct LineMaps<'a> {
-    job: &'a Job,
-    maps: HashMap<FileId, (Uri, Arc<LineMap>)>,
-}
-
-impl<'a> LineMaps<'a> {
-    fn new(job: &'a Job) -> LineMaps<'a> {
-        LineMaps {
-            job,
-            maps: HashMap::new(),
-        }
-    }
-
-    fn get(&mut self, file: FileId) -> Cancellable<&(Uri, Arc<LineMap>)> {
-        if !self.maps.contains_key(&file) {
-            let analysis = &self.job.analysis;
-            let path = analysis.path(file);
-            let uri = match self.job.open.get(&path) {
-                Some(doc) => doc.uri.clone(),
-                None => convert::path_to_uri(&path),
-            };
-            let map = LineMap {
-                text: analysis.text(file),
-                index: analysis.line_index(file)?,
-                encoding: self.job.caps.encoding,
-            };
-            self.maps.insert(file, (uri, Arc::new(map)));
-        }
-        Ok(&self.maps[&file])
-    }
-}
-
+/// The diagnostics of one file as LSP sends them.
 fn to_lsp(
     diagnostics: &[Diagnostic],
-    maps: &mut LineMaps<'_>,
-) -> Cancellable<Vec<lsp::Diagnostic>> {
-    let caps = maps.job.caps.clone();
+    places: &ClientPlaces<'_>,
+    caps: &ClientCaps,
+) -> Vec<lsp::Diagnostic> {
+    let map = |file| places.line_map(file, caps.encoding);
     let mut out = Vec::with_capacity(diagnostics.len());
     for diagnostic in diagnostics {
-        let range = maps.get(diagnostic.file)?.1.range(diagnostic.range);
+        let range = map(diagnostic.file).range(diagnostic.range);
         let related_information = if caps.related_information {
-            let mut related = Vec::with_capacity(diagnostic.related.len());
-            for item in &diagnostic.related {
-                let (uri, map) = maps.get(item.location.file)?;
-                related.push(DiagnosticRelatedInformation {
-                    location: Location::new(uri.clone(), map.range(item.location.range)),
+            let related = diagnostic
+                .related
+                .iter()
+                .map(|item| DiagnosticRelatedInformation {
+                    location: map(item.location.file).location(item.location.range),
                     message: item.message.clone(),
-                });
-            }
+                })
+                .collect();
             Some(related)
         } else {
             None
@@ -381,5 +341,5 @@ fn to_lsp(
             data: None,
         });
     }
-    Ok(out)
+    out
 }

@@ -9,6 +9,7 @@
 //! `risk-matrix` (one row per cell of the before and after grids), `deployer-guidance`,
 //! `findings` and `items`.
 
+use crate::places::ShownPlaces;
 use ward_analysis::report::{AttrValue, ItemLink, Report, Score};
 
 /// One rendered table.
@@ -17,15 +18,15 @@ pub struct Table {
     pub text: String,
 }
 
-pub fn render(report: &Report) -> Vec<Table> {
+pub fn render(report: &Report, places: &ShownPlaces<'_>) -> Vec<Table> {
     vec![
         table("summary", summary(report)),
-        table("gates", gates(report)),
+        table("gates", gates(report, places)),
         table("traceability", traceability(report)),
         table("risk-matrix", risk_matrix(report)),
         table("deployer-guidance", guidance(report)),
-        table("findings", findings(report)),
-        table("items", items(report)),
+        table("findings", findings(report, places)),
+        table("items", items(report, places)),
     ]
 }
 
@@ -120,7 +121,7 @@ fn summary(report: &Report) -> Vec<Vec<String>> {
     rows
 }
 
-fn gates(report: &Report) -> Vec<Vec<String>> {
+fn gates(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
     let mut rows = vec![row([
         "gate", "status", "gate_met", "rule", "rule_met", "code", "item", "location", "in_check",
     ])];
@@ -150,7 +151,7 @@ fn gates(report: &Report) -> Vec<Vec<String>> {
                         .as_ref()
                         .map(|item| item.id.clone())
                         .unwrap_or_default(),
-                    failure.location.to_string(),
+                    places.place(failure.location).to_string(),
                     super::text::in_check(failure.in_check).to_owned(),
                 ]);
                 rows.push(cells);
@@ -287,15 +288,16 @@ fn guidance(report: &Report) -> Vec<Vec<String>> {
     rows
 }
 
-fn findings(report: &Report) -> Vec<Vec<String>> {
+fn findings(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
     let mut rows = vec![row([
         "file", "line", "column", "severity", "code", "gate", "item", "message",
     ])];
     for finding in &report.findings {
+        let finding_place = places.place(finding.location);
         rows.push(vec![
-            finding.location.path.clone(),
-            finding.location.line.to_string(),
-            finding.location.column.to_string(),
+            finding_place.path,
+            finding_place.line.to_string(),
+            finding_place.column.to_string(),
             finding.severity.as_str().to_owned(),
             finding.code.as_str().to_owned(),
             opt(finding.gate.as_deref()),
@@ -310,7 +312,7 @@ fn findings(report: &Report) -> Vec<Vec<String>> {
     rows
 }
 
-fn items(report: &Report) -> Vec<Vec<String>> {
+fn items(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
     let mut rows = vec![row([
         "kind",
         "id",
@@ -339,13 +341,14 @@ fn items(report: &Report) -> Vec<Vec<String>> {
                 format!("{}: {}", attribute.name, values.join(", "))
             })
             .collect();
+        let entry_place = places.place(entry.location);
         rows.push(vec![
             entry.kind.as_str().to_owned(),
             entry.id.clone(),
             opt(entry.title.as_deref()),
-            entry.location.path.clone(),
-            entry.location.line.to_string(),
-            entry.location.column.to_string(),
+            entry_place.path,
+            entry_place.line.to_string(),
+            entry_place.column.to_string(),
             entry.anchor.is_none().to_string(),
             opt(entry.description.as_deref()),
             fields.join("; "),

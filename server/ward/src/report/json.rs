@@ -2,15 +2,15 @@
 //! here field by field (not derived from the model's Rust types), so that a refactoring of
 //! the model cannot change the format by accident; `report_format` is bumped on a change.
 
+use crate::places::{Place, ShownPlaces};
 use serde_json::{Value, json};
-use ward_analysis::report::{
-    AttrValue, Grid, ItemLink, Location, Report, RuleFailure, Score, TraceRisk,
-};
+use ward_analysis::FileRange;
+use ward_analysis::report::{AttrValue, Grid, ItemLink, Report, RuleFailure, Score, TraceRisk};
 
 /// The version of this JSON layout.
 pub const REPORT_FORMAT: u32 = 1;
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
     let h = &report.header;
     let item_counts: serde_json::Map<String, Value> = h
         .item_counts
@@ -45,10 +45,10 @@ pub fn render(report: &Report) -> String {
                 "rule": rule.rule.name(),
                 "requires": rule.rule.describe(),
                 "met": rule.met,
-                "failures": rule.failures.iter().map(failure).collect::<Vec<_>>(),
+                "failures": rule.failures.iter().map(|f| failure(f, places)).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "traceability": report.traceability.iter().map(trace).collect::<Vec<_>>(),
+        "traceability": report.traceability.iter().map(|risk| trace(risk, places)).collect::<Vec<_>>(),
         "risk_matrix": {
             "acceptable": report.risk_matrix.acceptable,
             "before": grid(&report.risk_matrix.before),
@@ -63,7 +63,7 @@ pub fn render(report: &Report) -> String {
             "guidance": entry.guidance,
         })).collect::<Vec<_>>(),
         "findings": report.findings.iter().map(|finding| json!({
-            "location": location(&finding.location),
+            "location": location(places, finding.location),
             "severity": finding.severity.as_str(),
             "code": finding.code.as_str(),
             "gate": finding.gate,
@@ -75,7 +75,7 @@ pub fn render(report: &Report) -> String {
             "id": entry.id,
             "title": entry.title,
             "description": entry.description,
-            "location": location(&entry.location),
+            "location": location(places, entry.location),
             "duplicate": entry.anchor.is_none(),
             "fields": entry.attributes.iter().map(|attribute| json!({
                 "name": attribute.name,
@@ -92,8 +92,9 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-fn location(location: &Location) -> Value {
-    json!({ "file": location.path, "line": location.line, "column": location.column })
+fn location(places: &ShownPlaces<'_>, range: FileRange) -> Value {
+    let Place { path, line, column } = places.place(range);
+    json!({ "file": path, "line": line, "column": column })
 }
 
 fn ids(links: &[ItemLink]) -> Vec<&str> {
@@ -111,20 +112,20 @@ fn score(score: Option<Score>) -> Value {
     }
 }
 
-fn failure(failure: &RuleFailure) -> Value {
+fn failure(failure: &RuleFailure, places: &ShownPlaces<'_>) -> Value {
     json!({
         "code": failure.code.as_str(),
         "item": failure.item.as_ref().map(|item| &item.id),
-        "location": location(&failure.location),
+        "location": location(places, failure.location),
         "in_check": super::text::in_check(failure.in_check),
     })
 }
 
-fn trace(risk: &TraceRisk) -> Value {
+fn trace(risk: &TraceRisk, places: &ShownPlaces<'_>) -> Value {
     json!({
         "risk": risk.risk.id,
         "title": risk.risk.title,
-        "location": location(&risk.location),
+        "location": location(places, risk.location),
         "threats": risk.threats.iter().map(|threat| json!({
             "threat": threat.threat.id,
             "resolved": threat.threat.kind.is_some(),

@@ -10,6 +10,7 @@ use ward_analysis::ItemKind;
 use ward_analysis::report::{AttrValue, Grid, ItemLink, Report};
 
 use super::text;
+use crate::places::ShownPlaces;
 
 /// Escapes text for Markdown, inline (line breaks kept as `<br>`).
 pub fn escape(text: &str) -> String {
@@ -86,15 +87,15 @@ fn table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
     out.push('\n');
 }
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
     let mut out = String::new();
     header(&mut out, report);
-    gates(&mut out, report);
+    gates(&mut out, report, places);
     traceability(&mut out, report);
     risk_matrix(&mut out, report);
     guidance(&mut out, report);
-    findings(&mut out, report);
-    items(&mut out, report);
+    findings(&mut out, report, places);
+    items(&mut out, report, places);
     out
 }
 
@@ -158,7 +159,7 @@ fn header(out: &mut String, report: &Report) {
     table(out, &head, &[row]);
 }
 
-fn gates(out: &mut String, report: &Report) {
+fn gates(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
     out.push_str("## Gate status\n\n");
     if report.gates.is_empty() {
         out.push_str(if report.header.has_plan {
@@ -210,7 +211,7 @@ fn gates(out: &mut String, report: &Report) {
                                 .as_ref()
                                 .map_or_else(|| "(no item)".to_owned(), link),
                             code(failure.code.as_str()),
-                            code(&failure.location.to_string()),
+                            code(&places.place(failure.location).to_string()),
                             text::in_check(failure.in_check)
                         )
                     })
@@ -402,7 +403,7 @@ fn guidance(out: &mut String, report: &Report) {
     table(out, &["Control", "Mitigates", "Status", "Guidance"], &rows);
 }
 
-fn findings(out: &mut String, report: &Report) {
+fn findings(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
     out.push_str("## Findings\n\n");
     if report.findings.is_empty() {
         out.push_str("No findings: `ward check` reports nothing.\n\n");
@@ -413,7 +414,7 @@ fn findings(out: &mut String, report: &Report) {
         .iter()
         .map(|finding| {
             vec![
-                code(&finding.location.to_string()),
+                code(&places.place(finding.location).to_string()),
                 finding.severity.as_str().to_owned(),
                 code(finding.code.as_str()),
                 finding.item.as_ref().map(link).unwrap_or_default(),
@@ -428,7 +429,7 @@ fn findings(out: &mut String, report: &Report) {
     );
 }
 
-fn items(out: &mut String, report: &Report) {
+fn items(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
     out.push_str("## Items\n\n");
     for kind in ItemKind::reported() {
         let entries: Vec<_> = report.items.iter().filter(|e| e.kind == kind).collect();
@@ -480,7 +481,7 @@ fn items(out: &mut String, report: &Report) {
                     entry.title.as_deref().map(escape).unwrap_or_default(),
                     entry.description.as_deref().map(escape).unwrap_or_default(),
                     attributes.join("<br>"),
-                    code(&entry.location.to_string()),
+                    code(&places.place(entry.location).to_string()),
                 ]
             })
             .collect();

@@ -15,11 +15,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use ward_analysis::report::{self, LocatedFinding, Location, Report, ReportInput, Timestamp};
+use ward_analysis::report::{self, Report, ReportInput, Timestamp};
 use ward_analysis::{Cancelled, Severity};
 
 use crate::located::{self, AnalysedWorkspace};
-use crate::workspace::{self, LoadError};
+use crate::places::{Places, ShownPaths, ShownPlaces};
+use crate::workspace::LoadError;
 
 /// Where the HTML report goes without `-o`.
 pub const DEFAULT_HTML: &str = "ward-report.html";
@@ -65,8 +66,14 @@ fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
     let generated = generation_time()?;
     let checked = located::analyse(&args.paths, args.gate.as_deref())?;
     let errors = checked.count(Severity::Error);
-    let report = build(checked, generated)?;
-    write(args, &report)?;
+    let report = build(&checked, generated)?;
+    let places = Places::new(
+        &checked.analysis,
+        ShownPaths {
+            root: &checked.workspace.root,
+        },
+    );
+    write(args, &report, &places)?;
     Ok(errors)
 }
 
@@ -96,45 +103,30 @@ fn cancelled(_: Cancelled) -> LoadError {
 }
 
 /// The report of an analysed workspace.
-pub fn build(checked: AnalysedWorkspace, generated: Timestamp) -> Result<Report, LoadError> {
-    let AnalysedWorkspace {
-        workspace,
-        analysis,
-        diagnostics,
-        ..
-    } = checked;
-    let findings: Vec<LocatedFinding> = diagnostics
-        .into_iter()
-        .map(|located| LocatedFinding {
-            location: Location {
-                path: located.path,
-                line: located.start.0,
-                column: located.start.1,
-            },
-            diagnostic: located.diagnostic,
-        })
-        .collect();
+pub fn build(checked: &AnalysedWorkspace, generated: Timestamp) -> Result<Report, LoadError> {
+    let analysis = &checked.analysis;
     // The same checks graded as if every gate had been passed, so that every rule a gate
     // requires is on: a query of the same snapshot, the host is not written to.
     let all_gates_passed = analysis
         .all_diagnostics_every_gate_passed()
         .map_err(cancelled)?;
-    let root = workspace.root.clone();
-    let display_path = move |path: &Path| workspace::display_path(&root, path);
     report::build(
-        &analysis,
+        analysis,
         ReportInput {
-            findings,
+            findings: checked
+                .diagnostics
+                .iter()
+                .map(|located| located.diagnostic.clone())
+                .collect(),
             all_gates_passed,
             generated,
             version: env!("CARGO_PKG_VERSION").to_owned(),
-            display_path: &display_path,
         },
     )
     .map_err(cancelled)
 }
 
-fn write(args: &ReportArgs, report: &Report) -> Result<(), LoadError> {
+fn write(args: &ReportArgs, report: &Report, places: &ShownPlaces<'_>) -> Result<(), LoadError> {
     let to_stdout = |text: &str| {
         std::io::stdout()
             .write_all(text.as_bytes())
@@ -147,7 +139,7 @@ fn write(args: &ReportArgs, report: &Report) -> Result<(), LoadError> {
     let stdout_asked = args.output.as_deref() == Some(Path::new("-"));
     match args.format {
         Format::Csv => {
-            let tables = csv::render(report);
+            let tables = csv::render(report, places);
             match output {
                 Some(dir) => write_tables(dir, &tables),
                 None => to_stdout(&csv::concatenate(&tables)),
@@ -155,9 +147,9 @@ fn write(args: &ReportArgs, report: &Report) -> Result<(), LoadError> {
         }
         format => {
             let text = match format {
-                Format::Html => html::render(report),
-                Format::Markdown => markdown::render(report),
-                Format::Json => json::render(report),
+                Format::Html => html::render(report, places),
+                Format::Markdown => markdown::render(report, places),
+                Format::Json => json::render(report, places),
                 Format::Csv => unreachable!("handled above"),
             };
             let default =
