@@ -10,11 +10,15 @@
 //! cache of any kind; the files themselves are in the page cache after the first run.
 //! The target is 100k items (about 1,000 files, 20 MB) in 0.5 s and 300 MB.
 //!
+//! Then the human output of many findings in one file (`WARD_BENCH_HUMAN`, default 40k
+//! untargeted assets, each a warning with its source snippet), which must stay linear in
+//! the number of findings.
+//!
 //! `WARD_BENCH_BASELINE=/path/to/old/ward` also runs that binary on the same workspaces,
 //! its runs interleaved with the new one's so that both see the same machine, and prints
 //! the ratios new / old of the median wall time and of the peak memory.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -33,12 +37,12 @@ fn timeval(tv: libc::timeval) -> Duration {
     Duration::from_secs(tv.tv_sec as u64) + Duration::from_micros(tv.tv_usec as u64)
 }
 
-fn run_check(ward: &Path, dir: &Path) -> Measure {
+fn run_check(ward: &Path, dir: &Path, format: &str) -> Measure {
     let start = Instant::now();
     let child = Command::new(ward)
         .arg("check")
         .arg(dir)
-        .args(["--format", "json"])
+        .args(["--format", format])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -129,13 +133,13 @@ fn main() {
             binaries.push(("old", baseline.into()));
         }
         for (_, ward) in &binaries {
-            let warm_up = run_check(ward, &dir);
+            let warm_up = run_check(ward, &dir, "json");
             assert_eq!(warm_up.code, expected, "ward check's exit code");
         }
         let mut measured: Vec<Vec<Measure>> = binaries.iter().map(|_| Vec::new()).collect();
         for _ in 0..runs {
             for (at, (_, ward)) in binaries.iter().enumerate() {
-                measured[at].push(run_check(ward, &dir));
+                measured[at].push(run_check(ward, &dir, "json"));
             }
         }
         let mut figures = Vec::new();
@@ -162,6 +166,44 @@ fn main() {
                 new_rss as f64 / old_rss as f64
             );
         }
+    }
+    let findings = if smoke {
+        1_000
+    } else {
+        env_list("WARD_BENCH_HUMAN", &[40_000])[0]
+    };
+    let mut binaries = vec![("new", Path::new(WARD).to_path_buf())];
+    if let Some(baseline) = std::env::var_os("WARD_BENCH_BASELINE") {
+        binaries.push(("old", baseline.into()));
+    }
+    // At most three runs: a quadratic binary takes half a minute at 40k.
+    human_output(findings, &binaries, runs.min(3));
+}
+
+/// `ward check` in human format on one file of `findings` untargeted assets.
+fn human_output(findings: usize, binaries: &[(&str, PathBuf)], runs: usize) {
+    let temp = tempfile::tempdir().expect("a temporary folder");
+    let text: String = (0..findings)
+        .map(|at| format!("asset A-{at} \"Asset {at}\" {{ kind: data }}\n"))
+        .collect();
+    std::fs::write(temp.path().join("assets.ward"), text).expect("write the file");
+    println!("\nward check, human output, {findings} warnings in one file");
+    let mut medians = Vec::new();
+    for (label, ward) in binaries {
+        let mut walls: Vec<Duration> = (0..runs)
+            .map(|_| {
+                let run = run_check(ward, temp.path(), "human");
+                assert_eq!(run.code, 0, "warnings only");
+                run.wall
+            })
+            .collect();
+        walls.sort();
+        let median = walls[walls.len() / 2];
+        println!("{label:>8} {:>8.0}ms", ms(median));
+        medians.push(median);
+    }
+    if let [new, old] = medians[..] {
+        println!("new/old: wall {:.3}", new.as_secs_f64() / old.as_secs_f64());
     }
 }
 

@@ -9,7 +9,8 @@
 //! - a keystroke (`didChange` of one character) → its `publishDiagnostics`, typing into a
 //!   description and, separately, into a link (which changes what the link names, so other
 //!   files are re-checked), each keystroke waited for (`WARD_BENCH_KEYSTROKES`, default 200);
-//! - definition, references, hover and completion latencies;
+//! - definition, references, hover and completion latencies (`WARD_BENCH_REQUESTS` of
+//!   each, default as many as keystrokes);
 //! - the server's peak resident memory (`VmHWM` of `/proc/<pid>/status`).
 //!
 //! With `WARD_LOG=debug`, the server's log up to the first diagnostics is printed too.
@@ -60,6 +61,10 @@ fn ms(duration: Duration) -> f64 {
 
 /// The p50 and p99 of some durations, in milliseconds.
 fn percentiles(samples: &mut [Duration]) -> (f64, f64) {
+    // None taken (`WARD_BENCH_KEYSTROKES=0`, as for instruction counts): no figure.
+    if samples.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
     samples.sort();
     let at = |p: f64| {
         let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
@@ -197,6 +202,7 @@ fn bench_one(
     label: &str,
     binary: Option<std::path::PathBuf>,
 ) {
+    let request_count = env_number("WARD_BENCH_REQUESTS", count);
     let root = root.to_path_buf();
     let files = std::fs::read_dir(root.join("threats")).unwrap().count();
     let name = format!("threats/threats-{:05}.ward", files / 2);
@@ -335,7 +341,7 @@ fn bench_one(
         ("textDocument/completion", "completion", at_link, ""),
     ];
     for (method, what, params, target) in request_rows {
-        let mut samples = requests(&mut client, method, params, count);
+        let mut samples = requests(&mut client, method, params, request_count);
         let (p50, p99) = percentiles(&mut samples);
         rows.push(Row {
             what,

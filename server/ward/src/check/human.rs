@@ -5,19 +5,18 @@ use ward_analysis::{FileId, Severity, TextRange};
 
 use crate::located::AnalysedWorkspace;
 
-/// The lines of `text` that `range` touches, with the range made relative to them.
-fn excerpt(text: &str, range: TextRange) -> (usize, &str, std::ops::Range<usize>) {
+/// The lines of `text` that `range` touches, with the range made relative to them. `line`
+/// is the 1-based line of the range's start, as placed by the located model: counting it
+/// here again would read the file from its start for every diagnostic.
+fn excerpt(text: &str, range: TextRange, line: u32) -> (usize, &str, std::ops::Range<usize>) {
     let start = (range.start as usize).min(text.len());
     let end = (range.end as usize).clamp(start, text.len());
     let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |at| at + 1);
     let line_end = text[end..]
         .find(['\n', '\r'])
         .map_or(text.len(), |at| end + at);
-    let line_number =
-        1 + text[..line_start].matches('\n').count() + text[..line_start].matches('\r').count()
-            - text[..line_start].matches("\r\n").count();
     (
-        line_number,
+        line as usize,
         &text[line_start..line_end],
         start - line_start..end - line_start,
     )
@@ -35,7 +34,7 @@ pub fn render(checked: &AnalysedWorkspace) -> String {
             Severity::Info => Level::INFO,
         };
         let text = analysis.text(diagnostic.file);
-        let (line, source, span) = excerpt(&text, diagnostic.range);
+        let (line, source, span) = excerpt(&text, diagnostic.range, located.start.0);
         let mut snippet = Snippet::source(source)
             .line_start(line)
             .path(located.path.as_str())
@@ -43,12 +42,10 @@ pub fn render(checked: &AnalysedWorkspace) -> String {
         // Related places in the same file and on the same lines join the main snippet.
         let mut elsewhere = Vec::new();
         for (related, shown) in diagnostic.related.iter().zip(&located.related) {
-            let same_lines = related.location.file == diagnostic.file && {
-                let (related_line, ..) = excerpt(&text, related.location.range);
-                related_line == line
-            };
+            let same_lines =
+                related.location.file == diagnostic.file && shown.start.0 == located.start.0;
             if same_lines {
-                let (_, _, related_span) = excerpt(&text, related.location.range);
+                let (_, _, related_span) = excerpt(&text, related.location.range, shown.start.0);
                 snippet = snippet.annotation(
                     AnnotationKind::Context
                         .span(related_span)
@@ -67,7 +64,8 @@ pub fn render(checked: &AnalysedWorkspace) -> String {
             .id(diagnostic.code.as_str())
             .element(snippet);
         for ((_, range, shown), (_, related_text)) in elsewhere.iter().zip(&related_texts) {
-            let (related_line, related_source, related_span) = excerpt(related_text, *range);
+            let (related_line, related_source, related_span) =
+                excerpt(related_text, *range, shown.start.0);
             group = group.element(
                 Snippet::source(related_source)
                     .line_start(related_line)
@@ -119,10 +117,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn excerpt_takes_whole_lines_and_counts_crlf_once() {
-        let text = "a\r\nbb cc\r\nd";
-        let cc = text.find("cc").unwrap();
-        let (line, source, span) = excerpt(text, TextRange::new(cc, cc + 2));
-        assert_eq!((line, source, span), (2, "bb cc", 3..5));
+    fn excerpt_takes_the_whole_line_of_each_line_break() {
+        for text in ["a\r\nbb cc\r\nd", "a\rbb cc\rd", "a\nbb cc\nd"] {
+            let cc = text.find("cc").unwrap();
+            let (line, source, span) = excerpt(text, TextRange::new(cc, cc + 2), 2);
+            assert_eq!((line, source, span), (2, "bb cc", 3..5), "{text:?}");
+        }
     }
 }
