@@ -14,10 +14,12 @@
 mod bad_input;
 mod docs;
 mod exit_codes;
+mod explain;
 mod fixtures;
 mod formats;
 mod generator;
 mod manifests;
+mod manual;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -17,8 +17,15 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-/// How long any single wait may take before the test fails.
-pub const TIMEOUT: Duration = Duration::from_secs(20);
+/// How long any single wait may take before the test fails: 20 s, or `WARD_TEST_TIMEOUT`
+/// seconds (for a server run under valgrind, say).
+pub fn timeout() -> Duration {
+    let seconds = std::env::var("WARD_TEST_TIMEOUT")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(20);
+    Duration::from_secs(seconds)
+}
 
 /// The editors whose real `InitializeParams` the tests replay.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -205,7 +212,7 @@ impl Client {
 
     /// Polls the server's stderr until it contains `text`.
     pub fn wait_stderr(&self, text: &str) {
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + timeout();
         while !self.stderr().contains(text) {
             assert!(
                 Instant::now() < deadline,
@@ -283,7 +290,7 @@ impl Client {
         {
             return self.unclaimed.remove(at);
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + timeout();
         loop {
             let message = self
                 .recv_until(deadline)
@@ -321,7 +328,7 @@ impl Client {
 
     /// Reads messages until `done` holds (checked first on what was already received).
     pub fn wait_until(&mut self, what: &str, mut done: impl FnMut(&Client) -> bool) {
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + timeout();
         while !done(self) {
             if self.recv_until(deadline).is_none() {
                 panic!(
@@ -335,7 +342,7 @@ impl Client {
 
     /// Reads messages until none has come for `quiet`.
     pub fn settle(&mut self, quiet: Duration) {
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + timeout();
         loop {
             let until = (Instant::now() + quiet).min(deadline);
             if self.recv_until(until).is_none() {
@@ -458,7 +465,7 @@ impl Client {
     }
 
     pub fn wait_exit(&mut self) -> ExitStatus {
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + timeout();
         loop {
             if let Some(status) = self.child.try_wait().expect("wait for the server") {
                 return status;

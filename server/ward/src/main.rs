@@ -1,13 +1,15 @@
 //! The `ward` binary: `ward check`, and the entry points of the other commands.
 
 mod check;
+mod explain;
 mod located;
 mod lsp;
+mod manual;
 mod places;
 mod report;
 mod workspace;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 // The analysis allocates many small values from several threads at once; glibc's allocator
 // spent a quarter of a cold `ward check` in malloc, free and arena growth.
@@ -31,6 +33,12 @@ enum Command {
     Report(report::ReportArgs),
     /// Run the language server on stdio.
     Lsp(lsp::LspArgs),
+    /// Explain a diagnostic code: what it means, an example, and how to fix it.
+    Explain(explain::ExplainArgs),
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
+    Completions(manual::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `ward man | man -l -`.
+    Man,
 }
 
 fn main() {
@@ -47,6 +55,9 @@ fn main() {
         Command::Check(args) => check::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Lsp(args) => lsp::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Completions(args) => manual::completions(&args, Cli::command()),
+        Command::Man => manual::man_page(Cli::command()),
     };
     std::process::exit(code);
 }

@@ -81,6 +81,12 @@ pub fn render(checked: &AnalysedWorkspace) -> String {
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");
     }
+    if let Some(first) = checked.diagnostics.first() {
+        let code = first.diagnostic.code.as_str();
+        out.push_str(&format!(
+            "For more about a code, try `ward explain <code>`, such as `ward explain {code}`.\n"
+        ));
+    }
     out.push_str(&summary(checked));
     out
 }

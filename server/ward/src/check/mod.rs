@@ -13,10 +13,6 @@ use ward_analysis::Severity;
 
 use crate::located::analyse;
 
-/// Where each code is documented, for links in SARIF and LSP.
-pub const DIAGNOSTICS_DOCS: &str =
-    "https://github.com/ward-lang/ward/blob/main/docs/diagnostics.md";
-
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Files or folders to check (default: the current folder).

@@ -6,7 +6,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode, utf8_percent_
 use serde_sarif::sarif;
 use ward_analysis::{Code, Severity};
 
-use crate::check::DIAGNOSTICS_DOCS;
+use crate::explain;
 use crate::located::AnalysedWorkspace;
 
 fn region(start: (u32, u32), end: (u32, u32)) -> sarif::Region {
@@ -87,16 +87,21 @@ fn rule(code: Code) -> sarif::ReportingDescriptor {
         ward_analysis::DefaultLevel::Warning => sarif::ResultLevel::Warning,
         ward_analysis::DefaultLevel::Off => sarif::ResultLevel::Note,
     };
+    let docs_url = explain::docs_url(code);
+    let see = match &docs_url {
+        Some(url) => format!("See {url}"),
+        None => format!("Run `ward explain {code}`."),
+    };
     let help = match code.rule() {
         Some(rule) => format!(
-            "{} Gate rule `{}`: {}. See {DIAGNOSTICS_DOCS}#{code}",
+            "{} Gate rule `{}`: {}. {see}",
             code.summary(),
             rule.name(),
             rule.describe()
         ),
-        None => format!("{} See {DIAGNOSTICS_DOCS}#{code}", code.summary()),
+        None => format!("{} {see}", code.summary()),
     };
-    sarif::ReportingDescriptor::builder()
+    let mut descriptor = sarif::ReportingDescriptor::builder()
         .id(code.as_str())
         .name(code.as_str())
         .short_description(
@@ -114,13 +119,15 @@ fn rule(code: Code) -> sarif::ReportingDescriptor {
                 .text(help)
                 .build(),
         )
-        .help_uri(format!("{DIAGNOSTICS_DOCS}#{code}"))
         .default_configuration(
             sarif::ReportingConfiguration::builder()
                 .level(serde_json::to_value(default_level).expect("a level serialises"))
                 .build(),
         )
-        .build()
+        .build();
+    // Only a real address: none is better than a placeholder.
+    descriptor.help_uri = docs_url;
+    descriptor
 }
 
 pub fn render(checked: &AnalysedWorkspace) -> String {
@@ -165,12 +172,13 @@ pub fn render(checked: &AnalysedWorkspace) -> String {
                 .build()
         })
         .collect();
-    let driver = sarif::ToolComponent::builder()
+    let mut driver = sarif::ToolComponent::builder()
         .name("ward")
         .version(env!("CARGO_PKG_VERSION"))
-        .information_uri("https://github.com/ward-lang/ward")
         .rules(rules)
         .build();
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    driver.information_uri = (!repository.is_empty()).then(|| repository.to_owned());
     let bases = std::collections::BTreeMap::from([(
         "%SRCROOT%".to_owned(),
         sarif::ArtifactLocation::builder()

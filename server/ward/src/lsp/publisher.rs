@@ -26,9 +26,6 @@ use super::world::OpenDocs;
 use super::{ClientCaps, State, log};
 use crate::places::Places;
 
-/// Where each diagnostic code is documented.
-const DOCS_URL: &str = "https://github.com/ward-lang/ward/blob/main/docs/diagnostics.md";
-
 /// What was last published for a file.
 struct Sent {
     uri: Uri,
@@ -322,9 +319,8 @@ fn to_lsp(
         };
         let code = diagnostic.code.as_str();
         let code_description = if caps.code_description {
-            format!("{DOCS_URL}#{code}")
-                .parse()
-                .ok()
+            crate::explain::docs_url(diagnostic.code)
+                .and_then(|url| url.parse().ok())
                 .map(|href| CodeDescription { href })
         } else {
             None
