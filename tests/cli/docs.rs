@@ -503,7 +503,7 @@ ward check --deny errors | less
         problems,
         [
             // The code block first, then the inline spans.
-            "`ward check --format` does not accept `junit` (only [\"human\", \"json\", \"sarif\"])",
+            "`ward check --format` does not accept `junit` (only [\"human\", \"json\", \"sarif\", \"github\", \"gitlab\"])",
             "`ward check --deny` does not accept `errors` (only [\"warnings\"])",
             "`ward fmt` is not a command",
             "`ward check` has no flag `--junit`",

@@ -12,6 +12,7 @@
 //! - `manifests`: no normal dependency of a workspace crate is used by its tests only.
 
 mod bad_input;
+mod ci_formats;
 mod docs;
 mod exit_codes;
 mod explain;

@@ -1,6 +1,9 @@
-//! `ward check`: analyse a workspace and print its diagnostics as text, JSON or SARIF, one
-//! module per format, each rendering the located diagnostics of [`crate::located`].
+//! `ward check`: analyse a workspace and print its diagnostics as text, JSON, SARIF, GitHub
+//! workflow commands or a GitLab Code Quality report, one module per format, each rendering
+//! the located diagnostics of [`crate::located`].
 
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -33,6 +36,10 @@ pub enum Format {
     Human,
     Json,
     Sarif,
+    // GitHub Actions workflow commands (annotations on the pull request) and a GitLab Code
+    // Quality report. (Not doc comments: clap would print the values as a long list.)
+    Github,
+    Gitlab,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -53,10 +60,15 @@ pub fn run(args: &CheckArgs) -> i32 {
         Format::Human => human::render(&checked),
         Format::Json => json::render(&checked),
         Format::Sarif => sarif::render(&checked),
+        Format::Github => github::render(&checked),
+        Format::Gitlab => gitlab::render(&checked),
     };
     let written = match args.format {
         Format::Human => write!(anstream::stdout(), "{output}"),
-        Format::Json | Format::Sarif => writeln!(std::io::stdout(), "{output}"),
+        Format::Github => write!(std::io::stdout(), "{output}"),
+        Format::Json | Format::Sarif | Format::Gitlab => {
+            writeln!(std::io::stdout(), "{output}")
+        }
     };
     if written.is_err() {
         // A closed pipe (`ward check | head`) is not the workspace's fault.
