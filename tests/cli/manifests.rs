@@ -141,3 +141,94 @@ fn the_ward_crate_leaves_parsing_to_the_analysis() {
         .collect();
     assert!(parsing.is_empty(), "{parsing:?}");
 }
+
+/// The members `cargo publish` would take (all but those marked `publish = false`), with
+/// their folders and manifests.
+fn publishable_members() -> Vec<(PathBuf, toml::Table)> {
+    let root = repo_root();
+    let workspace: toml::Table = std::fs::read_to_string(root.join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    workspace["workspace"]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|member| {
+            let dir = root.join(member.as_str().unwrap());
+            let manifest: toml::Table = std::fs::read_to_string(dir.join("Cargo.toml"))
+                .unwrap()
+                .parse()
+                .unwrap();
+            (dir, manifest)
+        })
+        .filter(|(_, manifest)| {
+            manifest["package"].get("publish").and_then(|p| p.as_bool()) != Some(false)
+        })
+        .collect()
+}
+
+/// What crates.io asks of a package, for every crate that would be published, and no
+/// address that is a placeholder (a package without one is honest; a wrong one is not).
+#[test]
+fn every_published_crate_has_its_crates_io_metadata() {
+    let members = publishable_members();
+    assert!(members.len() >= 5, "{}", members.len());
+    for (dir, manifest) in members {
+        let package = manifest["package"].as_table().unwrap();
+        let name = package["name"].as_str().unwrap();
+        for key in ["description", "license", "readme", "keywords", "categories"] {
+            assert!(package.contains_key(key), "{name}: no `{key}`");
+        }
+        let readme = package["readme"].as_str().unwrap();
+        assert!(dir.join(readme).is_file(), "{name}: no {readme}");
+        let keywords = package["keywords"].as_array().unwrap();
+        assert!(
+            (1..=5).contains(&keywords.len())
+                && keywords
+                    .iter()
+                    .all(|k| k.as_str().is_some_and(|k| k.len() <= 20)),
+            "{name}: crates.io takes at most five keywords of 20 characters"
+        );
+        for key in ["repository", "homepage", "documentation"] {
+            if let Some(address) = package.get(key).and_then(|v| v.as_str()) {
+                assert!(
+                    !address.contains("ward-lang"),
+                    "{name}: `{key}` is a placeholder"
+                );
+            }
+        }
+    }
+}
+
+/// `cargo package` takes only the crate's own folder: a file the code includes from
+/// outside it would be missing from the published crate, which would not build.
+#[test]
+fn published_crates_include_no_file_from_outside_their_folder() {
+    for (dir, _) in publishable_members() {
+        for (path, text) in shipped_sources(&dir) {
+            for macro_name in ["include_str!(\"", "include_bytes!(\""] {
+                for (at, _) in text.match_indices(macro_name) {
+                    let rest = &text[at + macro_name.len()..];
+                    let included = &rest[..rest.find('"').unwrap()];
+                    // Lexically, as `cargo package` sees the folder: `..` must not leave it.
+                    let mut resolved = path.parent().unwrap().to_path_buf();
+                    for part in Path::new(included).components() {
+                        match part {
+                            std::path::Component::ParentDir => {
+                                resolved.pop();
+                            }
+                            other => resolved.push(other),
+                        }
+                    }
+                    assert!(
+                        resolved.starts_with(&dir) && resolved.exists(),
+                        "{}: includes {included}, outside {}",
+                        path.display(),
+                        dir.display()
+                    );
+                }
+            }
+        }
+    }
+}

@@ -9,8 +9,10 @@ use std::io::Write as _;
 use clap::Args;
 use ward_analysis::Code;
 
-/// The diagnostics reference, one `## <code>` section per code.
-const DIAGNOSTICS_MD: &str = include_str!("../../../docs/diagnostics.md");
+/// The diagnostics reference, one `## <code>` section per code. `docs/diagnostics.md` of
+/// the crate is a symbolic link to the repository's page, so that `cargo package` carries
+/// the page inside the crate.
+const DIAGNOSTICS_MD: &str = include_str!("../docs/diagnostics.md");
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
