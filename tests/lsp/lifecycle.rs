@@ -164,3 +164,59 @@ fn logs_go_to_stderr() {
         })
     });
 }
+
+/// Typed by hand on a terminal, `ward lsp` says what it is on stderr (an editor's pipe gets
+/// nothing of it: the other tests would see it in their logs otherwise).
+#[test]
+fn on_a_terminal_the_server_says_what_it_is() {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes two descriptors; the null pointers ask for no name and defaults.
+    let opened = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+    // The child must not inherit the master too, or the terminal never goes away.
+    // SAFETY: `master` is an open descriptor of this process.
+    unsafe { libc::fcntl(master, libc::F_SETFD, libc::FD_CLOEXEC) };
+    // SAFETY: both descriptors were just opened and are owned by nothing else.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ward"))
+        .arg("lsp")
+        .stdin(std::process::Stdio::from(slave))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let mut first = [0u8; 200];
+    let read = stderr.read(&mut first).unwrap();
+    let said = String::from_utf8_lossy(&first[..read]).into_owned();
+    assert!(
+        said.starts_with("ward lsp: the Ward language server"),
+        "{said:?}"
+    );
+    // The terminal goes away: the server reads the end of its input and stops.
+    drop(master);
+    let status = child.wait().unwrap();
+    assert!(status.code().is_some(), "{status:?}");
+}
+
+#[test]
+fn through_a_pipe_the_server_says_nothing_before_the_protocol() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ward"))
+        .arg("lsp")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("the Ward language server"), "{stderr}");
+}

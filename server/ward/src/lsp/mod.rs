@@ -63,6 +63,14 @@ pub struct LspArgs {
 
 /// Serves until `exit`; the exit code is 0 when `shutdown` came first, 1 otherwise.
 pub fn run(_args: &LspArgs) -> i32 {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        // Someone typed `ward lsp` by hand: say what it is rather than wait in silence.
+        eprintln!(
+            "ward lsp: the Ward language server, speaking LSP on stdin and stdout; an editor \
+             starts it (see the README's Editor section). Ctrl-D or Ctrl-C stops it."
+        );
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
