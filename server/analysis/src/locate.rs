@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
-use ward_syntax::{SourceMap, SyntaxErrorKind, TextRange};
+use ward_syntax::{ItemKind, SourceMap, SyntaxErrorKind, TextRange};
 
 use crate::checks::{Finding, SyntaxPlace, check_file, check_file_every_gate_passed};
 use crate::db::{Db, SourceFile, parse};
 use crate::diagnostics::{Code, Diagnostic, FileRange, Related, Severity};
+use crate::suggest;
 
 #[salsa::tracked(returns(clone))]
 pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Arc<Vec<Diagnostic>> {
@@ -30,10 +31,17 @@ fn located(db: &dyn Db, file: SourceFile, findings: &[Finding]) -> Arc<Vec<Diagn
             range: error.range,
             severity: Severity::Error,
             code: match error.kind {
-                SyntaxErrorKind::Parse => Code::SyntaxError,
+                SyntaxErrorKind::Parse | SyntaxErrorKind::UnknownKind => Code::SyntaxError,
                 SyntaxErrorKind::InvalidEscape => Code::InvalidValue,
             },
-            message: error.message.clone(),
+            message: match error.kind {
+                SyntaxErrorKind::UnknownKind => {
+                    let range = error.range.start as usize..error.range.end as usize;
+                    let word = file.text(db).get(range).unwrap_or_default();
+                    unknown_kind_message(&error.message, word)
+                }
+                _ => error.message.clone(),
+            },
             gate: None,
             related: Vec::new(),
         })
@@ -62,6 +70,18 @@ fn located(db: &dyn Db, file: SourceFile, findings: &[Finding]) -> Arc<Vec<Diagn
     }
     diagnostics.sort_by_key(|d| (d.range.start, d.code));
     Arc::new(diagnostics)
+}
+
+/// An unknown item kind's message, with the kind it was likely meant to be, or the kinds.
+fn unknown_kind_message(message: &str, word: &str) -> String {
+    let kinds = ItemKind::ALL.iter().map(|kind| kind.as_str());
+    match suggest::closest(word, kinds.clone()) {
+        Some(kind) => format!("{message}; did you mean `{kind}`?"),
+        None => {
+            let kinds: Vec<String> = kinds.map(|kind| format!("`{kind}`")).collect();
+            format!("{message}: an item starts with its kind, one of {}", kinds.join(", "))
+        }
+    }
 }
 
 /// The range of a [`SyntaxPlace`]. Locations come from the same lowering as the map, so indices are

@@ -182,4 +182,7 @@ pub enum SyntaxErrorKind {
     Parse,
     /// A string escape other than `\"`, `\\` and `\n` (reported as an invalid value).
     InvalidEscape,
+    /// A word where an item's kind should stand (`rsik R1 { … }`): the range is the word, so
+    /// that the analysis can suggest the kind it was meant to be.
+    UnknownKind,
 }

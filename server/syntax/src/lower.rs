@@ -298,6 +298,9 @@ impl<'a> Lowering<'a> {
                         range(open),
                         "unterminated string: expected `\"` before the end of the line".to_owned(),
                     );
+                } else if let Some(word) = unknown_kind(node) {
+                    let message = format!("unknown item kind `{}`", snippet(self.text(word)));
+                    self.error(SyntaxErrorKind::UnknownKind, range(word), message);
                 } else {
                     let message = match first_token(node) {
                         Some(token) => format!("unexpected `{}`", snippet(self.text(token))),
@@ -338,6 +341,14 @@ impl Lowering<'_> {
             .children(&mut cursor)
             .find(|child| child.kind() == "string" && !is_terminated(self.text(*child)))
     }
+}
+
+/// The word of an error between items that starts with a word: where an item's kind should
+/// be, a name that is none.
+fn unknown_kind(error: Node<'_>) -> Option<Node<'_>> {
+    let between_items = error.parent().is_some_and(|parent| parent.parent().is_none());
+    let word = first_token(error).filter(|token| token.kind() == "identifier")?;
+    (between_items && word.start_byte() == error.start_byte()).then_some(word)
 }
 
 fn first_token(node: Node<'_>) -> Option<Node<'_>> {
