@@ -94,7 +94,6 @@ pub struct SourceChange {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SymbolKind {
     Item(ItemKind),
-    Field,
     /// A `residual` or `gate` block.
     Block,
 }

@@ -1,10 +1,14 @@
-//! Document symbols (the outline of one file: items, their fields and blocks) and workspace
-//! symbols (items of every file whose ID or title fuzzily matches a query).
+//! Document symbols (the outline of one file: its items, and their blocks as children) and
+//! workspace symbols (items of every file whose ID or title fuzzily matches a query).
+//!
+//! Fields are not in the outline: they are an item's attributes, not things declared, and
+//! listing them buried the items (a file of 15 risks had 115 symbols). The named parts of
+//! an item, its `residual` block and a plan's gates, are its children.
 
 use std::cmp::Reverse;
 use std::sync::Arc;
 
-use ward_syntax::{BlockKind, Field, FieldMap, FileAst, Item, ItemKind, Value};
+use ward_syntax::{BlockKind, FileAst, Item, ItemKind};
 
 use crate::db::{Db, SourceFile, file_ast, parse};
 use crate::diagnostics::FileRange;
@@ -13,40 +17,29 @@ use crate::ide::{DocumentSymbol, SymbolKind, WorkspaceSymbol};
 
 pub(crate) fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<DocumentSymbol> {
     let parsed = parse(db, file);
-    let text = file.text(db);
     parsed
         .ast
         .items
         .iter()
         .zip(&parsed.source_map.items)
         .map(|(item, map)| {
-            let mut children: Vec<DocumentSymbol> = item
-                .fields
+            let children = item
+                .blocks
                 .iter()
-                .zip(&map.fields)
-                .map(|(field, field_map)| field_symbol(text, field, field_map))
-                .collect();
-            for (block, block_map) in item.blocks.iter().zip(&map.blocks) {
-                let name = match &block.kind {
-                    BlockKind::Residual => "residual".to_owned(),
-                    BlockKind::Gate(Some(phase)) => format!("gate {phase}"),
-                    BlockKind::Gate(None) => "gate".to_owned(),
-                };
-                children.push(DocumentSymbol {
-                    name,
+                .zip(&map.blocks)
+                .map(|(block, block_map)| DocumentSymbol {
+                    name: match &block.kind {
+                        BlockKind::Residual => "residual".to_owned(),
+                        BlockKind::Gate(Some(phase)) => format!("gate {phase}"),
+                        BlockKind::Gate(None) => "gate".to_owned(),
+                    },
                     detail: None,
                     kind: SymbolKind::Block,
                     full_range: block_map.range,
                     focus_range: block_map.name.unwrap_or(block_map.keyword),
-                    children: block
-                        .fields
-                        .iter()
-                        .zip(&block_map.fields)
-                        .map(|(field, field_map)| field_symbol(text, field, field_map))
-                        .collect(),
-                });
-            }
-            children.sort_by_key(|child| child.full_range.start);
+                    children: Vec::new(),
+                })
+                .collect();
             DocumentSymbol {
                 name: item_name(item).to_owned(),
                 detail: item.title.clone(),
@@ -62,32 +55,6 @@ pub(crate) fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<DocumentSym
 /// An item's ID, or its keyword (`plan`, or an item whose ID is missing).
 fn item_name(item: &Item) -> &str {
     item.id.as_deref().unwrap_or(item.kind.as_str())
-}
-
-fn field_symbol(text: &str, field: &Field, map: &FieldMap) -> DocumentSymbol {
-    let values: Vec<String> = field
-        .values
-        .iter()
-        .zip(&map.values)
-        .map(|(value, range)| {
-            let source = &text[range.start as usize..range.end as usize];
-            match value {
-                Value::TextBlock(block) => {
-                    let first = block.lines().find(|line| !line.trim().is_empty());
-                    format!("\"\"\"{}…\"\"\"", first.unwrap_or("").trim())
-                }
-                _ => source.to_owned(),
-            }
-        })
-        .collect();
-    DocumentSymbol {
-        name: field.name.clone(),
-        detail: (!values.is_empty()).then(|| values.join(", ")),
-        kind: SymbolKind::Field,
-        full_range: map.range,
-        focus_range: map.name,
-        children: Vec::new(),
-    }
 }
 
 /// A match found by [`workspace_symbols`], pointing into the file's syntax.
@@ -207,7 +174,7 @@ mod tests {
     }
 
     #[test]
-    fn outline_of_items_fields_and_blocks() {
+    fn outline_of_items_and_their_blocks() {
         check_outline(
             r#"
             risk R-1 "Unauthorised bolus" {
@@ -227,15 +194,9 @@ mod tests {
             "#,
             expect![[r#"
                 R-1 Item(Risk) "Unauthorised bolus" main.ward:1:6-1:9 R-1 (full main.ward:1:1-9:2)
-                  threat Field "T1, T2" main.ward:2:3-2:9 threat (full main.ward:2:3-2:17)
-                  description Field "\"\"\"Two lines…\"\"\"" main.ward:3:3-3:14 description (full main.ward:3:3-6:8)
                   residual Block "" main.ward:7:3-7:11 residual (full main.ward:7:3-7:33)
-                    exploitability Field "1" main.ward:7:14-7:28 exploitability (full main.ward:7:14-7:31)
-                  severity Field "5" main.ward:8:3-8:11 severity (full main.ward:8:3-8:14)
                 plan Item(Plan) "Plan" main.ward:10:1-10:5 plan (full main.ward:10:1-13:2)
-                  phases Field "design, release" main.ward:11:3-11:9 phases (full main.ward:11:3-11:26)
                   gate design Block "" main.ward:12:8-12:14 design (full main.ward:12:3-12:57)
-                    requires Field "risks-scored, assets-covered" main.ward:12:17-12:25 requires (full main.ward:12:17-12:55)
                 asset Item(Asset) "" main.ward:14:1-14:6 asset (full main.ward:14:1-14:9)
             "#]],
         );

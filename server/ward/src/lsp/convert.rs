@@ -198,7 +198,6 @@ pub fn item_symbol_kind(kind: ItemKind) -> lsp::SymbolKind {
 pub fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {
     match kind {
         SymbolKind::Item(kind) => item_symbol_kind(kind),
-        SymbolKind::Field => lsp::SymbolKind::FIELD,
         SymbolKind::Block => lsp::SymbolKind::NAMESPACE,
     }
 }
