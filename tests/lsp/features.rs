@@ -174,6 +174,67 @@ fn completion_replaces_the_partial_word() {
     }
 }
 
+/// Item templates where an item can start, as snippets for a client that takes them and as
+/// the bare keyword for one that does not (Neovim 0.7 announces no snippet support); none
+/// inside an item's body.
+#[test]
+fn item_templates_follow_the_client_s_snippet_support() {
+    for editor in EDITORS {
+        let (workspace, mut client) = started(editor);
+        let (threats, mut text) = open(&mut client, &workspace, "threats.ward");
+        let enc = editor.encoding();
+        let end = text.len();
+        client.did_change(
+            &threats,
+            2,
+            json!([{"range": range(&text, end, end, enc), "text": "\nri"}]),
+        );
+        text.push_str("\nri");
+        let result = client
+            .request(
+                "textDocument/completion",
+                client.at(&threats, &text, text.len()),
+            )
+            .unwrap();
+        let items = result["items"].as_array().unwrap();
+        let risk = items
+            .iter()
+            .find(|item| item["label"] == "risk")
+            .unwrap_or_else(|| panic!("no risk template in {result}"));
+        assert_eq!(risk["kind"], 15, "Snippet");
+        let new_text = risk["textEdit"]["newText"].as_str().unwrap();
+        match editor {
+            Editor::VsCode | Editor::Helix => {
+                assert_eq!(risk["insertTextFormat"], 2, "{risk}");
+                assert!(
+                    new_text.starts_with("risk ${1:ID} \"${2:Title}\" {\n"),
+                    "{new_text}"
+                );
+            }
+            Editor::Neovim => {
+                assert!(risk["insertTextFormat"].is_null(), "{risk}");
+                assert_eq!(new_text, "risk ");
+            }
+        }
+        // Inside a body, where fields go: no template.
+        let field = text.find("  stride").unwrap() + 2;
+        let result = client
+            .request(
+                "textDocument/completion",
+                client.at(&threats, &text, field + 3),
+            )
+            .unwrap();
+        assert!(
+            result["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|item| item["kind"] != 15),
+            "{result}"
+        );
+    }
+}
+
 /// Applies a WorkspaceEdit as the client would; returns the edited texts by URI.
 fn apply_workspace_edit(
     editor: Editor,

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 export const INSTALL_HINT =
-  'Install ward with `cargo install --path server/ward` (from a clone of the Ward repository) ' +
+  'Install ward with `cargo install --locked --path server/ward` (from a clone of the Ward repository) ' +
   'or set `ward.server.path` to a ward binary that has the `lsp` command.';
 
 export type Resolved =

@@ -567,7 +567,7 @@ try {
       'an error that names the missing binary and how to install ward',
       async () => {
         text = (await notificationsText()).replace(/\s+/g, ' ');
-        return text.includes(`\`${missing}\` does not exist`) && text.includes('cargo install --path server/ward') && text.includes('ward.server.path');
+        return text.includes(`\`${missing}\` does not exist`) && text.includes('cargo install --locked --path server/ward') && text.includes('ward.server.path');
       },
       30_000,
       async () => JSON.stringify(text),

@@ -79,7 +79,10 @@ fn unknown_kind_message(message: &str, word: &str) -> String {
         Some(kind) => format!("{message}; did you mean `{kind}`?"),
         None => {
             let kinds: Vec<String> = kinds.map(|kind| format!("`{kind}`")).collect();
-            format!("{message}: an item starts with its kind, one of {}", kinds.join(", "))
+            format!(
+                "{message}: an item starts with its kind, one of {}",
+                kinds.join(", ")
+            )
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Artefacts generated from the kinds table, for the files that cannot read it at run time:
 //! the grammar's keyword lists, the tree-sitter queries' link-field pattern, the TextMate
-//! grammar's keyword lists, the VS Code snippets of the item kinds. `tests/generated.rs` checks each file holds exactly what these
+//! grammar's keyword lists. `tests/generated.rs` checks each file holds exactly what these
 //! functions return (`WARD_UPDATE_GENERATED=1` rewrites them).
 
 use crate::codes::Rule;
@@ -95,43 +95,4 @@ pub fn textmate_keyword_values() -> Vec<(String, String)> {
             )
         })
         .collect()
-}
-
-/// A VS Code snippet of one item kind, as its entry in `snippets/ward.json`: the header,
-/// then every required link field and every field of keywords or small integers, each a
-/// tab stop (with the choices the table allows).
-pub fn vscode_snippet(kind: ItemKind) -> String {
-    let spec = kind.spec();
-    let mut stop = 3;
-    let mut body = vec![format!(
-        "{} ${{1:ID}} \\\"${{2:Title}}\\\" {{",
-        spec.keyword
-    )];
-    for field in spec.fields {
-        let value = match field.ty {
-            FieldType::Link(link) if field.required => {
-                let target = link.targets[0].as_str().to_uppercase();
-                format!("${{{stop}:{target}}}")
-            }
-            FieldType::Keyword(words) | FieldType::Keywords(words) => {
-                format!("${{{stop}|{}|}}", words.join(","))
-            }
-            FieldType::Int(low, high) if high - low < 10 => {
-                let values: Vec<String> = (low..=high).map(|n| n.to_string()).collect();
-                format!("${{{stop}|{}|}}", values.join(","))
-            }
-            _ => continue,
-        };
-        stop += 1;
-        body.push(format!("\\t{}: {value}", field.name));
-    }
-    body.push("}".to_owned());
-    body.push("$0".to_owned());
-    let body: Vec<String> = body.iter().map(|line| format!("\"{line}\"")).collect();
-    format!(
-        "  \"{keyword}\": {{\n    \"prefix\": \"{keyword}\",\n    \"description\": \"{}\",\n    \"body\": [{}]\n  }}",
-        spec.doc.replace('"', "\\\""),
-        body.join(", "),
-        keyword = spec.keyword,
-    )
 }

@@ -5,7 +5,8 @@
 //!
 //! **Invariant:** this crate is the only description of the language. The syntax layer,
 //! the checks, the IDE features, the reports and every generated artefact (the grammar's
-//! keyword list, the editors' keyword lists and snippets, the tables of `docs/language.md`)
+//! keyword list, the editors' keyword lists, the item templates of completion, the tables of
+//! `docs/language.md`)
 //! read it or are generated from it; `tests/generated.rs` fails when an artefact is stale
 //! and `tests/tidy.rs` when a field name or keyword value is spelled elsewhere.
 
@@ -13,6 +14,7 @@ mod codes;
 mod fields;
 pub mod generate;
 mod kinds;
+pub mod snippet;
 mod values;
 
 pub use codes::{Code, DefaultLevel, Rule};

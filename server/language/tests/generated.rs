@@ -151,30 +151,6 @@ fn the_textmate_keyword_lists_come_from_the_table() {
     check_file(relative, &expected, &text);
 }
 
-#[test]
-fn the_vscode_snippets_of_the_kinds_come_from_the_table() {
-    let relative = "editors/vscode/snippets/ward.json";
-    let text = read(relative);
-    let mut expected = text.clone();
-    for kind in ward_language::ItemKind::ALL {
-        if !kind.spec().has_id {
-            continue; // The plan's snippet, with its gates, is written by hand.
-        }
-        let entry = generate::vscode_snippet(kind);
-        let start_marker = format!("\n  \"{}\": {{\n", kind.as_str());
-        match expected.find(&start_marker) {
-            Some(start) => {
-                let start = start + 1;
-                let end = start + expected[start..].find("\n  }").expect("the entry ends") + 4;
-                expected.replace_range(start..end, &entry);
-            }
-            // A new kind: its entry goes first.
-            None => expected.insert_str(2, &format!("{entry},\n")),
-        }
-    }
-    check_file(relative, &expected, &text);
-}
-
 /// The field names of the first table after `heading` in `page`, with their second column.
 fn documented_fields(page: &str, heading: &str) -> Vec<(String, String)> {
     let start = page

@@ -346,7 +346,9 @@ impl Lowering<'_> {
 /// The word of an error between items that starts with a word: where an item's kind should
 /// be, a name that is none.
 fn unknown_kind(error: Node<'_>) -> Option<Node<'_>> {
-    let between_items = error.parent().is_some_and(|parent| parent.parent().is_none());
+    let between_items = error
+        .parent()
+        .is_some_and(|parent| parent.parent().is_none());
     let word = first_token(error).filter(|token| token.kind() == "identifier")?;
     (between_items && word.start_byte() == error.start_byte()).then_some(word)
 }

@@ -1,5 +1,6 @@
-//! Completion: IDs of the right kind at a link, field names where a field goes, keywords at
-//! an enum field, phase names in the plan, rule names in a gate.
+//! Completion: item templates where an item can start, IDs of the right kind at a link,
+//! field names where a field goes, keywords at an enum field, phase names in the plan, rule
+//! names in a gate.
 //!
 //! Text being typed rarely parses, and tree-sitter's error recovery may attach a half-typed
 //! word to the wrong field. So the context comes from the text itself: a small lexer runs
@@ -57,6 +58,7 @@ pub(crate) fn completions(
             out.fields(scope, &context.present);
         }
         CursorPlace::GateName => out.phases(db, &[]),
+        CursorPlace::ItemStart => out.item_templates(),
     }
     let mut items = out.items;
     // Best match first; the order of the language (or of IDs) among equals.
@@ -132,6 +134,19 @@ impl Completions {
             },
             None,
         ));
+    }
+
+    fn item_templates(&mut self) {
+        for kind in ItemKind::ALL {
+            let spec = kind.spec();
+            self.add(
+                spec.keyword,
+                CompletionKind::ItemTemplate(kind),
+                Some(format!("a new {}", spec.keyword)),
+                Some(spec.doc.to_owned()),
+                schema::snippet::item_snippet(kind),
+            );
+        }
     }
 
     fn fields(&mut self, scope: Scope, present: &[String]) {
@@ -291,6 +306,8 @@ enum CursorPlace {
     },
     /// After `gate`.
     GateName,
+    /// Between items, where a new one can start.
+    ItemStart,
 }
 
 #[derive(Debug)]
@@ -595,6 +612,7 @@ impl<'a> Machine<'a> {
     fn place(&self, word_start: usize) -> CursorPlace {
         match self.state {
             State::GateHeader { named: false } => CursorPlace::GateName,
+            State::Top => CursorPlace::ItemStart,
             State::Body(_) | State::Residual | State::Gate => {
                 let scope = self.scope().expect("in a body or block");
                 match &self.field {
@@ -683,8 +701,10 @@ fn analyze(text: &str, from: usize, word_start: usize) -> Context {
 #[cfg(test)]
 mod tests {
     use expect_test::{Expect, expect};
+    use ward_syntax::ItemKind;
 
-    use crate::ide::fixture;
+    use crate::ide::{CompletionKind, fixture};
+    use crate::schema;
 
     /// One line per completion: kind, label, insert text, the text it replaces, detail.
     fn check(fixture: &str, expect: Expect) {
@@ -989,7 +1009,7 @@ mod tests {
     }
 
     #[test]
-    fn nothing_in_strings_comments_or_at_top_level() {
+    fn nothing_in_strings_comments_or_headers() {
         check(
             r#"
             threat T1 { description: "tar$0" }
@@ -1006,17 +1026,89 @@ mod tests {
         );
         check(
             r#"
-            threat T1 {}
-            th$0
-            "#,
-            expect![[r#""#]],
-        );
-        check(
-            r#"
             threat T$0 {}
             "#,
             expect![[r#""#]],
         );
+    }
+
+    /// Where an item can start, and only there: templates of the kinds the word matches.
+    #[test]
+    fn item_templates_between_items() {
+        check(
+            r#"
+            threat T1 {}
+            th$0
+            "#,
+            expect![[r#"
+                ItemTemplate(Threat) threat "threat ${1:ID} \"${2:Title}\" {\n  targets: ${3:ASSET}\n  stride: ${4|spoofing,tampering,repudiation,information-disclosure,denial-of-service,elevation-of-privilege|}\n  vector: ${5|network,adjacent,local,physical|}\n}\n$0" [th] a new threat
+            "#]],
+        );
+        check(
+            r#"
+            plan "P" {}
+            $0
+            "#,
+            expect![[r#"
+                ItemTemplate(Asset) asset "asset ${1:ID} \"${2:Title}\" {\n  kind: ${3|data,function,component,interface|}\n  properties: ${4|confidentiality,integrity,availability,authenticity|}\n}\n$0" [] a new asset
+                ItemTemplate(Threat) threat "threat ${1:ID} \"${2:Title}\" {\n  targets: ${3:ASSET}\n  stride: ${4|spoofing,tampering,repudiation,information-disclosure,denial-of-service,elevation-of-privilege|}\n  vector: ${5|network,adjacent,local,physical|}\n}\n$0" [] a new threat
+                ItemTemplate(Risk) risk "risk ${1:ID} \"${2:Title}\" {\n  threat: ${3:THREAT}\n  exploitability: ${4|1,2,3,4,5|}\n  severity: ${5|1,2,3,4,5|}\n}\n$0" [] a new risk
+                ItemTemplate(Control) control "control ${1:ID} \"${2:Title}\" {\n  mitigates: ${3:RISK}\n  kind: ${4|technical,procedural,information|}\n  responsibility: ${5|manufacturer,deployer|}\n  status: ${6|proposed,implemented|}\n}\n$0" [] a new control
+                ItemTemplate(Verification) verification "verification ${1:ID} \"${2:Title}\" {\n  verifies: ${3:CONTROL}\n  method: ${4|test,analysis,inspection,review,pentest,fuzz,sast,dast,sca|}\n  result: ${5|pending,pass,fail|}\n}\n$0" [] a new verification
+                ItemTemplate(Plan) plan "plan \"${1:Security risk management plan}\" {\n  phases: concept, design, implementation, verification, release, maintenance\n  phase: ${2|concept,design,implementation,verification,release,maintenance|}\n  acceptable: ${3:6}\n  gate design { requires: assets-covered, threats-assessed, risks-scored }\n  gate implementation { requires: risks-controlled }\n  gate verification { requires: controls-implemented, controls-verified }\n  gate release { requires: verifications-passed, residual-acceptable, guidance-documented, evidence-present }\n}\n$0" [] a new plan
+            "#]],
+        );
+        // Not inside a body, where fields go, nor at a value.
+        for inside in ["threat T1 {\n  ta$0\n}", "asset A { kind: $0 }"] {
+            let (analysis, position) = fixture::position(inside);
+            let found = analysis.completions(position).unwrap();
+            assert!(
+                found
+                    .iter()
+                    .all(|item| !matches!(item.kind, CompletionKind::ItemTemplate(_))),
+                "{inside}: {found:?}"
+            );
+            assert!(!found.is_empty(), "{inside}");
+        }
+    }
+
+    /// A template with its tab stops filled by their defaults is an item that parses, for
+    /// every kind, and the links it needs are the only findings of that kind.
+    #[test]
+    fn every_template_filled_in_is_an_item_without_syntax_errors() {
+        for kind in ItemKind::ALL {
+            let snippet = schema::snippet::item_snippet(kind);
+            let filled = fill_tab_stops(&snippet);
+            let parse = ward_syntax::parse(&filled);
+            assert!(parse.errors.is_empty(), "{filled}: {:?}", parse.errors);
+            assert_eq!(parse.ast.items.len(), 1, "{filled}");
+            assert_eq!(parse.ast.items[0].kind, kind);
+        }
+    }
+
+    /// `${1:ID}` → `ID`, `${2|a,b|}` → `a`, `$0` → nothing.
+    fn fill_tab_stops(snippet: &str) -> String {
+        let mut out = String::new();
+        let mut rest = snippet;
+        while let Some(at) = rest.find('$') {
+            out.push_str(&rest[..at]);
+            rest = &rest[at + 1..];
+            if let Some(inner) = rest.strip_prefix('{') {
+                let end = inner.find('}').unwrap();
+                let stop = &inner[..end];
+                let (_, default) = stop.split_at(stop.find([':', '|']).unwrap());
+                let default = match default.strip_prefix('|') {
+                    Some(choices) => choices.split([',', '|']).next().unwrap(),
+                    None => &default[1..],
+                };
+                out.push_str(default);
+                rest = &inner[end + 1..];
+            } else {
+                rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     #[test]

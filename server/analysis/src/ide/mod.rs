@@ -62,6 +62,9 @@ pub enum CompletionKind {
     Phase,
     /// A gate rule name.
     Rule,
+    /// A whole item of this kind, where an item can start: the insert text is a snippet
+    /// (LSP's syntax, with tab stops), or just the keyword for a client without snippets.
+    ItemTemplate(ItemKind),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

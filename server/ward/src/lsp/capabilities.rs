@@ -24,6 +24,8 @@ pub struct ClientCaps {
     pub completion_markdown: bool,
     pub definition_links: bool,
     pub prepare_rename: bool,
+    /// Whether completion may insert snippets (tab stops and choices).
+    pub snippets: bool,
 }
 
 impl Default for ClientCaps {
@@ -75,6 +77,11 @@ impl ClientCaps {
             prepare_rename: text
                 .and_then(|t| t.rename.as_ref())
                 .and_then(|r| r.prepare_support)
+                == Some(true),
+            snippets: text
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.snippet_support)
                 == Some(true),
         }
     }

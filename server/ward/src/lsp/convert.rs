@@ -209,6 +209,7 @@ pub fn completion_kind(kind: CompletionKind) -> lsp::CompletionItemKind {
         CompletionKind::Keyword => lsp::CompletionItemKind::ENUM_MEMBER,
         CompletionKind::Phase => lsp::CompletionItemKind::VALUE,
         CompletionKind::Rule => lsp::CompletionItemKind::CONSTANT,
+        CompletionKind::ItemTemplate(_) => lsp::CompletionItemKind::SNIPPET,
     }
 }
 

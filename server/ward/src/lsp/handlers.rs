@@ -16,12 +16,12 @@ use tower_lsp_server::jsonrpc::{self, ErrorCode};
 use tower_lsp_server::ls_types::{
     self as lsp, CompletionParams, CompletionResponse, DocumentHighlight, DocumentHighlightParams,
     DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse,
-    Hover, HoverContents, HoverParams, Location, LocationLink, MarkupContent, MarkupKind, OneOf,
-    OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse, ReferenceParams, RenameParams,
-    SymbolInformation, TextDocumentEdit, TextDocumentPositionParams, Uri, WorkspaceEdit,
-    WorkspaceSymbolParams, WorkspaceSymbolResponse,
+    Hover, HoverContents, HoverParams, InsertTextFormat, Location, LocationLink, MarkupContent,
+    MarkupKind, OneOf, OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse,
+    ReferenceParams, RenameParams, SymbolInformation, TextDocumentEdit, TextDocumentPositionParams,
+    Uri, WorkspaceEdit, WorkspaceSymbolParams, WorkspaceSymbolResponse,
 };
-use ward_analysis::ide::{self, FilePosition};
+use ward_analysis::ide::{self, CompletionKind, FilePosition};
 use ward_analysis::{Analysis, Cancellable, Cancelled, FileId};
 
 use super::convert::{self, ClientNames, ClientPlaces, LineMap};
@@ -322,24 +322,35 @@ pub async fn completion(
             let items = items
                 .into_iter()
                 .enumerate()
-                .map(|(rank, item)| lsp::CompletionItem {
-                    kind: Some(convert::completion_kind(item.kind)),
-                    detail: item.detail,
-                    documentation: item.documentation.map(|value| {
-                        lsp::Documentation::MarkupContent(MarkupContent {
-                            kind: kind.clone(),
-                            value,
-                        })
-                    }),
-                    // Keep the analysis' order, best first.
-                    sort_text: Some(format!("{rank:05}")),
-                    filter_text: Some(item.label.clone()),
-                    text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
-                        range: map.range(item.replace_range),
-                        new_text: item.insert_text,
-                    })),
-                    label: item.label,
-                    ..lsp::CompletionItem::default()
+                .map(|(rank, item)| {
+                    let template = matches!(item.kind, CompletionKind::ItemTemplate(_));
+                    let (new_text, format) = match (template, s.caps.snippets) {
+                        (true, true) => (item.insert_text, Some(InsertTextFormat::SNIPPET)),
+                        // A client without snippets would insert `${1:ID}` as text: the
+                        // keyword alone, then.
+                        (true, false) => (format!("{} ", item.label), None),
+                        (false, _) => (item.insert_text, None),
+                    };
+                    lsp::CompletionItem {
+                        kind: Some(convert::completion_kind(item.kind)),
+                        insert_text_format: format,
+                        detail: item.detail,
+                        documentation: item.documentation.map(|value| {
+                            lsp::Documentation::MarkupContent(MarkupContent {
+                                kind: kind.clone(),
+                                value,
+                            })
+                        }),
+                        // Keep the analysis' order, best first.
+                        sort_text: Some(format!("{rank:05}")),
+                        filter_text: Some(item.label.clone()),
+                        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+                            range: map.range(item.replace_range),
+                            new_text,
+                        })),
+                        label: item.label,
+                        ..lsp::CompletionItem::default()
+                    }
                 })
                 .collect();
             Ok(Ok(Some(CompletionResponse::List(lsp::CompletionList {

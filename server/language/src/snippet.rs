@@ -1,0 +1,117 @@
+//! The item templates that completion offers where an item can start, in LSP's snippet
+//! syntax: the header, then the fields worth a tab stop, from the table. The plan's gates
+//! are the usual ones (`STARTER_GATES`).
+
+use crate::codes::Rule;
+use crate::fields::FieldType;
+use crate::kinds::{DEFAULT_ACCEPTABLE, DEFAULT_PHASES, ItemKind, gate, plan};
+
+/// The gates a new plan starts with: which rules each phase's review requires.
+pub const STARTER_GATES: &[(&str, &[Rule])] = &[
+    (
+        "design",
+        &[
+            Rule::AssetsCovered,
+            Rule::ThreatsAssessed,
+            Rule::RisksScored,
+        ],
+    ),
+    ("implementation", &[Rule::RisksControlled]),
+    (
+        "verification",
+        &[Rule::ControlsImplemented, Rule::ControlsVerified],
+    ),
+    (
+        "release",
+        &[
+            Rule::VerificationsPassed,
+            Rule::ResidualAcceptable,
+            Rule::GuidanceDocumented,
+            Rule::EvidencePresent,
+        ],
+    ),
+];
+
+/// The snippet of one kind: its header, then every required link field and every field
+/// of keywords or small integers, each a tab stop with the choices the table allows.
+pub fn item_snippet(kind: ItemKind) -> String {
+    if kind == ItemKind::Plan {
+        return plan_snippet();
+    }
+    let spec = kind.spec();
+    let mut lines = vec![format!("{} ${{1:ID}} \"${{2:Title}}\" {{", spec.keyword)];
+    let mut stop = 3;
+    for field in spec.fields {
+        let value = match field.ty {
+            FieldType::Link(link) if field.required => {
+                format!("${{{stop}:{}}}", link.targets[0].as_str().to_uppercase())
+            }
+            FieldType::Keyword(words) | FieldType::Keywords(words) => {
+                format!("${{{stop}|{}|}}", words.join(","))
+            }
+            FieldType::Int(low, high) if high - low < 10 => {
+                let values: Vec<String> = (low..=high).map(|n| n.to_string()).collect();
+                format!("${{{stop}|{}|}}", values.join(","))
+            }
+            _ => continue,
+        };
+        stop += 1;
+        lines.push(format!("  {}: {value}", field.name));
+    }
+    lines.push("}".to_owned());
+    lines.push("$0".to_owned());
+    lines.join("\n")
+}
+
+fn plan_snippet() -> String {
+    let mut lines = vec![
+        format!(
+            "{} \"${{1:Security risk management plan}}\" {{",
+            ItemKind::Plan.spec().keyword
+        ),
+        format!("  {}: {}", plan::PHASES.name, DEFAULT_PHASES.join(", ")),
+        format!(
+            "  {}: ${{2|{}|}}",
+            plan::PHASE.name,
+            DEFAULT_PHASES.join(",")
+        ),
+        format!("  {}: ${{3:{DEFAULT_ACCEPTABLE}}}", plan::ACCEPTABLE.name),
+    ];
+    for (phase, rules) in STARTER_GATES {
+        let rules: Vec<&str> = rules.iter().map(|rule| rule.name()).collect();
+        lines.push(format!(
+            "  {} {phase} {{ {}: {} }}",
+            gate::BLOCK.keyword,
+            gate::REQUIRES.name,
+            rules.join(", ")
+        ));
+    }
+    lines.push("}".to_owned());
+    lines.push("$0".to_owned());
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_starter_gate_names_a_default_phase_and_every_rule_is_required_once() {
+        let mut required: Vec<Rule> = Vec::new();
+        for (phase, rules) in STARTER_GATES {
+            assert!(DEFAULT_PHASES.contains(phase), "{phase}");
+            required.extend(rules.iter());
+        }
+        required.sort();
+        assert_eq!(required, Rule::ALL);
+    }
+
+    #[test]
+    fn snippets_open_and_close_one_item() {
+        for kind in ItemKind::ALL {
+            let snippet = item_snippet(kind);
+            assert!(snippet.starts_with(kind.spec().keyword), "{snippet}");
+            assert_eq!(snippet.matches('{').count(), snippet.matches('}').count());
+        }
+    }
+}
