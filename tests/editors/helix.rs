@@ -527,24 +527,81 @@ fn languages_toml_builds_the_grammar_from_the_grammar_folder() {
             "[[grammar]] ward has unknown key `{key}`"
         );
     }
+    // A path source, the checkout's grammar folder (install.sh makes it absolute): no
+    // address of a repository that is not published.
     let source = ward["source"].as_table().expect("source = { ... }");
+    assert_eq!(source.keys().collect::<Vec<_>>(), ["path"], "{source:?}");
+    let path = source["path"].as_str().expect("path");
+    assert_eq!(path, "grammar");
+    // Helix compiles <path>/src/parser.c.
     assert!(
-        source["git"]
-            .as_str()
-            .is_some_and(|url| url.starts_with("https://"))
-    );
-    assert!(source["rev"].as_str().is_some_and(|rev| !rev.is_empty()));
-    let subpath = source["subpath"].as_str().expect("subpath");
-    assert_eq!(subpath, "grammar");
-    // `hx --grammar build` compiles <checkout>/<subpath>/src/parser.c.
-    assert!(
-        repo().join(subpath).join("src/parser.c").is_file(),
-        "{subpath}/src/parser.c exists"
+        repo().join(path).join("src/parser.c").is_file(),
+        "{path}/src/parser.c exists"
     );
     assert!(
-        !repo().join(subpath).join("src/scanner.c").exists(),
+        !repo().join(path).join("src/scanner.c").exists(),
         "no external scanner to list"
     );
+}
+
+/// `install.sh` on a fresh configuration folder, and again over a user's own
+/// `languages.toml`: the folders made, Ward's block written once and the user's kept, the
+/// grammar's source at this checkout, the grammar built, the queries linked.
+#[test]
+fn install_script_sets_up_a_fresh_configuration_and_runs_again_cleanly() {
+    let temp = std::env::temp_dir().join(format!("ward-helix-install-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&temp);
+    let config = temp.join("nothing-here-yet/helix");
+    let install = || {
+        let output = std::process::Command::new("bash")
+            .arg(helix_dir().join("install.sh"))
+            .env("HELIX_CONFIG", &config)
+            .output()
+            .expect("bash runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    install();
+    let mut languages = read(&config.join("languages.toml"));
+    // The user's own settings, before and after Ward's block.
+    languages = format!(
+        "[editor]\nline-number = \"relative\"\n\n{languages}\n[[language]]\nname = \"rust\"\n"
+    );
+    fs::write(config.join("languages.toml"), &languages).unwrap();
+    install();
+    let text = read(&config.join("languages.toml"));
+    assert_eq!(text.matches("[language-server.ward]").count(), 1, "{text}");
+    assert_eq!(
+        text.matches("line-number = \"relative\"").count(),
+        1,
+        "{text}"
+    );
+    assert_eq!(text.matches("name = \"rust\"").count(), 1, "{text}");
+    let parsed: toml::Table = text.parse().expect("languages.toml stays TOML");
+    let grammar = parsed["grammar"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"].as_str() == Some("ward"))
+        .expect("the ward grammar");
+    let source = Path::new(grammar["source"]["path"].as_str().unwrap());
+    assert!(source.is_absolute(), "{source:?}");
+    assert_eq!(source.canonicalize().unwrap(), repo().join("grammar"));
+    let built = config.join("runtime/grammars/ward.so");
+    assert!(fs::metadata(&built).is_ok_and(|m| m.len() > 0), "{built:?}");
+    let queries = config.join("runtime/queries/ward");
+    assert_eq!(
+        queries.canonicalize().unwrap(),
+        helix_queries_dir().canonicalize().unwrap()
+    );
+    assert!(
+        queries.join("highlights.scm").is_file(),
+        "the links inside resolve"
+    );
+    fs::remove_dir_all(&temp).unwrap();
 }
 
 // ---------------------------------------------------------------------------
