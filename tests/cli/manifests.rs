@@ -232,3 +232,41 @@ fn published_crates_include_no_file_from_outside_their_folder() {
         }
     }
 }
+
+/// No address that stands for one that does not exist yet, anywhere in the repository:
+/// a link is either real or absent (diagnostic links come from the crate's `repository`
+/// metadata, when it is set).
+#[test]
+fn no_placeholder_address_anywhere() {
+    // Spelled in two halves, so that this file does not find itself.
+    let needles = [
+        format!("{}{}", "PLACE", "HOLDER"),
+        format!("{}{}", "github.com/ward", "-lang"),
+    ];
+    let mut found = Vec::new();
+    let mut folders = vec![repo_root()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("read a folder") {
+            let path = entry.expect("an entry").path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                if ![".git", "target", "node_modules", "out", ".vscode-test"]
+                    .contains(&name.as_str())
+                {
+                    folders.push(path);
+                }
+                continue;
+            }
+            // Text files only; generated parsers and images are not addresses.
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            for needle in &needles {
+                if text.contains(needle.as_str()) {
+                    found.push(format!("{}: {needle}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "placeholders: {found:#?}");
+}

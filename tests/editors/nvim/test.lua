@@ -168,6 +168,20 @@ local function main()
   check(root and realpath(root) == ws, "workspace root is '" .. tostring(root) .. "', expected '" .. ws .. "' (the folder holding .git)")
   out("PASS: ward lsp attached, workspace root " .. root)
 
+  -- 2b. Completion through <C-x><C-o>: 'omnifunc' is the LSP's (the plugin sets it on 0.7,
+  --     Neovim itself from 0.8), and its first call finds where the word starts.
+  local attached_omnifunc = vim.wait(timeout, function()
+    return vim.bo[risks].omnifunc == "v:lua.vim.lsp.omnifunc"
+  end, 20)
+  check(attached_omnifunc, "'omnifunc' is '" .. vim.bo[risks].omnifunc .. "', not v:lua.vim.lsp.omnifunc (<C-x><C-o> fails with E764)")
+  local spof_line, spof_col = locate(vim.api.nvim_buf_get_lines(risks, 0, -1, false), "^%s*threat:", "T-BLE-SPOF")
+  vim.api.nvim_win_set_cursor(0, { spof_line + 1, spof_col + 3 })
+  -- Up to 0.10 the first call already sends the request and answers -2 (complete
+  -- asynchronously); 0.11 answers the word's start. -1 or -3 would mean no client.
+  local start = vim.lsp.omnifunc(1, "")
+  check(start == -2 or start == spof_col, string.format("omnifunc's first call answered %s (expected -2, or the word's start %d)", tostring(start), spof_col))
+  out("PASS: omnifunc is vim.lsp.omnifunc and completes through the server (" .. start .. ")")
+
   -- 3. Diagnostics: the misspelled threat ID.
   local lines = vim.api.nvim_buf_get_lines(risks, 0, -1, false)
   local bad_line, bad_col = locate(lines, "^%s*threat:", "T-BLE-SPOF")

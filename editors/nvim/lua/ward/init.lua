@@ -158,6 +158,10 @@ local function start_for_buffer(bufnr, config, clients)
     clients[root] = id
   end
   vim.lsp.buf_attach_client(bufnr, id)
+  -- 0.8 and later set it on attach; 0.7 does not, and <C-x><C-o> then fails with E764.
+  if vim.bo[bufnr].omnifunc == "" then
+    vim.bo[bufnr].omnifunc = "v:lua.vim.lsp.omnifunc"
+  end
 end
 
 --- Set up the Ward language server.

@@ -8,7 +8,8 @@
 --- generated `src/parser.c` is committed, so no tree-sitter CLI or node is
 --- needed to build it). When this plugin is loaded from a checkout of that
 --- repository (`editors/nvim` inside it), the parser is built from the
---- checkout; otherwise it is fetched from `url`.
+--- checkout; otherwise from the `url` given to `register` (Ward has no public
+--- address to default to).
 ---
 --- The queries (`queries/ward/*.scm` of this plugin) are links to the
 --- grammar's own `grammar/queries/*.scm`, found on the runtimepath.
@@ -17,8 +18,9 @@
 --- it. For older Neovim, regenerate it with `tree-sitter generate --abi 14`.
 local M = {}
 
--- PLACEHOLDER: the public repository of Ward once it is published.
-M.url = "https://github.com/ward-lang/ward"
+-- A git address of the Ward repository, for a plugin not loaded from a checkout: none by
+-- default, rather than a guess.
+M.url = nil
 -- The folder of the repository that holds grammar.js and src/parser.c.
 M.location = "grammar"
 
@@ -49,6 +51,10 @@ function M.install_info(opts)
   local path = opts.path
   if path == nil and not opts.url then
     path = M.local_checkout()
+  end
+  if path == nil and not (opts.url or M.url) then
+    error("ward.treesitter: the plugin is not loaded from a checkout of the Ward repository; "
+      .. "pass `path` (a checkout) or `url` (its git address) to register()")
   end
   if opts.branch_style == "main" then
     -- nvim-treesitter `main` (Neovim 0.11+).
