@@ -70,7 +70,11 @@ rm -f ward.vsix
 npm run package
 test -s ward.vsix
 
-step "end-to-end test (test/e2e.mjs) with WARD_BIN=$ward_bin"
-WARD_BIN="$ward_bin" WARD_VSIX="$ext_dir/ward.vsix" CODE_SERVER="$code_server" node test/e2e.mjs
+step "npm run package:platform (the .vsix that carries $ward_bin)"
+platform_vsix="$(bash scripts/package-platform.sh "$ward_bin" | sed -n 's/^wrote //p')"
+test -s "$platform_vsix"
+
+step "end-to-end test (test/e2e.mjs): the bundled server, no ward on PATH, no ward.server.path"
+WARD_BIN="$ward_bin" WARD_VSIX="$platform_vsix" WARD_E2E_BUNDLED=1 CODE_SERVER="$code_server" node test/e2e.mjs
 
 step "all VS Code extension checks passed in $((SECONDS - script_start))s"

@@ -1,4 +1,5 @@
-// Finding the `ward` binary from the `ward.server.path` setting.
+// Finding the `ward` binary: the `ward.server.path` setting when the user set it, else the
+// binary a platform-specific .vsix carries in `server/`, else `ward` on PATH.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,6 +13,29 @@ export const INSTALL_HINT =
 export type Resolved =
   | { ok: true; path: string; configured: string }
   | { ok: false; reason: string; configured: string };
+
+let extensionFolder: string | undefined;
+
+/** Where the extension is installed: a platform-specific package has its server there. */
+export function setExtensionFolder(folder: string): void {
+  extensionFolder = folder;
+}
+
+/** The binary inside this extension (`server/ward`), when the package carries one. */
+export function bundledServer(folder: string | undefined = extensionFolder): string | undefined {
+  if (folder === undefined) {
+    return undefined;
+  }
+  const candidate = path.join(folder, 'server', process.platform === 'win32' ? 'ward.exe' : 'ward');
+  return isExecutableFile(candidate) ? candidate : undefined;
+}
+
+/** Whether the user (or a workspace) set `ward.server.path`, rather than left the default. */
+function userSetServerPath(): boolean {
+  const inspected = vscode.workspace.getConfiguration('ward').inspect<string>('server.path');
+  const values = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue];
+  return values.some((value) => value !== undefined && value.trim() !== '');
+}
 
 /** The `ward.server.path` setting, with `~` and `${workspaceFolder}` expanded. */
 export function configuredServerPath(): string {
@@ -73,6 +97,10 @@ function searchPath(name: string): string | undefined {
 
 /** Resolves the configured binary to an executable file, or says why it cannot. */
 export function resolveServerBinary(): Resolved {
+  const bundled = bundledServer();
+  if (!userSetServerPath() && bundled !== undefined) {
+    return { ok: true, configured: bundled, path: bundled };
+  }
   const configured = configuredServerPath();
   const expanded = expand(configured);
   const hasSeparator = expanded.includes('/') || (process.platform === 'win32' && expanded.includes('\\'));

@@ -10,7 +10,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { logLevel, resolveServerBinary, showServerError } from './binary';
+import { logLevel, resolveServerBinary, setExtensionFolder, showServerError } from './binary';
 import { checkWorkspace } from './check';
 import { foldingProvider } from './folding';
 
@@ -121,6 +121,7 @@ function restart(): Promise<void> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  setExtensionFolder(context.extensionPath);
   output = vscode.window.createOutputChannel('Ward Language Server');
   const checkOutput = vscode.window.createOutputChannel('Ward Check');
   context.subscriptions.push(

@@ -33,6 +33,8 @@ const fakeVscode = {
     // `ward.server.path` must name an executable file: node itself will do.
     getConfiguration: () => ({
       get: (key, fallback) => (key === 'server.path' ? process.execPath : fallback),
+      // As VS Code reports a setting the user set.
+      inspect: (key) => (key === 'server.path' ? { globalValue: process.execPath } : undefined),
     }),
     onDidChangeConfiguration: () => disposable,
     createFileSystemWatcher: (glob) => {

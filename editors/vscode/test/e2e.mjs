@@ -17,6 +17,9 @@
 // Environment:
 //   WARD_BIN      the ward binary to test (required; scripts/test.sh passes it)
 //   WARD_VSIX     the packaged extension (default: ../ward.vsix)
+//   WARD_E2E_BUNDLED=1  WARD_VSIX is a platform-specific package carrying the server:
+//                 `ward.server.path` is left unset and every folder holding a `ward`
+//                 is taken off PATH, so only the bundled server can answer
 //   CODE_SERVER   code-server (default: ../.test-deps/node_modules/.bin/code-server,
 //                 installed by scripts/install-test-deps.sh)
 //   CHROMIUM      default /usr/bin/chromium
@@ -40,6 +43,7 @@ const fixtureDir = path.join(here, 'fixture');
 
 const wardBin = process.env.WARD_BIN ? path.resolve(process.env.WARD_BIN) : '';
 const vsix = path.resolve(process.env.WARD_VSIX || path.join(extDir, 'ward.vsix'));
+const bundled = process.env.WARD_E2E_BUNDLED === '1';
 const codeServer = path.resolve(
   process.env.CODE_SERVER || path.join(extDir, '.test-deps', 'node_modules', '.bin', 'code-server'),
 );
@@ -164,7 +168,7 @@ fs.writeFileSync(
   path.join(userData, 'User', 'settings.json'),
   JSON.stringify(
     {
-      'ward.server.path': wardBin,
+      ...(bundled ? {} : { 'ward.server.path': wardBin }),
       'ward.server.logLevel': 'debug',
       'ward.trace.server': 'messages',
       'files.autoSave': 'off',
@@ -232,7 +236,20 @@ async function screenshot(label) {
 
 // --- page helpers ----------------------------------------------------------
 
-const csEnv = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data') };
+/** PATH without the folders that hold a `ward`: with a bundled server, no other may answer. */
+function pathWithoutWard() {
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => dir !== '' && !fs.existsSync(path.join(dir, 'ward')))
+    .join(path.delimiter);
+}
+
+const csEnv = {
+  ...process.env,
+  XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
+  XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
+  ...(bundled ? { PATH: pathWithoutWard() } : {}),
+};
 
 // Text is read with allInnerTexts(): one evaluation of whatever matches now,
 // where count() then innerText() could wait out the default timeout for an
@@ -358,6 +375,15 @@ try {
     const installed = fs.readdirSync(extensions).filter((d) => d.startsWith('ward-lang.ward'));
     if (installed.length === 0) {
       throw new Error(`extension not installed; code-server said:\n${out}`);
+    }
+    if (bundled) {
+      const server = path.join(extensions, installed[0], 'server', 'ward');
+      fs.accessSync(server, fs.constants.X_OK);
+      const onPath = csEnv.PATH.split(path.delimiter).filter((dir) => fs.existsSync(path.join(dir, 'ward')));
+      if (onPath.length > 0) {
+        throw new Error(`a ward is still on PATH: ${onPath.join(', ')}`);
+      }
+      return `${installed.join(', ')}, carrying ${server}; no ward on PATH, ward.server.path unset`;
     }
     return installed.join(', ');
   });
