@@ -489,7 +489,7 @@ fn every_command_and_flag_the_docs_mention_exists() {
 fn the_command_scan_tells_ward_from_other_programs() {
     let cli = Cli::read();
     let page = "\
-Run `ward fmt`, or `ward check --junit`, `--junit` or `--frobnicate`, and
+Run `ward lint`, or `ward check --junit`, `--junit` or `--frobnicate`, and
 `ward report --format pdf`.
 
 ```sh
@@ -505,7 +505,7 @@ ward check --deny errors | less
             // The code block first, then the inline spans.
             "`ward check --format` does not accept `junit` (only [\"human\", \"json\", \"sarif\", \"github\", \"gitlab\"])",
             "`ward check --deny` does not accept `errors` (only [\"warnings\"])",
-            "`ward fmt` is not a command",
+            "`ward lint` is not a command",
             "`ward check` has no flag `--junit`",
             "`ward report --format` does not accept `pdf` (only [\"html\", \"markdown\", \"csv\", \"json\"])",
             "`--junit` is a flag of no Ward command",

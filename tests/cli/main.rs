@@ -17,6 +17,7 @@ mod docs;
 mod exit_codes;
 mod explain;
 mod fixtures;
+mod fmt;
 mod formats;
 mod generator;
 mod manifests;

@@ -28,6 +28,8 @@ pub use diagnostics::{Code, DefaultLevel, Diagnostic, FileRange, Related, Severi
 pub use ide::FilePosition;
 pub use plan::{Gate, GateRule, GateStatus, Grade, Plan};
 pub use salsa::Cancelled;
+/// The formatter (`ward fmt`, LSP formatting): byte edits of a file's text.
+pub use ward_syntax::format;
 pub use ward_syntax::{
     FileAst, Item, ItemKind, LineCol, LineIndex, PositionEncoding, SourceMap, SyntaxError,
     TextEdit, TextRange, Value,

@@ -7,6 +7,7 @@
 mod ast;
 mod edit;
 mod fast_parse;
+pub mod format;
 mod line_index;
 mod lower;
 mod text;

@@ -2,6 +2,7 @@
 
 mod check;
 mod explain;
+mod fmt;
 mod located;
 mod lsp;
 mod manual;
@@ -31,6 +32,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Write the design-history-file record: gate status, traceability and risk matrices.
     Report(report::ReportArgs),
+    /// Give `.ward` files the canonical layout (`--check`: only say which would change).
+    Fmt(fmt::FmtArgs),
     /// Run the language server on stdio.
     Lsp(lsp::LspArgs),
     /// Explain a diagnostic code: what it means, an example, and how to fix it.
@@ -54,6 +57,7 @@ fn main() {
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
         Command::Lsp(args) => lsp::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => manual::completions(&args, Cli::command()),

@@ -1,0 +1,416 @@
+//! The formatter: one canonical layout for a file that parses, as byte edits of its text.
+//!
+//! It walks the tokens of the tree-sitter tree (comments included) and decides the
+//! whitespace before each one from where it stands: items separated by a blank line; a body
+//! written on one line stays on one line (`{ kind: data }`), any other puts each field on a
+//! line of its own, indented two spaces per level; `name: a, b` spacing; at most one blank
+//! line kept between fields. Tokens keep their text, except a field name (`name :` becomes
+//! `name:`) and a text block, whose lines are re-indented under their field without
+//! changing its value. A comment keeps its line: a trailing comment stays after its token,
+//! a comment on a line of its own is indented as the code there, and one written at the
+//! start of its line stays there (commented-out code, annotations that point at columns).
+//!
+//! The result is checked: it must lower to the same position-free syntax, or the file is
+//! left alone with an error. A file with syntax errors is refused, with the first one's
+//! place.
+
+use tree_sitter::Node;
+
+use crate::text::dedent_text_block;
+use crate::{TextEdit, TextRange};
+
+/// Why a file was not formatted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormatError {
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// The edits that give `text` its canonical layout, in order and not overlapping, each a
+/// range of `text` and its replacement; none when it has it already.
+pub fn format(text: &str) -> Result<Vec<TextEdit>, FormatError> {
+    let parsed = crate::parse(text);
+    // An unknown escape is a bad value, not a broken structure: its string stays as it is.
+    let broken = parsed
+        .errors
+        .iter()
+        .find(|error| error.kind != crate::SyntaxErrorKind::InvalidEscape);
+    if let Some(error) = broken {
+        return Err(FormatError {
+            range: error.range,
+            message: format!("cannot format a file with syntax errors: {}", error.message),
+        });
+    }
+    let tree = crate::parse_tree(text, None);
+    let mut printer = Printer {
+        text,
+        newline: if text.contains("\r\n") { "\r\n" } else { "\n" },
+        out: String::with_capacity(text.len() + text.len() / 8),
+        edits: Vec::new(),
+        previous: None,
+        previous_end: 0,
+    };
+    let mut leaves = Vec::new();
+    collect_leaves(tree.root_node(), &mut leaves);
+    for leaf in leaves {
+        printer.leaf(leaf);
+    }
+    printer.finish();
+    let Printer { out, edits, .. } = printer;
+    let reparsed = crate::parse(&out);
+    if reparsed.errors.len() != parsed.errors.len() || reparsed.ast != parsed.ast {
+        return Err(FormatError {
+            range: TextRange::default(),
+            message: "the formatter would change what the file says (a bug in Ward): the \
+                      file is left as it is"
+                .to_owned(),
+        });
+    }
+    Ok(edits)
+}
+
+/// The edits of [`format`] that touch `range` (a selection's formatting).
+pub fn format_range(text: &str, range: TextRange) -> Result<Vec<TextEdit>, FormatError> {
+    Ok(format(text)?
+        .into_iter()
+        .filter(|edit| edit.range.start <= range.end && range.start <= edit.range.end)
+        .collect())
+}
+
+/// `text` with `edits` (in order, not overlapping, ranges of `text`) applied.
+pub fn apply(text: &str, edits: &[TextEdit]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for edit in edits {
+        out.push_str(&text[at..edit.range.start as usize]);
+        out.push_str(&edit.insert);
+        at = edit.range.end as usize;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+fn collect_leaves<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
+    if node.child_count() == 0 {
+        if node.end_byte() > node.start_byte() {
+            out.push(node);
+        }
+        return;
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        collect_leaves(child, out);
+    }
+}
+
+const INDENT: &str = "  ";
+
+fn is_body(node: Node<'_>) -> bool {
+    matches!(node.kind(), "item_body" | "plan_body" | "field_block")
+}
+
+fn is_brace(node: Node<'_>) -> bool {
+    matches!(node.kind(), "{" | "}")
+}
+
+/// How many bodies hold a node: its own braces do not count as inside.
+fn depth(node: Node<'_>) -> usize {
+    let mut count = 0;
+    let mut at = node;
+    let own_brace = is_brace(node);
+    while let Some(parent) = at.parent() {
+        if is_body(parent) && !(own_brace && at == node) {
+            count += 1;
+        }
+        at = parent;
+    }
+    count
+}
+
+/// The body or file that `leaf` starts a child of (the first token of a field, a block, an
+/// item), if it does.
+fn starts_child_of(leaf: Node<'_>) -> Option<Node<'_>> {
+    if is_brace(leaf) {
+        return None;
+    }
+    let mut at = leaf;
+    loop {
+        let parent = at.parent()?;
+        if is_body(parent) || parent.parent().is_none() {
+            return Some(parent);
+        }
+        if parent.child(0) != Some(at) {
+            return None;
+        }
+        at = parent;
+    }
+}
+
+/// The body a brace belongs to.
+fn brace_body(leaf: Node<'_>) -> Option<Node<'_>> {
+    leaf.parent()
+        .filter(|parent| is_brace(leaf) && is_body(*parent))
+}
+
+struct Printer<'a, 't> {
+    text: &'a str,
+    newline: &'static str,
+    out: String,
+    edits: Vec<TextEdit>,
+    /// The last token printed.
+    previous: Option<Node<'t>>,
+    /// Where its original text ended (a comment's `\r` is part of the line break after it).
+    previous_end: usize,
+}
+
+impl<'t> Printer<'_, 't> {
+    fn original(&self, node: Node<'_>) -> &str {
+        &self.text[node.start_byte()..node.end_byte()]
+    }
+
+    /// Whether a body is laid out on several lines: as written, or because a comment or a
+    /// multi-line text block inside it needs lines.
+    fn multiline(&self, body: Node<'_>) -> bool {
+        self.original(body).contains(['\n', '\r'])
+    }
+
+    fn indent(&self, levels: usize) -> String {
+        INDENT.repeat(levels)
+    }
+
+    fn gap_before(&self, leaf: Node<'_>) -> &str {
+        &self.text[self.previous_end..leaf.start_byte()]
+    }
+
+    /// The end of a token's own text: a comment's does not take the `\r` of a `\r\n`.
+    fn token_end(&self, leaf: Node<'_>) -> usize {
+        let text = self.original(leaf);
+        match leaf.kind() {
+            "comment" => leaf.start_byte() + text.trim_end_matches('\r').len(),
+            _ => leaf.end_byte(),
+        }
+    }
+
+    fn line_breaks(gap: &str) -> usize {
+        gap.matches('\n').count() + gap.matches('\r').count() - gap.matches("\r\n").count()
+    }
+
+    /// The whitespace to print before `leaf`.
+    fn separator(&self, leaf: Node<'_>) -> String {
+        let Some(previous) = self.previous else {
+            return String::new();
+        };
+        let nl = self.newline;
+        let breaks = Self::line_breaks(self.gap_before(leaf));
+        let blank = if breaks >= 2 { nl } else { "" };
+        if leaf.kind() == "comment" {
+            if breaks == 0 {
+                return " ".to_owned();
+            }
+            let at_line_start = {
+                let start = leaf.start_byte();
+                start == 0 || matches!(self.text.as_bytes()[start - 1], b'\n' | b'\r')
+            };
+            let indent = if at_line_start {
+                String::new()
+            } else {
+                self.indent(depth(leaf))
+            };
+            return format!("{nl}{blank}{indent}");
+        }
+        if let Some(body) = brace_body(leaf)
+            && leaf.kind() == "}"
+        {
+            if self.multiline(body) {
+                return format!("{nl}{}", self.indent(depth(leaf)));
+            }
+            return if brace_body(previous) == Some(body) && previous.kind() == "{" {
+                String::new()
+            } else {
+                " ".to_owned()
+            };
+        }
+        if let Some(container) = starts_child_of(leaf) {
+            if container.parent().is_none() {
+                // Between items: a blank line, or the line break a comment above had.
+                return if previous.kind() == "comment" && breaks < 2 {
+                    nl.to_owned()
+                } else {
+                    format!("{nl}{nl}")
+                };
+            }
+            if self.multiline(container) {
+                let first = brace_body(previous) == Some(container) && previous.kind() == "{";
+                let blank = if first { "" } else { blank };
+                return format!("{nl}{blank}{}", self.indent(depth(leaf)));
+            }
+            return " ".to_owned();
+        }
+        if previous.kind() == "comment" {
+            // A line that goes on after a comment: one level deeper than its own.
+            return format!("{nl}{}", self.indent(depth(leaf) + 1));
+        }
+        if leaf.kind() == "," {
+            return String::new();
+        }
+        " ".to_owned()
+    }
+
+    /// The text to print for `leaf`.
+    fn token(&self, leaf: Node<'_>) -> String {
+        let original = &self.text[leaf.start_byte()..self.token_end(leaf)];
+        match leaf.kind() {
+            "field_name" => {
+                let name = original.trim_end_matches(':').trim_end_matches([' ', '\t']);
+                format!("{name}:")
+            }
+            "text_block" if original.contains(['\n', '\r']) => {
+                let value = dedent_text_block(original);
+                let indent = self.indent(depth(leaf) + 1);
+                let mut block = String::from("\"\"\"");
+                for line in value.split('\n') {
+                    block.push_str(self.newline);
+                    if !line.is_empty() {
+                        block.push_str(&indent);
+                        block.push_str(line);
+                    }
+                }
+                block.push_str(self.newline);
+                block.push_str(&indent);
+                block.push_str("\"\"\"");
+                block
+            }
+            _ => original.to_owned(),
+        }
+    }
+
+    fn leaf(&mut self, leaf: Node<'t>) {
+        let separator = self.separator(leaf);
+        self.replace(self.previous_end, leaf.start_byte(), &separator);
+        let token = self.token(leaf);
+        let end = self.token_end(leaf);
+        self.replace(leaf.start_byte(), end, &token);
+        self.previous = Some(leaf);
+        self.previous_end = end;
+    }
+
+    /// The end of the file: one line break after the last token, or nothing in an empty file.
+    fn finish(&mut self) {
+        let end = self.text.len();
+        match self.previous {
+            Some(_) => {
+                let newline = self.newline;
+                self.replace(self.previous_end, end, newline);
+            }
+            None => self.replace(0, end, ""),
+        }
+    }
+
+    /// Prints `new` for the original `start..end`, recording an edit when it differs.
+    fn replace(&mut self, start: usize, end: usize, new: &str) {
+        self.out.push_str(new);
+        if &self.text[start..end] != new {
+            self.edits
+                .push(TextEdit::new(TextRange::new(start, end), new));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn formatted(text: &str) -> String {
+        let edits = format(text).unwrap_or_else(|error| panic!("{error:?}"));
+        let out = apply(text, &edits);
+        let again = format(&out).unwrap();
+        assert!(again.is_empty(), "not idempotent:\n{out}\n{again:?}");
+        out
+    }
+
+    #[test]
+    fn bodies_fields_values_and_blank_lines() {
+        let text = "asset   A \"Pump\"{kind :data   properties: integrity ,availability}\n\n\n\nthreat T {\n    targets:A,B\n\n\n  stride: spoofing\n    }";
+        assert_eq!(
+            formatted(text),
+            "asset A \"Pump\" { kind: data properties: integrity, availability }\n\nthreat T {\n  targets: A, B\n\n  stride: spoofing\n}\n"
+        );
+    }
+
+    #[test]
+    fn blocks_nest_and_empty_bodies_close_at_once() {
+        let text = "risk R {\nthreat: T\nresidual {exploitability: 1}\n}\nplan {\nphases: a, b\ngate a {\nrequires: risks-scored\n}\n}\nasset B {}";
+        assert_eq!(
+            formatted(text),
+            "risk R {\n  threat: T\n  residual { exploitability: 1 }\n}\n\nplan {\n  phases: a, b\n  gate a {\n    requires: risks-scored\n  }\n}\n\nasset B {}\n"
+        );
+    }
+
+    #[test]
+    fn comments_stay_on_their_lines() {
+        let text = "// Assets.\nasset A { // trailing\n      kind: data\n// at the start of a line\n        // indented\n}\n// about T\n\nthreat T { targets: A }\n";
+        assert_eq!(
+            formatted(text),
+            "// Assets.\nasset A { // trailing\n  kind: data\n// at the start of a line\n  // indented\n}\n// about T\n\nthreat T { targets: A }\n"
+        );
+    }
+
+    #[test]
+    fn text_blocks_move_with_their_field_and_keep_their_value() {
+        let text = "risk R {\n        description: \"\"\"\n            First line\n              indented more\n\n            last\n            \"\"\"\n}\n";
+        let out = formatted(text);
+        assert_eq!(
+            out,
+            "risk R {\n  description: \"\"\"\n    First line\n      indented more\n\n    last\n    \"\"\"\n}\n"
+        );
+        assert_eq!(crate::parse(text).ast, crate::parse(&out).ast);
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf() {
+        let text = "asset A {\r\n    kind: data\r\n}\r\n\r\n\r\nasset B { kind: data }";
+        assert_eq!(
+            formatted(text),
+            "asset A {\r\n  kind: data\r\n}\r\n\r\nasset B { kind: data }\r\n"
+        );
+    }
+
+    #[test]
+    fn a_formatted_file_gets_no_edit_and_an_empty_one_stays_empty() {
+        let text = "asset A { kind: data }\n\nthreat T {\n  targets: A\n}\n";
+        assert_eq!(format(text).unwrap(), []);
+        assert_eq!(format("").unwrap(), []);
+        assert_eq!(formatted("\n\n  \n"), "");
+    }
+
+    #[test]
+    fn syntax_errors_are_refused_with_their_place() {
+        let text = "asset A { kind: data, }\n";
+        let error = format(text).unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("cannot format a file with syntax errors"),
+            "{error:?}"
+        );
+        assert_eq!(
+            &text[error.range.start as usize..error.range.end as usize],
+            ","
+        );
+    }
+
+    #[test]
+    fn a_range_gets_only_its_edits() {
+        let text = "asset A {kind:data}\nasset B {kind:data}\n";
+        let second = text.find("asset B").unwrap();
+        let edits = format_range(text, TextRange::new(second, text.len())).unwrap();
+        assert!(!edits.is_empty());
+        assert!(
+            edits.iter().all(|edit| edit.range.end as usize >= second),
+            "{edits:?}"
+        );
+        let out = apply(text, &edits);
+        assert!(out.starts_with("asset A {kind:data}\n"), "{out}");
+        assert!(out.ends_with("asset B { kind: data }\n"), "{out}");
+    }
+}

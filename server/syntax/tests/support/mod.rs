@@ -1,0 +1,3 @@
+//! Shared by the syntax layer's integration tests.
+
+pub mod generators;
