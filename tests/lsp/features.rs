@@ -532,3 +532,58 @@ fn a_cancelled_request_is_answered_as_cancelled() {
     );
     client.wait_version(&assets, 2);
 }
+
+/// Formatting the document as the editor has it (unsaved, with non-ASCII before the edits so
+/// that the encodings matter), a selection of it, and a refusal that says where.
+#[test]
+fn formatting_whole_documents_ranges_and_refusals() {
+    for editor in EDITORS {
+        let (workspace, mut client) = started(editor);
+        let enc = editor.encoding();
+        let path = workspace.path("messy.ward");
+        let messy = "asset A \"Pompe 💉\"{kind :data}\n\n\n\nasset B {\n      kind:data\n}";
+        client.did_open(&path, messy);
+        client.wait_version(&path, 1);
+        let params = json!({"textDocument": {"uri": uri(&path)}, "options": {"tabSize": 4, "insertSpaces": true}});
+        let edits = client
+            .request("textDocument/formatting", params.clone())
+            .unwrap();
+        let formatted = apply_edits(messy, edits.as_array().unwrap(), enc);
+        assert_eq!(
+            formatted, "asset A \"Pompe 💉\" { kind: data }\n\nasset B {\n  kind: data\n}\n",
+            "{editor:?}"
+        );
+        // The second item only: the first keeps its spacing.
+        let second = messy.find("asset B").unwrap();
+        let mut range_params = params.clone();
+        range_params["range"] = range(messy, second, messy.len(), enc);
+        let edits = client
+            .request("textDocument/rangeFormatting", range_params)
+            .unwrap();
+        let formatted = apply_edits(messy, edits.as_array().unwrap(), enc);
+        assert!(
+            formatted.starts_with("asset A \"Pompe 💉\"{kind :data}"),
+            "{formatted}"
+        );
+        assert!(
+            formatted.ends_with("asset B {\n  kind: data\n}\n"),
+            "{formatted}"
+        );
+        // A syntax error: refused, with its place.
+        client.did_change(
+            &path,
+            2,
+            json!([{"range": range(messy, second, second, enc), "text": "asset C { kind: data, }\n"}]),
+        );
+        client.wait_version(&path, 2);
+        let error = client
+            .request("textDocument/formatting", params)
+            .unwrap_err();
+        assert_eq!(error["code"], -32803, "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("line 5, column 21: cannot format a file with syntax errors"),
+            "{message}"
+        );
+    }
+}

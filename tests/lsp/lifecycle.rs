@@ -90,8 +90,8 @@ fn protocol_errors() {
     // A method the server does not implement.
     let error = client
         .request(
-            "textDocument/formatting",
-            json!({"textDocument": {"uri": "file:///x.ward"}, "options": {"tabSize": 2, "insertSpaces": true}}),
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": "file:///x.ward"}}),
         )
         .unwrap_err();
     assert_eq!(error["code"], -32601, "{error}");

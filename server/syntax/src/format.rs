@@ -26,8 +26,8 @@ pub struct FormatError {
     pub message: String,
 }
 
-/// The edits that give `text` its canonical layout, in order and not overlapping, each a
-/// range of `text` and its replacement; none when it has it already.
+/// The edits that give `text` its canonical layout, in order and apart (neither overlapping
+/// nor touching), each a range of `text` and its replacement; none when it has it already.
 pub fn format(text: &str) -> Result<Vec<TextEdit>, FormatError> {
     let parsed = crate::parse(text);
     // An unknown escape is a bad value, not a broken structure: its string stays as it is.
@@ -306,12 +306,22 @@ impl<'t> Printer<'_, 't> {
         }
     }
 
-    /// Prints `new` for the original `start..end`, recording an edit when it differs.
+    /// Prints `new` for the original `start..end`, recording an edit when it differs. An
+    /// edit that starts where the last one ended joins it: edits that touch would leave
+    /// their order to the client.
     fn replace(&mut self, start: usize, end: usize, new: &str) {
         self.out.push_str(new);
-        if &self.text[start..end] != new {
-            self.edits
-                .push(TextEdit::new(TextRange::new(start, end), new));
+        if &self.text[start..end] == new {
+            return;
+        }
+        match self.edits.last_mut() {
+            Some(last) if last.range.end as usize == start => {
+                last.range.end = end as u32;
+                last.insert.push_str(new);
+            }
+            _ => self
+                .edits
+                .push(TextEdit::new(TextRange::new(start, end), new)),
         }
     }
 }
@@ -397,6 +407,15 @@ mod tests {
             &text[error.range.start as usize..error.range.end as usize],
             ","
         );
+    }
+
+    #[test]
+    fn edits_are_apart() {
+        let text = "asset A \"x\"{kind :data   properties: integrity ,availability}";
+        let edits = format(text).unwrap();
+        for pair in edits.windows(2) {
+            assert!(pair[0].range.end < pair[1].range.start, "{edits:?}");
+        }
     }
 
     #[test]

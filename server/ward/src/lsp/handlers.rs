@@ -22,7 +22,7 @@ use tower_lsp_server::ls_types::{
     Uri, WorkspaceEdit, WorkspaceSymbolParams, WorkspaceSymbolResponse,
 };
 use ward_analysis::ide::{self, CompletionKind, FilePosition};
-use ward_analysis::{Analysis, Cancellable, Cancelled, FileId};
+use ward_analysis::{Analysis, Cancellable, Cancelled, FileId, format};
 
 use super::convert::{self, ClientNames, ClientPlaces, LineMap};
 use super::world::OpenDocs;
@@ -591,6 +591,60 @@ pub async fn test_slow(state: &State, uri: Uri) -> jsonrpc::Result<Option<()>> {
                 std::thread::sleep(std::time::Duration::from_millis(5));
             }
             Ok(Ok(Some(())))
+        },
+    )
+    .await
+}
+
+/// `textDocument/formatting` and `rangeFormatting`: the formatter's edits of the document as
+/// the server has it, or a refusal saying where the syntax error is.
+pub async fn formatting(
+    state: &State,
+    uri: Uri,
+    range: Option<lsp::Range>,
+) -> jsonrpc::Result<Option<Vec<lsp::TextEdit>>> {
+    run(
+        state,
+        "formatting",
+        Reads::Document,
+        Some(&uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            let map = s.line_map(file);
+            let text = s.analysis.text(file);
+            let formatted = match range {
+                Some(range) => {
+                    let range = ward_analysis::TextRange::new(
+                        map.offset(range.start),
+                        map.offset(range.end),
+                    );
+                    format::format_range(&text, range)
+                }
+                None => format::format(&text),
+            };
+            let edits = match formatted {
+                Ok(edits) => edits,
+                Err(error) => {
+                    let at = map.position(error.range.start as usize);
+                    return Ok(Err(request_failed(format!(
+                        "line {}, column {}: {}",
+                        at.line + 1,
+                        at.character + 1,
+                        error.message
+                    ))));
+                }
+            };
+            Ok(Ok(Some(
+                edits
+                    .into_iter()
+                    .map(|edit| lsp::TextEdit {
+                        range: map.range(edit.range),
+                        new_text: edit.insert,
+                    })
+                    .collect(),
+            )))
         },
     )
     .await
