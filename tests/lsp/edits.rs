@@ -132,7 +132,7 @@ const SNIPPETS: &[&str] = &[
 ];
 
 #[derive(Clone, Debug)]
-enum Op {
+pub(crate) enum Op {
     /// Types a snippet at a place.
     Type(f64, usize),
     /// Deletes up to `len` characters at a place.
@@ -145,7 +145,7 @@ enum Op {
     Reset,
 }
 
-fn op() -> impl Strategy<Value = Op> {
+pub(crate) fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (0.0..1.0f64, 0..SNIPPETS.len()).prop_map(|(at, s)| Op::Type(at, s)),
         4 => (0.0..1.0f64, 1..12usize).prop_map(|(at, n)| Op::Delete(at, n)),
@@ -169,7 +169,7 @@ fn place(text: &str, fraction: f64) -> usize {
 }
 
 /// One edit as an LSP change, applied to `text`.
-fn apply(op: &Op, text: &mut String, enc: Enc) -> Value {
+pub(crate) fn apply(op: &Op, text: &mut String, enc: Enc) -> Value {
     let (start, end, new_text) = match *op {
         Op::Type(at, snippet) => {
             let at = place(text, at);
@@ -218,10 +218,10 @@ fn clean_end(text: &str, start: usize, n: usize) -> usize {
 
 /// A diagnostic reduced to what both front ends report: file, byte range, severity, code,
 /// message.
-type Flat = (String, usize, usize, String, String, String);
+pub(crate) type Flat = (String, usize, usize, String, String, String);
 
 /// `ward check --format json` on the workspace, with byte ranges.
-fn check(root: &Path) -> BTreeSet<Flat> {
+pub(crate) fn check(root: &Path) -> BTreeSet<Flat> {
     let output = Command::new(env!("CARGO_BIN_EXE_ward"))
         .args(["check", "--format", "json"])
         .arg(root)
@@ -274,13 +274,22 @@ fn scalar_offset(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// What the server last published, flattened like [`check`].
-fn published(client: &Client, root: &Path, texts: &dyn Fn(&str) -> String) -> BTreeSet<Flat> {
+pub(crate) fn published(
+    client: &Client,
+    root: &Path,
+    texts: &dyn Fn(&str) -> String,
+) -> BTreeSet<Flat> {
     let mut out = BTreeSet::new();
     let prefix = format!("{}/", uri(root));
     for (file_uri, params) in &client.diagnostics {
         let name = file_uri.strip_prefix(&prefix).unwrap().to_owned();
+        let diagnostics = params["diagnostics"].as_array().unwrap();
+        if diagnostics.is_empty() {
+            // Cleared, maybe for a file deleted since: there is no text to read.
+            continue;
+        }
         let text = texts(&name);
-        for d in params["diagnostics"].as_array().unwrap() {
+        for d in diagnostics {
             let (start, end) = byte_range(&text, &d["range"], client.editor.encoding());
             let severity = match d["severity"].as_i64().unwrap() {
                 1 => "error",

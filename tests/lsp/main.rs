@@ -19,6 +19,7 @@
 //! - `robustness`: malformed messages (not JSON, not UTF-8, batches, bad versions and ids,
 //!   header case, missing lengths, lone surrogates) answered while the server goes on.
 
+mod chaos;
 mod diagnostics;
 mod edits;
 mod features;

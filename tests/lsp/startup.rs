@@ -267,3 +267,48 @@ fn an_edit_while_a_request_waits_makes_it_content_modified() {
     assert!(shown.contains("Rogue phone or replayed packets"), "{hover}");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+/// Files changed or deleted on disk while the start-up scan holds what it read: the events
+/// are newer, and the scan's copies must not bring back the old text or the deleted file
+/// (the chaos test found this).
+#[test]
+fn events_during_the_scan_win_over_what_it_read() {
+    let workspace = Workspace::new(crate::harness::EXAMPLE);
+    let options = Start {
+        env: vec![
+            ("WARD_LSP_TEST_HOOKS", "1"),
+            ("WARD_LSP_TEST_SCAN_HOLD_MS", "600"),
+        ],
+        ..Start::default()
+    };
+    let mut client = Client::start_with(Editor::VsCode, &workspace.root(), options);
+    // The scan has read the files by now and holds them.
+    std::thread::sleep(Duration::from_millis(200));
+    let assets = workspace.path("assets.ward");
+    let changed = "asset PUMP-CMD \"Renamed on disk\" { kind: function }\nasset A-NEW \"New\" { kind: data }\n";
+    workspace.write("assets.ward", changed);
+    let controls = workspace.path("controls.ward");
+    std::fs::remove_file(&controls).unwrap();
+    client.watched(&[(&assets, 2), (&controls, 3)]);
+    client.wait_diagnostics(&assets, "the new asset's finding", |list| {
+        list.iter()
+            .any(|d| d["message"].as_str().unwrap_or("").contains("A-NEW"))
+    });
+    client.settle(Duration::from_millis(300));
+    // The deleted file's controls are gone: nothing of it was published again.
+    let controls_uri = uri(&controls);
+    let published = client
+        .diagnostics
+        .get(&controls_uri)
+        .map(|p| p["diagnostics"].clone());
+    assert!(
+        published
+            .as_ref()
+            .is_none_or(|list| list.as_array().is_some_and(Vec::is_empty)),
+        "{published:?}"
+    );
+    let symbols = client
+        .request("workspace/symbol", json!({"query": "C-"}))
+        .unwrap();
+    assert_eq!(symbols.as_array().map_or(0, Vec::len), 0, "{symbols}");
+}

@@ -196,7 +196,7 @@ impl Backend {
             // rather than wait for ever.
             let ready = ReadyOnDrop(state.clone());
             let started = std::time::Instant::now();
-            if let Some(delay) = test_scan_delay() {
+            if let Some(delay) = test_delay("WARD_LSP_TEST_SCAN_DELAY_MS") {
                 tokio::time::sleep(delay).await;
             }
             let read = {
@@ -208,6 +208,10 @@ impl Backend {
                 Vec::new()
             });
             let count = files.len();
+            if let Some(hold) = test_delay("WARD_LSP_TEST_SCAN_HOLD_MS") {
+                // Between reading the files and taking them: events meanwhile are newer.
+                tokio::time::sleep(hold).await;
+            }
             state.world().finish_indexing(files);
             // Build the index before letting requests go, so that each does not build it
             // alone. A write cancels this; requests then build what is missing themselves.
@@ -261,11 +265,12 @@ impl Drop for ReadyOnDrop {
     }
 }
 
-/// With `WARD_LSP_TEST_HOOKS` set, `WARD_LSP_TEST_SCAN_DELAY_MS` delays the start-up scan,
-/// so that tests can send requests before it is done.
-fn test_scan_delay() -> Option<std::time::Duration> {
+/// With `WARD_LSP_TEST_HOOKS` set, a pause of the start-up scan, so that tests can act
+/// while it runs: `WARD_LSP_TEST_SCAN_DELAY_MS` before it reads the files,
+/// `WARD_LSP_TEST_SCAN_HOLD_MS` after it read them and before the workspace takes them.
+fn test_delay(variable: &str) -> Option<std::time::Duration> {
     std::env::var_os("WARD_LSP_TEST_HOOKS")?;
-    let millis = std::env::var("WARD_LSP_TEST_SCAN_DELAY_MS").ok()?;
+    let millis = std::env::var(variable).ok()?;
     millis.parse().ok().map(std::time::Duration::from_millis)
 }
 

@@ -41,6 +41,9 @@ pub struct World {
     disk: BTreeSet<PathBuf>,
     /// Whether the workspace has been read; diagnostics wait for it.
     indexed: bool,
+    /// The paths that watched-file events named while the start-up scan was reading: what
+    /// the events did is newer than what the scan read of them.
+    changed_during_scan: Vec<PathBuf>,
     /// Files changed since the last diagnostics run, most recent last: published first.
     dirty: Vec<PathBuf>,
     /// A copy of the open documents' URIs and versions, rebuilt when they change.
@@ -55,6 +58,7 @@ impl World {
             roots: Vec::new(),
             disk: BTreeSet::new(),
             indexed: false,
+            changed_during_scan: Vec::new(),
             dirty: Vec::new(),
             open: Arc::default(),
         }
@@ -198,8 +202,14 @@ impl World {
         })
     }
 
-    /// Takes the files read at start-up; open documents keep their text.
+    /// Takes the files read at start-up; open documents keep their text, and so do files
+    /// (or folders) that watched-file events named meanwhile: a file changed or deleted
+    /// after the scan read it must not come back as the scan saw it.
     pub fn finish_indexing(&mut self, files: Vec<(PathBuf, Arc<str>)>) {
+        let changed = std::mem::take(&mut self.changed_during_scan);
+        let stale = |path: &Path| changed.iter().any(|named| path.starts_with(named));
+        let files: Vec<(PathBuf, Arc<str>)> =
+            files.into_iter().filter(|(path, _)| !stale(path)).collect();
         self.disk.extend(files.iter().map(|(path, _)| path.clone()));
         let files = files
             .into_iter()
@@ -310,6 +320,9 @@ impl World {
         let mut rules_changed = false;
         for event in changes {
             let path = convert::uri_to_path(&event.uri);
+            if !self.indexed {
+                self.changed_during_scan.push(path.clone());
+            }
             let is_ward = path.extension().is_some_and(|ext| ext == "ward");
             rules_changed |= crate::workspace::is_ignore_file(&path)
                 && self.roots.iter().any(|root| path.starts_with(root));
