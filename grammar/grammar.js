@@ -79,13 +79,20 @@ module.exports = grammar({
       optional(','),
     ),
 
-    _value: $ => choice($.identifier, $._keyword_value, $.integer, $.string, $.text_block),
+    _value: $ => choice(
+      $.identifier, $._keyword_value, $.date, $.integer, $.string, $.text_block,
+    ),
 
     _keyword_value: $ => alias(choice(...KEYWORDS), $.identifier),
 
     identifier: _ => token(NAME),
 
     integer: _ => token(/-?[0-9]+/),
+
+    // An ISO 8601 calendar date. Its shape is the token; whether the day exists (no
+    // 2027-02-30) is the checks' `invalid-value`, so a wrong day never damages the parse.
+    // It is longer than the integer it starts with, so the lexer prefers it.
+    date: _ => token(/[0-9]{4}-[0-9]{2}-[0-9]{2}/),
 
     // The closing quote is optional so that a string left open ends at its line break
     // instead of swallowing the items after it; the syntax layer reports it.

@@ -37,6 +37,8 @@
 
 (integer) @constant.numeric.integer
 
+(date) @constant.numeric
+
 [
   (string)
   (text_block)

@@ -8,10 +8,10 @@
 
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 58
-#define LARGE_STATE_COUNT 4
-#define SYMBOL_COUNT 36
+#define LARGE_STATE_COUNT 9
+#define SYMBOL_COUNT 37
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 18
+#define TOKEN_COUNT 19
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 7
 #define MAX_ALIAS_SEQUENCE_LENGTH 4
@@ -34,27 +34,28 @@ enum ts_symbol_identifiers {
   sym_field_name = 12,
   anon_sym_COMMA = 13,
   sym_integer = 14,
-  sym_string = 15,
-  sym_text_block = 16,
-  sym_comment = 17,
-  sym_source_file = 18,
-  sym_item = 19,
-  sym_item_kind = 20,
-  sym_item_body = 21,
-  sym_residual = 22,
-  sym_plan = 23,
-  sym_plan_body = 24,
-  sym_gate = 25,
-  sym_field_block = 26,
-  sym_field = 27,
-  sym_value_list = 28,
-  sym__value = 29,
-  sym__keyword_value = 30,
-  aux_sym_source_file_repeat1 = 31,
-  aux_sym_item_body_repeat1 = 32,
-  aux_sym_plan_body_repeat1 = 33,
-  aux_sym_field_block_repeat1 = 34,
-  aux_sym_value_list_repeat1 = 35,
+  sym_date = 15,
+  sym_string = 16,
+  sym_text_block = 17,
+  sym_comment = 18,
+  sym_source_file = 19,
+  sym_item = 20,
+  sym_item_kind = 21,
+  sym_item_body = 22,
+  sym_residual = 23,
+  sym_plan = 24,
+  sym_plan_body = 25,
+  sym_gate = 26,
+  sym_field_block = 27,
+  sym_field = 28,
+  sym_value_list = 29,
+  sym__value = 30,
+  sym__keyword_value = 31,
+  aux_sym_source_file_repeat1 = 32,
+  aux_sym_item_body_repeat1 = 33,
+  aux_sym_plan_body_repeat1 = 34,
+  aux_sym_field_block_repeat1 = 35,
+  aux_sym_value_list_repeat1 = 36,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -73,6 +74,7 @@ static const char * const ts_symbol_names[] = {
   [sym_field_name] = "field_name",
   [anon_sym_COMMA] = ",",
   [sym_integer] = "integer",
+  [sym_date] = "date",
   [sym_string] = "string",
   [sym_text_block] = "text_block",
   [sym_comment] = "comment",
@@ -112,6 +114,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_field_name] = sym_field_name,
   [anon_sym_COMMA] = anon_sym_COMMA,
   [sym_integer] = sym_integer,
+  [sym_date] = sym_date,
   [sym_string] = sym_string,
   [sym_text_block] = sym_text_block,
   [sym_comment] = sym_comment,
@@ -193,6 +196,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [sym_integer] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_date] = {
     .visible = true,
     .named = true,
   },
@@ -424,21 +431,21 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(9);
-      if (lookahead == '"') ADVANCE(18);
-      if (lookahead == ',') ADVANCE(13);
-      if (lookahead == '-') ADVANCE(6);
-      if (lookahead == '/') ADVANCE(4);
-      if (lookahead == '{') ADVANCE(10);
-      if (lookahead == '}') ADVANCE(11);
+      if (eof) ADVANCE(14);
+      if (lookahead == '"') ADVANCE(28);
+      if (lookahead == ',') ADVANCE(18);
+      if (lookahead == '-') ADVANCE(11);
+      if (lookahead == '/') ADVANCE(5);
+      if (lookahead == '{') ADVANCE(15);
+      if (lookahead == '}') ADVANCE(16);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(0);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(16);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(14);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(19);
       END_STATE();
     case 1:
-      if (lookahead == '"') ADVANCE(21);
+      if (lookahead == '"') ADVANCE(31);
       if (lookahead != 0) ADVANCE(3);
       END_STATE();
     case 2:
@@ -450,100 +457,135 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead != 0) ADVANCE(3);
       END_STATE();
     case 4:
-      if (lookahead == '/') ADVANCE(22);
+      if (lookahead == '-') ADVANCE(10);
       END_STATE();
     case 5:
-      if (lookahead == ':') ADVANCE(12);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(5);
+      if (lookahead == '/') ADVANCE(32);
       END_STATE();
     case 6:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(16);
+      if (lookahead == ':') ADVANCE(17);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(6);
       END_STATE();
     case 7:
-      if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(20);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(4);
       END_STATE();
     case 8:
-      if (eof) ADVANCE(9);
-      if (lookahead == '"') ADVANCE(18);
-      if (lookahead == '-') ADVANCE(6);
-      if (lookahead == '/') ADVANCE(4);
-      if (lookahead == '{') ADVANCE(10);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(8);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(16);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(15);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(26);
       END_STATE();
     case 9:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(7);
       END_STATE();
     case 10:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(8);
       END_STATE();
     case 11:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
       END_STATE();
     case 12:
-      ACCEPT_TOKEN(sym_field_name);
+      if (lookahead != 0 &&
+          lookahead != '\n') ADVANCE(30);
       END_STATE();
     case 13:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      if (eof) ADVANCE(14);
+      if (lookahead == '"') ADVANCE(28);
+      if (lookahead == '-') ADVANCE(11);
+      if (lookahead == '/') ADVANCE(5);
+      if (lookahead == '{') ADVANCE(15);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(13);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(20);
       END_STATE();
     case 14:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == ':') ADVANCE(12);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(5);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(14);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 15:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 16:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 17:
+      ACCEPT_TOKEN(sym_field_name);
+      END_STATE();
+    case 18:
+      ACCEPT_TOKEN(anon_sym_COMMA);
+      END_STATE();
+    case 19:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == ':') ADVANCE(17);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(6);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(19);
+      END_STATE();
+    case 20:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(15);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(20);
       END_STATE();
-    case 16:
+    case 21:
       ACCEPT_TOKEN(sym_integer);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(16);
+      if (lookahead == '-') ADVANCE(9);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
       END_STATE();
-    case 17:
+    case 22:
+      ACCEPT_TOKEN(sym_integer);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(21);
+      END_STATE();
+    case 23:
+      ACCEPT_TOKEN(sym_integer);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
+      END_STATE();
+    case 24:
+      ACCEPT_TOKEN(sym_integer);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
+      END_STATE();
+    case 25:
+      ACCEPT_TOKEN(sym_integer);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
+      END_STATE();
+    case 26:
+      ACCEPT_TOKEN(sym_date);
+      END_STATE();
+    case 27:
       ACCEPT_TOKEN(sym_string);
       END_STATE();
-    case 18:
+    case 28:
       ACCEPT_TOKEN(sym_string);
-      if (lookahead == '"') ADVANCE(19);
-      if (lookahead == '\\') ADVANCE(7);
+      if (lookahead == '"') ADVANCE(29);
+      if (lookahead == '\\') ADVANCE(12);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(20);
+          lookahead != '\n') ADVANCE(30);
       END_STATE();
-    case 19:
+    case 29:
       ACCEPT_TOKEN(sym_string);
       if (lookahead == '"') ADVANCE(3);
       END_STATE();
-    case 20:
+    case 30:
       ACCEPT_TOKEN(sym_string);
-      if (lookahead == '"') ADVANCE(17);
-      if (lookahead == '\\') ADVANCE(7);
+      if (lookahead == '"') ADVANCE(27);
+      if (lookahead == '\\') ADVANCE(12);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(20);
+          lookahead != '\n') ADVANCE(30);
       END_STATE();
-    case 21:
+    case 31:
       ACCEPT_TOKEN(sym_text_block);
       END_STATE();
-    case 22:
+    case 32:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(22);
+          lookahead != '\n') ADVANCE(32);
       END_STATE();
     default:
       return false;
@@ -720,7 +762,7 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 8},
+  [1] = {.lex_state = 13},
   [2] = {.lex_state = 0},
   [3] = {.lex_state = 0},
   [4] = {.lex_state = 0},
@@ -730,7 +772,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [8] = {.lex_state = 0},
   [9] = {.lex_state = 0},
   [10] = {.lex_state = 0},
-  [11] = {.lex_state = 8},
+  [11] = {.lex_state = 13},
   [12] = {.lex_state = 0},
   [13] = {.lex_state = 0},
   [14] = {.lex_state = 0},
@@ -744,38 +786,38 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [22] = {.lex_state = 0},
   [23] = {.lex_state = 0},
   [24] = {.lex_state = 0},
-  [25] = {.lex_state = 8},
+  [25] = {.lex_state = 13},
   [26] = {.lex_state = 0},
   [27] = {.lex_state = 0},
-  [28] = {.lex_state = 8},
+  [28] = {.lex_state = 13},
   [29] = {.lex_state = 0},
   [30] = {.lex_state = 0},
   [31] = {.lex_state = 0},
-  [32] = {.lex_state = 8},
-  [33] = {.lex_state = 8},
-  [34] = {.lex_state = 8},
-  [35] = {.lex_state = 8},
-  [36] = {.lex_state = 8},
-  [37] = {.lex_state = 8},
-  [38] = {.lex_state = 8},
-  [39] = {.lex_state = 8},
-  [40] = {.lex_state = 8},
-  [41] = {.lex_state = 8},
+  [32] = {.lex_state = 13},
+  [33] = {.lex_state = 13},
+  [34] = {.lex_state = 13},
+  [35] = {.lex_state = 13},
+  [36] = {.lex_state = 13},
+  [37] = {.lex_state = 13},
+  [38] = {.lex_state = 13},
+  [39] = {.lex_state = 13},
+  [40] = {.lex_state = 13},
+  [41] = {.lex_state = 13},
   [42] = {.lex_state = 0},
-  [43] = {.lex_state = 8},
+  [43] = {.lex_state = 13},
   [44] = {.lex_state = 0},
   [45] = {.lex_state = 0},
   [46] = {.lex_state = 0},
   [47] = {.lex_state = 0},
   [48] = {.lex_state = 0},
-  [49] = {.lex_state = 8},
+  [49] = {.lex_state = 13},
   [50] = {.lex_state = 0},
   [51] = {.lex_state = 0},
   [52] = {.lex_state = 0},
   [53] = {.lex_state = 0},
   [54] = {.lex_state = 0},
   [55] = {.lex_state = 0},
-  [56] = {.lex_state = 8},
+  [56] = {.lex_state = 13},
   [57] = {.lex_state = 0},
 };
 
@@ -796,6 +838,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_field_name] = ACTIONS(1),
     [anon_sym_COMMA] = ACTIONS(1),
     [sym_integer] = ACTIONS(1),
+    [sym_date] = ACTIONS(1),
     [sym_string] = ACTIONS(1),
     [sym_text_block] = ACTIONS(1),
     [sym_comment] = ACTIONS(3),
@@ -831,7 +874,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_plan] = ACTIONS(15),
     [anon_sym_gate] = ACTIONS(15),
     [sym_field_name] = ACTIONS(11),
-    [sym_integer] = ACTIONS(20),
+    [sym_integer] = ACTIONS(13),
+    [sym_date] = ACTIONS(20),
     [sym_string] = ACTIONS(13),
     [sym_text_block] = ACTIONS(20),
     [sym_comment] = ACTIONS(3),
@@ -852,152 +896,125 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_plan] = ACTIONS(15),
     [anon_sym_gate] = ACTIONS(18),
     [sym_field_name] = ACTIONS(11),
-    [sym_integer] = ACTIONS(24),
+    [sym_integer] = ACTIONS(22),
+    [sym_date] = ACTIONS(24),
     [sym_string] = ACTIONS(22),
     [sym_text_block] = ACTIONS(24),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(4)] = {
+    [sym__value] = STATE(22),
+    [sym__keyword_value] = STATE(22),
+    [ts_builtin_sym_end] = ACTIONS(26),
+    [sym_identifier] = ACTIONS(28),
+    [anon_sym_asset] = ACTIONS(30),
+    [anon_sym_threat] = ACTIONS(30),
+    [anon_sym_risk] = ACTIONS(30),
+    [anon_sym_control] = ACTIONS(30),
+    [anon_sym_verification] = ACTIONS(30),
+    [anon_sym_RBRACE] = ACTIONS(26),
+    [anon_sym_residual] = ACTIONS(30),
+    [anon_sym_plan] = ACTIONS(30),
+    [anon_sym_gate] = ACTIONS(18),
+    [sym_field_name] = ACTIONS(26),
+    [sym_integer] = ACTIONS(28),
+    [sym_date] = ACTIONS(33),
+    [sym_string] = ACTIONS(28),
+    [sym_text_block] = ACTIONS(33),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(5)] = {
+    [sym_value_list] = STATE(26),
+    [sym__value] = STATE(45),
+    [sym__keyword_value] = STATE(45),
+    [sym_identifier] = ACTIONS(35),
+    [anon_sym_asset] = ACTIONS(18),
+    [anon_sym_threat] = ACTIONS(18),
+    [anon_sym_risk] = ACTIONS(18),
+    [anon_sym_control] = ACTIONS(18),
+    [anon_sym_verification] = ACTIONS(18),
+    [anon_sym_RBRACE] = ACTIONS(11),
+    [anon_sym_residual] = ACTIONS(18),
+    [anon_sym_plan] = ACTIONS(18),
+    [anon_sym_gate] = ACTIONS(18),
+    [sym_field_name] = ACTIONS(11),
+    [sym_integer] = ACTIONS(35),
+    [sym_date] = ACTIONS(37),
+    [sym_string] = ACTIONS(35),
+    [sym_text_block] = ACTIONS(37),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(6)] = {
+    [sym__value] = STATE(22),
+    [sym__keyword_value] = STATE(22),
+    [ts_builtin_sym_end] = ACTIONS(39),
+    [sym_identifier] = ACTIONS(28),
+    [anon_sym_asset] = ACTIONS(41),
+    [anon_sym_threat] = ACTIONS(41),
+    [anon_sym_risk] = ACTIONS(41),
+    [anon_sym_control] = ACTIONS(41),
+    [anon_sym_verification] = ACTIONS(41),
+    [anon_sym_RBRACE] = ACTIONS(39),
+    [anon_sym_residual] = ACTIONS(18),
+    [anon_sym_plan] = ACTIONS(41),
+    [anon_sym_gate] = ACTIONS(41),
+    [sym_field_name] = ACTIONS(39),
+    [sym_integer] = ACTIONS(28),
+    [sym_date] = ACTIONS(33),
+    [sym_string] = ACTIONS(28),
+    [sym_text_block] = ACTIONS(33),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(7)] = {
+    [sym__value] = STATE(22),
+    [sym__keyword_value] = STATE(22),
+    [ts_builtin_sym_end] = ACTIONS(26),
+    [sym_identifier] = ACTIONS(28),
+    [anon_sym_asset] = ACTIONS(30),
+    [anon_sym_threat] = ACTIONS(30),
+    [anon_sym_risk] = ACTIONS(30),
+    [anon_sym_control] = ACTIONS(30),
+    [anon_sym_verification] = ACTIONS(30),
+    [anon_sym_RBRACE] = ACTIONS(26),
+    [anon_sym_residual] = ACTIONS(18),
+    [anon_sym_plan] = ACTIONS(30),
+    [anon_sym_gate] = ACTIONS(30),
+    [sym_field_name] = ACTIONS(26),
+    [sym_integer] = ACTIONS(28),
+    [sym_date] = ACTIONS(33),
+    [sym_string] = ACTIONS(28),
+    [sym_text_block] = ACTIONS(33),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(8)] = {
+    [sym__value] = STATE(22),
+    [sym__keyword_value] = STATE(22),
+    [ts_builtin_sym_end] = ACTIONS(39),
+    [sym_identifier] = ACTIONS(28),
+    [anon_sym_asset] = ACTIONS(41),
+    [anon_sym_threat] = ACTIONS(41),
+    [anon_sym_risk] = ACTIONS(41),
+    [anon_sym_control] = ACTIONS(41),
+    [anon_sym_verification] = ACTIONS(41),
+    [anon_sym_RBRACE] = ACTIONS(39),
+    [anon_sym_residual] = ACTIONS(41),
+    [anon_sym_plan] = ACTIONS(41),
+    [anon_sym_gate] = ACTIONS(18),
+    [sym_field_name] = ACTIONS(39),
+    [sym_integer] = ACTIONS(28),
+    [sym_date] = ACTIONS(33),
+    [sym_string] = ACTIONS(28),
+    [sym_text_block] = ACTIONS(33),
     [sym_comment] = ACTIONS(3),
   },
 };
 
 static const uint16_t ts_small_parse_table[] = {
-  [0] = 7,
+  [0] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(18), 1,
-      anon_sym_gate,
-    ACTIONS(28), 2,
-      sym_identifier,
-      sym_string,
     ACTIONS(33), 2,
-      sym_integer,
-      sym_text_block,
-    STATE(22), 2,
-      sym__value,
-      sym__keyword_value,
-    ACTIONS(26), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(30), 7,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_residual,
-      anon_sym_plan,
-  [33] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(26), 1,
-      sym_value_list,
-    ACTIONS(11), 2,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(35), 2,
-      sym_identifier,
-      sym_string,
-    ACTIONS(37), 2,
-      sym_integer,
-      sym_text_block,
-    STATE(45), 2,
-      sym__value,
-      sym__keyword_value,
-    ACTIONS(18), 8,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_residual,
-      anon_sym_plan,
-      anon_sym_gate,
-  [66] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(18), 1,
-      anon_sym_residual,
-    ACTIONS(28), 2,
-      sym_identifier,
-      sym_string,
-    ACTIONS(33), 2,
-      sym_integer,
-      sym_text_block,
-    STATE(22), 2,
-      sym__value,
-      sym__keyword_value,
-    ACTIONS(39), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(41), 7,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-      anon_sym_gate,
-  [99] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(18), 1,
-      anon_sym_residual,
-    ACTIONS(28), 2,
-      sym_identifier,
-      sym_string,
-    ACTIONS(33), 2,
-      sym_integer,
-      sym_text_block,
-    STATE(22), 2,
-      sym__value,
-      sym__keyword_value,
-    ACTIONS(26), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(30), 7,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-      anon_sym_gate,
-  [132] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(18), 1,
-      anon_sym_gate,
-    ACTIONS(28), 2,
-      sym_identifier,
-      sym_string,
-    ACTIONS(33), 2,
-      sym_integer,
-      sym_text_block,
-    STATE(22), 2,
-      sym__value,
-      sym__keyword_value,
-    ACTIONS(39), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(41), 7,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_residual,
-      anon_sym_plan,
-  [165] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(28), 2,
-      sym_identifier,
-      sym_string,
-    ACTIONS(33), 2,
-      sym_integer,
+      sym_date,
       sym_text_block,
     ACTIONS(39), 2,
       anon_sym_RBRACE,
@@ -1005,6 +1022,10 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(22), 2,
       sym__value,
       sym__keyword_value,
+    ACTIONS(28), 3,
+      sym_identifier,
+      sym_integer,
+      sym_string,
     ACTIONS(18), 8,
       anon_sym_asset,
       anon_sym_threat,
@@ -1014,21 +1035,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [195] = 6,
+  [31] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(26), 2,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(28), 2,
-      sym_identifier,
-      sym_string,
     ACTIONS(33), 2,
-      sym_integer,
+      sym_date,
       sym_text_block,
     STATE(22), 2,
       sym__value,
       sym__keyword_value,
+    ACTIONS(28), 3,
+      sym_identifier,
+      sym_integer,
+      sym_string,
     ACTIONS(18), 8,
       anon_sym_asset,
       anon_sym_threat,
@@ -1038,18 +1060,19 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [225] = 5,
+  [62] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(28), 2,
-      sym_identifier,
-      sym_string,
     ACTIONS(33), 2,
-      sym_integer,
+      sym_date,
       sym_text_block,
     STATE(22), 2,
       sym__value,
       sym__keyword_value,
+    ACTIONS(28), 3,
+      sym_identifier,
+      sym_integer,
+      sym_string,
     ACTIONS(18), 8,
       anon_sym_asset,
       anon_sym_threat,
@@ -1059,7 +1082,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [251] = 7,
+  [89] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(44), 1,
@@ -1081,7 +1104,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [280] = 7,
+  [118] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(50), 1,
@@ -1103,7 +1126,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [309] = 7,
+  [147] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(60), 1,
@@ -1125,7 +1148,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [338] = 5,
+  [176] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(74), 1,
@@ -1145,7 +1168,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [363] = 7,
+  [201] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(66), 1,
@@ -1167,7 +1190,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [392] = 6,
+  [230] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(87), 1,
@@ -1188,7 +1211,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [419] = 6,
+  [257] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(97), 1,
@@ -1209,7 +1232,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [446] = 5,
+  [284] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(107), 1,
@@ -1228,7 +1251,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_verification,
       anon_sym_plan,
       anon_sym_gate,
-  [470] = 5,
+  [308] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(111), 1,
@@ -1247,7 +1270,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_verification,
       anon_sym_residual,
       anon_sym_plan,
-  [494] = 3,
+  [332] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(113), 4,
@@ -1264,7 +1287,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [514] = 3,
+  [352] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(70), 4,
@@ -1281,7 +1304,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [534] = 5,
+  [372] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(117), 1,
@@ -1300,7 +1323,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_verification,
       anon_sym_plan,
       anon_sym_gate,
-  [558] = 5,
+  [396] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(119), 1,
@@ -1319,7 +1342,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_verification,
       anon_sym_residual,
       anon_sym_plan,
-  [582] = 6,
+  [420] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(9), 1,
@@ -1338,7 +1361,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
-  [607] = 3,
+  [445] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(123), 3,
@@ -1354,7 +1377,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [626] = 3,
+  [464] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(127), 3,
@@ -1370,7 +1393,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [645] = 6,
+  [483] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(131), 1,
@@ -1389,7 +1412,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
-  [670] = 3,
+  [508] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(139), 3,
@@ -1405,7 +1428,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [689] = 3,
+  [527] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(143), 3,
@@ -1420,7 +1443,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_verification,
       anon_sym_plan,
       anon_sym_gate,
-  [707] = 3,
+  [545] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(147), 3,
@@ -1435,7 +1458,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_verification,
       anon_sym_residual,
       anon_sym_plan,
-  [725] = 2,
+  [563] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(151), 7,
@@ -1446,7 +1469,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [738] = 2,
+  [576] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(153), 7,
@@ -1457,7 +1480,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [751] = 2,
+  [589] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(155), 7,
@@ -1468,7 +1491,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [764] = 2,
+  [602] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(157), 7,
@@ -1479,7 +1502,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [777] = 2,
+  [615] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(159), 7,
@@ -1490,7 +1513,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [790] = 2,
+  [628] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(60), 7,
@@ -1501,7 +1524,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [803] = 2,
+  [641] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(161), 7,
@@ -1512,7 +1535,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [816] = 2,
+  [654] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(163), 7,
@@ -1523,7 +1546,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [829] = 2,
+  [667] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(165), 7,
@@ -1534,7 +1557,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [842] = 2,
+  [680] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(44), 7,
@@ -1545,7 +1568,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_plan,
-  [855] = 4,
+  [693] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(167), 1,
@@ -1555,7 +1578,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(46), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [869] = 5,
+  [707] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(171), 1,
@@ -1566,7 +1589,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(35), 1,
       sym_item_body,
-  [885] = 4,
+  [723] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(177), 1,
@@ -1576,7 +1599,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(26), 2,
       anon_sym_RBRACE,
       sym_field_name,
-  [899] = 4,
+  [737] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(179), 1,
@@ -1586,7 +1609,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(103), 2,
       anon_sym_RBRACE,
       sym_field_name,
-  [913] = 4,
+  [751] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(181), 1,
@@ -1596,7 +1619,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(46), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [927] = 4,
+  [765] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(169), 1,
@@ -1606,7 +1629,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(42), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [941] = 4,
+  [779] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(188), 1,
@@ -1615,14 +1638,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(39), 1,
       sym_plan_body,
-  [954] = 2,
+  [792] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(192), 3,
       anon_sym_LBRACE,
       sym_identifier,
       sym_string,
-  [963] = 4,
+  [801] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(173), 1,
@@ -1631,47 +1654,47 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(38), 1,
       sym_item_body,
-  [976] = 3,
+  [814] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(196), 1,
       anon_sym_LBRACE,
     STATE(31), 1,
       sym_field_block,
-  [986] = 3,
+  [824] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(173), 1,
       anon_sym_LBRACE,
     STATE(33), 1,
       sym_item_body,
-  [996] = 3,
+  [834] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(188), 1,
       anon_sym_LBRACE,
     STATE(40), 1,
       sym_plan_body,
-  [1006] = 3,
+  [844] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(173), 1,
       anon_sym_LBRACE,
     STATE(32), 1,
       sym_item_body,
-  [1016] = 3,
+  [854] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(196), 1,
       anon_sym_LBRACE,
     STATE(30), 1,
       sym_field_block,
-  [1026] = 2,
+  [864] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(198), 1,
       sym_identifier,
-  [1033] = 2,
+  [871] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(200), 1,
@@ -1679,60 +1702,55 @@ static const uint16_t ts_small_parse_table[] = {
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
-  [SMALL_STATE(4)] = 0,
-  [SMALL_STATE(5)] = 33,
-  [SMALL_STATE(6)] = 66,
-  [SMALL_STATE(7)] = 99,
-  [SMALL_STATE(8)] = 132,
-  [SMALL_STATE(9)] = 165,
-  [SMALL_STATE(10)] = 195,
-  [SMALL_STATE(11)] = 225,
-  [SMALL_STATE(12)] = 251,
-  [SMALL_STATE(13)] = 280,
-  [SMALL_STATE(14)] = 309,
-  [SMALL_STATE(15)] = 338,
-  [SMALL_STATE(16)] = 363,
-  [SMALL_STATE(17)] = 392,
-  [SMALL_STATE(18)] = 419,
-  [SMALL_STATE(19)] = 446,
-  [SMALL_STATE(20)] = 470,
-  [SMALL_STATE(21)] = 494,
-  [SMALL_STATE(22)] = 514,
-  [SMALL_STATE(23)] = 534,
-  [SMALL_STATE(24)] = 558,
-  [SMALL_STATE(25)] = 582,
-  [SMALL_STATE(26)] = 607,
-  [SMALL_STATE(27)] = 626,
-  [SMALL_STATE(28)] = 645,
-  [SMALL_STATE(29)] = 670,
-  [SMALL_STATE(30)] = 689,
-  [SMALL_STATE(31)] = 707,
-  [SMALL_STATE(32)] = 725,
-  [SMALL_STATE(33)] = 738,
-  [SMALL_STATE(34)] = 751,
-  [SMALL_STATE(35)] = 764,
-  [SMALL_STATE(36)] = 777,
-  [SMALL_STATE(37)] = 790,
-  [SMALL_STATE(38)] = 803,
-  [SMALL_STATE(39)] = 816,
-  [SMALL_STATE(40)] = 829,
-  [SMALL_STATE(41)] = 842,
-  [SMALL_STATE(42)] = 855,
-  [SMALL_STATE(43)] = 869,
-  [SMALL_STATE(44)] = 885,
-  [SMALL_STATE(45)] = 899,
-  [SMALL_STATE(46)] = 913,
-  [SMALL_STATE(47)] = 927,
-  [SMALL_STATE(48)] = 941,
-  [SMALL_STATE(49)] = 954,
-  [SMALL_STATE(50)] = 963,
-  [SMALL_STATE(51)] = 976,
-  [SMALL_STATE(52)] = 986,
-  [SMALL_STATE(53)] = 996,
-  [SMALL_STATE(54)] = 1006,
-  [SMALL_STATE(55)] = 1016,
-  [SMALL_STATE(56)] = 1026,
-  [SMALL_STATE(57)] = 1033,
+  [SMALL_STATE(9)] = 0,
+  [SMALL_STATE(10)] = 31,
+  [SMALL_STATE(11)] = 62,
+  [SMALL_STATE(12)] = 89,
+  [SMALL_STATE(13)] = 118,
+  [SMALL_STATE(14)] = 147,
+  [SMALL_STATE(15)] = 176,
+  [SMALL_STATE(16)] = 201,
+  [SMALL_STATE(17)] = 230,
+  [SMALL_STATE(18)] = 257,
+  [SMALL_STATE(19)] = 284,
+  [SMALL_STATE(20)] = 308,
+  [SMALL_STATE(21)] = 332,
+  [SMALL_STATE(22)] = 352,
+  [SMALL_STATE(23)] = 372,
+  [SMALL_STATE(24)] = 396,
+  [SMALL_STATE(25)] = 420,
+  [SMALL_STATE(26)] = 445,
+  [SMALL_STATE(27)] = 464,
+  [SMALL_STATE(28)] = 483,
+  [SMALL_STATE(29)] = 508,
+  [SMALL_STATE(30)] = 527,
+  [SMALL_STATE(31)] = 545,
+  [SMALL_STATE(32)] = 563,
+  [SMALL_STATE(33)] = 576,
+  [SMALL_STATE(34)] = 589,
+  [SMALL_STATE(35)] = 602,
+  [SMALL_STATE(36)] = 615,
+  [SMALL_STATE(37)] = 628,
+  [SMALL_STATE(38)] = 641,
+  [SMALL_STATE(39)] = 654,
+  [SMALL_STATE(40)] = 667,
+  [SMALL_STATE(41)] = 680,
+  [SMALL_STATE(42)] = 693,
+  [SMALL_STATE(43)] = 707,
+  [SMALL_STATE(44)] = 723,
+  [SMALL_STATE(45)] = 737,
+  [SMALL_STATE(46)] = 751,
+  [SMALL_STATE(47)] = 765,
+  [SMALL_STATE(48)] = 779,
+  [SMALL_STATE(49)] = 792,
+  [SMALL_STATE(50)] = 801,
+  [SMALL_STATE(51)] = 814,
+  [SMALL_STATE(52)] = 824,
+  [SMALL_STATE(53)] = 834,
+  [SMALL_STATE(54)] = 844,
+  [SMALL_STATE(55)] = 854,
+  [SMALL_STATE(56)] = 864,
+  [SMALL_STATE(57)] = 871,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {

@@ -101,6 +101,11 @@ test('integers, residual, and digits inside IDs', () => {
   assert.ok(!toks.some(([t]) => t === '01'));
 });
 
+test('dates', () => {
+  const toks = tokenize(['waiver W-1 {', '  expires: 2027-06-30', '}'].join('\n'));
+  assert.equal(scopeOf(toks, '2027-06-30'), 'constant.numeric.date.ward');
+});
+
 test('strings with escapes, text blocks, comments', () => {
   const toks = tokenize(
     [

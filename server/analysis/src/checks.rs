@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashSet;
 use ward_syntax::{Block, BlockKind, Field, Item, ItemKind, Value};
 
+use crate::dates;
 use crate::db::{
     Db, FileNames, ItemRef, Referrer, SourceFile, all_definitions, file_ast, file_names,
 };
@@ -607,6 +608,11 @@ impl Checker<'_> {
             (FieldType::Str | FieldType::Strs, Value::Str(_)) => {}
             (FieldType::Text, Value::Str(_) | Value::TextBlock(_)) => {}
             (FieldType::Names | FieldType::Name, Value::Ident(_)) => {}
+            (FieldType::Date, Value::Date(date)) => {
+                if dates::calendar(*date).is_none() {
+                    invalid(self, format!(", not `{date}`, a day that does not exist"));
+                }
+            }
             (_, other) => invalid(self, format!(", not {}", other.describe())),
         }
     }

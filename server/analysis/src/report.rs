@@ -1006,6 +1006,7 @@ fn shown(value: &Value) -> String {
         Value::Ident(word) => word.clone(),
         Value::Int(Some(n)) => n.to_string(),
         Value::Int(None) => "(too large)".to_owned(),
+        Value::Date(date) => date.to_string(),
         Value::Str(text) | Value::TextBlock(text) => text.clone(),
     }
 }

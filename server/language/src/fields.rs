@@ -29,6 +29,8 @@ pub enum FieldType {
     Name,
     /// One or more rule names.
     Rules,
+    /// Exactly one `YYYY-MM-DD` calendar date.
+    Date,
 }
 
 /// What a link field points at, and how each end of the link is called.
@@ -64,6 +66,7 @@ impl FieldType {
                 | FieldType::Str
                 | FieldType::Text
                 | FieldType::Name
+                | FieldType::Date
         )
     }
 
@@ -89,6 +92,7 @@ impl FieldType {
             FieldType::Names => "one or more phase names".to_owned(),
             FieldType::Name => "a phase name".to_owned(),
             FieldType::Rules => format!("one or more of {}", quote_list(Rule::NAMES)),
+            FieldType::Date => "a date (`YYYY-MM-DD`)".to_owned(),
         }
     }
 

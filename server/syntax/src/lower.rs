@@ -3,8 +3,8 @@
 use tree_sitter::{Node, Tree};
 
 use crate::ast::{
-    Block, BlockKind, BlockMap, Field, FieldMap, FileAst, Item, ItemKind, ItemMap, SourceMap,
-    SyntaxError, SyntaxErrorKind, TextRange, Value,
+    Block, BlockKind, BlockMap, DateValue, Field, FieldMap, FileAst, Item, ItemKind, ItemMap,
+    SourceMap, SyntaxError, SyntaxErrorKind, TextRange, Value,
 };
 use crate::text::{dedent_text_block, is_terminated, unescape_string};
 
@@ -257,6 +257,7 @@ impl<'a> Lowering<'a> {
         Some(match node.kind() {
             "identifier" => Value::Ident(text.to_owned()),
             "integer" => Value::Int(text.parse().ok()),
+            "date" => Value::Date(DateValue::parse(text)?),
             "string" => Value::Str(self.string(node)),
             "text_block" => Value::TextBlock(dedent_text_block(text)),
             _ => return None,

@@ -149,6 +149,7 @@ risk R1 {
   threat: T_1
   residual { exploitability: 1 severity: 2 }
   residual {}
+  on: 2027-06-30, 2027-02-30
 }
 "#;
     assert!(agrees(text, "every construct"));
@@ -157,6 +158,15 @@ risk R1 {
     assert_eq!(
         parse.ast.items[1].fields[3].values[0],
         ward_syntax::Value::Int(None)
+    );
+    // An impossible day is still a date to the syntax: the checks judge it.
+    assert_eq!(
+        parse.ast.items[2].fields[1].values[1],
+        ward_syntax::Value::Date(ward_syntax::DateValue {
+            year: 2027,
+            month: 2,
+            day: 30
+        })
     );
 }
 
@@ -184,6 +194,8 @@ fn doubtful_text_falls_back() {
         "asset A { kind: \"a\nb\" }",       // a line break in a string
         "asset A { kind: data\0 }",         // a NUL
         "asset A { kind: data } }",         // a stray brace
+        "asset A { on: 2027-6-30 }",        // a date of the wrong shape
+        "asset A { on: 2027-06-301 }",      // a date and then a number
     ] {
         assert!(parse_fast(text).is_none(), "{text:?} took the fast path");
     }
@@ -266,6 +278,11 @@ fn value() -> impl Strategy<Value = &'static str> {
         3 => prop::sample::select(vec![
             "0", "-0", "42", "-7", "007", "9223372036854775807", "9223372036854775808",
             "-9223372036854775808",
+        ]),
+        // Dates, impossible ones and near misses, which lex as integers.
+        3 => prop::sample::select(vec![
+            "2027-06-30", "2027-02-30", "0000-00-00", "2027-6-30", "12345-10-12", "2027-06-301",
+            "2027-06-30x", "-2027-06-30",
         ]),
         4 => prop::sample::select(vec![
             "\"\"", "\"plain\"", "\"é 🦀 // no comment\"", "\"esc \\\" \\\\ \\n\"", "\"bad \\t\"",
@@ -386,6 +403,8 @@ fn edit_piece() -> impl Strategy<Value = &'static str> {
         "\0",
         "0",
         "9",
+        "2027-06-30",
+        "-06",
         "x",
         "asset",
         "threat",
@@ -427,6 +446,7 @@ fn piece() -> impl Strategy<Value = &'static str> {
         "verification V { verifies: C_1 result: passed }\n",
         "plan \"P\" { phases: design, implementation current: design gate design { require: all-risks-scored } }\n",
         "// comment\n",
+        "asset D { expires: 2027-06-30, 2027-02-30 n: 2027 }\n",
         "{",
         "}",
         ":",

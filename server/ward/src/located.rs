@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use ward_analysis::{Analysis, Diagnostic, FileRange, ItemKind, PositionEncoding, Severity};
+use ward_analysis::{Analysis, Date, Diagnostic, FileRange, ItemKind, PositionEncoding, Severity};
 
 use crate::workspace::{self, LoadError, LoadedWorkspace};
 
@@ -44,11 +44,16 @@ impl AnalysedWorkspace {
 }
 
 /// Loads and analyses the workspace; also used by `ward report`.
-pub fn analyse(paths: &[PathBuf], gate: Option<&str>) -> Result<AnalysedWorkspace, LoadError> {
+pub fn analyse(
+    paths: &[PathBuf],
+    gate: Option<&str>,
+    today: Date,
+) -> Result<AnalysedWorkspace, LoadError> {
     let timer = PhaseTimer::from_env();
     let mut workspace = workspace::load(paths)?;
     timer.mark("read files");
     workspace.host.set_gate_override(gate.map(str::to_owned));
+    workspace.host.set_today(today);
     let analysis = workspace.host.analysis();
     let cancelled = |_| LoadError("the analysis was cancelled".to_owned());
     analysis.prime().map_err(cancelled)?;

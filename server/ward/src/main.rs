@@ -4,6 +4,7 @@ mod check;
 mod located;
 mod lsp;
 mod report;
+mod today;
 mod workspace;
 
 use clap::{Parser, Subcommand};

@@ -318,6 +318,7 @@ fn short_value(value: &Value) -> String {
         Value::Ident(word) => word.clone(),
         Value::Int(Some(number)) => number.to_string(),
         Value::Int(None) => "(too large)".to_owned(),
+        Value::Date(date) => date.to_string(),
         Value::Str(text) => text.clone(),
         Value::TextBlock(text) => match text.lines().next() {
             Some(first) if text.contains('\n') => format!("{first}…"),

@@ -9,9 +9,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use ward_analysis::Severity;
+use ward_analysis::{Date, Severity};
 
 use crate::located::analyse;
+use crate::today;
 
 /// Where each code is documented, for links in SARIF and LSP.
 pub const DIAGNOSTICS_DOCS: &str =
@@ -30,6 +31,9 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too: `--deny warnings`.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub deny: Option<Deny>,
+    /// The day dates are compared with (default: `SOURCE_DATE_EPOCH`, else today in UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::today::parse_flag)]
+    pub today: Option<Date>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -46,7 +50,9 @@ pub enum Deny {
 
 /// Runs `ward check`; returns the process exit code.
 pub fn run(args: &CheckArgs) -> i32 {
-    let checked = match analyse(&args.paths, args.gate.as_deref()) {
+    let checked = match today::resolve(args.today)
+        .and_then(|today| analyse(&args.paths, args.gate.as_deref(), today))
+    {
         Ok(checked) => checked,
         Err(error) => {
             let _ = writeln!(anstream::stderr(), "error: {error}");
