@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 58
 #define LARGE_STATE_COUNT 9
-#define SYMBOL_COUNT 37
+#define SYMBOL_COUNT 38
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 19
+#define TOKEN_COUNT 20
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 7
 #define MAX_ALIAS_SEQUENCE_LENGTH 4
@@ -26,36 +26,37 @@ enum ts_symbol_identifiers {
   anon_sym_risk = 4,
   anon_sym_control = 5,
   anon_sym_verification = 6,
-  anon_sym_LBRACE = 7,
-  anon_sym_RBRACE = 8,
-  anon_sym_residual = 9,
-  anon_sym_plan = 10,
-  anon_sym_gate = 11,
-  sym_field_name = 12,
-  anon_sym_COMMA = 13,
-  sym_integer = 14,
-  sym_date = 15,
-  sym_string = 16,
-  sym_text_block = 17,
-  sym_comment = 18,
-  sym_source_file = 19,
-  sym_item = 20,
-  sym_item_kind = 21,
-  sym_item_body = 22,
-  sym_residual = 23,
-  sym_plan = 24,
-  sym_plan_body = 25,
-  sym_gate = 26,
-  sym_field_block = 27,
-  sym_field = 28,
-  sym_value_list = 29,
-  sym__value = 30,
-  sym__keyword_value = 31,
-  aux_sym_source_file_repeat1 = 32,
-  aux_sym_item_body_repeat1 = 33,
-  aux_sym_plan_body_repeat1 = 34,
-  aux_sym_field_block_repeat1 = 35,
-  aux_sym_value_list_repeat1 = 36,
+  anon_sym_waiver = 7,
+  anon_sym_LBRACE = 8,
+  anon_sym_RBRACE = 9,
+  anon_sym_residual = 10,
+  anon_sym_plan = 11,
+  anon_sym_gate = 12,
+  sym_field_name = 13,
+  anon_sym_COMMA = 14,
+  sym_integer = 15,
+  sym_date = 16,
+  sym_string = 17,
+  sym_text_block = 18,
+  sym_comment = 19,
+  sym_source_file = 20,
+  sym_item = 21,
+  sym_item_kind = 22,
+  sym_item_body = 23,
+  sym_residual = 24,
+  sym_plan = 25,
+  sym_plan_body = 26,
+  sym_gate = 27,
+  sym_field_block = 28,
+  sym_field = 29,
+  sym_value_list = 30,
+  sym__value = 31,
+  sym__keyword_value = 32,
+  aux_sym_source_file_repeat1 = 33,
+  aux_sym_item_body_repeat1 = 34,
+  aux_sym_plan_body_repeat1 = 35,
+  aux_sym_field_block_repeat1 = 36,
+  aux_sym_value_list_repeat1 = 37,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -66,6 +67,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_risk] = "risk",
   [anon_sym_control] = "control",
   [anon_sym_verification] = "verification",
+  [anon_sym_waiver] = "waiver",
   [anon_sym_LBRACE] = "{",
   [anon_sym_RBRACE] = "}",
   [anon_sym_residual] = "residual",
@@ -106,6 +108,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_risk] = anon_sym_risk,
   [anon_sym_control] = anon_sym_control,
   [anon_sym_verification] = anon_sym_verification,
+  [anon_sym_waiver] = anon_sym_waiver,
   [anon_sym_LBRACE] = anon_sym_LBRACE,
   [anon_sym_RBRACE] = anon_sym_RBRACE,
   [anon_sym_residual] = anon_sym_residual,
@@ -164,6 +167,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_verification] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_waiver] = {
     .visible = true,
     .named = false,
   },
@@ -597,162 +604,183 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (lookahead == 'a') ADVANCE(1);
-      if (lookahead == 'c') ADVANCE(2);
-      if (lookahead == 'g') ADVANCE(3);
-      if (lookahead == 'p') ADVANCE(4);
-      if (lookahead == 'r') ADVANCE(5);
-      if (lookahead == 't') ADVANCE(6);
-      if (lookahead == 'v') ADVANCE(7);
+      ADVANCE_MAP(
+        'a', 1,
+        'c', 2,
+        'g', 3,
+        'p', 4,
+        'r', 5,
+        't', 6,
+        'v', 7,
+        'w', 8,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(0);
       END_STATE();
     case 1:
-      if (lookahead == 's') ADVANCE(8);
+      if (lookahead == 's') ADVANCE(9);
       END_STATE();
     case 2:
-      if (lookahead == 'o') ADVANCE(9);
+      if (lookahead == 'o') ADVANCE(10);
       END_STATE();
     case 3:
-      if (lookahead == 'a') ADVANCE(10);
+      if (lookahead == 'a') ADVANCE(11);
       END_STATE();
     case 4:
-      if (lookahead == 'l') ADVANCE(11);
+      if (lookahead == 'l') ADVANCE(12);
       END_STATE();
     case 5:
-      if (lookahead == 'e') ADVANCE(12);
-      if (lookahead == 'i') ADVANCE(13);
+      if (lookahead == 'e') ADVANCE(13);
+      if (lookahead == 'i') ADVANCE(14);
       END_STATE();
     case 6:
-      if (lookahead == 'h') ADVANCE(14);
+      if (lookahead == 'h') ADVANCE(15);
       END_STATE();
     case 7:
-      if (lookahead == 'e') ADVANCE(15);
+      if (lookahead == 'e') ADVANCE(16);
       END_STATE();
     case 8:
-      if (lookahead == 's') ADVANCE(16);
+      if (lookahead == 'a') ADVANCE(17);
       END_STATE();
     case 9:
-      if (lookahead == 'n') ADVANCE(17);
+      if (lookahead == 's') ADVANCE(18);
       END_STATE();
     case 10:
-      if (lookahead == 't') ADVANCE(18);
+      if (lookahead == 'n') ADVANCE(19);
       END_STATE();
     case 11:
-      if (lookahead == 'a') ADVANCE(19);
+      if (lookahead == 't') ADVANCE(20);
       END_STATE();
     case 12:
-      if (lookahead == 's') ADVANCE(20);
+      if (lookahead == 'a') ADVANCE(21);
       END_STATE();
     case 13:
-      if (lookahead == 's') ADVANCE(21);
+      if (lookahead == 's') ADVANCE(22);
       END_STATE();
     case 14:
-      if (lookahead == 'r') ADVANCE(22);
+      if (lookahead == 's') ADVANCE(23);
       END_STATE();
     case 15:
-      if (lookahead == 'r') ADVANCE(23);
+      if (lookahead == 'r') ADVANCE(24);
       END_STATE();
     case 16:
-      if (lookahead == 'e') ADVANCE(24);
+      if (lookahead == 'r') ADVANCE(25);
       END_STATE();
     case 17:
-      if (lookahead == 't') ADVANCE(25);
+      if (lookahead == 'i') ADVANCE(26);
       END_STATE();
     case 18:
-      if (lookahead == 'e') ADVANCE(26);
+      if (lookahead == 'e') ADVANCE(27);
       END_STATE();
     case 19:
-      if (lookahead == 'n') ADVANCE(27);
+      if (lookahead == 't') ADVANCE(28);
       END_STATE();
     case 20:
-      if (lookahead == 'i') ADVANCE(28);
+      if (lookahead == 'e') ADVANCE(29);
       END_STATE();
     case 21:
-      if (lookahead == 'k') ADVANCE(29);
+      if (lookahead == 'n') ADVANCE(30);
       END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(30);
-      END_STATE();
-    case 23:
       if (lookahead == 'i') ADVANCE(31);
       END_STATE();
+    case 23:
+      if (lookahead == 'k') ADVANCE(32);
+      END_STATE();
     case 24:
-      if (lookahead == 't') ADVANCE(32);
+      if (lookahead == 'e') ADVANCE(33);
       END_STATE();
     case 25:
-      if (lookahead == 'r') ADVANCE(33);
+      if (lookahead == 'i') ADVANCE(34);
       END_STATE();
     case 26:
-      ACCEPT_TOKEN(anon_sym_gate);
+      if (lookahead == 'v') ADVANCE(35);
       END_STATE();
     case 27:
-      ACCEPT_TOKEN(anon_sym_plan);
+      if (lookahead == 't') ADVANCE(36);
       END_STATE();
     case 28:
-      if (lookahead == 'd') ADVANCE(34);
+      if (lookahead == 'r') ADVANCE(37);
       END_STATE();
     case 29:
-      ACCEPT_TOKEN(anon_sym_risk);
+      ACCEPT_TOKEN(anon_sym_gate);
       END_STATE();
     case 30:
-      if (lookahead == 'a') ADVANCE(35);
+      ACCEPT_TOKEN(anon_sym_plan);
       END_STATE();
     case 31:
-      if (lookahead == 'f') ADVANCE(36);
+      if (lookahead == 'd') ADVANCE(38);
       END_STATE();
     case 32:
-      ACCEPT_TOKEN(anon_sym_asset);
+      ACCEPT_TOKEN(anon_sym_risk);
       END_STATE();
     case 33:
-      if (lookahead == 'o') ADVANCE(37);
+      if (lookahead == 'a') ADVANCE(39);
       END_STATE();
     case 34:
-      if (lookahead == 'u') ADVANCE(38);
+      if (lookahead == 'f') ADVANCE(40);
       END_STATE();
     case 35:
-      if (lookahead == 't') ADVANCE(39);
+      if (lookahead == 'e') ADVANCE(41);
       END_STATE();
     case 36:
-      if (lookahead == 'i') ADVANCE(40);
+      ACCEPT_TOKEN(anon_sym_asset);
       END_STATE();
     case 37:
-      if (lookahead == 'l') ADVANCE(41);
+      if (lookahead == 'o') ADVANCE(42);
       END_STATE();
     case 38:
-      if (lookahead == 'a') ADVANCE(42);
+      if (lookahead == 'u') ADVANCE(43);
       END_STATE();
     case 39:
-      ACCEPT_TOKEN(anon_sym_threat);
+      if (lookahead == 't') ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == 'c') ADVANCE(43);
+      if (lookahead == 'i') ADVANCE(45);
       END_STATE();
     case 41:
-      ACCEPT_TOKEN(anon_sym_control);
+      if (lookahead == 'r') ADVANCE(46);
       END_STATE();
     case 42:
-      if (lookahead == 'l') ADVANCE(44);
+      if (lookahead == 'l') ADVANCE(47);
       END_STATE();
     case 43:
-      if (lookahead == 'a') ADVANCE(45);
+      if (lookahead == 'a') ADVANCE(48);
       END_STATE();
     case 44:
-      ACCEPT_TOKEN(anon_sym_residual);
+      ACCEPT_TOKEN(anon_sym_threat);
       END_STATE();
     case 45:
-      if (lookahead == 't') ADVANCE(46);
+      if (lookahead == 'c') ADVANCE(49);
       END_STATE();
     case 46:
-      if (lookahead == 'i') ADVANCE(47);
+      ACCEPT_TOKEN(anon_sym_waiver);
       END_STATE();
     case 47:
-      if (lookahead == 'o') ADVANCE(48);
+      ACCEPT_TOKEN(anon_sym_control);
       END_STATE();
     case 48:
-      if (lookahead == 'n') ADVANCE(49);
+      if (lookahead == 'l') ADVANCE(50);
       END_STATE();
     case 49:
+      if (lookahead == 'a') ADVANCE(51);
+      END_STATE();
+    case 50:
+      ACCEPT_TOKEN(anon_sym_residual);
+      END_STATE();
+    case 51:
+      if (lookahead == 't') ADVANCE(52);
+      END_STATE();
+    case 52:
+      if (lookahead == 'i') ADVANCE(53);
+      END_STATE();
+    case 53:
+      if (lookahead == 'o') ADVANCE(54);
+      END_STATE();
+    case 54:
+      if (lookahead == 'n') ADVANCE(55);
+      END_STATE();
+    case 55:
       ACCEPT_TOKEN(anon_sym_verification);
       END_STATE();
     default:
@@ -830,6 +858,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(1),
     [anon_sym_control] = ACTIONS(1),
     [anon_sym_verification] = ACTIONS(1),
+    [anon_sym_waiver] = ACTIONS(1),
     [anon_sym_LBRACE] = ACTIONS(1),
     [anon_sym_RBRACE] = ACTIONS(1),
     [anon_sym_residual] = ACTIONS(1),
@@ -855,6 +884,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(7),
     [anon_sym_control] = ACTIONS(7),
     [anon_sym_verification] = ACTIONS(7),
+    [anon_sym_waiver] = ACTIONS(7),
     [anon_sym_plan] = ACTIONS(9),
     [sym_comment] = ACTIONS(3),
   },
@@ -869,6 +899,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(15),
     [anon_sym_control] = ACTIONS(15),
     [anon_sym_verification] = ACTIONS(15),
+    [anon_sym_waiver] = ACTIONS(15),
     [anon_sym_RBRACE] = ACTIONS(11),
     [anon_sym_residual] = ACTIONS(18),
     [anon_sym_plan] = ACTIONS(15),
@@ -891,6 +922,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(15),
     [anon_sym_control] = ACTIONS(15),
     [anon_sym_verification] = ACTIONS(15),
+    [anon_sym_waiver] = ACTIONS(15),
     [anon_sym_RBRACE] = ACTIONS(11),
     [anon_sym_residual] = ACTIONS(15),
     [anon_sym_plan] = ACTIONS(15),
@@ -912,6 +944,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(30),
     [anon_sym_control] = ACTIONS(30),
     [anon_sym_verification] = ACTIONS(30),
+    [anon_sym_waiver] = ACTIONS(30),
     [anon_sym_RBRACE] = ACTIONS(26),
     [anon_sym_residual] = ACTIONS(30),
     [anon_sym_plan] = ACTIONS(30),
@@ -933,6 +966,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(18),
     [anon_sym_control] = ACTIONS(18),
     [anon_sym_verification] = ACTIONS(18),
+    [anon_sym_waiver] = ACTIONS(18),
     [anon_sym_RBRACE] = ACTIONS(11),
     [anon_sym_residual] = ACTIONS(18),
     [anon_sym_plan] = ACTIONS(18),
@@ -954,6 +988,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(41),
     [anon_sym_control] = ACTIONS(41),
     [anon_sym_verification] = ACTIONS(41),
+    [anon_sym_waiver] = ACTIONS(41),
     [anon_sym_RBRACE] = ACTIONS(39),
     [anon_sym_residual] = ACTIONS(18),
     [anon_sym_plan] = ACTIONS(41),
@@ -975,6 +1010,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(30),
     [anon_sym_control] = ACTIONS(30),
     [anon_sym_verification] = ACTIONS(30),
+    [anon_sym_waiver] = ACTIONS(30),
     [anon_sym_RBRACE] = ACTIONS(26),
     [anon_sym_residual] = ACTIONS(18),
     [anon_sym_plan] = ACTIONS(30),
@@ -996,6 +1032,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(41),
     [anon_sym_control] = ACTIONS(41),
     [anon_sym_verification] = ACTIONS(41),
+    [anon_sym_waiver] = ACTIONS(41),
     [anon_sym_RBRACE] = ACTIONS(39),
     [anon_sym_residual] = ACTIONS(41),
     [anon_sym_plan] = ACTIONS(41),
@@ -1026,16 +1063,17 @@ static const uint16_t ts_small_parse_table[] = {
       sym_identifier,
       sym_integer,
       sym_string,
-    ACTIONS(18), 8,
+    ACTIONS(18), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [31] = 6,
+  [32] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(26), 2,
@@ -1051,16 +1089,17 @@ static const uint16_t ts_small_parse_table[] = {
       sym_identifier,
       sym_integer,
       sym_string,
-    ACTIONS(18), 8,
+    ACTIONS(18), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [62] = 5,
+  [64] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(33), 2,
@@ -1073,16 +1112,17 @@ static const uint16_t ts_small_parse_table[] = {
       sym_identifier,
       sym_integer,
       sym_string,
-    ACTIONS(18), 8,
+    ACTIONS(18), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [89] = 7,
+  [92] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(44), 1,
@@ -1097,14 +1137,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_residual,
       sym_field,
       aux_sym_item_body_repeat1,
-    ACTIONS(46), 6,
+    ACTIONS(46), 7,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
-  [118] = 7,
+  [122] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(50), 1,
@@ -1119,14 +1160,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_residual,
       sym_field,
       aux_sym_item_body_repeat1,
-    ACTIONS(56), 6,
+    ACTIONS(56), 7,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
-  [147] = 7,
+  [152] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(60), 1,
@@ -1141,14 +1183,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_gate,
       sym_field,
       aux_sym_plan_body_repeat1,
-    ACTIONS(62), 6,
+    ACTIONS(62), 7,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
-  [176] = 5,
+  [182] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(74), 1,
@@ -1159,16 +1202,17 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(72), 8,
+    ACTIONS(72), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [201] = 7,
+  [208] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(66), 1,
@@ -1183,14 +1227,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_gate,
       sym_field,
       aux_sym_plan_body_repeat1,
-    ACTIONS(79), 6,
+    ACTIONS(79), 7,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
-  [230] = 6,
+  [238] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(87), 1,
@@ -1204,14 +1249,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_residual,
       sym_field,
       aux_sym_item_body_repeat1,
-    ACTIONS(85), 6,
+    ACTIONS(85), 7,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
-  [257] = 6,
+  [266] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(97), 1,
@@ -1225,14 +1271,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_gate,
       sym_field,
       aux_sym_plan_body_repeat1,
-    ACTIONS(95), 6,
+    ACTIONS(95), 7,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
-  [284] = 5,
+  [294] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(107), 1,
@@ -1243,15 +1290,16 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(105), 7,
+    ACTIONS(105), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
       anon_sym_gate,
-  [308] = 5,
+  [319] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(111), 1,
@@ -1262,15 +1310,16 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(109), 7,
+    ACTIONS(109), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_residual,
       anon_sym_plan,
-  [332] = 3,
+  [344] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(113), 4,
@@ -1278,16 +1327,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_field_name,
       anon_sym_COMMA,
-    ACTIONS(115), 8,
+    ACTIONS(115), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [352] = 3,
+  [365] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(70), 4,
@@ -1295,16 +1345,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_field_name,
       anon_sym_COMMA,
-    ACTIONS(72), 8,
+    ACTIONS(72), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [372] = 5,
+  [386] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(117), 1,
@@ -1315,15 +1366,16 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(109), 7,
+    ACTIONS(109), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
       anon_sym_gate,
-  [396] = 5,
+  [411] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(119), 1,
@@ -1334,15 +1386,16 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(105), 7,
+    ACTIONS(105), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_residual,
       anon_sym_plan,
-  [420] = 6,
+  [436] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(9), 1,
@@ -1355,45 +1408,48 @@ static const uint16_t ts_small_parse_table[] = {
       sym_item,
       sym_plan,
       aux_sym_source_file_repeat1,
-    ACTIONS(7), 5,
+    ACTIONS(7), 6,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
-  [445] = 3,
+      anon_sym_waiver,
+  [462] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(123), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(125), 8,
+    ACTIONS(125), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [464] = 3,
+  [482] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(127), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(129), 8,
+    ACTIONS(129), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [483] = 6,
+  [502] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(131), 1,
@@ -1406,169 +1462,183 @@ static const uint16_t ts_small_parse_table[] = {
       sym_item,
       sym_plan,
       aux_sym_source_file_repeat1,
-    ACTIONS(133), 5,
+    ACTIONS(133), 6,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
-  [508] = 3,
+      anon_sym_waiver,
+  [528] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(139), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(141), 8,
+    ACTIONS(141), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [527] = 3,
+  [548] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(143), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(145), 7,
+    ACTIONS(145), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
       anon_sym_gate,
-  [545] = 3,
+  [567] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(147), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(149), 7,
+    ACTIONS(149), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_residual,
       anon_sym_plan,
-  [563] = 2,
+  [586] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(151), 7,
+    ACTIONS(151), 8,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
-  [576] = 2,
+  [600] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(153), 7,
+    ACTIONS(153), 8,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
-  [589] = 2,
+  [614] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(155), 7,
+    ACTIONS(155), 8,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
-      anon_sym_plan,
-  [602] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(157), 7,
-      ts_builtin_sym_end,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-  [615] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(159), 7,
-      ts_builtin_sym_end,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
   [628] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(60), 7,
+    ACTIONS(157), 8,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
-  [641] = 2,
+  [642] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(161), 7,
+    ACTIONS(159), 8,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
-  [654] = 2,
+  [656] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(163), 7,
+    ACTIONS(60), 8,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
-  [667] = 2,
+  [670] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(165), 7,
+    ACTIONS(161), 8,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
-  [680] = 2,
+  [684] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(44), 7,
+    ACTIONS(163), 8,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
       anon_sym_plan,
-  [693] = 4,
+  [698] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(165), 8,
+      ts_builtin_sym_end,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_plan,
+  [712] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(44), 8,
+      ts_builtin_sym_end,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_plan,
+  [726] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(167), 1,
@@ -1578,7 +1648,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(46), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [707] = 5,
+  [740] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(171), 1,
@@ -1589,7 +1659,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(35), 1,
       sym_item_body,
-  [723] = 4,
+  [756] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(177), 1,
@@ -1599,7 +1669,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(26), 2,
       anon_sym_RBRACE,
       sym_field_name,
-  [737] = 4,
+  [770] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(179), 1,
@@ -1609,7 +1679,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(103), 2,
       anon_sym_RBRACE,
       sym_field_name,
-  [751] = 4,
+  [784] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(181), 1,
@@ -1619,7 +1689,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(46), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [765] = 4,
+  [798] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(169), 1,
@@ -1629,7 +1699,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(42), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [779] = 4,
+  [812] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(188), 1,
@@ -1638,14 +1708,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(39), 1,
       sym_plan_body,
-  [792] = 2,
+  [825] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(192), 3,
       anon_sym_LBRACE,
       sym_identifier,
       sym_string,
-  [801] = 4,
+  [834] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(173), 1,
@@ -1654,47 +1724,47 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(38), 1,
       sym_item_body,
-  [814] = 3,
+  [847] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(196), 1,
       anon_sym_LBRACE,
     STATE(31), 1,
       sym_field_block,
-  [824] = 3,
+  [857] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(173), 1,
       anon_sym_LBRACE,
     STATE(33), 1,
       sym_item_body,
-  [834] = 3,
+  [867] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(188), 1,
       anon_sym_LBRACE,
     STATE(40), 1,
       sym_plan_body,
-  [844] = 3,
+  [877] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(173), 1,
       anon_sym_LBRACE,
     STATE(32), 1,
       sym_item_body,
-  [854] = 3,
+  [887] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(196), 1,
       anon_sym_LBRACE,
     STATE(30), 1,
       sym_field_block,
-  [864] = 2,
+  [897] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(198), 1,
       sym_identifier,
-  [871] = 2,
+  [904] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(200), 1,
@@ -1703,54 +1773,54 @@ static const uint16_t ts_small_parse_table[] = {
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(9)] = 0,
-  [SMALL_STATE(10)] = 31,
-  [SMALL_STATE(11)] = 62,
-  [SMALL_STATE(12)] = 89,
-  [SMALL_STATE(13)] = 118,
-  [SMALL_STATE(14)] = 147,
-  [SMALL_STATE(15)] = 176,
-  [SMALL_STATE(16)] = 201,
-  [SMALL_STATE(17)] = 230,
-  [SMALL_STATE(18)] = 257,
-  [SMALL_STATE(19)] = 284,
-  [SMALL_STATE(20)] = 308,
-  [SMALL_STATE(21)] = 332,
-  [SMALL_STATE(22)] = 352,
-  [SMALL_STATE(23)] = 372,
-  [SMALL_STATE(24)] = 396,
-  [SMALL_STATE(25)] = 420,
-  [SMALL_STATE(26)] = 445,
-  [SMALL_STATE(27)] = 464,
-  [SMALL_STATE(28)] = 483,
-  [SMALL_STATE(29)] = 508,
-  [SMALL_STATE(30)] = 527,
-  [SMALL_STATE(31)] = 545,
-  [SMALL_STATE(32)] = 563,
-  [SMALL_STATE(33)] = 576,
-  [SMALL_STATE(34)] = 589,
-  [SMALL_STATE(35)] = 602,
-  [SMALL_STATE(36)] = 615,
-  [SMALL_STATE(37)] = 628,
-  [SMALL_STATE(38)] = 641,
-  [SMALL_STATE(39)] = 654,
-  [SMALL_STATE(40)] = 667,
-  [SMALL_STATE(41)] = 680,
-  [SMALL_STATE(42)] = 693,
-  [SMALL_STATE(43)] = 707,
-  [SMALL_STATE(44)] = 723,
-  [SMALL_STATE(45)] = 737,
-  [SMALL_STATE(46)] = 751,
-  [SMALL_STATE(47)] = 765,
-  [SMALL_STATE(48)] = 779,
-  [SMALL_STATE(49)] = 792,
-  [SMALL_STATE(50)] = 801,
-  [SMALL_STATE(51)] = 814,
-  [SMALL_STATE(52)] = 824,
-  [SMALL_STATE(53)] = 834,
-  [SMALL_STATE(54)] = 844,
-  [SMALL_STATE(55)] = 854,
-  [SMALL_STATE(56)] = 864,
-  [SMALL_STATE(57)] = 871,
+  [SMALL_STATE(10)] = 32,
+  [SMALL_STATE(11)] = 64,
+  [SMALL_STATE(12)] = 92,
+  [SMALL_STATE(13)] = 122,
+  [SMALL_STATE(14)] = 152,
+  [SMALL_STATE(15)] = 182,
+  [SMALL_STATE(16)] = 208,
+  [SMALL_STATE(17)] = 238,
+  [SMALL_STATE(18)] = 266,
+  [SMALL_STATE(19)] = 294,
+  [SMALL_STATE(20)] = 319,
+  [SMALL_STATE(21)] = 344,
+  [SMALL_STATE(22)] = 365,
+  [SMALL_STATE(23)] = 386,
+  [SMALL_STATE(24)] = 411,
+  [SMALL_STATE(25)] = 436,
+  [SMALL_STATE(26)] = 462,
+  [SMALL_STATE(27)] = 482,
+  [SMALL_STATE(28)] = 502,
+  [SMALL_STATE(29)] = 528,
+  [SMALL_STATE(30)] = 548,
+  [SMALL_STATE(31)] = 567,
+  [SMALL_STATE(32)] = 586,
+  [SMALL_STATE(33)] = 600,
+  [SMALL_STATE(34)] = 614,
+  [SMALL_STATE(35)] = 628,
+  [SMALL_STATE(36)] = 642,
+  [SMALL_STATE(37)] = 656,
+  [SMALL_STATE(38)] = 670,
+  [SMALL_STATE(39)] = 684,
+  [SMALL_STATE(40)] = 698,
+  [SMALL_STATE(41)] = 712,
+  [SMALL_STATE(42)] = 726,
+  [SMALL_STATE(43)] = 740,
+  [SMALL_STATE(44)] = 756,
+  [SMALL_STATE(45)] = 770,
+  [SMALL_STATE(46)] = 784,
+  [SMALL_STATE(47)] = 798,
+  [SMALL_STATE(48)] = 812,
+  [SMALL_STATE(49)] = 825,
+  [SMALL_STATE(50)] = 834,
+  [SMALL_STATE(51)] = 847,
+  [SMALL_STATE(52)] = 857,
+  [SMALL_STATE(53)] = 867,
+  [SMALL_STATE(54)] = 877,
+  [SMALL_STATE(55)] = 887,
+  [SMALL_STATE(56)] = 897,
+  [SMALL_STATE(57)] = 904,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashSet;
 use ward_syntax::{Block, BlockKind, Field, Item, ItemKind, Value};
 
-use crate::dates;
+use crate::dates::{self, Date};
 use crate::db::{
     Db, FileNames, ItemRef, Referrer, SourceFile, all_definitions, file_ast, file_names,
 };
@@ -16,7 +16,7 @@ use crate::model::{ItemModel, Risk, Scoring, Verification, Written};
 use crate::plan::{GateStatus, Plan, plan, plan_every_gate_passed};
 use crate::schema::{
     self, FieldSpec, FieldType, LinkField, Responsibility, Rule, Status, TestResult, control, risk,
-    verification,
+    verification, waiver,
 };
 use crate::suggest::{Candidate, closest, nearest};
 
@@ -49,6 +49,57 @@ pub struct Finding {
     pub message: String,
     pub at: SyntaxPlace,
     pub related: Vec<(SourceFile, SyntaxPlace, String)>,
+    /// The waiver that waives this finding, if one does.
+    pub waived: Option<WaivedBy>,
+}
+
+/// What a waived finding says of its waiver.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaivedBy {
+    pub waiver: ItemRef,
+    pub id: Arc<str>,
+    pub rationale: Arc<str>,
+    pub expires: Option<Date>,
+}
+
+/// What a waiver waives, as the files whose findings it waives read it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct WaiverTerms {
+    by: WaivedBy,
+    codes: Vec<Code>,
+    expired: bool,
+}
+
+/// The waivers of one file by item index, their terms read once for every file they waive
+/// findings of; only a change to a waiver (or a new day) changes this.
+#[salsa::tracked(returns(ref))]
+fn file_waivers(db: &dyn Db, file: SourceFile) -> Vec<(u32, WaiverTerms)> {
+    let ast = file_ast(db, file);
+    let mut found = Vec::new();
+    for (at, item) in ast.items.iter().enumerate() {
+        let (Some(waiver), Some(id)) = (ItemModel::of(item).waiver(), &item.id) else {
+            continue;
+        };
+        let expires = waiver.expires().valid();
+        let by = WaivedBy {
+            waiver: ItemRef {
+                file,
+                item: at as u32,
+                kind: ItemKind::Waiver,
+            },
+            id: Arc::from(id.as_str()),
+            rationale: Arc::from(waiver.rationale().text().unwrap_or_default()),
+            expires,
+        };
+        let terms = WaiverTerms {
+            by,
+            codes: waiver.waives().into_iter().map(|(code, _)| code).collect(),
+            // Today is read only for waivers that expire.
+            expired: expires.is_some() && waiver.is_expired(db.workspace().today(db)),
+        };
+        found.push((at as u32, terms));
+    }
+    found
 }
 
 #[salsa::tracked(returns(clone))]
@@ -74,7 +125,102 @@ fn check_with<'db>(db: &'db dyn Db, file: SourceFile, plan: &'db Plan) -> Arc<Ve
     for (at, item) in ast.items.iter().enumerate() {
         checker.item(at as u32, item, &ItemModel::of(item));
     }
+    checker.waive(&ast.items);
     Arc::new(checker.findings)
+}
+
+/// The `unused-waiver` findings of a file's waivers: each (code, item) pair that matches no
+/// finding. A query apart from `check_file`, since it reads the findings of the files the
+/// waivers name, this file's own among them.
+#[salsa::tracked(returns(clone))]
+pub fn unused_waivers(db: &dyn Db, file: SourceFile) -> Arc<Vec<Finding>> {
+    let ast = file_ast(db, file);
+    let names = file_names(db, file);
+    let plan = plan(db);
+    let Some(grade) = plan.grade(Code::UnusedWaiver) else {
+        return Arc::default();
+    };
+    let mut found = Vec::new();
+    let mut unused = |at: u32, (field, value): (u32, u32), message: String| {
+        found.push(Finding {
+            code: Code::UnusedWaiver,
+            severity: grade.severity,
+            gate: None,
+            message,
+            at: SyntaxPlace::Value(at, field, value),
+            related: Vec::new(),
+            waived: None,
+        });
+    };
+    for (at, item) in ast.items.iter().enumerate() {
+        let at = at as u32;
+        let Some(waiver) = ItemModel::of(item).waiver() else {
+            continue;
+        };
+        // An expired waiver waives nothing, which `expired-waiver` says already.
+        if waiver.expires().valid().is_some() && waiver.is_expired(db.workspace().today(db)) {
+            continue;
+        }
+        let codes = waiver.waives();
+        // The codes found at each item the waiver names; unresolved names are errors already.
+        let items: Vec<(&str, (u32, u32), FxHashSet<Code>)> = waiver
+            .items()
+            .into_iter()
+            .filter_map(|(name, place)| {
+                let def = names.def(name)?;
+                let found = check_file(db, def.file)
+                    .iter()
+                    .filter(|finding| finding.at == SyntaxPlace::Item(def.item))
+                    .map(|finding| finding.code)
+                    .collect();
+                Some((name, place, found))
+            })
+            .collect();
+        // Without a valid code or a resolved item there is nothing to match; the errors
+        // about them are reported already.
+        if items.is_empty() || codes.is_empty() {
+            continue;
+        }
+        let matched = |code: Code, found: &FxHashSet<Code>| found.contains(&code);
+        let code_used = |code: Code| items.iter().any(|(.., found)| matched(code, found));
+        let item_used =
+            |found: &FxHashSet<Code>| codes.iter().any(|&(code, _)| matched(code, found));
+        for &(code, place) in &codes {
+            if !code_used(code) {
+                unused(
+                    at,
+                    place,
+                    format!("`{code}` matches no finding of the items this waiver names"),
+                );
+            }
+        }
+        for (name, place, found) in &items {
+            if !item_used(found) {
+                let listed: Vec<&str> = codes.iter().map(|(code, _)| code.as_str()).collect();
+                unused(
+                    at,
+                    *place,
+                    format!(
+                        "`{name}` has no finding this waiver waives ({})",
+                        list(&listed)
+                    ),
+                );
+            }
+        }
+        // A code and an item each used, but not together.
+        for &(code, place) in codes.iter().filter(|(code, _)| code_used(*code)) {
+            for (name, _, found) in items.iter().filter(|(.., found)| item_used(found)) {
+                if !matched(code, found) {
+                    unused(
+                        at,
+                        place,
+                        format!("`{code}` matches no finding of `{name}`"),
+                    );
+                }
+            }
+        }
+    }
+    Arc::new(found)
 }
 
 struct Checker<'db> {
@@ -99,8 +245,40 @@ impl Checker<'_> {
             message,
             at,
             related: Vec::new(),
+            waived: None,
         });
         self.findings.last_mut().expect("just pushed")
+    }
+
+    /// Marks the findings that a waiver waives: those of a waivable code, at an item that a
+    /// waiver names in `items`, and of a code it names in `waives`, unless it has expired.
+    /// The first such waiver in workspace order is the one named.
+    fn waive(&mut self, items: &[Item]) {
+        for finding in &mut self.findings {
+            let SyntaxPlace::Item(at) = finding.at else {
+                continue;
+            };
+            if !finding.code.is_waivable() {
+                continue;
+            }
+            let Some(id) = items.get(at as usize).and_then(|item| item.id.as_deref()) else {
+                continue;
+            };
+            finding.waived = self
+                .names
+                .referrers(id)
+                .iter()
+                .filter(|referrer| referrer.via == waiver::ITEMS_LINK)
+                .find_map(|referrer| {
+                    let waivers = file_waivers(self.db, referrer.item.file);
+                    let terms = waivers
+                        .binary_search_by_key(&referrer.item.item, |(at, _)| *at)
+                        .ok()
+                        .map(|found| &waivers[found].1)?;
+                    (!terms.expired && terms.codes.contains(&finding.code))
+                        .then(|| terms.by.clone())
+                });
+        }
     }
 
     /// Reports a completeness finding, graded by the plan's gates.
@@ -115,6 +293,7 @@ impl Checker<'_> {
             message,
             at: SyntaxPlace::Item(item),
             related: Vec::new(),
+            waived: None,
         };
         if let Some(gate) = grade.gate {
             let rule = gate.rule.name();
@@ -218,6 +397,25 @@ impl Checker<'_> {
                         at,
                         format!("{name} is the deployer's responsibility but has no `{}` for the deployer", control::GUIDANCE.name),
                     );
+                }
+            }
+            ItemModel::Waiver(waiver) => {
+                if let Some(expires) = waiver.expires().valid() {
+                    let today = self.db.workspace().today(self.db);
+                    if waiver.is_expired(today) {
+                        let severity = self
+                            .plan
+                            .grade(Code::ExpiredWaiver)
+                            .map_or(Severity::Warning, |grade| grade.severity);
+                        self.error(
+                            Code::ExpiredWaiver,
+                            SyntaxPlace::Item(at),
+                            format!(
+                                "{name} expired on {expires} (today is {today}): it waives nothing"
+                            ),
+                        )
+                        .severity = severity;
+                    }
                 }
             }
             ItemModel::Verification(verification) => match verification.result() {
@@ -608,6 +806,26 @@ impl Checker<'_> {
             (FieldType::Str | FieldType::Strs, Value::Str(_)) => {}
             (FieldType::Text, Value::Str(_) | Value::TextBlock(_)) => {}
             (FieldType::Names | FieldType::Name, Value::Ident(_)) => {}
+            (FieldType::Codes, Value::Ident(word)) => match Code::from_name(word) {
+                Some(code) if code.is_waivable() => {}
+                Some(code) => {
+                    self.error(
+                        Code::InvalidValue,
+                        loc,
+                        format!("`{code}` cannot be waived: only the findings of rules can"),
+                    );
+                }
+                None => {
+                    let hint = closest(word, Code::waivable_names().iter().copied())
+                        .map(|best| format!("; did you mean `{best}`?"))
+                        .unwrap_or_default();
+                    self.error(
+                        Code::InvalidValue,
+                        loc,
+                        format!("`{word}` is not a finding code{hint}"),
+                    );
+                }
+            },
             (FieldType::Date, Value::Date(date)) => {
                 if dates::calendar(*date).is_none() {
                     invalid(self, format!(", not `{date}`, a day that does not exist"));

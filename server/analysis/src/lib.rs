@@ -26,7 +26,7 @@ use salsa::Setter;
 
 pub use dates::Date;
 pub use db::{ItemRef, NameInfo, Referrer, SourceFile as FileId};
-pub use diagnostics::{Code, DefaultLevel, Diagnostic, FileRange, Related, Severity};
+pub use diagnostics::{Code, DefaultLevel, Diagnostic, FileRange, Related, Severity, Waived};
 pub use ide::FilePosition;
 pub use plan::{Gate, GateRule, GateStatus, Grade, Plan};
 pub use salsa::Cancelled;

@@ -115,8 +115,13 @@ impl Plan {
     /// The grade of a finding with this code, or `None` when it is off.
     pub fn grade(&self, code: Code) -> Option<Grade> {
         let Some(rule) = code.rule() else {
+            // No gate grades it: always its own level (an error, or a waiver's warning).
+            let severity = match code.default_level() {
+                DefaultLevel::Warning => Severity::Warning,
+                _ => Severity::Error,
+            };
             return Some(Grade {
-                severity: Severity::Error,
+                severity,
                 gate: None,
             });
         };

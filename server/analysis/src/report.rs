@@ -581,6 +581,11 @@ pub fn build(analysis: &Analysis, input: ReportInput<'_>) -> Cancellable<Report>
         files,
         order,
     };
+    // A waived finding is no gap: the report counts and lists the others.
+    let mut input = input;
+    input
+        .findings
+        .retain(|finding| finding.diagnostic.is_active());
     let mut counts = FindingCounts::default();
     for finding in &input.findings {
         match finding.diagnostic.severity {
@@ -762,7 +767,7 @@ impl Builder<'_> {
                 let mut failures = Vec::new();
                 for diagnostic in all_gates_passed
                     .iter()
-                    .filter(|d| d.code.rule() == Some(rule))
+                    .filter(|d| d.code.rule() == Some(rule) && d.is_active())
                 {
                     failures.push(RuleFailure {
                         code: diagnostic.code,

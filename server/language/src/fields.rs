@@ -1,7 +1,7 @@
 //! Fields: their value types, whether they are required, their defaults and documentation,
 //! and for link fields the kinds they point at and the labels of both directions.
 
-use crate::codes::Rule;
+use crate::codes::{Code, Rule};
 use crate::kinds::ItemKind;
 
 /// The type of a field's values.
@@ -31,6 +31,8 @@ pub enum FieldType {
     Rules,
     /// Exactly one `YYYY-MM-DD` calendar date.
     Date,
+    /// One or more codes of findings that can be waived (the findings of rules).
+    Codes,
 }
 
 /// What a link field points at, and how each end of the link is called.
@@ -51,6 +53,9 @@ impl LinkSpec {
 
     /// "asset", "asset or component": the kinds the field names, for messages.
     pub fn describe_targets(&self) -> String {
+        if self.targets == ItemKind::WITH_ID {
+            return "any".to_owned();
+        }
         let words: Vec<&str> = self.targets.iter().map(|kind| kind.as_str()).collect();
         words.join(" or ")
     }
@@ -93,6 +98,7 @@ impl FieldType {
             FieldType::Name => "a phase name".to_owned(),
             FieldType::Rules => format!("one or more of {}", quote_list(Rule::NAMES)),
             FieldType::Date => "a date (`YYYY-MM-DD`)".to_owned(),
+            FieldType::Codes => "one or more codes of findings of rules".to_owned(),
         }
     }
 
@@ -101,6 +107,7 @@ impl FieldType {
         match self {
             FieldType::Keywords(values) | FieldType::Keyword(values) => values,
             FieldType::Rules => Rule::NAMES,
+            FieldType::Codes => Code::waivable_names(),
             _ => &[],
         }
     }

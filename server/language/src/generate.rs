@@ -98,8 +98,8 @@ pub fn textmate_keyword_values() -> Vec<(String, String)> {
 }
 
 /// A VS Code snippet of one item kind, as its entry in `snippets/ward.json`: the header,
-/// then every required link field and every field of keywords or small integers, each a
-/// tab stop (with the choices the table allows).
+/// then every required field and every field of keywords or small integers, each a tab
+/// stop (with the choices the table allows).
 pub fn vscode_snippet(kind: ItemKind) -> String {
     let spec = kind.spec();
     let mut stop = 3;
@@ -116,6 +116,13 @@ pub fn vscode_snippet(kind: ItemKind) -> String {
             FieldType::Keyword(words) | FieldType::Keywords(words) => {
                 format!("${{{stop}|{}|}}", words.join(","))
             }
+            FieldType::Codes if field.required => {
+                format!("${{{stop}|{}|}}", field.ty.keywords().join(","))
+            }
+            FieldType::Str | FieldType::Text if field.required => {
+                format!("\\\"${{{stop}:{}}}\\\"", field.name)
+            }
+            FieldType::Date if field.required => format!("${{{stop}:YYYY-MM-DD}}"),
             FieldType::Int(low, high) if high - low < 10 => {
                 let values: Vec<String> = (low..=high).map(|n| n.to_string()).collect();
                 format!("${{{stop}|{}|}}", values.join(","))

@@ -19,6 +19,8 @@ pub enum SymbolClass {
     Key,
     Interface,
     Method,
+    Property,
+    Constant,
     Module,
 }
 
@@ -118,6 +120,17 @@ kinds! {
         fields: verification::FIELDS,
         blocks: &[],
     },
+    Waiver => KindSpec {
+        keyword: "waiver",
+        plural: "waivers",
+        article: "a",
+        has_id: true,
+        reported: true,
+        symbol: SymbolClass::Property,
+        doc: "An accepted finding: the codes and items it waives, why, who approved it and until when.",
+        fields: waiver::FIELDS,
+        blocks: &[],
+    },
     Plan => KindSpec {
         keyword: "plan",
         plural: "plans",
@@ -146,6 +159,17 @@ impl ItemKind {
             .into_iter()
             .find(|kind| kind.as_str() == keyword)
     }
+
+    /// The kinds whose items have an ID, which a link may name: every kind but the plan.
+    /// (A const list for the table's `LinkSpec`s; a test holds it to `has_id`.)
+    pub const WITH_ID: &'static [ItemKind] = &[
+        ItemKind::Asset,
+        ItemKind::Threat,
+        ItemKind::Risk,
+        ItemKind::Control,
+        ItemKind::Verification,
+        ItemKind::Waiver,
+    ];
 
     pub fn fields(self) -> &'static [FieldSpec] {
         self.spec().fields
@@ -597,6 +621,57 @@ pub mod plan {
         &[shared::DESCRIPTION, shared::TAGS, PHASES, PHASE, ACCEPTABLE];
 }
 
+pub mod waiver {
+    use super::*;
+
+    pub const WAIVES: FieldSpec = FieldSpec::new(
+        "waives",
+        FieldType::Codes,
+        "The codes of the findings this waiver waives (findings of rules only).",
+    )
+    .required();
+    pub const ITEMS: FieldSpec = FieldSpec::new(
+        "items",
+        FieldType::Link(&LinkSpec {
+            targets: ItemKind::WITH_ID,
+            up: "Waives findings of",
+            down: "Waived by",
+        }),
+        "The items whose findings this waiver waives.",
+    )
+    .required();
+    pub const RATIONALE: FieldSpec = FieldSpec::new(
+        "rationale",
+        FieldType::Text,
+        "Why the findings are accepted.",
+    )
+    .required();
+    pub const APPROVED_BY: FieldSpec = FieldSpec::new(
+        "approved-by",
+        FieldType::Str,
+        "Who approved the waiver: name and role.",
+    )
+    .required();
+    pub const APPROVED: FieldSpec =
+        FieldSpec::new("approved", FieldType::Date, "When the waiver was approved.").required();
+    pub const EXPIRES: FieldSpec = FieldSpec::new(
+        "expires",
+        FieldType::Date,
+        "The last day the waiver holds; after it, it waives nothing.",
+    );
+    pub const FIELDS: &[FieldSpec] = &[
+        shared::DESCRIPTION,
+        shared::TAGS,
+        WAIVES,
+        ITEMS,
+        RATIONALE,
+        APPROVED_BY,
+        APPROVED,
+        EXPIRES,
+    ];
+    pub const ITEMS_LINK: LinkField = LinkField::named(ItemKind::Waiver, FIELDS, ITEMS.name);
+}
+
 /// The `gate <phase> { }` blocks of the plan.
 pub mod gate {
     use super::*;
@@ -636,6 +711,11 @@ mod tests {
         }
         for kind in ItemKind::ALL {
             assert_eq!(ItemKind::from_keyword(kind.as_str()), Some(kind));
+            assert_eq!(
+                ItemKind::WITH_ID.contains(&kind),
+                kind.spec().has_id,
+                "{kind}"
+            );
         }
     }
 }

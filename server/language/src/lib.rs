@@ -20,7 +20,7 @@ pub use fields::{FieldSpec, FieldType, LinkSpec};
 pub use kinds::{
     BlockSpec, COVERAGE, Coverage, DEFAULT_ACCEPTABLE, DEFAULT_PHASES, ItemKind, KindSpec,
     LinkField, SCORE, SymbolClass, asset, control, gate, plan, residual, risk, shared, threat,
-    verification,
+    verification, waiver,
 };
 pub use values::{
     AssetKind, ControlKind, KEYWORD_SETS, Keyword, Method, Property, Responsibility, Status,

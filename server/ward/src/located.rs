@@ -35,10 +35,19 @@ pub struct LocatedRelated {
 }
 
 impl AnalysedWorkspace {
+    /// The diagnostics of this severity that count: waived ones are not errors or warnings.
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
-            .filter(|d| d.diagnostic.severity == severity)
+            .filter(|d| d.diagnostic.severity == severity && d.diagnostic.is_active())
+            .count()
+    }
+
+    /// The waived diagnostics.
+    pub fn waived(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| !d.diagnostic.is_active())
             .count()
     }
 }

@@ -14,7 +14,7 @@ use crate::ide::cursor::is_name_char;
 use crate::ide::fuzzy::{MatchClass, Query};
 use crate::ide::{CompletionItem, CompletionKind, FilePosition};
 use crate::plan::plan;
-use crate::schema::{self, FieldSpec, FieldType, Rule};
+use crate::schema::{self, Code, FieldSpec, FieldType, Rule};
 
 pub(crate) fn completions(
     db: &dyn Db,
@@ -181,6 +181,20 @@ impl Completions {
                         Some(rule.describe().to_owned()),
                         None,
                         rule.name().to_owned(),
+                    );
+                }
+            }
+            FieldType::Codes => {
+                for code in Code::ALL.iter().filter(|code| code.is_waivable()) {
+                    if listed(code.as_str()) {
+                        continue;
+                    }
+                    self.add(
+                        code.as_str(),
+                        CompletionKind::Keyword,
+                        code.rule().map(|rule| format!("finding of `{rule}`")),
+                        Some(code.summary().to_owned()),
+                        code.as_str().to_owned(),
                     );
                 }
             }
@@ -740,6 +754,44 @@ mod tests {
                 Item(Asset) BLE "BLE" [] Radio
                 Item(Asset) PUMP-CMD "PUMP-CMD" [] Insulin dosing commands
                 Item(Asset) PUMP.LOG "PUMP.LOG" [] Pump logs
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_waiver_names_items_of_any_kind_and_codes_of_rules() {
+        check(
+            &with(
+                r#"
+                waiver W1 {
+                  items: $0
+                }
+                "#,
+            ),
+            expect![[r#"
+                Item(Asset) BLE "BLE" [] Radio
+                Item(Asset) PUMP-CMD "PUMP-CMD" [] Insulin dosing commands
+                Item(Asset) PUMP.LOG "PUMP.LOG" [] Pump logs
+                Item(Threat) T-SPOOF "T-SPOOF" [] Spoofing
+                Item(Waiver) W1 "W1" [] 
+            "#]],
+        );
+        check(
+            &with(
+                r#"
+                waiver W1 {
+                  waives: untargeted-asset, un$0
+                }
+                "#,
+            ),
+            expect![[r#"
+                Keyword unassessed-threat "unassessed-threat" [un] finding of `threats-assessed`
+                Keyword unscored-risk "unscored-risk" [un] finding of `risks-scored`
+                Keyword unmitigated-risk "unmitigated-risk" [un] finding of `risks-controlled`
+                Keyword unimplemented-control "unimplemented-control" [un] finding of `controls-implemented`
+                Keyword unverified-control "unverified-control" [un] finding of `controls-verified`
+                Keyword unacceptable-residual "unacceptable-residual" [un] finding of `residual-acceptable`
+                Keyword undocumented-deployer-control "undocumented-deployer-control" [un] finding of `guidance-documented`
             "#]],
         );
     }

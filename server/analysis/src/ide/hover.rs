@@ -156,6 +156,16 @@ fn item_card(db: &dyn Db, def: ItemRef) -> String {
     if let Some(risk) = model.risk() {
         risk_facts(db, risk, id, &mut facts);
     }
+    if let Some(waiver) = model.waiver() {
+        let today = db.workspace().today(db);
+        facts.push(match waiver.expires().valid() {
+            Some(expires) if waiver.is_expired(today) => {
+                format!("status: expired on {expires}, waives nothing")
+            }
+            Some(expires) => format!("status: in force until {expires}"),
+            None => "status: in force, no expiry".to_owned(),
+        });
+    }
     // Shown elsewhere in the card: the description above, the scores in the risk facts,
     // the links below.
     let shown_apart = [
@@ -232,11 +242,14 @@ fn item_card(db: &dyn Db, def: ItemRef) -> String {
                 .as_ref()
                 .map(|gate| format!(", gate `{gate}`"))
                 .unwrap_or_default();
+            let state = match &d.waived {
+                Some(waived) => format!("{}, waived by `{}`", d.severity.as_str(), waived.by),
+                None => d.severity.as_str().to_owned(),
+            };
             Some(format!(
-                "- `{}`: rule `{}`{gate} ({})",
+                "- `{}`: rule `{}`{gate} ({state})",
                 d.code,
                 rule.name(),
-                d.severity.as_str()
             ))
         })
         .collect();
@@ -422,6 +435,57 @@ mod tests {
                 **Fails**
                 - `unacceptable-residual`: rule `residual-acceptable`, gate `release` (warning)
             "#]],
+        );
+    }
+
+    #[test]
+    fn a_waiver_its_status_and_what_it_waives() {
+        let fixture = r#"
+            //- /chain.ward
+            asset A-1 "Alone" {}
+            //- /waivers.ward
+            waiver W-1 "Later" {
+              waives: untargeted-asset
+              items: A-1
+              rationale: "Next release."
+              approved-by: "A. Smith"
+              approved: 2020-01-01
+              expires: 2999-12-31
+            }
+            "#;
+        check(
+            &at(fixture, "/waivers.ward", "W-1"),
+            expect![[r#"
+                waivers.ward:1:8-1:11 W-1
+                ```ward
+                waiver W-1 "Later"
+                ```
+                ---
+                - status: in force until 2999-12-31
+                - waives: untargeted-asset
+                - rationale: Next release.
+                - approved-by: A. Smith
+                - approved: 2020-01-01
+                - expires: 2999-12-31
+
+                **Waives findings of**
+                - asset `A-1` Alone
+            "#]],
+        );
+        check(
+            &at(fixture, "/chain.ward", "A-1"),
+            expect![[r#"
+            chain.ward:1:7-1:10 A-1
+            ```ward
+            asset A-1 "Alone"
+            ```
+            ---
+            **Waived by**
+            - waiver `W-1` Later
+
+            **Fails**
+            - `untargeted-asset`: rule `assets-covered` (warning, waived by `W-1`)
+        "#]],
         );
     }
 

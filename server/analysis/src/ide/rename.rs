@@ -209,6 +209,22 @@ mod tests {
     }
 
     #[test]
+    fn rename_reaches_a_waivers_items() {
+        check(
+            r#"
+            asset A$01 {}
+            waiver W1 { waives: untargeted-asset items: A1 }
+            "#,
+            "B1",
+            expect![[r#"
+                //- /main.ward
+                asset B1 {}
+                waiver W1 { waives: untargeted-asset items: B1 }
+            "#]],
+        );
+    }
+
+    #[test]
     fn invalid_name_is_refused() {
         check(
             WORKSPACE,

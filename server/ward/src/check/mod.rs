@@ -34,6 +34,9 @@ pub struct CheckArgs {
     /// The day dates are compared with (default: `SOURCE_DATE_EPOCH`, else today in UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::today::parse_flag)]
     pub today: Option<Date>,
+    /// List the waived findings too (they are counted either way).
+    #[arg(long)]
+    pub show_waived: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -60,7 +63,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         }
     };
     let output = match args.format {
-        Format::Human => human::render(&checked),
+        Format::Human => human::render(&checked, args.show_waived),
         Format::Json => json::render(&checked),
         Format::Sarif => sarif::render(&checked),
     };

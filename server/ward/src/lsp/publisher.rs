@@ -348,7 +348,7 @@ fn to_lsp(
     for diagnostic in diagnostics {
         let range = maps.get(diagnostic.file)?.1.range(diagnostic.range);
         let related_information = if caps.related_information {
-            let mut related = Vec::with_capacity(diagnostic.related.len());
+            let mut related = Vec::with_capacity(diagnostic.related.len() + 1);
             for item in &diagnostic.related {
                 let (uri, map) = maps.get(item.location.file)?;
                 related.push(DiagnosticRelatedInformation {
@@ -356,9 +356,27 @@ fn to_lsp(
                     message: item.message.clone(),
                 });
             }
+            if let Some(waived) = &diagnostic.waived {
+                let (uri, map) = maps.get(waived.location.file)?;
+                related.push(DiagnosticRelatedInformation {
+                    location: Location::new(uri.clone(), map.range(waived.location.range)),
+                    message: format!("waived by `{}`", waived.by),
+                });
+            }
             Some(related)
         } else {
             None
+        };
+        // A waived finding is a hint that names its waiver: visible, never in the way.
+        let (severity, message) = match &diagnostic.waived {
+            Some(waived) => (
+                lsp::DiagnosticSeverity::HINT,
+                format!("{} (waived by `{}`)", diagnostic.message, waived.by),
+            ),
+            None => (
+                convert::severity(diagnostic.severity),
+                diagnostic.message.clone(),
+            ),
         };
         let code = diagnostic.code.as_str();
         let code_description = if caps.code_description {
@@ -371,11 +389,11 @@ fn to_lsp(
         };
         out.push(lsp::Diagnostic {
             range,
-            severity: Some(convert::severity(diagnostic.severity)),
+            severity: Some(severity),
             code: Some(NumberOrString::String(code.to_owned())),
             code_description,
             source: Some("ward".to_owned()),
-            message: diagnostic.message.clone(),
+            message,
             related_information,
             tags: None,
             data: None,
