@@ -528,3 +528,59 @@ fn annotations_parse() {
     assert!(parse_annotations("a.ward", "x\n// ^ bad[code\n").is_err());
     assert!(parse_annotations("a.ward", "x\n// ^ error[c] gates=x\n").is_err());
 }
+
+/// Today decides which waivers have expired: `--today`, else `SOURCE_DATE_EPOCH`.
+#[test]
+fn today_decides_which_waivers_have_expired() {
+    let dir = crate::fixture("waivers");
+    let expired = |json: &Value| -> Vec<String> {
+        json["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["code"] == "expired-waiver")
+            .map(|d| d["message"].as_str().expect("a message").to_owned())
+            .collect()
+    };
+    let waived_by = |json: &Value, waiver: &str| {
+        json["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["waived"]["by"] == waiver)
+            .count()
+    };
+    // Before any expiry: nothing has expired.
+    let (before, _) = check_json(&dir, &["--today", "2026-12-01"]);
+    assert_eq!(expired(&before), Vec::<String>::new());
+    // After every expiry: each waiver with an `expires` is expired, and waives nothing.
+    let (after, _) = check_json(&dir, &["--today", "2027-07-01"]);
+    let messages = expired(&after);
+    for waiver in ["W-LEGACY", "W-ERROR", "W-OLD"] {
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with(&format!("waiver `{waiver}` expired"))),
+            "{waiver}: {messages:?}"
+        );
+        assert_eq!(waived_by(&after, waiver), 0, "{waiver}");
+        assert!(waived_by(&before, waiver) > 0, "{waiver}");
+    }
+    // The day of `SOURCE_DATE_EPOCH` (2027-01-15T12:00:00Z) is the fixture's `--today`.
+    let output = crate::ward()
+        .arg("check")
+        .arg(&dir)
+        .args(["--format", "json"])
+        .env("SOURCE_DATE_EPOCH", "1800014400")
+        .output()
+        .expect("ward runs");
+    let from_epoch: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let (from_flag, _) = check_json(
+        &dir,
+        &fixture_args(&dir)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(from_epoch, from_flag);
+}
