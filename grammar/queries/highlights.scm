@@ -75,6 +75,6 @@
     (identifier) @label
     (","
       (identifier) @label)*))
-  (#match? @variable.other.member "^(phases|phase)[ \t]*:$")) ; @generated: phase fields
+  (#match? @variable.other.member "^(gate|phases|phase)[ \t]*:$")) ; @generated: phase fields
 
 (comment) @comment

@@ -8,10 +8,10 @@
 
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 58
-#define LARGE_STATE_COUNT 9
-#define SYMBOL_COUNT 38
+#define LARGE_STATE_COUNT 11
+#define SYMBOL_COUNT 39
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 20
+#define TOKEN_COUNT 21
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 7
 #define MAX_ALIAS_SEQUENCE_LENGTH 4
@@ -27,36 +27,37 @@ enum ts_symbol_identifiers {
   anon_sym_control = 5,
   anon_sym_verification = 6,
   anon_sym_waiver = 7,
-  anon_sym_LBRACE = 8,
-  anon_sym_RBRACE = 9,
-  anon_sym_residual = 10,
-  anon_sym_plan = 11,
-  anon_sym_gate = 12,
-  sym_field_name = 13,
-  anon_sym_COMMA = 14,
-  sym_integer = 15,
-  sym_date = 16,
-  sym_string = 17,
-  sym_text_block = 18,
-  sym_comment = 19,
-  sym_source_file = 20,
-  sym_item = 21,
-  sym_item_kind = 22,
-  sym_item_body = 23,
-  sym_residual = 24,
-  sym_plan = 25,
-  sym_plan_body = 26,
-  sym_gate = 27,
-  sym_field_block = 28,
-  sym_field = 29,
-  sym_value_list = 30,
-  sym__value = 31,
-  sym__keyword_value = 32,
-  aux_sym_source_file_repeat1 = 33,
-  aux_sym_item_body_repeat1 = 34,
-  aux_sym_plan_body_repeat1 = 35,
-  aux_sym_field_block_repeat1 = 36,
-  aux_sym_value_list_repeat1 = 37,
+  anon_sym_approval = 8,
+  anon_sym_LBRACE = 9,
+  anon_sym_RBRACE = 10,
+  anon_sym_residual = 11,
+  anon_sym_plan = 12,
+  anon_sym_gate = 13,
+  sym_field_name = 14,
+  anon_sym_COMMA = 15,
+  sym_integer = 16,
+  sym_date = 17,
+  sym_string = 18,
+  sym_text_block = 19,
+  sym_comment = 20,
+  sym_source_file = 21,
+  sym_item = 22,
+  sym_item_kind = 23,
+  sym_item_body = 24,
+  sym_residual = 25,
+  sym_plan = 26,
+  sym_plan_body = 27,
+  sym_gate = 28,
+  sym_field_block = 29,
+  sym_field = 30,
+  sym_value_list = 31,
+  sym__value = 32,
+  sym__keyword_value = 33,
+  aux_sym_source_file_repeat1 = 34,
+  aux_sym_item_body_repeat1 = 35,
+  aux_sym_plan_body_repeat1 = 36,
+  aux_sym_field_block_repeat1 = 37,
+  aux_sym_value_list_repeat1 = 38,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -68,6 +69,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_control] = "control",
   [anon_sym_verification] = "verification",
   [anon_sym_waiver] = "waiver",
+  [anon_sym_approval] = "approval",
   [anon_sym_LBRACE] = "{",
   [anon_sym_RBRACE] = "}",
   [anon_sym_residual] = "residual",
@@ -109,6 +111,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_control] = anon_sym_control,
   [anon_sym_verification] = anon_sym_verification,
   [anon_sym_waiver] = anon_sym_waiver,
+  [anon_sym_approval] = anon_sym_approval,
   [anon_sym_LBRACE] = anon_sym_LBRACE,
   [anon_sym_RBRACE] = anon_sym_RBRACE,
   [anon_sym_residual] = anon_sym_residual,
@@ -171,6 +174,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_waiver] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_approval] = {
     .visible = true,
     .named = false,
   },
@@ -618,169 +625,191 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
           lookahead == ' ') SKIP(0);
       END_STATE();
     case 1:
-      if (lookahead == 's') ADVANCE(9);
+      if (lookahead == 'p') ADVANCE(9);
+      if (lookahead == 's') ADVANCE(10);
       END_STATE();
     case 2:
-      if (lookahead == 'o') ADVANCE(10);
+      if (lookahead == 'o') ADVANCE(11);
       END_STATE();
     case 3:
-      if (lookahead == 'a') ADVANCE(11);
+      if (lookahead == 'a') ADVANCE(12);
       END_STATE();
     case 4:
-      if (lookahead == 'l') ADVANCE(12);
+      if (lookahead == 'l') ADVANCE(13);
       END_STATE();
     case 5:
-      if (lookahead == 'e') ADVANCE(13);
-      if (lookahead == 'i') ADVANCE(14);
+      if (lookahead == 'e') ADVANCE(14);
+      if (lookahead == 'i') ADVANCE(15);
       END_STATE();
     case 6:
-      if (lookahead == 'h') ADVANCE(15);
+      if (lookahead == 'h') ADVANCE(16);
       END_STATE();
     case 7:
-      if (lookahead == 'e') ADVANCE(16);
+      if (lookahead == 'e') ADVANCE(17);
       END_STATE();
     case 8:
-      if (lookahead == 'a') ADVANCE(17);
+      if (lookahead == 'a') ADVANCE(18);
       END_STATE();
     case 9:
-      if (lookahead == 's') ADVANCE(18);
+      if (lookahead == 'p') ADVANCE(19);
       END_STATE();
     case 10:
-      if (lookahead == 'n') ADVANCE(19);
+      if (lookahead == 's') ADVANCE(20);
       END_STATE();
     case 11:
-      if (lookahead == 't') ADVANCE(20);
+      if (lookahead == 'n') ADVANCE(21);
       END_STATE();
     case 12:
-      if (lookahead == 'a') ADVANCE(21);
+      if (lookahead == 't') ADVANCE(22);
       END_STATE();
     case 13:
-      if (lookahead == 's') ADVANCE(22);
+      if (lookahead == 'a') ADVANCE(23);
       END_STATE();
     case 14:
-      if (lookahead == 's') ADVANCE(23);
+      if (lookahead == 's') ADVANCE(24);
       END_STATE();
     case 15:
-      if (lookahead == 'r') ADVANCE(24);
+      if (lookahead == 's') ADVANCE(25);
       END_STATE();
     case 16:
-      if (lookahead == 'r') ADVANCE(25);
+      if (lookahead == 'r') ADVANCE(26);
       END_STATE();
     case 17:
-      if (lookahead == 'i') ADVANCE(26);
+      if (lookahead == 'r') ADVANCE(27);
       END_STATE();
     case 18:
-      if (lookahead == 'e') ADVANCE(27);
+      if (lookahead == 'i') ADVANCE(28);
       END_STATE();
     case 19:
-      if (lookahead == 't') ADVANCE(28);
+      if (lookahead == 'r') ADVANCE(29);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(29);
+      if (lookahead == 'e') ADVANCE(30);
       END_STATE();
     case 21:
-      if (lookahead == 'n') ADVANCE(30);
+      if (lookahead == 't') ADVANCE(31);
       END_STATE();
     case 22:
-      if (lookahead == 'i') ADVANCE(31);
+      if (lookahead == 'e') ADVANCE(32);
       END_STATE();
     case 23:
-      if (lookahead == 'k') ADVANCE(32);
+      if (lookahead == 'n') ADVANCE(33);
       END_STATE();
     case 24:
-      if (lookahead == 'e') ADVANCE(33);
-      END_STATE();
-    case 25:
       if (lookahead == 'i') ADVANCE(34);
       END_STATE();
+    case 25:
+      if (lookahead == 'k') ADVANCE(35);
+      END_STATE();
     case 26:
-      if (lookahead == 'v') ADVANCE(35);
+      if (lookahead == 'e') ADVANCE(36);
       END_STATE();
     case 27:
-      if (lookahead == 't') ADVANCE(36);
+      if (lookahead == 'i') ADVANCE(37);
       END_STATE();
     case 28:
-      if (lookahead == 'r') ADVANCE(37);
+      if (lookahead == 'v') ADVANCE(38);
       END_STATE();
     case 29:
-      ACCEPT_TOKEN(anon_sym_gate);
+      if (lookahead == 'o') ADVANCE(39);
       END_STATE();
     case 30:
-      ACCEPT_TOKEN(anon_sym_plan);
+      if (lookahead == 't') ADVANCE(40);
       END_STATE();
     case 31:
-      if (lookahead == 'd') ADVANCE(38);
+      if (lookahead == 'r') ADVANCE(41);
       END_STATE();
     case 32:
-      ACCEPT_TOKEN(anon_sym_risk);
+      ACCEPT_TOKEN(anon_sym_gate);
       END_STATE();
     case 33:
-      if (lookahead == 'a') ADVANCE(39);
+      ACCEPT_TOKEN(anon_sym_plan);
       END_STATE();
     case 34:
-      if (lookahead == 'f') ADVANCE(40);
+      if (lookahead == 'd') ADVANCE(42);
       END_STATE();
     case 35:
-      if (lookahead == 'e') ADVANCE(41);
+      ACCEPT_TOKEN(anon_sym_risk);
       END_STATE();
     case 36:
-      ACCEPT_TOKEN(anon_sym_asset);
+      if (lookahead == 'a') ADVANCE(43);
       END_STATE();
     case 37:
-      if (lookahead == 'o') ADVANCE(42);
+      if (lookahead == 'f') ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == 'u') ADVANCE(43);
+      if (lookahead == 'e') ADVANCE(45);
       END_STATE();
     case 39:
-      if (lookahead == 't') ADVANCE(44);
+      if (lookahead == 'v') ADVANCE(46);
       END_STATE();
     case 40:
-      if (lookahead == 'i') ADVANCE(45);
+      ACCEPT_TOKEN(anon_sym_asset);
       END_STATE();
     case 41:
-      if (lookahead == 'r') ADVANCE(46);
+      if (lookahead == 'o') ADVANCE(47);
       END_STATE();
     case 42:
-      if (lookahead == 'l') ADVANCE(47);
+      if (lookahead == 'u') ADVANCE(48);
       END_STATE();
     case 43:
-      if (lookahead == 'a') ADVANCE(48);
+      if (lookahead == 't') ADVANCE(49);
       END_STATE();
     case 44:
-      ACCEPT_TOKEN(anon_sym_threat);
+      if (lookahead == 'i') ADVANCE(50);
       END_STATE();
     case 45:
-      if (lookahead == 'c') ADVANCE(49);
+      if (lookahead == 'r') ADVANCE(51);
       END_STATE();
     case 46:
-      ACCEPT_TOKEN(anon_sym_waiver);
+      if (lookahead == 'a') ADVANCE(52);
       END_STATE();
     case 47:
-      ACCEPT_TOKEN(anon_sym_control);
+      if (lookahead == 'l') ADVANCE(53);
       END_STATE();
     case 48:
-      if (lookahead == 'l') ADVANCE(50);
+      if (lookahead == 'a') ADVANCE(54);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(51);
+      ACCEPT_TOKEN(anon_sym_threat);
       END_STATE();
     case 50:
-      ACCEPT_TOKEN(anon_sym_residual);
+      if (lookahead == 'c') ADVANCE(55);
       END_STATE();
     case 51:
-      if (lookahead == 't') ADVANCE(52);
+      ACCEPT_TOKEN(anon_sym_waiver);
       END_STATE();
     case 52:
-      if (lookahead == 'i') ADVANCE(53);
+      if (lookahead == 'l') ADVANCE(56);
       END_STATE();
     case 53:
-      if (lookahead == 'o') ADVANCE(54);
+      ACCEPT_TOKEN(anon_sym_control);
       END_STATE();
     case 54:
-      if (lookahead == 'n') ADVANCE(55);
+      if (lookahead == 'l') ADVANCE(57);
       END_STATE();
     case 55:
+      if (lookahead == 'a') ADVANCE(58);
+      END_STATE();
+    case 56:
+      ACCEPT_TOKEN(anon_sym_approval);
+      END_STATE();
+    case 57:
+      ACCEPT_TOKEN(anon_sym_residual);
+      END_STATE();
+    case 58:
+      if (lookahead == 't') ADVANCE(59);
+      END_STATE();
+    case 59:
+      if (lookahead == 'i') ADVANCE(60);
+      END_STATE();
+    case 60:
+      if (lookahead == 'o') ADVANCE(61);
+      END_STATE();
+    case 61:
+      if (lookahead == 'n') ADVANCE(62);
+      END_STATE();
+    case 62:
       ACCEPT_TOKEN(anon_sym_verification);
       END_STATE();
     default:
@@ -859,6 +888,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_control] = ACTIONS(1),
     [anon_sym_verification] = ACTIONS(1),
     [anon_sym_waiver] = ACTIONS(1),
+    [anon_sym_approval] = ACTIONS(1),
     [anon_sym_LBRACE] = ACTIONS(1),
     [anon_sym_RBRACE] = ACTIONS(1),
     [anon_sym_residual] = ACTIONS(1),
@@ -885,6 +915,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_control] = ACTIONS(7),
     [anon_sym_verification] = ACTIONS(7),
     [anon_sym_waiver] = ACTIONS(7),
+    [anon_sym_approval] = ACTIONS(7),
     [anon_sym_plan] = ACTIONS(9),
     [sym_comment] = ACTIONS(3),
   },
@@ -900,6 +931,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_control] = ACTIONS(15),
     [anon_sym_verification] = ACTIONS(15),
     [anon_sym_waiver] = ACTIONS(15),
+    [anon_sym_approval] = ACTIONS(15),
     [anon_sym_RBRACE] = ACTIONS(11),
     [anon_sym_residual] = ACTIONS(18),
     [anon_sym_plan] = ACTIONS(15),
@@ -923,6 +955,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_control] = ACTIONS(15),
     [anon_sym_verification] = ACTIONS(15),
     [anon_sym_waiver] = ACTIONS(15),
+    [anon_sym_approval] = ACTIONS(15),
     [anon_sym_RBRACE] = ACTIONS(11),
     [anon_sym_residual] = ACTIONS(15),
     [anon_sym_plan] = ACTIONS(15),
@@ -945,6 +978,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_control] = ACTIONS(30),
     [anon_sym_verification] = ACTIONS(30),
     [anon_sym_waiver] = ACTIONS(30),
+    [anon_sym_approval] = ACTIONS(30),
     [anon_sym_RBRACE] = ACTIONS(26),
     [anon_sym_residual] = ACTIONS(30),
     [anon_sym_plan] = ACTIONS(30),
@@ -967,6 +1001,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_control] = ACTIONS(18),
     [anon_sym_verification] = ACTIONS(18),
     [anon_sym_waiver] = ACTIONS(18),
+    [anon_sym_approval] = ACTIONS(18),
     [anon_sym_RBRACE] = ACTIONS(11),
     [anon_sym_residual] = ACTIONS(18),
     [anon_sym_plan] = ACTIONS(18),
@@ -989,6 +1024,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_control] = ACTIONS(41),
     [anon_sym_verification] = ACTIONS(41),
     [anon_sym_waiver] = ACTIONS(41),
+    [anon_sym_approval] = ACTIONS(41),
     [anon_sym_RBRACE] = ACTIONS(39),
     [anon_sym_residual] = ACTIONS(18),
     [anon_sym_plan] = ACTIONS(41),
@@ -1011,6 +1047,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_control] = ACTIONS(30),
     [anon_sym_verification] = ACTIONS(30),
     [anon_sym_waiver] = ACTIONS(30),
+    [anon_sym_approval] = ACTIONS(30),
     [anon_sym_RBRACE] = ACTIONS(26),
     [anon_sym_residual] = ACTIONS(18),
     [anon_sym_plan] = ACTIONS(30),
@@ -1033,6 +1070,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_control] = ACTIONS(41),
     [anon_sym_verification] = ACTIONS(41),
     [anon_sym_waiver] = ACTIONS(41),
+    [anon_sym_approval] = ACTIONS(41),
     [anon_sym_RBRACE] = ACTIONS(39),
     [anon_sym_residual] = ACTIONS(41),
     [anon_sym_plan] = ACTIONS(41),
@@ -1044,62 +1082,54 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_text_block] = ACTIONS(33),
     [sym_comment] = ACTIONS(3),
   },
+  [STATE(9)] = {
+    [sym__value] = STATE(22),
+    [sym__keyword_value] = STATE(22),
+    [sym_identifier] = ACTIONS(28),
+    [anon_sym_asset] = ACTIONS(18),
+    [anon_sym_threat] = ACTIONS(18),
+    [anon_sym_risk] = ACTIONS(18),
+    [anon_sym_control] = ACTIONS(18),
+    [anon_sym_verification] = ACTIONS(18),
+    [anon_sym_waiver] = ACTIONS(18),
+    [anon_sym_approval] = ACTIONS(18),
+    [anon_sym_RBRACE] = ACTIONS(39),
+    [anon_sym_residual] = ACTIONS(18),
+    [anon_sym_plan] = ACTIONS(18),
+    [anon_sym_gate] = ACTIONS(18),
+    [sym_field_name] = ACTIONS(39),
+    [sym_integer] = ACTIONS(28),
+    [sym_date] = ACTIONS(33),
+    [sym_string] = ACTIONS(28),
+    [sym_text_block] = ACTIONS(33),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(10)] = {
+    [sym__value] = STATE(22),
+    [sym__keyword_value] = STATE(22),
+    [sym_identifier] = ACTIONS(28),
+    [anon_sym_asset] = ACTIONS(18),
+    [anon_sym_threat] = ACTIONS(18),
+    [anon_sym_risk] = ACTIONS(18),
+    [anon_sym_control] = ACTIONS(18),
+    [anon_sym_verification] = ACTIONS(18),
+    [anon_sym_waiver] = ACTIONS(18),
+    [anon_sym_approval] = ACTIONS(18),
+    [anon_sym_RBRACE] = ACTIONS(26),
+    [anon_sym_residual] = ACTIONS(18),
+    [anon_sym_plan] = ACTIONS(18),
+    [anon_sym_gate] = ACTIONS(18),
+    [sym_field_name] = ACTIONS(26),
+    [sym_integer] = ACTIONS(28),
+    [sym_date] = ACTIONS(33),
+    [sym_string] = ACTIONS(28),
+    [sym_text_block] = ACTIONS(33),
+    [sym_comment] = ACTIONS(3),
+  },
 };
 
 static const uint16_t ts_small_parse_table[] = {
-  [0] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(33), 2,
-      sym_date,
-      sym_text_block,
-    ACTIONS(39), 2,
-      anon_sym_RBRACE,
-      sym_field_name,
-    STATE(22), 2,
-      sym__value,
-      sym__keyword_value,
-    ACTIONS(28), 3,
-      sym_identifier,
-      sym_integer,
-      sym_string,
-    ACTIONS(18), 9,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_waiver,
-      anon_sym_residual,
-      anon_sym_plan,
-      anon_sym_gate,
-  [32] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(26), 2,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(33), 2,
-      sym_date,
-      sym_text_block,
-    STATE(22), 2,
-      sym__value,
-      sym__keyword_value,
-    ACTIONS(28), 3,
-      sym_identifier,
-      sym_integer,
-      sym_string,
-    ACTIONS(18), 9,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_waiver,
-      anon_sym_residual,
-      anon_sym_plan,
-      anon_sym_gate,
-  [64] = 5,
+  [0] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(33), 2,
@@ -1112,17 +1142,18 @@ static const uint16_t ts_small_parse_table[] = {
       sym_identifier,
       sym_integer,
       sym_string,
-    ACTIONS(18), 9,
+    ACTIONS(18), 10,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [92] = 7,
+  [29] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(44), 1,
@@ -1137,15 +1168,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_residual,
       sym_field,
       aux_sym_item_body_repeat1,
-    ACTIONS(46), 7,
+    ACTIONS(46), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [122] = 7,
+  [60] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(50), 1,
@@ -1160,15 +1192,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_residual,
       sym_field,
       aux_sym_item_body_repeat1,
-    ACTIONS(56), 7,
+    ACTIONS(56), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [152] = 7,
+  [91] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(60), 1,
@@ -1183,15 +1216,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_gate,
       sym_field,
       aux_sym_plan_body_repeat1,
-    ACTIONS(62), 7,
+    ACTIONS(62), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [182] = 5,
+  [122] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(74), 1,
@@ -1202,17 +1236,18 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(72), 9,
+    ACTIONS(72), 10,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [208] = 7,
+  [149] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(66), 1,
@@ -1227,15 +1262,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_gate,
       sym_field,
       aux_sym_plan_body_repeat1,
-    ACTIONS(79), 7,
+    ACTIONS(79), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [238] = 6,
+  [180] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(87), 1,
@@ -1249,15 +1285,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_residual,
       sym_field,
       aux_sym_item_body_repeat1,
-    ACTIONS(85), 7,
+    ACTIONS(85), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [266] = 6,
+  [209] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(97), 1,
@@ -1271,15 +1308,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_gate,
       sym_field,
       aux_sym_plan_body_repeat1,
-    ACTIONS(95), 7,
+    ACTIONS(95), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [294] = 5,
+  [238] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(107), 1,
@@ -1290,16 +1328,17 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(105), 8,
+    ACTIONS(105), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
       anon_sym_gate,
-  [319] = 5,
+  [264] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(111), 1,
@@ -1310,16 +1349,17 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(109), 8,
+    ACTIONS(109), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
-  [344] = 3,
+  [290] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(113), 4,
@@ -1327,17 +1367,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_field_name,
       anon_sym_COMMA,
-    ACTIONS(115), 9,
+    ACTIONS(115), 10,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [365] = 3,
+  [312] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(70), 4,
@@ -1345,17 +1386,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_field_name,
       anon_sym_COMMA,
-    ACTIONS(72), 9,
+    ACTIONS(72), 10,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [386] = 5,
+  [334] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(117), 1,
@@ -1366,16 +1408,17 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(109), 8,
+    ACTIONS(109), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
       anon_sym_gate,
-  [411] = 5,
+  [360] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(119), 1,
@@ -1386,16 +1429,17 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(105), 8,
+    ACTIONS(105), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
-  [436] = 6,
+  [386] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(9), 1,
@@ -1408,48 +1452,51 @@ static const uint16_t ts_small_parse_table[] = {
       sym_item,
       sym_plan,
       aux_sym_source_file_repeat1,
-    ACTIONS(7), 6,
+    ACTIONS(7), 7,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
-  [462] = 3,
+      anon_sym_approval,
+  [413] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(123), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(125), 9,
+    ACTIONS(125), 10,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [482] = 3,
+  [434] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(127), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(129), 9,
+    ACTIONS(129), 10,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [502] = 6,
+  [455] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(131), 1,
@@ -1462,66 +1509,70 @@ static const uint16_t ts_small_parse_table[] = {
       sym_item,
       sym_plan,
       aux_sym_source_file_repeat1,
-    ACTIONS(133), 6,
+    ACTIONS(133), 7,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
-  [528] = 3,
+      anon_sym_approval,
+  [482] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(139), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(141), 9,
+    ACTIONS(141), 10,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [548] = 3,
+  [503] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(143), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(145), 8,
+    ACTIONS(145), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
       anon_sym_gate,
-  [567] = 3,
+  [523] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(147), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(149), 8,
+    ACTIONS(149), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
-  [586] = 2,
+  [543] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(151), 8,
+    ACTIONS(151), 9,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
@@ -1529,11 +1580,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [600] = 2,
+  [558] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(153), 8,
+    ACTIONS(153), 9,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
@@ -1541,11 +1593,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [614] = 2,
+  [573] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(155), 8,
+    ACTIONS(155), 9,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
@@ -1553,11 +1606,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [628] = 2,
+  [588] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(157), 8,
+    ACTIONS(157), 9,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
@@ -1565,11 +1619,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [642] = 2,
+  [603] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(159), 8,
+    ACTIONS(159), 9,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
@@ -1577,11 +1632,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [656] = 2,
+  [618] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(60), 8,
+    ACTIONS(60), 9,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
@@ -1589,11 +1645,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [670] = 2,
+  [633] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(161), 8,
+    ACTIONS(161), 9,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
@@ -1601,11 +1658,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [684] = 2,
+  [648] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(163), 8,
+    ACTIONS(163), 9,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
@@ -1613,11 +1671,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [698] = 2,
+  [663] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(165), 8,
+    ACTIONS(165), 9,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
@@ -1625,11 +1684,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [712] = 2,
+  [678] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(44), 8,
+    ACTIONS(44), 9,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
@@ -1637,8 +1697,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_control,
       anon_sym_verification,
       anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [726] = 4,
+  [693] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(167), 1,
@@ -1648,7 +1709,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(46), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [740] = 5,
+  [707] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(171), 1,
@@ -1659,7 +1720,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(35), 1,
       sym_item_body,
-  [756] = 4,
+  [723] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(177), 1,
@@ -1669,7 +1730,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(26), 2,
       anon_sym_RBRACE,
       sym_field_name,
-  [770] = 4,
+  [737] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(179), 1,
@@ -1679,7 +1740,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(103), 2,
       anon_sym_RBRACE,
       sym_field_name,
-  [784] = 4,
+  [751] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(181), 1,
@@ -1689,7 +1750,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(46), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [798] = 4,
+  [765] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(169), 1,
@@ -1699,7 +1760,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(42), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [812] = 4,
+  [779] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(188), 1,
@@ -1708,14 +1769,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(39), 1,
       sym_plan_body,
-  [825] = 2,
+  [792] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(192), 3,
       anon_sym_LBRACE,
       sym_identifier,
       sym_string,
-  [834] = 4,
+  [801] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(173), 1,
@@ -1724,47 +1785,47 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(38), 1,
       sym_item_body,
-  [847] = 3,
+  [814] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(196), 1,
       anon_sym_LBRACE,
     STATE(31), 1,
       sym_field_block,
-  [857] = 3,
+  [824] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(173), 1,
       anon_sym_LBRACE,
     STATE(33), 1,
       sym_item_body,
-  [867] = 3,
+  [834] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(188), 1,
       anon_sym_LBRACE,
     STATE(40), 1,
       sym_plan_body,
-  [877] = 3,
+  [844] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(173), 1,
       anon_sym_LBRACE,
     STATE(32), 1,
       sym_item_body,
-  [887] = 3,
+  [854] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(196), 1,
       anon_sym_LBRACE,
     STATE(30), 1,
       sym_field_block,
-  [897] = 2,
+  [864] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(198), 1,
       sym_identifier,
-  [904] = 2,
+  [871] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(200), 1,
@@ -1772,55 +1833,53 @@ static const uint16_t ts_small_parse_table[] = {
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
-  [SMALL_STATE(9)] = 0,
-  [SMALL_STATE(10)] = 32,
-  [SMALL_STATE(11)] = 64,
-  [SMALL_STATE(12)] = 92,
-  [SMALL_STATE(13)] = 122,
-  [SMALL_STATE(14)] = 152,
-  [SMALL_STATE(15)] = 182,
-  [SMALL_STATE(16)] = 208,
-  [SMALL_STATE(17)] = 238,
-  [SMALL_STATE(18)] = 266,
-  [SMALL_STATE(19)] = 294,
-  [SMALL_STATE(20)] = 319,
-  [SMALL_STATE(21)] = 344,
-  [SMALL_STATE(22)] = 365,
-  [SMALL_STATE(23)] = 386,
-  [SMALL_STATE(24)] = 411,
-  [SMALL_STATE(25)] = 436,
-  [SMALL_STATE(26)] = 462,
-  [SMALL_STATE(27)] = 482,
-  [SMALL_STATE(28)] = 502,
-  [SMALL_STATE(29)] = 528,
-  [SMALL_STATE(30)] = 548,
-  [SMALL_STATE(31)] = 567,
-  [SMALL_STATE(32)] = 586,
-  [SMALL_STATE(33)] = 600,
-  [SMALL_STATE(34)] = 614,
-  [SMALL_STATE(35)] = 628,
-  [SMALL_STATE(36)] = 642,
-  [SMALL_STATE(37)] = 656,
-  [SMALL_STATE(38)] = 670,
-  [SMALL_STATE(39)] = 684,
-  [SMALL_STATE(40)] = 698,
-  [SMALL_STATE(41)] = 712,
-  [SMALL_STATE(42)] = 726,
-  [SMALL_STATE(43)] = 740,
-  [SMALL_STATE(44)] = 756,
-  [SMALL_STATE(45)] = 770,
-  [SMALL_STATE(46)] = 784,
-  [SMALL_STATE(47)] = 798,
-  [SMALL_STATE(48)] = 812,
-  [SMALL_STATE(49)] = 825,
-  [SMALL_STATE(50)] = 834,
-  [SMALL_STATE(51)] = 847,
-  [SMALL_STATE(52)] = 857,
-  [SMALL_STATE(53)] = 867,
-  [SMALL_STATE(54)] = 877,
-  [SMALL_STATE(55)] = 887,
-  [SMALL_STATE(56)] = 897,
-  [SMALL_STATE(57)] = 904,
+  [SMALL_STATE(11)] = 0,
+  [SMALL_STATE(12)] = 29,
+  [SMALL_STATE(13)] = 60,
+  [SMALL_STATE(14)] = 91,
+  [SMALL_STATE(15)] = 122,
+  [SMALL_STATE(16)] = 149,
+  [SMALL_STATE(17)] = 180,
+  [SMALL_STATE(18)] = 209,
+  [SMALL_STATE(19)] = 238,
+  [SMALL_STATE(20)] = 264,
+  [SMALL_STATE(21)] = 290,
+  [SMALL_STATE(22)] = 312,
+  [SMALL_STATE(23)] = 334,
+  [SMALL_STATE(24)] = 360,
+  [SMALL_STATE(25)] = 386,
+  [SMALL_STATE(26)] = 413,
+  [SMALL_STATE(27)] = 434,
+  [SMALL_STATE(28)] = 455,
+  [SMALL_STATE(29)] = 482,
+  [SMALL_STATE(30)] = 503,
+  [SMALL_STATE(31)] = 523,
+  [SMALL_STATE(32)] = 543,
+  [SMALL_STATE(33)] = 558,
+  [SMALL_STATE(34)] = 573,
+  [SMALL_STATE(35)] = 588,
+  [SMALL_STATE(36)] = 603,
+  [SMALL_STATE(37)] = 618,
+  [SMALL_STATE(38)] = 633,
+  [SMALL_STATE(39)] = 648,
+  [SMALL_STATE(40)] = 663,
+  [SMALL_STATE(41)] = 678,
+  [SMALL_STATE(42)] = 693,
+  [SMALL_STATE(43)] = 707,
+  [SMALL_STATE(44)] = 723,
+  [SMALL_STATE(45)] = 737,
+  [SMALL_STATE(46)] = 751,
+  [SMALL_STATE(47)] = 765,
+  [SMALL_STATE(48)] = 779,
+  [SMALL_STATE(49)] = 792,
+  [SMALL_STATE(50)] = 801,
+  [SMALL_STATE(51)] = 814,
+  [SMALL_STATE(52)] = 824,
+  [SMALL_STATE(53)] = 834,
+  [SMALL_STATE(54)] = 844,
+  [SMALL_STATE(55)] = 854,
+  [SMALL_STATE(56)] = 864,
+  [SMALL_STATE(57)] = 871,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {

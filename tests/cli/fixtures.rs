@@ -584,3 +584,28 @@ fn today_decides_which_waivers_have_expired() {
     );
     assert_eq!(from_epoch, from_flag);
 }
+
+/// `unapproved-gate` is off until its gate is passed: the `approvals-gate-flag` fixture
+/// without its `--gate design` has no finding.
+#[test]
+fn an_unpassed_gate_needs_no_approval() {
+    let dir = crate::fixture("approvals-gate-flag");
+    let (json, output) = check_json(&dir, &["--today", "2027-01-15"]);
+    assert_eq!(json["diagnostics"], serde_json::json!([]), "{json}");
+    assert_eq!(output.status.code(), Some(0));
+    let (json, _) = check_json(
+        &dir,
+        &fixture_args(&dir)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "unapproved-gate"),
+        "{json}"
+    );
+}

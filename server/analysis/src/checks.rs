@@ -12,8 +12,8 @@ use crate::db::{
     Db, FileNames, ItemRef, Referrer, SourceFile, all_definitions, file_ast, file_names,
 };
 use crate::diagnostics::{Code, Severity};
-use crate::model::{ItemModel, Risk, Scoring, Verification, Written};
-use crate::plan::{GateStatus, Plan, plan, plan_every_gate_passed};
+use crate::model::{Approval, ItemModel, Risk, Scoring, Verification, Written};
+use crate::plan::{GateStatus, Plan, approvals, plan, plan_every_gate_passed};
 use crate::schema::{
     self, FieldSpec, FieldType, LinkField, Responsibility, Rule, Status, TestResult, control, risk,
     verification, waiver,
@@ -399,6 +399,7 @@ impl Checker<'_> {
                     );
                 }
             }
+            ItemModel::Approval(approval) => self.approval(at, approval),
             ItemModel::Waiver(waiver) => {
                 if let Some(expires) = waiver.expires().valid() {
                     let today = self.db.workspace().today(self.db);
@@ -433,6 +434,50 @@ impl Checker<'_> {
                 Some(TestResult::Pass) => self.evidence(at, verification, name),
                 None => {}
             },
+        }
+    }
+
+    /// An approval signs a gate of the plan, on or before today.
+    fn approval(&mut self, at: u32, approval: &Approval) {
+        if let Some((phase, (field, value))) = approval.gate() {
+            let place = SyntaxPlace::Value(at, field, value);
+            if !self.plan.phases.iter().any(|p| p == phase) {
+                let message = format!(
+                    "`{phase}` is not a phase of the plan; the phases are {}",
+                    list(&self.plan.phases)
+                );
+                self.error(Code::UnknownPhase, place, message);
+            } else if !self.plan.gates.iter().any(|gate| gate.phase == phase) {
+                let gated: Vec<&str> = self
+                    .plan
+                    .gates
+                    .iter()
+                    .filter(|gate| gate.phase_index.is_some())
+                    .map(|gate| gate.phase.as_str())
+                    .collect();
+                let message = if gated.is_empty() {
+                    format!("the phase `{phase}` has no gate to approve; the plan has no gate")
+                } else {
+                    format!(
+                        "the phase `{phase}` has no gate to approve; the gates are {}",
+                        list(&gated)
+                    )
+                };
+                self.error(Code::UnknownPhase, place, message);
+            }
+        }
+        if let Some((date, (field, value))) = approval.date() {
+            let today = self.db.workspace().today(self.db);
+            if date > today {
+                self.error(
+                    Code::InvalidValue,
+                    SyntaxPlace::Value(at, field, value),
+                    format!(
+                        "`{}` is {date}, after today ({today}): an approval is signed on or before the day it is checked",
+                        schema::approval::DATE.name
+                    ),
+                );
+            }
         }
     }
 
@@ -605,6 +650,44 @@ impl Checker<'_> {
         for (block_at, block) in item.blocks.iter().enumerate() {
             let block_at = block_at as u32;
             self.gate(at, block_at, block, &mut seen);
+        }
+        self.unapproved_gates(at);
+    }
+
+    /// `gates-approved`: each passed gate that requires it needs an approval. The finding
+    /// is the gate's own, at its phase name, and an error once the gate is passed.
+    fn unapproved_gates(&mut self, at: u32) {
+        let plan = self.plan;
+        for gate in &plan.gates {
+            let Some(&(rule, field, value)) = gate
+                .rules
+                .iter()
+                .find(|(rule, ..)| *rule == Rule::GatesApproved)
+            else {
+                continue;
+            };
+            let passed = gate
+                .phase_index
+                .is_some_and(|index| plan.status(index) == GateStatus::Passed);
+            if !passed || approvals(self.db).iter().any(|a| a.phase == gate.phase) {
+                continue;
+            }
+            let phase = &gate.phase;
+            self.findings.push(Finding {
+                code: Code::UnapprovedGate,
+                severity: Severity::Error,
+                gate: Some(phase.clone()),
+                message: format!(
+                    "gate `{phase}` has been passed without an approval (phase-gate gap: gate `{phase}`, already passed, requires `{rule}`)"
+                ),
+                at: SyntaxPlace::BlockName(at, gate.block),
+                related: vec![(
+                    self.file,
+                    SyntaxPlace::BlockValue(at, gate.block, field, value),
+                    format!("gate `{phase}` requires `{rule}`"),
+                )],
+                waived: None,
+            });
         }
     }
 

@@ -12,8 +12,8 @@ use ward_syntax::{BlockKind, Field, Item, ItemKind, Value};
 use crate::dates::{self, Date};
 use crate::schema::{self, Code, FieldSpec, Keyword, SCORE};
 use crate::schema::{
-    ControlKind, Method, Responsibility, Status, TestResult, control, residual, risk, verification,
-    waiver,
+    ControlKind, Meaning, Method, Responsibility, Status, TestResult, approval, control, residual,
+    risk, verification, waiver,
 };
 
 /// What a single-valued field holds.
@@ -310,6 +310,41 @@ impl<'a> Waiver<'a> {
     }
 }
 
+/// An approval (a signed gate review), typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Approval<'a>(&'a Item);
+
+impl<'a> Approval<'a> {
+    /// The phase named in `gate`, with its field and value index.
+    pub fn gate(self) -> Option<(&'a str, (u32, u32))> {
+        values_at(self.0, &approval::GATE)
+            .next()
+            .and_then(|(at, value)| Some((value.as_ident()?, at)))
+    }
+
+    pub fn by(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &approval::BY)
+    }
+
+    pub fn role(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &approval::ROLE)
+    }
+
+    pub fn meaning(self) -> Written<'a, Meaning> {
+        keyword(&self.0.fields, &approval::MEANING)
+    }
+
+    /// The date, with its field and value index.
+    pub fn date(self) -> Option<(Date, (u32, u32))> {
+        let (at, _) = values_at(self.0, &approval::DATE).next()?;
+        Some((date(&self.0.fields, &approval::DATE).valid()?, at))
+    }
+
+    pub fn commit(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &approval::COMMIT)
+    }
+}
+
 /// One item, typed: a view that reads each value from the item when asked, so that a
 /// check pays for the fields it reads and no other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -322,6 +357,7 @@ pub enum ItemModel<'a> {
     Control(Control<'a>),
     Verification(Verification<'a>),
     Waiver(Waiver<'a>),
+    Approval(Approval<'a>),
     /// The plan is read by [`crate::plan`], which needs the places of its values.
     Plan,
 }
@@ -335,6 +371,7 @@ impl<'a> ItemModel<'a> {
             ItemKind::Control => ItemModel::Control(Control(item)),
             ItemKind::Verification => ItemModel::Verification(Verification(item)),
             ItemKind::Waiver => ItemModel::Waiver(Waiver(item)),
+            ItemKind::Approval => ItemModel::Approval(Approval(item)),
             ItemKind::Plan => ItemModel::Plan,
         }
     }
@@ -342,6 +379,13 @@ impl<'a> ItemModel<'a> {
     pub fn risk(self) -> Option<Risk<'a>> {
         match self {
             ItemModel::Risk(risk) => Some(risk),
+            _ => None,
+        }
+    }
+
+    pub fn approval(self) -> Option<Approval<'a>> {
+        match self {
+            ItemModel::Approval(approval) => Some(approval),
             _ => None,
         }
     }

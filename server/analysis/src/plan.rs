@@ -3,9 +3,9 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use ward_syntax::{BlockKind, ItemKind, Value};
 
-use crate::db::{Db, ItemRef, file_ast, plans};
+use crate::db::{Db, ItemRef, SourceFile, file_ast, plans};
 use crate::diagnostics::{Code, DefaultLevel, Severity};
-use crate::model::RiskScore;
+use crate::model::{ItemModel, RiskScore};
 use crate::schema::{self, Rule};
 
 /// The plan as the checks see it.
@@ -176,6 +176,48 @@ impl Plan {
             },
         }
     }
+}
+
+/// An approval's signature on a gate: the approval and the phase its `gate` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GateApproval {
+    pub item: ItemRef,
+    pub phase: String,
+    /// The field and value index of the phase in the approval.
+    pub at: (u32, u32),
+}
+
+/// The approvals of one file: a query of its own, so that an edit elsewhere reads none of
+/// this file again.
+#[salsa::tracked(returns(ref))]
+fn file_approvals(db: &dyn Db, file: SourceFile) -> Vec<GateApproval> {
+    let ast = file_ast(db, file);
+    ast.items
+        .iter()
+        .enumerate()
+        .filter_map(|(at, item)| {
+            let (phase, place) = ItemModel::of(item).approval()?.gate()?;
+            Some(GateApproval {
+                item: ItemRef {
+                    file,
+                    item: at as u32,
+                    kind: ItemKind::Approval,
+                },
+                phase: phase.to_owned(),
+                at: place,
+            })
+        })
+        .collect()
+}
+
+/// Every approval of the workspace, in workspace order.
+#[salsa::tracked(returns(ref))]
+pub fn approvals(db: &dyn Db) -> Vec<GateApproval> {
+    db.workspace()
+        .files(db)
+        .iter()
+        .flat_map(|&file| file_approvals(db, file).iter().cloned())
+        .collect()
 }
 
 /// The plan as if every gate had been passed (whatever `--gate` says): what `ward report`

@@ -6,8 +6,8 @@ use std::fmt;
 use crate::codes::Code;
 use crate::fields::{FieldSpec, FieldType, LinkSpec};
 use crate::values::{
-    AssetKind, ControlKind, Keyword, Method, Property, Responsibility, Status, Stride, TestResult,
-    Vector,
+    AssetKind, ControlKind, Keyword, Meaning, Method, Property, Responsibility, Status, Stride,
+    TestResult, Vector,
 };
 
 /// How an editor draws a kind in its outline and symbol lists. The names are LSP's symbol
@@ -131,6 +131,17 @@ kinds! {
         fields: waiver::FIELDS,
         blocks: &[],
     },
+    Approval => KindSpec {
+        keyword: "approval",
+        plural: "approvals",
+        article: "an",
+        has_id: true,
+        reported: true,
+        symbol: SymbolClass::Constant,
+        doc: "A signed gate review: who signed which phase's gate, in which role, meaning what, and when (21 CFR 11.50).",
+        fields: approval::FIELDS,
+        blocks: &[],
+    },
     Plan => KindSpec {
         keyword: "plan",
         plural: "plans",
@@ -169,6 +180,7 @@ impl ItemKind {
         ItemKind::Control,
         ItemKind::Verification,
         ItemKind::Waiver,
+        ItemKind::Approval,
     ];
 
     pub fn fields(self) -> &'static [FieldSpec] {
@@ -670,6 +682,43 @@ pub mod waiver {
         EXPIRES,
     ];
     pub const ITEMS_LINK: LinkField = LinkField::named(ItemKind::Waiver, FIELDS, ITEMS.name);
+}
+
+pub mod approval {
+    use super::*;
+
+    pub const GATE: FieldSpec = FieldSpec::new(
+        "gate",
+        FieldType::Name,
+        "The phase whose gate review this approval signs.",
+    )
+    .required();
+    pub const BY: FieldSpec =
+        FieldSpec::new("by", FieldType::Str, "The printed name of the signer.").required();
+    pub const ROLE: FieldSpec = FieldSpec::new("role", FieldType::Str, "The signer's role.");
+    pub const MEANING: FieldSpec = FieldSpec::new(
+        "meaning",
+        FieldType::Keyword(Meaning::WORDS),
+        "What the signature means: `reviewed`, `approved`, `responsible` or `authored`.",
+    );
+    pub const DATE: FieldSpec = FieldSpec::new(
+        "date",
+        FieldType::Date,
+        "When it was signed; not after today.",
+    )
+    .required();
+    pub const COMMIT: FieldSpec =
+        FieldSpec::new("commit", FieldType::Str, "The revision that was reviewed.");
+    pub const FIELDS: &[FieldSpec] = &[
+        shared::DESCRIPTION,
+        shared::TAGS,
+        GATE,
+        BY,
+        ROLE,
+        MEANING,
+        DATE,
+        COMMIT,
+    ];
 }
 
 /// The `gate <phase> { }` blocks of the plan.

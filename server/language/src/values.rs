@@ -114,6 +114,13 @@ keywords! {
         Dast = "dast",
         Sca = "sca",
     }
+    /// What a signature on a gate review means (21 CFR 11.50(a)(3)).
+    Meaning ("meaning") {
+        Reviewed = "reviewed",
+        Approved = "approved",
+        Responsible = "responsible",
+        Authored = "authored",
+    }
     /// The result of a verification.
     TestResult ("result") {
         Pending = "pending",

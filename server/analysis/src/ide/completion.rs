@@ -199,6 +199,23 @@ impl Completions {
                 }
             }
             FieldType::Name if scope == Scope::Body(ItemKind::Plan) => self.phases(db, &[]),
+            FieldType::Name if scope == Scope::Body(ItemKind::Approval) => {
+                // An approval signs a gate: the phases that have one.
+                let plan = plan(db);
+                for gate in plan.gates.iter().filter(|gate| gate.phase_index.is_some()) {
+                    let status = gate
+                        .phase_index
+                        .map(|index| plan.status(index).as_str())
+                        .unwrap_or_default();
+                    self.add(
+                        &gate.phase,
+                        CompletionKind::Phase,
+                        Some(format!("gate, {status}")),
+                        None,
+                        gate.phase.clone(),
+                    );
+                }
+            }
             FieldType::Names if scope == Scope::Body(ItemKind::Plan) => {
                 // The phases are being defined: offer the usual ones.
                 for phase in schema::DEFAULT_PHASES.iter().filter(|p| !listed(p)) {
@@ -587,10 +604,10 @@ impl<'a> Machine<'a> {
                         has_id: kind == ItemKind::Plan,
                     };
                 } else if matches!(self.state, State::Body(_)) {
-                    match text {
-                        "residual" => self.state = State::ResidualHeader,
-                        "gate" => self.state = State::GateHeader { named: false },
-                        _ => {}
+                    if text == schema::residual::BLOCK.keyword {
+                        self.state = State::ResidualHeader;
+                    } else if text == schema::gate::BLOCK.keyword {
+                        self.state = State::GateHeader { named: false };
                     }
                 }
             }
@@ -792,6 +809,28 @@ mod tests {
                 Keyword unverified-control "unverified-control" [un] finding of `controls-verified`
                 Keyword unacceptable-residual "unacceptable-residual" [un] finding of `residual-acceptable`
                 Keyword undocumented-deployer-control "undocumented-deployer-control" [un] finding of `guidance-documented`
+                Keyword unapproved-gate "unapproved-gate" [un] finding of `gates-approved`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn an_approval_signs_the_phases_that_have_a_gate() {
+        check(
+            r#"
+            //- /plan.ward
+            plan {
+              phases: design, implementation, release
+              phase: implementation
+              gate design { requires: gates-approved }
+              gate release { requires: gates-approved }
+            }
+            //- /approvals.ward
+            approval AP1 { gate: $0 }
+            "#,
+            expect![[r#"
+                Phase design "design" [] gate, passed
+                Phase release "release" [] gate, later
             "#]],
         );
     }
@@ -1029,7 +1068,7 @@ mod tests {
         check(
             &plan("gate design { $0 }"),
             expect![[r#"
-                Field requires "requires: " [] one or more of `assets-covered`, `threats-assessed`, `risks-scored`, `risks-controlled`, `controls-implemented`, `controls-verified`, `verifications-passed`, `residual-acceptable`, `guidance-documented`, `evidence-present`
+                Field requires "requires: " [] one or more of `assets-covered`, `threats-assessed`, `risks-scored`, `risks-controlled`, `controls-implemented`, `controls-verified`, `verifications-passed`, `residual-acceptable`, `guidance-documented`, `evidence-present`, `gates-approved`
             "#]],
         );
         check(

@@ -12,7 +12,7 @@ use crate::ide::cursor::{AtCursor, FieldAt, Hit, Symbol, at_cursor, classify, it
 use crate::ide::{FilePosition, HoverResult};
 use crate::locate::file_diagnostics;
 use crate::model::{self, ItemModel, Risk, RiskScore};
-use crate::plan::{GateStatus, plan};
+use crate::plan::{GateStatus, approvals, plan};
 use crate::schema::{self, FieldSpec, FieldType, Rule};
 
 pub(crate) fn hover(db: &dyn Db, position: FilePosition) -> Option<HoverResult> {
@@ -133,6 +133,31 @@ fn phase_card(db: &dyn Db, name: &str) -> String {
         None => {
             let _ = write!(card, "\n\nNo gate ends this phase");
         }
+    }
+    // The signatures of its gate review.
+    let signed: Vec<String> = approvals(db)
+        .iter()
+        .filter(|approval| approval.phase == name)
+        .map(|approval| {
+            let ast = file_ast(db, approval.item.file);
+            let item = &ast.items[approval.item.item as usize];
+            let mut line = format!("- {}", item_line(db, approval.item));
+            if let Some(approval) = ItemModel::of(item).approval() {
+                if let Some(by) = approval.by().valid() {
+                    let _ = write!(line, ": {by}");
+                }
+                if let Some(meaning) = approval.meaning().valid() {
+                    let _ = write!(line, ", {meaning}");
+                }
+                if let Some((date, _)) = approval.date() {
+                    let _ = write!(line, ", {date}");
+                }
+            }
+            line
+        })
+        .collect();
+    if !signed.is_empty() {
+        let _ = write!(card, "\n\n**Approvals**\n{}", signed.join("\n"));
     }
     card
 }
@@ -703,6 +728,33 @@ mod tests {
                 **phase** `design` (1 of 2), its gate has been passed
 
                 Gate `design` requires `risks-scored`, `assets-covered`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_gate_and_its_approvals() {
+        check(
+            r#"
+            //- /plan.ward
+            plan {
+              phases: design, release
+              phase: release
+              gate de$0sign { requires: gates-approved }
+            }
+            //- /approvals.ward
+            approval AP1 "Security" { gate: design by: "A. Smith" meaning: approved date: 2026-10-12 }
+            approval AP2 "Quality" { gate: design by: "B. Jones" date: 2026-10-13 }
+            "#,
+            expect![[r#"
+                plan.ward:4:8-4:14 design
+                **phase** `design` (1 of 2), its gate has been passed
+
+                Gate `design` requires `gates-approved`
+
+                **Approvals**
+                - approval `AP1` Security: A. Smith, approved, 2026-10-12
+                - approval `AP2` Quality: B. Jones, 2026-10-13
             "#]],
         );
     }

@@ -286,6 +286,31 @@ mod tests {
     }
 
     #[test]
+    fn rename_a_phase_reaches_the_approvals_of_its_gate() {
+        check(
+            r#"
+            //- /plan.ward
+            plan {
+              phases: concept, design
+              gate design { requires: gates-approved }
+            }
+            //- /approvals.ward
+            approval AP1 { gate: desi$0gn by: "A. Smith" date: 2026-10-12 }
+            "#,
+            "architecture",
+            expect![[r#"
+                //- /approvals.ward
+                approval AP1 { gate: architecture by: "A. Smith" date: 2026-10-12 }
+                //- /plan.ward
+                plan {
+                  phases: concept, architecture
+                  gate architecture { requires: gates-approved }
+                }
+            "#]],
+        );
+    }
+
+    #[test]
     fn phase_collision_is_refused() {
         check(
             r#"

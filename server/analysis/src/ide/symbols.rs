@@ -10,6 +10,7 @@ use crate::db::{Db, SourceFile, file_ast, parse};
 use crate::diagnostics::FileRange;
 use crate::ide::fuzzy::Query;
 use crate::ide::{DocumentSymbol, SymbolKind, WorkspaceSymbol};
+use crate::schema;
 
 pub(crate) fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<DocumentSymbol> {
     let parsed = parse(db, file);
@@ -28,9 +29,11 @@ pub(crate) fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<DocumentSym
                 .collect();
             for (block, block_map) in item.blocks.iter().zip(&map.blocks) {
                 let name = match &block.kind {
-                    BlockKind::Residual => "residual".to_owned(),
-                    BlockKind::Gate(Some(phase)) => format!("gate {phase}"),
-                    BlockKind::Gate(None) => "gate".to_owned(),
+                    BlockKind::Residual => schema::residual::BLOCK.keyword.to_owned(),
+                    BlockKind::Gate(Some(phase)) => {
+                        format!("{} {phase}", schema::gate::BLOCK.keyword)
+                    }
+                    BlockKind::Gate(None) => schema::gate::BLOCK.keyword.to_owned(),
                 };
                 children.push(DocumentSymbol {
                     name,
