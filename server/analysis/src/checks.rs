@@ -437,6 +437,47 @@ impl Checker<'_> {
         }
     }
 
+    /// `acceptance-signed`: an accepted risk says who accepted it and when, on or before
+    /// today.
+    fn acceptance(&mut self, at: u32, risk: &Risk, name: &str) {
+        if let (Some(date), Some((field, value))) =
+            (risk.accepted_on().valid(), risk.accepted_on_at())
+        {
+            let today = self.db.workspace().today(self.db);
+            if date > today {
+                self.error(
+                    Code::InvalidValue,
+                    SyntaxPlace::Value(at, field, value),
+                    format!(
+                        "`{}` is {date}, after today ({today}): a risk is accepted on or before the day it is checked",
+                        risk::ACCEPTED_ON.name
+                    ),
+                );
+            }
+        }
+        if !risk.is_accepted() {
+            return;
+        }
+        let missing: Vec<&str> = [
+            (risk.accepted_by().is_absent(), risk::ACCEPTED_BY.name),
+            (risk.accepted_on().is_absent(), risk::ACCEPTED_ON.name),
+        ]
+        .into_iter()
+        .filter_map(|(absent, field)| absent.then_some(field))
+        .collect();
+        if !missing.is_empty() {
+            let missing: Vec<String> = missing.iter().map(|field| format!("`{field}`")).collect();
+            self.finding(
+                Code::UnsignedAcceptance,
+                at,
+                format!(
+                    "{name} is accepted without {}: who accepted it, and when",
+                    missing.join(" or ")
+                ),
+            );
+        }
+    }
+
     /// An approval signs a gate of the plan, on or before today.
     fn approval(&mut self, at: u32, approval: &Approval) {
         if let Some((phase, (field, value))) = approval.gate() {
@@ -482,6 +523,7 @@ impl Checker<'_> {
     }
 
     fn risk(&mut self, at: u32, risk: &Risk, name: &str, mitigated: bool) {
+        self.acceptance(at, risk, name);
         let score = match risk.scoring() {
             // Present but invalid: already an `invalid-value`, so no other finding.
             Scoring::Invalid => return,

@@ -193,6 +193,21 @@ impl<'a> Risk<'a> {
         })
     }
 
+    pub fn accepted_by(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &risk::ACCEPTED_BY)
+    }
+
+    pub fn accepted_on(self) -> Written<'a, Date> {
+        date(&self.0.fields, &risk::ACCEPTED_ON)
+    }
+
+    /// Where `accepted-on` is, by field and value index.
+    pub fn accepted_on_at(self) -> Option<(u32, u32)> {
+        values_at(self.0, &risk::ACCEPTED_ON)
+            .next()
+            .map(|(at, _)| at)
+    }
+
     /// Whether an `accepted` rationale is given (of whatever value).
     pub fn is_accepted(self) -> bool {
         schema::find(&self.0.fields, &risk::ACCEPTED).is_some()

@@ -35,6 +35,7 @@ rules! {
     ResidualAcceptable = "residual-acceptable", "every mitigated risk has an acceptable residual score or an accepted rationale";
     GuidanceDocumented = "guidance-documented", "every deployer control has guidance";
     EvidencePresent = "evidence-present", "every passed verification has existing evidence";
+    AcceptanceSigned = "acceptance-signed", "every accepted residual risk says who accepted it and when";
     GatesApproved = "gates-approved", "every passed gate that requires this rule is signed by an approval";
 }
 
@@ -120,6 +121,7 @@ codes! {
     UnacceptableResidual = "unacceptable-residual", Warning, Some(Rule::ResidualAcceptable), "A mitigated risk whose residual score is above the acceptable score, without an `accepted` rationale.";
     UndocumentedDeployerControl = "undocumented-deployer-control", Warning, Some(Rule::GuidanceDocumented), "A deployer control without `guidance`.";
     MissingEvidence = "missing-evidence", Off, Some(Rule::EvidencePresent), "A passed verification without evidence, or whose evidence file does not exist.";
+    UnsignedAcceptance = "unsigned-acceptance", Off, Some(Rule::AcceptanceSigned), "A risk with `accepted` but without `accepted-by` or `accepted-on`.";
     UnapprovedGate = "unapproved-gate", Off, Some(Rule::GatesApproved), "A passed gate that requires `gates-approved` and that no approval signs.";
     ExpiredWaiver = "expired-waiver", Warning, None, "A waiver whose `expires` is before today: it waives nothing.";
     UnusedWaiver = "unused-waiver", Warning, None, "A code or item of a waiver that matches no finding.";

@@ -469,6 +469,16 @@ pub mod risk {
         FieldType::Text,
         "Why a residual risk above the acceptable score is accepted.",
     );
+    pub const ACCEPTED_BY: FieldSpec = FieldSpec::new(
+        "accepted-by",
+        FieldType::Str,
+        "Who accepted the residual risk: name and role.",
+    );
+    pub const ACCEPTED_ON: FieldSpec = FieldSpec::new(
+        "accepted-on",
+        FieldType::Date,
+        "When the residual risk was accepted; not after today.",
+    );
     /// Only in the tests that show every link field of a kind is followed.
     #[cfg(feature = "test-extra-link")]
     pub const ASSETS: FieldSpec = FieldSpec::new(
@@ -489,6 +499,8 @@ pub mod risk {
         HARM,
         HAZARD,
         ACCEPTED,
+        ACCEPTED_BY,
+        ACCEPTED_ON,
         #[cfg(feature = "test-extra-link")]
         ASSETS,
     ];
