@@ -13,10 +13,10 @@ use crate::db::{
 };
 use crate::diagnostics::{Code, Severity};
 use crate::model::{Approval, ItemModel, Risk, Scoring, Verification, Written};
-use crate::plan::{GateStatus, Plan, approvals, plan, plan_every_gate_passed};
+use crate::plan::{GateStatus, Plan, approvals, covered_categories, plan, plan_every_gate_passed};
 use crate::schema::{
-    self, FieldSpec, FieldType, LinkField, Responsibility, Rule, Status, TestResult, control, risk,
-    verification, waiver,
+    self, Category, FieldSpec, FieldType, LinkField, Responsibility, Rule, Status, TestResult,
+    control, risk, verification, waiver,
 };
 use crate::suggest::{Candidate, closest, nearest};
 
@@ -694,6 +694,30 @@ impl Checker<'_> {
             self.gate(at, block_at, block, &mut seen);
         }
         self.unapproved_gates(at);
+        self.uncovered_categories(at);
+    }
+
+    /// `categories-covered`: each of FDA's security control categories is named by a
+    /// control, or declared not applicable by the plan. The findings are the plan's.
+    fn uncovered_categories(&mut self, at: u32) {
+        if self.plan.grade(Code::UncoveredCategory).is_none() {
+            return;
+        }
+        let covered = covered_categories(self.db);
+        for &category in Category::ALL {
+            if covered.contains(&category) || self.plan.not_applicable.contains(&category) {
+                continue;
+            }
+            self.finding(
+                Code::UncoveredCategory,
+                at,
+                format!(
+                    "no control names the security control category `{category}` in its `{}`, and the plan does not list it in `{}`",
+                    control::CATEGORY.name,
+                    schema::plan::NOT_APPLICABLE.name
+                ),
+            );
+        }
     }
 
     /// `gates-approved`: each passed gate that requires it needs an approval. The finding

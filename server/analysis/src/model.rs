@@ -12,8 +12,8 @@ use ward_syntax::{BlockKind, Field, Item, ItemKind, Value};
 use crate::dates::{self, Date};
 use crate::schema::{self, Code, FieldSpec, Keyword, SCORE};
 use crate::schema::{
-    ControlKind, Meaning, Method, Responsibility, Status, TestResult, approval, control, residual,
-    risk, verification, waiver,
+    Category, ControlKind, Meaning, Method, Responsibility, Status, TestResult, approval, control,
+    residual, risk, verification, waiver,
 };
 
 /// What a single-valued field holds.
@@ -245,6 +245,11 @@ impl<'a> Control<'a> {
     pub fn guidance(self) -> Written<'a, &'a str> {
         text(&self.0.fields, &control::GUIDANCE)
     }
+
+    /// The valid words of `category`.
+    pub fn categories(self) -> impl Iterator<Item = Category> + 'a {
+        keywords(&self.0.fields, &control::CATEGORY)
+    }
 }
 
 /// A verification, typed.
@@ -420,6 +425,17 @@ pub fn description(item: &Item) -> Option<&str> {
 
 fn first<'a>(fields: &'a [Field], spec: &FieldSpec) -> Option<&'a Value> {
     schema::find(fields, spec).and_then(|field| field.values.first())
+}
+
+/// The valid words of a list of keywords; others are `invalid-value` already.
+pub(crate) fn keywords<'a, T: Keyword>(
+    fields: &'a [Field],
+    spec: &FieldSpec,
+) -> impl Iterator<Item = T> + 'a {
+    schema::find(fields, spec)
+        .into_iter()
+        .flat_map(|field| field.values.iter())
+        .filter_map(|value| value.as_ident().and_then(T::from_word))
 }
 
 fn keyword<'a, T: Keyword>(fields: &'a [Field], spec: &FieldSpec) -> Written<'a, T> {

@@ -6,7 +6,7 @@ use ward_syntax::{BlockKind, ItemKind, Value};
 use crate::db::{Db, ItemRef, SourceFile, file_ast, plans};
 use crate::diagnostics::{Code, DefaultLevel, Severity};
 use crate::model::{ItemModel, RiskScore};
-use crate::schema::{self, Rule};
+use crate::schema::{self, Category, Rule};
 
 /// The plan as the checks see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub struct Plan {
     pub gates: Vec<Gate>,
     /// `--gate <phase>`, already resolved to a phase index.
     pub gate_override: Option<usize>,
+    /// The security control categories declared not applicable.
+    pub not_applicable: Vec<Category>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,6 +86,7 @@ impl Plan {
             acceptable: schema::DEFAULT_ACCEPTABLE,
             gates: Vec::new(),
             gate_override,
+            not_applicable: Vec::new(),
         }
     }
 
@@ -220,6 +223,38 @@ pub fn approvals(db: &dyn Db) -> Vec<GateApproval> {
         .collect()
 }
 
+/// The security control categories the controls of one file name.
+#[salsa::tracked(returns(ref))]
+fn file_categories(db: &dyn Db, file: SourceFile) -> Vec<Category> {
+    let ast = file_ast(db, file);
+    let mut found: Vec<Category> = ast
+        .items
+        .iter()
+        .filter_map(|item| match ItemModel::of(item) {
+            ItemModel::Control(control) => Some(control.categories()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// The security control categories that some control of the workspace names.
+#[salsa::tracked(returns(ref))]
+pub fn covered_categories(db: &dyn Db) -> Vec<Category> {
+    let mut found: Vec<Category> = db
+        .workspace()
+        .files(db)
+        .iter()
+        .flat_map(|&file| file_categories(db, file).iter().copied())
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
 /// The plan as if every gate had been passed (whatever `--gate` says): what `ward report`
 /// shows the gate status with, every rule a gate requires then being on.
 #[salsa::tracked(returns(ref))]
@@ -276,6 +311,8 @@ pub fn plan(db: &dyn Db) -> Plan {
     {
         plan.acceptable = acceptable;
     }
+    plan.not_applicable =
+        crate::model::keywords(&item.fields, &schema::plan::NOT_APPLICABLE).collect();
     let mut gated: FxHashSet<&str> = FxHashSet::default();
     for (block_at, block) in item.blocks.iter().enumerate() {
         let BlockKind::Gate(Some(phase)) = &block.kind else {

@@ -35,6 +35,7 @@ rules! {
     ResidualAcceptable = "residual-acceptable", "every mitigated risk has an acceptable residual score or an accepted rationale";
     GuidanceDocumented = "guidance-documented", "every deployer control has guidance";
     EvidencePresent = "evidence-present", "every passed verification has existing evidence";
+    CategoriesCovered = "categories-covered", "every one of FDA's eight security control categories is named by a control or declared not applicable";
     AcceptanceSigned = "acceptance-signed", "every accepted residual risk says who accepted it and when";
     GatesApproved = "gates-approved", "every passed gate that requires this rule is signed by an approval";
 }
@@ -121,6 +122,7 @@ codes! {
     UnacceptableResidual = "unacceptable-residual", Warning, Some(Rule::ResidualAcceptable), "A mitigated risk whose residual score is above the acceptable score, without an `accepted` rationale.";
     UndocumentedDeployerControl = "undocumented-deployer-control", Warning, Some(Rule::GuidanceDocumented), "A deployer control without `guidance`.";
     MissingEvidence = "missing-evidence", Off, Some(Rule::EvidencePresent), "A passed verification without evidence, or whose evidence file does not exist.";
+    UncoveredCategory = "uncovered-category", Off, Some(Rule::CategoriesCovered), "A security control category that no control names and the plan does not declare `not-applicable`.";
     UnsignedAcceptance = "unsigned-acceptance", Off, Some(Rule::AcceptanceSigned), "A risk with `accepted` but without `accepted-by` or `accepted-on`.";
     UnapprovedGate = "unapproved-gate", Off, Some(Rule::GatesApproved), "A passed gate that requires `gates-approved` and that no approval signs.";
     ExpiredWaiver = "expired-waiver", Warning, None, "A waiver whose `expires` is before today: it waives nothing.";

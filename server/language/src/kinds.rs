@@ -6,8 +6,8 @@ use std::fmt;
 use crate::codes::Code;
 use crate::fields::{FieldSpec, FieldType, LinkSpec};
 use crate::values::{
-    AssetKind, ControlKind, Keyword, Meaning, Method, Property, Responsibility, Status, Stride,
-    TestResult, Vector,
+    AssetKind, Category, ControlKind, Keyword, Meaning, Method, Property, Responsibility, Status,
+    Stride, TestResult, Vector,
 };
 
 /// How an editor draws a kind in its outline and symbol lists. The names are LSP's symbol
@@ -565,6 +565,11 @@ pub mod control {
         FieldSpec::new("guidance", FieldType::Text, "What the deployer must do.");
     pub const REFS: FieldSpec =
         FieldSpec::new("refs", FieldType::Strs, "Design documents or code paths.");
+    pub const CATEGORY: FieldSpec = FieldSpec::new(
+        "category",
+        FieldType::Keywords(Category::WORDS),
+        "FDA's security control categories the control belongs to.",
+    );
     pub const FIELDS: &[FieldSpec] = &[
         shared::DESCRIPTION,
         shared::TAGS,
@@ -574,6 +579,7 @@ pub mod control {
         STATUS,
         GUIDANCE,
         REFS,
+        CATEGORY,
     ];
     pub const MITIGATES_LINK: LinkField =
         LinkField::named(ItemKind::Control, FIELDS, MITIGATES.name);
@@ -641,8 +647,19 @@ pub mod plan {
         FieldType::Int(1, SCORE.1 * SCORE.1),
         "The highest risk score accepted without mitigation.",
     );
-    pub const FIELDS: &[FieldSpec] =
-        &[shared::DESCRIPTION, shared::TAGS, PHASES, PHASE, ACCEPTABLE];
+    pub const NOT_APPLICABLE: FieldSpec = FieldSpec::new(
+        "not-applicable",
+        FieldType::Keywords(Category::WORDS),
+        "The security control categories that do not apply to the product.",
+    );
+    pub const FIELDS: &[FieldSpec] = &[
+        shared::DESCRIPTION,
+        shared::TAGS,
+        PHASES,
+        PHASE,
+        ACCEPTABLE,
+        NOT_APPLICABLE,
+    ];
 }
 
 pub mod waiver {

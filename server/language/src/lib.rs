@@ -23,8 +23,8 @@ pub use kinds::{
     threat, verification, waiver,
 };
 pub use values::{
-    AssetKind, ControlKind, KEYWORD_SETS, Keyword, Meaning, Method, Property, Responsibility,
-    Status, Stride, TestResult, Vector,
+    AssetKind, Category, ControlKind, KEYWORD_SETS, Keyword, Meaning, Method, Property,
+    Responsibility, Status, Stride, TestResult, Vector,
 };
 
 /// Every word the grammar reserves: the item keywords, then the block keywords.

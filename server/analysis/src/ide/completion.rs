@@ -809,6 +809,7 @@ mod tests {
                 Keyword unverified-control "unverified-control" [un] finding of `controls-verified`
                 Keyword unacceptable-residual "unacceptable-residual" [un] finding of `residual-acceptable`
                 Keyword undocumented-deployer-control "undocumented-deployer-control" [un] finding of `guidance-documented`
+                Keyword uncovered-category "uncovered-category" [un] finding of `categories-covered`
                 Keyword unsigned-acceptance "unsigned-acceptance" [un] finding of `acceptance-signed`
                 Keyword unapproved-gate "unapproved-gate" [un] finding of `gates-approved`
             "#]],
@@ -1069,7 +1070,7 @@ mod tests {
         check(
             &plan("gate design { $0 }"),
             expect![[r#"
-                Field requires "requires: " [] one or more of `assets-covered`, `threats-assessed`, `risks-scored`, `risks-controlled`, `controls-implemented`, `controls-verified`, `verifications-passed`, `residual-acceptable`, `guidance-documented`, `evidence-present`, `acceptance-signed`, `gates-approved`
+                Field requires "requires: " [] one or more of `assets-covered`, `threats-assessed`, `risks-scored`, `risks-controlled`, `controls-implemented`, `controls-verified`, `verifications-passed`, `residual-acceptable`, `guidance-documented`, `evidence-present`, `categories-covered`, `acceptance-signed`, `gates-approved`
             "#]],
         );
         check(
