@@ -19,7 +19,7 @@ const NAME = /[A-Za-z][A-Za-z0-9_.\-]*/;
 // keeps both (see `conflicts`) and the one that fails to continue is dropped.
 // @generated begin: from the kinds table (server/language); do not edit
 const ITEM_KINDS = ['asset', 'threat', 'risk', 'control', 'verification', 'waiver', 'approval'];
-const KEYWORDS = [...ITEM_KINDS, 'plan', 'residual', 'gate'];
+const KEYWORDS = [...ITEM_KINDS, 'plan', 'residual', 'gate', 'matrix'];
 // @generated end
 
 module.exports = grammar({
@@ -58,9 +58,11 @@ module.exports = grammar({
       field('body', $.plan_body),
     ),
 
-    plan_body: $ => seq('{', repeat(choice($.field, $.gate)), optional('}')),
+    plan_body: $ => seq('{', repeat(choice($.field, $.gate, $.matrix)), optional('}')),
 
     gate: $ => seq('gate', field('phase', $.identifier), field('body', $.field_block)),
+
+    matrix: $ => seq('matrix', field('body', $.field_block)),
 
     field_block: $ => seq('{', repeat($.field), '}'),
 

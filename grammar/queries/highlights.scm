@@ -27,6 +27,7 @@
   "plan"
   "residual"
   "gate"
+  "matrix"
 ] @keyword
 
 ; Fields (the token includes its colon)

@@ -101,9 +101,10 @@ test('integers, residual, and digits inside IDs', () => {
   assert.ok(!toks.some(([t]) => t === '01'));
 });
 
-test('dates', () => {
-  const toks = tokenize(['waiver W-1 {', '  expires: 2027-06-30', '}'].join('\n'));
+test('dates and the matrix', () => {
+  const toks = tokenize(['waiver W-1 {', '  expires: 2027-06-30', '}', 'plan { matrix { minor: 4 } }'].join('\n'));
   assert.equal(scopeOf(toks, '2027-06-30'), 'constant.numeric.date.ward');
+  assert.equal(scopeOf(toks, 'matrix'), 'keyword.other.matrix.ward');
 });
 
 test('strings with escapes, text blocks, comments', () => {

@@ -545,15 +545,14 @@ impl Checker<'_> {
             }
             Scoring::Scored(score) => score,
         };
-        let acceptable = self.plan.acceptable;
         if !mitigated {
             if !self.plan.is_acceptable(score) {
                 self.finding(
                     Code::UnmitigatedRisk,
                     at,
                     format!(
-                        "{name} scores {} (above the acceptable {acceptable}) and no control mitigates it",
-                        score.value()
+                        "{name} scores {} and no control mitigates it",
+                        self.plan.judge(score)
                     ),
                 );
             }
@@ -567,8 +566,8 @@ impl Checker<'_> {
                 Code::UnacceptableResidual,
                 at,
                 format!(
-                    "{name} keeps a residual score of {} (above the acceptable {acceptable}) without an `{}` rationale",
-                    residual.value(),
+                    "{name} keeps a residual score of {} without an `{}` rationale",
+                    self.plan.judge(residual),
                     risk::ACCEPTED.name
                 ),
             );
@@ -689,8 +688,14 @@ impl Checker<'_> {
         );
         self.plan_phases(at, item);
         let mut seen: Vec<&str> = Vec::new();
+        let mut matrices = 0;
         for (block_at, block) in item.blocks.iter().enumerate() {
             let block_at = block_at as u32;
+            if block.kind == BlockKind::Matrix {
+                matrices += 1;
+                self.matrix(at, block_at, item, block, matrices > 1);
+                continue;
+            }
             self.gate(at, block_at, block, &mut seen);
         }
         self.unapproved_gates(at);
@@ -717,6 +722,81 @@ impl Checker<'_> {
                     schema::plan::NOT_APPLICABLE.name
                 ),
             );
+        }
+    }
+
+    /// The acceptability matrix: once, instead of `acceptable`, every level given, and a
+    /// higher severity never accepting a higher exploitability.
+    fn matrix(&mut self, at: u32, block_at: u32, item: &Item, block: &Block, again: bool) {
+        let spec = &schema::matrix::BLOCK;
+        let keyword = SyntaxPlace::Block(at, block_at);
+        if again {
+            self.error(
+                Code::DuplicateField,
+                keyword,
+                format!("the plan has one `{}`; this is a second one", spec.keyword),
+            );
+        }
+        self.fields(
+            at,
+            Some(block_at),
+            ItemKind::Plan,
+            &block.fields,
+            spec.fields,
+        );
+        if again {
+            // A second matrix takes no part: its levels are not judged.
+            return;
+        }
+        let acceptable = schema::plan::ACCEPTABLE.name;
+        if let Some(field_at) = item.fields.iter().position(|f| f.name == acceptable) {
+            let file = self.file;
+            self.error(
+                Code::InvalidValue,
+                keyword,
+                format!(
+                    "a plan decides acceptability by `{acceptable}` or by a `{}`, not both",
+                    spec.keyword
+                ),
+            )
+            .related
+            .push((
+                file,
+                SyntaxPlace::FieldName(at, field_at as u32),
+                format!("`{acceptable}` is given here"),
+            ));
+        }
+        let mut previous: Option<(&str, i64)> = None;
+        for level in spec.fields {
+            let Some(field_at) = block.fields.iter().position(|f| f.name == level.name) else {
+                self.error(
+                    Code::InvalidValue,
+                    keyword,
+                    format!(
+                        "the `{}` has no `{}`: every severity level needs its highest acceptable exploitability",
+                        spec.keyword, level.name
+                    ),
+                );
+                continue;
+            };
+            // An out-of-range limit is an `invalid-value` already, and no point of comparison.
+            let limit = match block.fields[field_at].values.first() {
+                Some(&Value::Int(Some(limit))) if (0..=schema::SCORE.1).contains(&limit) => limit,
+                _ => continue,
+            };
+            if let Some((lower, lower_limit)) = previous
+                && limit > lower_limit
+            {
+                self.error(
+                    Code::InvalidValue,
+                    SyntaxPlace::BlockValue(at, block_at, field_at as u32, 0),
+                    format!(
+                        "`{}: {limit}` accepts a higher exploitability than `{lower}: {lower_limit}`: a higher severity never accepts more",
+                        level.name
+                    ),
+                );
+            }
+            previous = Some((level.name, limit));
         }
     }
 
@@ -854,7 +934,13 @@ impl Checker<'_> {
                 let known: Vec<&str> = specs.iter().map(|spec| spec.name).collect();
                 let place = match block {
                     Some(_) => {
-                        let spec = kind.spec().blocks.first().expect("a kind with a block");
+                        // The block whose fields these are.
+                        let spec = kind
+                            .spec()
+                            .blocks
+                            .iter()
+                            .find(|block| block.fields == specs)
+                            .expect("block fields come from a block of the kind");
                         if spec.named {
                             format!("a {}", spec.keyword)
                         } else {

@@ -23,6 +23,9 @@ pub struct Plan {
     pub gate_override: Option<usize>,
     /// The security control categories declared not applicable.
     pub not_applicable: Vec<Category>,
+    /// The `matrix { }`, when complete and valid: for each severity (1 to 5), the highest
+    /// acceptable exploitability. It replaces `acceptable`.
+    pub matrix: Option<[i64; 5]>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,13 +90,51 @@ impl Plan {
             gates: Vec::new(),
             gate_override,
             not_applicable: Vec::new(),
+            matrix: None,
         }
     }
 
     /// Whether a risk with this score needs no control (and, after its controls, no
     /// `accepted` rationale).
     pub fn is_acceptable(&self, score: RiskScore) -> bool {
-        score.value() <= self.acceptable
+        match self.matrix {
+            Some(limits) => score.exploitability <= limits[level(score.severity)],
+            None => score.value() <= self.acceptable,
+        }
+    }
+
+    /// What a score is measured against, for messages: `the acceptable 6`, or with a
+    /// matrix `the matrix's `catastrophic` limit, exploitability 1`.
+    pub fn measure(&self, score: RiskScore) -> String {
+        match self.matrix {
+            Some(limits) => {
+                let at = level(score.severity);
+                format!(
+                    "the matrix's `{}` limit, exploitability {}",
+                    schema::matrix::FIELDS[at].name,
+                    limits[at]
+                )
+            }
+            None => format!("the acceptable {}", self.acceptable),
+        }
+    }
+
+    /// A score as messages show it: `15 (above the acceptable 6)`, or with a matrix
+    /// `3 × 5 (above the matrix's `catastrophic` limit, exploitability 1)`.
+    pub fn judge(&self, score: RiskScore) -> String {
+        let side = if self.is_acceptable(score) {
+            "within"
+        } else {
+            "above"
+        };
+        let measure = self.measure(score);
+        match self.matrix {
+            Some(_) => format!(
+                "{} × {} ({side} {measure})",
+                score.exploitability, score.severity
+            ),
+            None => format!("{} ({side} {measure})", score.value()),
+        }
     }
 
     pub fn phase(&self) -> &str {
@@ -255,6 +296,37 @@ pub fn covered_categories(db: &dyn Db) -> Vec<Category> {
     found
 }
 
+/// The matrix entry of a severity (1 to 5; out-of-range values never reach a score).
+fn level(severity: i64) -> usize {
+    (severity - schema::SCORE.0).clamp(0, schema::SCORE.1 - schema::SCORE.0) as usize
+}
+
+/// A matrix block's limits, when every level is given once as a valid integer and a higher
+/// severity never accepts a higher exploitability; else `None` (the checks say why).
+pub(crate) fn matrix_limits(block: &ward_syntax::Block) -> Option<[i64; 5]> {
+    let mut limits = [0; 5];
+    for (at, spec) in schema::matrix::FIELDS.iter().enumerate() {
+        let mut given = block.fields.iter().filter(|field| field.name == spec.name);
+        let field = given.next()?;
+        if given.next().is_some() {
+            return None;
+        }
+        let (schema::FieldType::Int(low, high), [Value::Int(Some(limit))]) =
+            (spec.ty, field.values.as_slice())
+        else {
+            return None;
+        };
+        if !(low..=high).contains(limit) {
+            return None;
+        }
+        limits[at] = *limit;
+    }
+    limits
+        .windows(2)
+        .all(|pair| pair[1] <= pair[0])
+        .then_some(limits)
+}
+
 /// The plan as if every gate had been passed (whatever `--gate` says): what `ward report`
 /// shows the gate status with, every rule a gate requires then being on.
 #[salsa::tracked(returns(ref))]
@@ -313,6 +385,11 @@ pub fn plan(db: &dyn Db) -> Plan {
     }
     plan.not_applicable =
         crate::model::keywords(&item.fields, &schema::plan::NOT_APPLICABLE).collect();
+    plan.matrix = item
+        .blocks
+        .iter()
+        .find(|block| block.kind == BlockKind::Matrix)
+        .and_then(matrix_limits);
     let mut gated: FxHashSet<&str> = FxHashSet::default();
     for (block_at, block) in item.blocks.iter().enumerate() {
         let BlockKind::Gate(Some(phase)) = &block.kind else {

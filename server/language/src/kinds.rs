@@ -151,7 +151,7 @@ kinds! {
         symbol: SymbolClass::Module,
         doc: "The project's phases, its acceptable score and its phase gates.",
         fields: plan::FIELDS,
-        blocks: &[&gate::BLOCK],
+        blocks: &[&gate::BLOCK, &matrix::BLOCK],
     },
 }
 
@@ -311,7 +311,7 @@ pub struct BlockSpec {
 }
 
 impl BlockSpec {
-    pub const ALL: [&'static BlockSpec; 2] = [&residual::BLOCK, &gate::BLOCK];
+    pub const ALL: [&'static BlockSpec; 3] = [&residual::BLOCK, &gate::BLOCK, &matrix::BLOCK];
 
     pub fn field(&self, name: &str) -> Option<&'static FieldSpec> {
         self.fields.iter().find(|spec| spec.name == name)
@@ -769,6 +769,52 @@ pub mod gate {
     };
 }
 
+/// The `matrix { }` block of the plan: for each severity level, the highest exploitability
+/// still acceptable (FDA's postmarket guidance: a region of exploitability × severity).
+pub mod matrix {
+    use super::*;
+
+    /// Exploitability 0 (nothing is acceptable) to 5.
+    const LIMIT: FieldType = FieldType::Int(0, SCORE.1);
+
+    pub const NEGLIGIBLE: FieldSpec = FieldSpec::new(
+        "negligible",
+        LIMIT,
+        "The highest exploitability acceptable at severity 1 (negligible).",
+    );
+    pub const MINOR: FieldSpec = FieldSpec::new(
+        "minor",
+        LIMIT,
+        "The highest exploitability acceptable at severity 2 (minor).",
+    );
+    pub const SERIOUS: FieldSpec = FieldSpec::new(
+        "serious",
+        LIMIT,
+        "The highest exploitability acceptable at severity 3 (serious).",
+    );
+    pub const CRITICAL: FieldSpec = FieldSpec::new(
+        "critical",
+        LIMIT,
+        "The highest exploitability acceptable at severity 4 (critical).",
+    );
+    pub const CATASTROPHIC: FieldSpec = FieldSpec::new(
+        "catastrophic",
+        LIMIT,
+        "The highest exploitability acceptable at severity 5 (catastrophic).",
+    );
+    /// The levels, severity 1 to 5 in order.
+    pub const FIELDS: &[FieldSpec] = &[NEGLIGIBLE, MINOR, SERIOUS, CRITICAL, CATASTROPHIC];
+    pub const BLOCK: BlockSpec = BlockSpec {
+        keyword: "matrix",
+        named: false,
+        doc: "**`matrix { negligible, minor, serious, critical, catastrophic }`**\n\nThe \
+              acceptable region, in place of `acceptable`: for each severity level, the \
+              highest exploitability still acceptable (0: none). Every level is given, and \
+              a higher severity never accepts a higher exploitability.",
+        fields: FIELDS,
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -784,6 +830,7 @@ mod tests {
                 block.keyword
             );
         }
+        assert_eq!(matrix::FIELDS.len() as i64, SCORE.1 - SCORE.0 + 1);
         for rule in COVERAGE {
             assert!(rule.via.link().accepts(rule.target), "{rule:?}");
         }

@@ -19,8 +19,8 @@ pub use codes::{Code, DefaultLevel, Rule};
 pub use fields::{FieldSpec, FieldType, LinkSpec};
 pub use kinds::{
     BlockSpec, COVERAGE, Coverage, DEFAULT_ACCEPTABLE, DEFAULT_PHASES, ItemKind, KindSpec,
-    LinkField, SCORE, SymbolClass, approval, asset, control, gate, plan, residual, risk, shared,
-    threat, verification, waiver,
+    LinkField, SCORE, SymbolClass, approval, asset, control, gate, matrix, plan, residual, risk,
+    shared, threat, verification, waiver,
 };
 pub use values::{
     AssetKind, Category, ControlKind, KEYWORD_SETS, Keyword, Meaning, Method, Property,

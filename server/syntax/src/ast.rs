@@ -61,7 +61,7 @@ impl Item {
     }
 }
 
-/// A `residual { }` or `gate <phase> { }` block inside an item.
+/// A `residual { }`, `gate <phase> { }` or `matrix { }` block inside an item.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
     pub kind: BlockKind,
@@ -73,6 +73,8 @@ pub enum BlockKind {
     Residual,
     /// A gate and the phase it names (absent only in broken text).
     Gate(Option<String>),
+    /// The plan's acceptability matrix.
+    Matrix,
 }
 
 impl Block {

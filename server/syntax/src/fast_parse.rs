@@ -15,7 +15,7 @@ use crate::ast::{
 };
 use crate::lower::Parse;
 use crate::text::dedent_text_block;
-use ward_language::{gate, residual};
+use ward_language::{gate, matrix, residual};
 
 /// Parses `text` when it is well formed and plain enough; `None` means "ask tree-sitter".
 pub fn parse_fast(text: &str) -> Option<Parse> {
@@ -369,6 +369,9 @@ impl<'a> Parser<'a> {
                     let (kind, name) = match (of, self.slice(lexeme)) {
                         (BodyOf::Item, word) if word == residual::BLOCK.keyword => {
                             (BlockKind::Residual, None)
+                        }
+                        (BodyOf::Plan, word) if word == matrix::BLOCK.keyword => {
+                            (BlockKind::Matrix, None)
                         }
                         (BodyOf::Plan, word) if word == gate::BLOCK.keyword => {
                             let phase = self.next()?;

@@ -148,7 +148,7 @@ impl<'a> Lowering<'a> {
         for child in body.children(&mut cursor) {
             match child.kind() {
                 "field" => self.field(child, &mut item.fields, &mut map.fields),
-                "residual" | "gate" => self.block(child, item, map), // tidy: grammar node kinds
+                "residual" | "gate" | "matrix" => self.block(child, item, map), // tidy: node kinds
                 "}" if !child.is_missing() => closed = true,
                 _ => {}
             }
@@ -178,6 +178,8 @@ impl<'a> Lowering<'a> {
                 BlockKind::Gate(phase.map(|phase| self.text(phase).to_owned())),
                 phase.map(range),
             )
+        } else if node.kind() == "matrix" {
+            (BlockKind::Matrix, None)
         } else {
             (BlockKind::Residual, None)
         };

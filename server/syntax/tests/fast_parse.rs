@@ -195,6 +195,8 @@ fn doubtful_text_falls_back() {
         "asset A { kind: data\0 }",         // a NUL
         "asset A { kind: data } }",         // a stray brace
         "asset A { on: 2027-6-30 }",        // a date of the wrong shape
+        "asset A { matrix { } }",           // a matrix outside the plan
+        "plan { matrix m { } }",            // a named matrix
         "asset A { on: 2027-06-301 }",      // a date and then a number
     ] {
         assert!(parse_fast(text).is_none(), "{text:?} took the fast path");
@@ -447,6 +449,7 @@ fn piece() -> impl Strategy<Value = &'static str> {
         "plan \"P\" { phases: design, implementation current: design gate design { require: all-risks-scored } }\n",
         "// comment\n",
         "asset D { expires: 2027-06-30, 2027-02-30 n: 2027 }\n",
+        "plan { matrix { negligible: 5 catastrophic: 1 } gate g { requires: x } }\n",
         "{",
         "}",
         ":",

@@ -287,13 +287,13 @@ fn item_card(db: &dyn Db, def: ItemRef) -> String {
 /// Score, residual score (against the plan's acceptable score), harm and hazard of a risk.
 fn risk_facts(db: &dyn Db, risk: Risk<'_>, id: &str, facts: &mut Vec<String>) {
     let plan = plan(db);
-    let acceptable = plan.acceptable;
     let versus = |score: RiskScore| {
-        if plan.is_acceptable(score) {
-            format!("within the acceptable {acceptable}")
+        let side = if plan.is_acceptable(score) {
+            "within"
         } else {
-            format!("above the acceptable {acceptable}")
-        }
+            "above"
+        };
+        format!("{side} {}", plan.measure(score))
     };
     let Some(score) = risk.score() else {
         let (exploitability, severity) = (
@@ -728,6 +728,33 @@ mod tests {
                 **phase** `design` (1 of 2), its gate has been passed
 
                 Gate `design` requires `risks-scored`, `assets-covered`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_risk_judged_by_the_matrix() {
+        check(
+            &at(
+                r#"
+                //- /plan.ward
+                plan { matrix { negligible: 5 minor: 4 serious: 3 critical: 2 catastrophic: 1 } }
+                //- /risks.ward
+                risk R-1 "Rare but catastrophic" { exploitability: 2 severity: 5 }
+                "#,
+                "/risks.ward",
+                "R-1",
+            ),
+            expect![[r#"
+                risks.ward:1:6-1:9 R-1
+                ```ward
+                risk R-1 "Rare but catastrophic"
+                ```
+                ---
+                - score: 2 × 5 = 10, above the matrix's `catastrophic` limit, exploitability 1
+
+                **Fails**
+                - `unmitigated-risk`: rule `risks-controlled` (warning)
             "#]],
         );
     }

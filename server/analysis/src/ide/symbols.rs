@@ -34,6 +34,7 @@ pub(crate) fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<DocumentSym
                         format!("{} {phase}", schema::gate::BLOCK.keyword)
                     }
                     BlockKind::Gate(None) => schema::gate::BLOCK.keyword.to_owned(),
+                    BlockKind::Matrix => schema::matrix::BLOCK.keyword.to_owned(),
                 };
                 children.push(DocumentSymbol {
                     name,
