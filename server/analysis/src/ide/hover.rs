@@ -78,6 +78,24 @@ fn value_card(field: &Field, value: &Value, spec: &FieldSpec) -> Option<String> 
                 spec.doc
             ))
         }
+        (FieldType::Codes, Value::Ident(word)) => Some(match Code::from_name(word) {
+            Some(code) => match code.rule() {
+                Some(rule) => format!(
+                    "**code** `{code}`: {}\n\nA finding of the rule `{rule}`: {}.",
+                    code.summary(),
+                    rule.describe()
+                ),
+                None => format!(
+                    "**code** `{code}`: {}\n\nNot the finding of a rule: it cannot be waived.",
+                    code.summary()
+                ),
+            },
+            None => format!("`{word}` is not a finding code"),
+        }),
+        (FieldType::Date, Value::Date(date)) => Some(match crate::dates::calendar(*date) {
+            Some(_) => format!("**`{}`**: {date}\n\n{}", spec.name, spec.doc),
+            None => format!("`{date}` is not a day of the calendar"),
+        }),
         (FieldType::Int(..), Value::Int(_)) => Some(format!(
             "**`{}`**: {}\n\n{}",
             spec.name,
@@ -729,6 +747,39 @@ mod tests {
 
                 Gate `design` requires `risks-scored`, `assets-covered`
             "#]],
+        );
+    }
+
+    #[test]
+    fn a_waived_code_and_a_date() {
+        let fixture = r#"
+            //- /main.ward
+            waiver W-1 { waives: untargeted-asset, duplicate-id expires: 2027-02-30 }
+            "#;
+        check(
+            &at(fixture, "/main.ward", "untargeted-asset"),
+            expect![[r#"
+                main.ward:1:22-1:38 untargeted-asset
+                **code** `untargeted-asset`: An asset that no threat targets.
+
+                A finding of the rule `assets-covered`: every asset is targeted by a threat.
+            "#]],
+        );
+        check(
+            &at(fixture, "/main.ward", "duplicate-id"),
+            expect![[r#"
+            main.ward:1:40-1:52 duplicate-id
+            **code** `duplicate-id`: An ID is defined more than once.
+
+            Not the finding of a rule: it cannot be waived.
+        "#]],
+        );
+        check(
+            &at(fixture, "/main.ward", "2027-02-30"),
+            expect![[r#"
+            main.ward:1:62-1:72 2027-02-30
+            `2027-02-30` is not a day of the calendar
+        "#]],
         );
     }
 
