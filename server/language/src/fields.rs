@@ -53,9 +53,6 @@ impl LinkSpec {
 
     /// "asset", "asset or component": the kinds the field names, for messages.
     pub fn describe_targets(&self) -> String {
-        if self.targets == ItemKind::WITH_ID {
-            return "any".to_owned();
-        }
         let words: Vec<&str> = self.targets.iter().map(|kind| kind.as_str()).collect();
         words.join(" or ")
     }
@@ -86,6 +83,9 @@ impl FieldType {
     /// A description of the expected values, for messages and hover.
     pub fn describe(self) -> String {
         match self {
+            FieldType::Link(link) if link.targets == ItemKind::WITH_ID => {
+                "IDs of items of any kind".to_owned()
+            }
             FieldType::Link(link) => format!("IDs of {} items", link.describe_targets()),
             FieldType::Tags => "one or more tags (free keywords)".to_owned(),
             FieldType::Keywords(values) => format!("one or more of {}", quote_list(values)),
