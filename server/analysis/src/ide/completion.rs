@@ -198,6 +198,17 @@ impl Completions {
                     );
                 }
             }
+            FieldType::Date if field.values.is_empty() => {
+                // The date most often written: today's.
+                let today = db.workspace().today(db).to_string();
+                self.add(
+                    &today,
+                    CompletionKind::Keyword,
+                    Some("today".to_owned()),
+                    Some(spec.doc.to_owned()),
+                    today.clone(),
+                );
+            }
             FieldType::Name if scope == Scope::Body(ItemKind::Plan) => self.phases(db, &[]),
             FieldType::Name if scope == Scope::Body(ItemKind::Approval) => {
                 // An approval signs a gate: the phases that have one.
@@ -814,6 +825,22 @@ mod tests {
                 Keyword unapproved-gate "unapproved-gate" [un] finding of `gates-approved`
             "#]],
         );
+    }
+
+    #[test]
+    fn a_date_field_offers_today() {
+        let mut loaded = fixture::load(
+            r#"
+            //- /main.ward
+            approval AP1 { date: $0 }
+            "#,
+        );
+        loaded
+            .host
+            .set_today(crate::dates::parse("2026-10-12").unwrap());
+        let items = loaded.analysis().completions(loaded.position()).unwrap();
+        let labels: Vec<&str> = items.iter().map(|item| item.label.as_str()).collect();
+        assert_eq!(labels, ["2026-10-12"]);
     }
 
     #[test]
