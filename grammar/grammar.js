@@ -18,8 +18,8 @@ const NAME = /[A-Za-z][A-Za-z0-9_.\-]*/;
 // (`phase:` then a plan without `}` then `verification V1 {`), so the parser
 // keeps both (see `conflicts`) and the one that fails to continue is dropped.
 // @generated begin: from the kinds table (server/language); do not edit
-const ITEM_KINDS = ['asset', 'threat', 'risk', 'control', 'verification'];
-const KEYWORDS = [...ITEM_KINDS, 'plan', 'residual', 'gate'];
+const ITEM_KINDS = ['asset', 'threat', 'risk', 'control', 'verification', 'waiver', 'approval'];
+const KEYWORDS = [...ITEM_KINDS, 'plan', 'residual', 'gate', 'matrix'];
 // @generated end
 
 module.exports = grammar({
@@ -58,9 +58,11 @@ module.exports = grammar({
       field('body', $.plan_body),
     ),
 
-    plan_body: $ => seq('{', repeat(choice($.field, $.gate)), optional('}')),
+    plan_body: $ => seq('{', repeat(choice($.field, $.gate, $.matrix)), optional('}')),
 
     gate: $ => seq('gate', field('phase', $.identifier), field('body', $.field_block)),
+
+    matrix: $ => seq('matrix', field('body', $.field_block)),
 
     field_block: $ => seq('{', repeat($.field), '}'),
 
@@ -79,13 +81,20 @@ module.exports = grammar({
       optional(','),
     ),
 
-    _value: $ => choice($.identifier, $._keyword_value, $.integer, $.string, $.text_block),
+    _value: $ => choice(
+      $.identifier, $._keyword_value, $.date, $.integer, $.string, $.text_block,
+    ),
 
     _keyword_value: $ => alias(choice(...KEYWORDS), $.identifier),
 
     identifier: _ => token(NAME),
 
     integer: _ => token(/-?[0-9]+/),
+
+    // An ISO 8601 calendar date. Its shape is the token; whether the day exists (no
+    // 2027-02-30) is the checks' `invalid-value`, so a wrong day never damages the parse.
+    // It is longer than the integer it starts with, so the lexer prefers it.
+    date: _ => token(/[0-9]{4}-[0-9]{2}-[0-9]{2}/),
 
     // The closing quote is optional so that a string left open ends at its line break
     // instead of swallowing the items after it; the syntax layer reports it.

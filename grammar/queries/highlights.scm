@@ -27,6 +27,7 @@
   "plan"
   "residual"
   "gate"
+  "matrix"
 ] @keyword
 
 ; Fields (the token includes its colon)
@@ -36,6 +37,8 @@
 ; Values
 
 (integer) @constant.numeric.integer
+
+(date) @constant.numeric
 
 [
   (string)
@@ -60,7 +63,7 @@
     (identifier) @type
     (","
       (identifier) @type)*))
-  (#match? @variable.other.member "^(targets|threat|mitigates|verifies)[ \t]*:$")) ; @generated: link fields
+  (#match? @variable.other.member "^(targets|threat|mitigates|verifies|items)[ \t]*:$")) ; @generated: link fields
 
 ; Phases: declared by `phases:`, named by `phase:` and by each gate.
 
@@ -73,6 +76,6 @@
     (identifier) @label
     (","
       (identifier) @label)*))
-  (#match? @variable.other.member "^(phases|phase)[ \t]*:$")) ; @generated: phase fields
+  (#match? @variable.other.member "^(gate|phases|phase)[ \t]*:$")) ; @generated: phase fields
 
 (comment) @comment

@@ -17,6 +17,9 @@
 (residual
   body: (field_block) @block.inner) @block.outer
 
+(matrix
+  body: (field_block) @block.inner) @block.outer
+
 (field) @parameter.outer
 
 (field

@@ -7,11 +7,11 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 58
-#define LARGE_STATE_COUNT 4
-#define SYMBOL_COUNT 36
+#define STATE_COUNT 60
+#define LARGE_STATE_COUNT 11
+#define SYMBOL_COUNT 41
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 18
+#define TOKEN_COUNT 22
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 7
 #define MAX_ALIAS_SEQUENCE_LENGTH 4
@@ -26,35 +26,40 @@ enum ts_symbol_identifiers {
   anon_sym_risk = 4,
   anon_sym_control = 5,
   anon_sym_verification = 6,
-  anon_sym_LBRACE = 7,
-  anon_sym_RBRACE = 8,
-  anon_sym_residual = 9,
-  anon_sym_plan = 10,
-  anon_sym_gate = 11,
-  sym_field_name = 12,
-  anon_sym_COMMA = 13,
-  sym_integer = 14,
-  sym_string = 15,
-  sym_text_block = 16,
-  sym_comment = 17,
-  sym_source_file = 18,
-  sym_item = 19,
-  sym_item_kind = 20,
-  sym_item_body = 21,
-  sym_residual = 22,
-  sym_plan = 23,
-  sym_plan_body = 24,
-  sym_gate = 25,
-  sym_field_block = 26,
-  sym_field = 27,
-  sym_value_list = 28,
-  sym__value = 29,
-  sym__keyword_value = 30,
-  aux_sym_source_file_repeat1 = 31,
-  aux_sym_item_body_repeat1 = 32,
-  aux_sym_plan_body_repeat1 = 33,
-  aux_sym_field_block_repeat1 = 34,
-  aux_sym_value_list_repeat1 = 35,
+  anon_sym_waiver = 7,
+  anon_sym_approval = 8,
+  anon_sym_LBRACE = 9,
+  anon_sym_RBRACE = 10,
+  anon_sym_residual = 11,
+  anon_sym_plan = 12,
+  anon_sym_gate = 13,
+  anon_sym_matrix = 14,
+  sym_field_name = 15,
+  anon_sym_COMMA = 16,
+  sym_integer = 17,
+  sym_date = 18,
+  sym_string = 19,
+  sym_text_block = 20,
+  sym_comment = 21,
+  sym_source_file = 22,
+  sym_item = 23,
+  sym_item_kind = 24,
+  sym_item_body = 25,
+  sym_residual = 26,
+  sym_plan = 27,
+  sym_plan_body = 28,
+  sym_gate = 29,
+  sym_matrix = 30,
+  sym_field_block = 31,
+  sym_field = 32,
+  sym_value_list = 33,
+  sym__value = 34,
+  sym__keyword_value = 35,
+  aux_sym_source_file_repeat1 = 36,
+  aux_sym_item_body_repeat1 = 37,
+  aux_sym_plan_body_repeat1 = 38,
+  aux_sym_field_block_repeat1 = 39,
+  aux_sym_value_list_repeat1 = 40,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -65,14 +70,18 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_risk] = "risk",
   [anon_sym_control] = "control",
   [anon_sym_verification] = "verification",
+  [anon_sym_waiver] = "waiver",
+  [anon_sym_approval] = "approval",
   [anon_sym_LBRACE] = "{",
   [anon_sym_RBRACE] = "}",
   [anon_sym_residual] = "residual",
   [anon_sym_plan] = "plan",
   [anon_sym_gate] = "gate",
+  [anon_sym_matrix] = "matrix",
   [sym_field_name] = "field_name",
   [anon_sym_COMMA] = ",",
   [sym_integer] = "integer",
+  [sym_date] = "date",
   [sym_string] = "string",
   [sym_text_block] = "text_block",
   [sym_comment] = "comment",
@@ -84,6 +93,7 @@ static const char * const ts_symbol_names[] = {
   [sym_plan] = "plan",
   [sym_plan_body] = "plan_body",
   [sym_gate] = "gate",
+  [sym_matrix] = "matrix",
   [sym_field_block] = "field_block",
   [sym_field] = "field",
   [sym_value_list] = "value_list",
@@ -104,14 +114,18 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_risk] = anon_sym_risk,
   [anon_sym_control] = anon_sym_control,
   [anon_sym_verification] = anon_sym_verification,
+  [anon_sym_waiver] = anon_sym_waiver,
+  [anon_sym_approval] = anon_sym_approval,
   [anon_sym_LBRACE] = anon_sym_LBRACE,
   [anon_sym_RBRACE] = anon_sym_RBRACE,
   [anon_sym_residual] = anon_sym_residual,
   [anon_sym_plan] = anon_sym_plan,
   [anon_sym_gate] = anon_sym_gate,
+  [anon_sym_matrix] = anon_sym_matrix,
   [sym_field_name] = sym_field_name,
   [anon_sym_COMMA] = anon_sym_COMMA,
   [sym_integer] = sym_integer,
+  [sym_date] = sym_date,
   [sym_string] = sym_string,
   [sym_text_block] = sym_text_block,
   [sym_comment] = sym_comment,
@@ -123,6 +137,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_plan] = sym_plan,
   [sym_plan_body] = sym_plan_body,
   [sym_gate] = sym_gate,
+  [sym_matrix] = sym_matrix,
   [sym_field_block] = sym_field_block,
   [sym_field] = sym_field,
   [sym_value_list] = sym_value_list,
@@ -164,6 +179,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
+  [anon_sym_waiver] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_approval] = {
+    .visible = true,
+    .named = false,
+  },
   [anon_sym_LBRACE] = {
     .visible = true,
     .named = false,
@@ -184,6 +207,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
+  [anon_sym_matrix] = {
+    .visible = true,
+    .named = false,
+  },
   [sym_field_name] = {
     .visible = true,
     .named = true,
@@ -193,6 +220,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [sym_integer] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_date] = {
     .visible = true,
     .named = true,
   },
@@ -237,6 +268,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_gate] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_matrix] = {
     .visible = true,
     .named = true,
   },
@@ -364,11 +399,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [2] = 2,
   [3] = 2,
   [4] = 4,
-  [5] = 2,
-  [6] = 6,
+  [5] = 5,
+  [6] = 5,
   [7] = 4,
-  [8] = 6,
-  [9] = 6,
+  [8] = 2,
+  [9] = 5,
   [10] = 4,
   [11] = 11,
   [12] = 12,
@@ -382,11 +417,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [20] = 20,
   [21] = 21,
   [22] = 22,
-  [23] = 20,
-  [24] = 19,
+  [23] = 21,
+  [24] = 24,
   [25] = 25,
   [26] = 26,
-  [27] = 27,
+  [27] = 18,
   [28] = 28,
   [29] = 29,
   [30] = 30,
@@ -403,10 +438,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [41] = 41,
   [42] = 42,
   [43] = 43,
-  [44] = 20,
-  [45] = 19,
-  [46] = 46,
-  [47] = 47,
+  [44] = 44,
+  [45] = 45,
+  [46] = 18,
+  [47] = 21,
   [48] = 48,
   [49] = 49,
   [50] = 50,
@@ -417,6 +452,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [55] = 55,
   [56] = 56,
   [57] = 57,
+  [58] = 58,
+  [59] = 59,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -424,21 +461,21 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(9);
-      if (lookahead == '"') ADVANCE(18);
-      if (lookahead == ',') ADVANCE(13);
-      if (lookahead == '-') ADVANCE(6);
-      if (lookahead == '/') ADVANCE(4);
-      if (lookahead == '{') ADVANCE(10);
-      if (lookahead == '}') ADVANCE(11);
+      if (eof) ADVANCE(14);
+      if (lookahead == '"') ADVANCE(28);
+      if (lookahead == ',') ADVANCE(18);
+      if (lookahead == '-') ADVANCE(11);
+      if (lookahead == '/') ADVANCE(5);
+      if (lookahead == '{') ADVANCE(15);
+      if (lookahead == '}') ADVANCE(16);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(0);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(16);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(14);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(19);
       END_STATE();
     case 1:
-      if (lookahead == '"') ADVANCE(21);
+      if (lookahead == '"') ADVANCE(31);
       if (lookahead != 0) ADVANCE(3);
       END_STATE();
     case 2:
@@ -450,100 +487,135 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead != 0) ADVANCE(3);
       END_STATE();
     case 4:
-      if (lookahead == '/') ADVANCE(22);
+      if (lookahead == '-') ADVANCE(10);
       END_STATE();
     case 5:
-      if (lookahead == ':') ADVANCE(12);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(5);
+      if (lookahead == '/') ADVANCE(32);
       END_STATE();
     case 6:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(16);
+      if (lookahead == ':') ADVANCE(17);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(6);
       END_STATE();
     case 7:
-      if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(20);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(4);
       END_STATE();
     case 8:
-      if (eof) ADVANCE(9);
-      if (lookahead == '"') ADVANCE(18);
-      if (lookahead == '-') ADVANCE(6);
-      if (lookahead == '/') ADVANCE(4);
-      if (lookahead == '{') ADVANCE(10);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(8);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(16);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(15);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(26);
       END_STATE();
     case 9:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(7);
       END_STATE();
     case 10:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(8);
       END_STATE();
     case 11:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
       END_STATE();
     case 12:
-      ACCEPT_TOKEN(sym_field_name);
+      if (lookahead != 0 &&
+          lookahead != '\n') ADVANCE(30);
       END_STATE();
     case 13:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      if (eof) ADVANCE(14);
+      if (lookahead == '"') ADVANCE(28);
+      if (lookahead == '-') ADVANCE(11);
+      if (lookahead == '/') ADVANCE(5);
+      if (lookahead == '{') ADVANCE(15);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(13);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(20);
       END_STATE();
     case 14:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == ':') ADVANCE(12);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(5);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(14);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 15:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 16:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 17:
+      ACCEPT_TOKEN(sym_field_name);
+      END_STATE();
+    case 18:
+      ACCEPT_TOKEN(anon_sym_COMMA);
+      END_STATE();
+    case 19:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == ':') ADVANCE(17);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(6);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(19);
+      END_STATE();
+    case 20:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(15);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(20);
       END_STATE();
-    case 16:
+    case 21:
       ACCEPT_TOKEN(sym_integer);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(16);
+      if (lookahead == '-') ADVANCE(9);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
       END_STATE();
-    case 17:
+    case 22:
+      ACCEPT_TOKEN(sym_integer);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(21);
+      END_STATE();
+    case 23:
+      ACCEPT_TOKEN(sym_integer);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
+      END_STATE();
+    case 24:
+      ACCEPT_TOKEN(sym_integer);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
+      END_STATE();
+    case 25:
+      ACCEPT_TOKEN(sym_integer);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
+      END_STATE();
+    case 26:
+      ACCEPT_TOKEN(sym_date);
+      END_STATE();
+    case 27:
       ACCEPT_TOKEN(sym_string);
       END_STATE();
-    case 18:
+    case 28:
       ACCEPT_TOKEN(sym_string);
-      if (lookahead == '"') ADVANCE(19);
-      if (lookahead == '\\') ADVANCE(7);
+      if (lookahead == '"') ADVANCE(29);
+      if (lookahead == '\\') ADVANCE(12);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(20);
+          lookahead != '\n') ADVANCE(30);
       END_STATE();
-    case 19:
+    case 29:
       ACCEPT_TOKEN(sym_string);
       if (lookahead == '"') ADVANCE(3);
       END_STATE();
-    case 20:
+    case 30:
       ACCEPT_TOKEN(sym_string);
-      if (lookahead == '"') ADVANCE(17);
-      if (lookahead == '\\') ADVANCE(7);
+      if (lookahead == '"') ADVANCE(27);
+      if (lookahead == '\\') ADVANCE(12);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(20);
+          lookahead != '\n') ADVANCE(30);
       END_STATE();
-    case 21:
+    case 31:
       ACCEPT_TOKEN(sym_text_block);
       END_STATE();
-    case 22:
+    case 32:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(22);
+          lookahead != '\n') ADVANCE(32);
       END_STATE();
     default:
       return false;
@@ -555,162 +627,224 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (lookahead == 'a') ADVANCE(1);
-      if (lookahead == 'c') ADVANCE(2);
-      if (lookahead == 'g') ADVANCE(3);
-      if (lookahead == 'p') ADVANCE(4);
-      if (lookahead == 'r') ADVANCE(5);
-      if (lookahead == 't') ADVANCE(6);
-      if (lookahead == 'v') ADVANCE(7);
+      ADVANCE_MAP(
+        'a', 1,
+        'c', 2,
+        'g', 3,
+        'm', 4,
+        'p', 5,
+        'r', 6,
+        't', 7,
+        'v', 8,
+        'w', 9,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(0);
       END_STATE();
     case 1:
-      if (lookahead == 's') ADVANCE(8);
+      if (lookahead == 'p') ADVANCE(10);
+      if (lookahead == 's') ADVANCE(11);
       END_STATE();
     case 2:
-      if (lookahead == 'o') ADVANCE(9);
+      if (lookahead == 'o') ADVANCE(12);
       END_STATE();
     case 3:
-      if (lookahead == 'a') ADVANCE(10);
+      if (lookahead == 'a') ADVANCE(13);
       END_STATE();
     case 4:
-      if (lookahead == 'l') ADVANCE(11);
+      if (lookahead == 'a') ADVANCE(14);
       END_STATE();
     case 5:
-      if (lookahead == 'e') ADVANCE(12);
-      if (lookahead == 'i') ADVANCE(13);
+      if (lookahead == 'l') ADVANCE(15);
       END_STATE();
     case 6:
-      if (lookahead == 'h') ADVANCE(14);
+      if (lookahead == 'e') ADVANCE(16);
+      if (lookahead == 'i') ADVANCE(17);
       END_STATE();
     case 7:
-      if (lookahead == 'e') ADVANCE(15);
+      if (lookahead == 'h') ADVANCE(18);
       END_STATE();
     case 8:
-      if (lookahead == 's') ADVANCE(16);
+      if (lookahead == 'e') ADVANCE(19);
       END_STATE();
     case 9:
-      if (lookahead == 'n') ADVANCE(17);
+      if (lookahead == 'a') ADVANCE(20);
       END_STATE();
     case 10:
-      if (lookahead == 't') ADVANCE(18);
+      if (lookahead == 'p') ADVANCE(21);
       END_STATE();
     case 11:
-      if (lookahead == 'a') ADVANCE(19);
+      if (lookahead == 's') ADVANCE(22);
       END_STATE();
     case 12:
-      if (lookahead == 's') ADVANCE(20);
+      if (lookahead == 'n') ADVANCE(23);
       END_STATE();
     case 13:
-      if (lookahead == 's') ADVANCE(21);
+      if (lookahead == 't') ADVANCE(24);
       END_STATE();
     case 14:
-      if (lookahead == 'r') ADVANCE(22);
-      END_STATE();
-    case 15:
-      if (lookahead == 'r') ADVANCE(23);
-      END_STATE();
-    case 16:
-      if (lookahead == 'e') ADVANCE(24);
-      END_STATE();
-    case 17:
       if (lookahead == 't') ADVANCE(25);
       END_STATE();
+    case 15:
+      if (lookahead == 'a') ADVANCE(26);
+      END_STATE();
+    case 16:
+      if (lookahead == 's') ADVANCE(27);
+      END_STATE();
+    case 17:
+      if (lookahead == 's') ADVANCE(28);
+      END_STATE();
     case 18:
-      if (lookahead == 'e') ADVANCE(26);
+      if (lookahead == 'r') ADVANCE(29);
       END_STATE();
     case 19:
-      if (lookahead == 'n') ADVANCE(27);
+      if (lookahead == 'r') ADVANCE(30);
       END_STATE();
     case 20:
-      if (lookahead == 'i') ADVANCE(28);
-      END_STATE();
-    case 21:
-      if (lookahead == 'k') ADVANCE(29);
-      END_STATE();
-    case 22:
-      if (lookahead == 'e') ADVANCE(30);
-      END_STATE();
-    case 23:
       if (lookahead == 'i') ADVANCE(31);
       END_STATE();
+    case 21:
+      if (lookahead == 'r') ADVANCE(32);
+      END_STATE();
+    case 22:
+      if (lookahead == 'e') ADVANCE(33);
+      END_STATE();
+    case 23:
+      if (lookahead == 't') ADVANCE(34);
+      END_STATE();
     case 24:
-      if (lookahead == 't') ADVANCE(32);
+      if (lookahead == 'e') ADVANCE(35);
       END_STATE();
     case 25:
-      if (lookahead == 'r') ADVANCE(33);
+      if (lookahead == 'r') ADVANCE(36);
       END_STATE();
     case 26:
-      ACCEPT_TOKEN(anon_sym_gate);
+      if (lookahead == 'n') ADVANCE(37);
       END_STATE();
     case 27:
-      ACCEPT_TOKEN(anon_sym_plan);
+      if (lookahead == 'i') ADVANCE(38);
       END_STATE();
     case 28:
-      if (lookahead == 'd') ADVANCE(34);
+      if (lookahead == 'k') ADVANCE(39);
       END_STATE();
     case 29:
-      ACCEPT_TOKEN(anon_sym_risk);
+      if (lookahead == 'e') ADVANCE(40);
       END_STATE();
     case 30:
-      if (lookahead == 'a') ADVANCE(35);
+      if (lookahead == 'i') ADVANCE(41);
       END_STATE();
     case 31:
-      if (lookahead == 'f') ADVANCE(36);
+      if (lookahead == 'v') ADVANCE(42);
       END_STATE();
     case 32:
-      ACCEPT_TOKEN(anon_sym_asset);
+      if (lookahead == 'o') ADVANCE(43);
       END_STATE();
     case 33:
-      if (lookahead == 'o') ADVANCE(37);
+      if (lookahead == 't') ADVANCE(44);
       END_STATE();
     case 34:
-      if (lookahead == 'u') ADVANCE(38);
+      if (lookahead == 'r') ADVANCE(45);
       END_STATE();
     case 35:
-      if (lookahead == 't') ADVANCE(39);
+      ACCEPT_TOKEN(anon_sym_gate);
       END_STATE();
     case 36:
-      if (lookahead == 'i') ADVANCE(40);
+      if (lookahead == 'i') ADVANCE(46);
       END_STATE();
     case 37:
-      if (lookahead == 'l') ADVANCE(41);
+      ACCEPT_TOKEN(anon_sym_plan);
       END_STATE();
     case 38:
-      if (lookahead == 'a') ADVANCE(42);
+      if (lookahead == 'd') ADVANCE(47);
       END_STATE();
     case 39:
-      ACCEPT_TOKEN(anon_sym_threat);
+      ACCEPT_TOKEN(anon_sym_risk);
       END_STATE();
     case 40:
-      if (lookahead == 'c') ADVANCE(43);
+      if (lookahead == 'a') ADVANCE(48);
       END_STATE();
     case 41:
-      ACCEPT_TOKEN(anon_sym_control);
+      if (lookahead == 'f') ADVANCE(49);
       END_STATE();
     case 42:
-      if (lookahead == 'l') ADVANCE(44);
+      if (lookahead == 'e') ADVANCE(50);
       END_STATE();
     case 43:
-      if (lookahead == 'a') ADVANCE(45);
+      if (lookahead == 'v') ADVANCE(51);
       END_STATE();
     case 44:
-      ACCEPT_TOKEN(anon_sym_residual);
+      ACCEPT_TOKEN(anon_sym_asset);
       END_STATE();
     case 45:
-      if (lookahead == 't') ADVANCE(46);
+      if (lookahead == 'o') ADVANCE(52);
       END_STATE();
     case 46:
-      if (lookahead == 'i') ADVANCE(47);
+      if (lookahead == 'x') ADVANCE(53);
       END_STATE();
     case 47:
-      if (lookahead == 'o') ADVANCE(48);
+      if (lookahead == 'u') ADVANCE(54);
       END_STATE();
     case 48:
-      if (lookahead == 'n') ADVANCE(49);
+      if (lookahead == 't') ADVANCE(55);
       END_STATE();
     case 49:
+      if (lookahead == 'i') ADVANCE(56);
+      END_STATE();
+    case 50:
+      if (lookahead == 'r') ADVANCE(57);
+      END_STATE();
+    case 51:
+      if (lookahead == 'a') ADVANCE(58);
+      END_STATE();
+    case 52:
+      if (lookahead == 'l') ADVANCE(59);
+      END_STATE();
+    case 53:
+      ACCEPT_TOKEN(anon_sym_matrix);
+      END_STATE();
+    case 54:
+      if (lookahead == 'a') ADVANCE(60);
+      END_STATE();
+    case 55:
+      ACCEPT_TOKEN(anon_sym_threat);
+      END_STATE();
+    case 56:
+      if (lookahead == 'c') ADVANCE(61);
+      END_STATE();
+    case 57:
+      ACCEPT_TOKEN(anon_sym_waiver);
+      END_STATE();
+    case 58:
+      if (lookahead == 'l') ADVANCE(62);
+      END_STATE();
+    case 59:
+      ACCEPT_TOKEN(anon_sym_control);
+      END_STATE();
+    case 60:
+      if (lookahead == 'l') ADVANCE(63);
+      END_STATE();
+    case 61:
+      if (lookahead == 'a') ADVANCE(64);
+      END_STATE();
+    case 62:
+      ACCEPT_TOKEN(anon_sym_approval);
+      END_STATE();
+    case 63:
+      ACCEPT_TOKEN(anon_sym_residual);
+      END_STATE();
+    case 64:
+      if (lookahead == 't') ADVANCE(65);
+      END_STATE();
+    case 65:
+      if (lookahead == 'i') ADVANCE(66);
+      END_STATE();
+    case 66:
+      if (lookahead == 'o') ADVANCE(67);
+      END_STATE();
+    case 67:
+      if (lookahead == 'n') ADVANCE(68);
+      END_STATE();
+    case 68:
       ACCEPT_TOKEN(anon_sym_verification);
       END_STATE();
     default:
@@ -720,7 +854,7 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 8},
+  [1] = {.lex_state = 13},
   [2] = {.lex_state = 0},
   [3] = {.lex_state = 0},
   [4] = {.lex_state = 0},
@@ -730,7 +864,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [8] = {.lex_state = 0},
   [9] = {.lex_state = 0},
   [10] = {.lex_state = 0},
-  [11] = {.lex_state = 8},
+  [11] = {.lex_state = 13},
   [12] = {.lex_state = 0},
   [13] = {.lex_state = 0},
   [14] = {.lex_state = 0},
@@ -744,39 +878,41 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [22] = {.lex_state = 0},
   [23] = {.lex_state = 0},
   [24] = {.lex_state = 0},
-  [25] = {.lex_state = 8},
+  [25] = {.lex_state = 0},
   [26] = {.lex_state = 0},
   [27] = {.lex_state = 0},
-  [28] = {.lex_state = 8},
+  [28] = {.lex_state = 13},
   [29] = {.lex_state = 0},
   [30] = {.lex_state = 0},
-  [31] = {.lex_state = 0},
-  [32] = {.lex_state = 8},
-  [33] = {.lex_state = 8},
-  [34] = {.lex_state = 8},
-  [35] = {.lex_state = 8},
-  [36] = {.lex_state = 8},
-  [37] = {.lex_state = 8},
-  [38] = {.lex_state = 8},
-  [39] = {.lex_state = 8},
-  [40] = {.lex_state = 8},
-  [41] = {.lex_state = 8},
-  [42] = {.lex_state = 0},
-  [43] = {.lex_state = 8},
+  [31] = {.lex_state = 13},
+  [32] = {.lex_state = 0},
+  [33] = {.lex_state = 13},
+  [34] = {.lex_state = 13},
+  [35] = {.lex_state = 13},
+  [36] = {.lex_state = 13},
+  [37] = {.lex_state = 13},
+  [38] = {.lex_state = 13},
+  [39] = {.lex_state = 13},
+  [40] = {.lex_state = 13},
+  [41] = {.lex_state = 13},
+  [42] = {.lex_state = 13},
+  [43] = {.lex_state = 0},
   [44] = {.lex_state = 0},
   [45] = {.lex_state = 0},
   [46] = {.lex_state = 0},
   [47] = {.lex_state = 0},
-  [48] = {.lex_state = 0},
-  [49] = {.lex_state = 8},
+  [48] = {.lex_state = 13},
+  [49] = {.lex_state = 0},
   [50] = {.lex_state = 0},
-  [51] = {.lex_state = 0},
+  [51] = {.lex_state = 13},
   [52] = {.lex_state = 0},
   [53] = {.lex_state = 0},
   [54] = {.lex_state = 0},
   [55] = {.lex_state = 0},
-  [56] = {.lex_state = 8},
+  [56] = {.lex_state = 0},
   [57] = {.lex_state = 0},
+  [58] = {.lex_state = 13},
+  [59] = {.lex_state = 0},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -788,37 +924,43 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(1),
     [anon_sym_control] = ACTIONS(1),
     [anon_sym_verification] = ACTIONS(1),
+    [anon_sym_waiver] = ACTIONS(1),
+    [anon_sym_approval] = ACTIONS(1),
     [anon_sym_LBRACE] = ACTIONS(1),
     [anon_sym_RBRACE] = ACTIONS(1),
     [anon_sym_residual] = ACTIONS(1),
     [anon_sym_plan] = ACTIONS(1),
     [anon_sym_gate] = ACTIONS(1),
+    [anon_sym_matrix] = ACTIONS(1),
     [sym_field_name] = ACTIONS(1),
     [anon_sym_COMMA] = ACTIONS(1),
     [sym_integer] = ACTIONS(1),
+    [sym_date] = ACTIONS(1),
     [sym_string] = ACTIONS(1),
     [sym_text_block] = ACTIONS(1),
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(57),
-    [sym_item] = STATE(25),
-    [sym_item_kind] = STATE(43),
-    [sym_plan] = STATE(25),
-    [aux_sym_source_file_repeat1] = STATE(25),
+    [sym_source_file] = STATE(59),
+    [sym_item] = STATE(31),
+    [sym_item_kind] = STATE(48),
+    [sym_plan] = STATE(31),
+    [aux_sym_source_file_repeat1] = STATE(31),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_asset] = ACTIONS(7),
     [anon_sym_threat] = ACTIONS(7),
     [anon_sym_risk] = ACTIONS(7),
     [anon_sym_control] = ACTIONS(7),
     [anon_sym_verification] = ACTIONS(7),
+    [anon_sym_waiver] = ACTIONS(7),
+    [anon_sym_approval] = ACTIONS(7),
     [anon_sym_plan] = ACTIONS(9),
     [sym_comment] = ACTIONS(3),
   },
   [STATE(2)] = {
-    [sym_value_list] = STATE(26),
-    [sym__value] = STATE(19),
-    [sym__keyword_value] = STATE(19),
+    [sym_value_list] = STATE(24),
+    [sym__value] = STATE(18),
+    [sym__keyword_value] = STATE(18),
     [ts_builtin_sym_end] = ACTIONS(11),
     [sym_identifier] = ACTIONS(13),
     [anon_sym_asset] = ACTIONS(15),
@@ -826,20 +968,24 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(15),
     [anon_sym_control] = ACTIONS(15),
     [anon_sym_verification] = ACTIONS(15),
+    [anon_sym_waiver] = ACTIONS(15),
+    [anon_sym_approval] = ACTIONS(15),
     [anon_sym_RBRACE] = ACTIONS(11),
     [anon_sym_residual] = ACTIONS(18),
     [anon_sym_plan] = ACTIONS(15),
     [anon_sym_gate] = ACTIONS(15),
+    [anon_sym_matrix] = ACTIONS(15),
     [sym_field_name] = ACTIONS(11),
-    [sym_integer] = ACTIONS(20),
+    [sym_integer] = ACTIONS(13),
+    [sym_date] = ACTIONS(20),
     [sym_string] = ACTIONS(13),
     [sym_text_block] = ACTIONS(20),
     [sym_comment] = ACTIONS(3),
   },
   [STATE(3)] = {
-    [sym_value_list] = STATE(26),
-    [sym__value] = STATE(24),
-    [sym__keyword_value] = STATE(24),
+    [sym_value_list] = STATE(24),
+    [sym__value] = STATE(27),
+    [sym__keyword_value] = STATE(27),
     [ts_builtin_sym_end] = ACTIONS(11),
     [sym_identifier] = ACTIONS(22),
     [anon_sym_asset] = ACTIONS(15),
@@ -847,219 +993,215 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(15),
     [anon_sym_control] = ACTIONS(15),
     [anon_sym_verification] = ACTIONS(15),
+    [anon_sym_waiver] = ACTIONS(15),
+    [anon_sym_approval] = ACTIONS(15),
     [anon_sym_RBRACE] = ACTIONS(11),
     [anon_sym_residual] = ACTIONS(15),
     [anon_sym_plan] = ACTIONS(15),
     [anon_sym_gate] = ACTIONS(18),
+    [anon_sym_matrix] = ACTIONS(18),
     [sym_field_name] = ACTIONS(11),
-    [sym_integer] = ACTIONS(24),
+    [sym_integer] = ACTIONS(22),
+    [sym_date] = ACTIONS(24),
     [sym_string] = ACTIONS(22),
     [sym_text_block] = ACTIONS(24),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(4)] = {
+    [sym__value] = STATE(20),
+    [sym__keyword_value] = STATE(20),
+    [ts_builtin_sym_end] = ACTIONS(26),
+    [sym_identifier] = ACTIONS(28),
+    [anon_sym_asset] = ACTIONS(30),
+    [anon_sym_threat] = ACTIONS(30),
+    [anon_sym_risk] = ACTIONS(30),
+    [anon_sym_control] = ACTIONS(30),
+    [anon_sym_verification] = ACTIONS(30),
+    [anon_sym_waiver] = ACTIONS(30),
+    [anon_sym_approval] = ACTIONS(30),
+    [anon_sym_RBRACE] = ACTIONS(26),
+    [anon_sym_residual] = ACTIONS(18),
+    [anon_sym_plan] = ACTIONS(30),
+    [anon_sym_gate] = ACTIONS(30),
+    [anon_sym_matrix] = ACTIONS(30),
+    [sym_field_name] = ACTIONS(26),
+    [sym_integer] = ACTIONS(28),
+    [sym_date] = ACTIONS(33),
+    [sym_string] = ACTIONS(28),
+    [sym_text_block] = ACTIONS(33),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(5)] = {
+    [sym__value] = STATE(20),
+    [sym__keyword_value] = STATE(20),
+    [ts_builtin_sym_end] = ACTIONS(35),
+    [sym_identifier] = ACTIONS(28),
+    [anon_sym_asset] = ACTIONS(37),
+    [anon_sym_threat] = ACTIONS(37),
+    [anon_sym_risk] = ACTIONS(37),
+    [anon_sym_control] = ACTIONS(37),
+    [anon_sym_verification] = ACTIONS(37),
+    [anon_sym_waiver] = ACTIONS(37),
+    [anon_sym_approval] = ACTIONS(37),
+    [anon_sym_RBRACE] = ACTIONS(35),
+    [anon_sym_residual] = ACTIONS(18),
+    [anon_sym_plan] = ACTIONS(37),
+    [anon_sym_gate] = ACTIONS(37),
+    [anon_sym_matrix] = ACTIONS(37),
+    [sym_field_name] = ACTIONS(35),
+    [sym_integer] = ACTIONS(28),
+    [sym_date] = ACTIONS(33),
+    [sym_string] = ACTIONS(28),
+    [sym_text_block] = ACTIONS(33),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(6)] = {
+    [sym__value] = STATE(20),
+    [sym__keyword_value] = STATE(20),
+    [ts_builtin_sym_end] = ACTIONS(35),
+    [sym_identifier] = ACTIONS(28),
+    [anon_sym_asset] = ACTIONS(37),
+    [anon_sym_threat] = ACTIONS(37),
+    [anon_sym_risk] = ACTIONS(37),
+    [anon_sym_control] = ACTIONS(37),
+    [anon_sym_verification] = ACTIONS(37),
+    [anon_sym_waiver] = ACTIONS(37),
+    [anon_sym_approval] = ACTIONS(37),
+    [anon_sym_RBRACE] = ACTIONS(35),
+    [anon_sym_residual] = ACTIONS(37),
+    [anon_sym_plan] = ACTIONS(37),
+    [anon_sym_gate] = ACTIONS(18),
+    [anon_sym_matrix] = ACTIONS(18),
+    [sym_field_name] = ACTIONS(35),
+    [sym_integer] = ACTIONS(28),
+    [sym_date] = ACTIONS(33),
+    [sym_string] = ACTIONS(28),
+    [sym_text_block] = ACTIONS(33),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(7)] = {
+    [sym__value] = STATE(20),
+    [sym__keyword_value] = STATE(20),
+    [ts_builtin_sym_end] = ACTIONS(26),
+    [sym_identifier] = ACTIONS(28),
+    [anon_sym_asset] = ACTIONS(30),
+    [anon_sym_threat] = ACTIONS(30),
+    [anon_sym_risk] = ACTIONS(30),
+    [anon_sym_control] = ACTIONS(30),
+    [anon_sym_verification] = ACTIONS(30),
+    [anon_sym_waiver] = ACTIONS(30),
+    [anon_sym_approval] = ACTIONS(30),
+    [anon_sym_RBRACE] = ACTIONS(26),
+    [anon_sym_residual] = ACTIONS(30),
+    [anon_sym_plan] = ACTIONS(30),
+    [anon_sym_gate] = ACTIONS(18),
+    [anon_sym_matrix] = ACTIONS(18),
+    [sym_field_name] = ACTIONS(26),
+    [sym_integer] = ACTIONS(28),
+    [sym_date] = ACTIONS(33),
+    [sym_string] = ACTIONS(28),
+    [sym_text_block] = ACTIONS(33),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(8)] = {
+    [sym_value_list] = STATE(24),
+    [sym__value] = STATE(46),
+    [sym__keyword_value] = STATE(46),
+    [sym_identifier] = ACTIONS(40),
+    [anon_sym_asset] = ACTIONS(18),
+    [anon_sym_threat] = ACTIONS(18),
+    [anon_sym_risk] = ACTIONS(18),
+    [anon_sym_control] = ACTIONS(18),
+    [anon_sym_verification] = ACTIONS(18),
+    [anon_sym_waiver] = ACTIONS(18),
+    [anon_sym_approval] = ACTIONS(18),
+    [anon_sym_RBRACE] = ACTIONS(11),
+    [anon_sym_residual] = ACTIONS(18),
+    [anon_sym_plan] = ACTIONS(18),
+    [anon_sym_gate] = ACTIONS(18),
+    [anon_sym_matrix] = ACTIONS(18),
+    [sym_field_name] = ACTIONS(11),
+    [sym_integer] = ACTIONS(40),
+    [sym_date] = ACTIONS(42),
+    [sym_string] = ACTIONS(40),
+    [sym_text_block] = ACTIONS(42),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(9)] = {
+    [sym__value] = STATE(20),
+    [sym__keyword_value] = STATE(20),
+    [sym_identifier] = ACTIONS(28),
+    [anon_sym_asset] = ACTIONS(18),
+    [anon_sym_threat] = ACTIONS(18),
+    [anon_sym_risk] = ACTIONS(18),
+    [anon_sym_control] = ACTIONS(18),
+    [anon_sym_verification] = ACTIONS(18),
+    [anon_sym_waiver] = ACTIONS(18),
+    [anon_sym_approval] = ACTIONS(18),
+    [anon_sym_RBRACE] = ACTIONS(35),
+    [anon_sym_residual] = ACTIONS(18),
+    [anon_sym_plan] = ACTIONS(18),
+    [anon_sym_gate] = ACTIONS(18),
+    [anon_sym_matrix] = ACTIONS(18),
+    [sym_field_name] = ACTIONS(35),
+    [sym_integer] = ACTIONS(28),
+    [sym_date] = ACTIONS(33),
+    [sym_string] = ACTIONS(28),
+    [sym_text_block] = ACTIONS(33),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(10)] = {
+    [sym__value] = STATE(20),
+    [sym__keyword_value] = STATE(20),
+    [sym_identifier] = ACTIONS(28),
+    [anon_sym_asset] = ACTIONS(18),
+    [anon_sym_threat] = ACTIONS(18),
+    [anon_sym_risk] = ACTIONS(18),
+    [anon_sym_control] = ACTIONS(18),
+    [anon_sym_verification] = ACTIONS(18),
+    [anon_sym_waiver] = ACTIONS(18),
+    [anon_sym_approval] = ACTIONS(18),
+    [anon_sym_RBRACE] = ACTIONS(26),
+    [anon_sym_residual] = ACTIONS(18),
+    [anon_sym_plan] = ACTIONS(18),
+    [anon_sym_gate] = ACTIONS(18),
+    [anon_sym_matrix] = ACTIONS(18),
+    [sym_field_name] = ACTIONS(26),
+    [sym_integer] = ACTIONS(28),
+    [sym_date] = ACTIONS(33),
+    [sym_string] = ACTIONS(28),
+    [sym_text_block] = ACTIONS(33),
     [sym_comment] = ACTIONS(3),
   },
 };
 
 static const uint16_t ts_small_parse_table[] = {
-  [0] = 7,
+  [0] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(18), 1,
-      anon_sym_gate,
-    ACTIONS(28), 2,
-      sym_identifier,
-      sym_string,
     ACTIONS(33), 2,
-      sym_integer,
+      sym_date,
       sym_text_block,
-    STATE(22), 2,
+    STATE(20), 2,
       sym__value,
       sym__keyword_value,
-    ACTIONS(26), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(30), 7,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_residual,
-      anon_sym_plan,
-  [33] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(26), 1,
-      sym_value_list,
-    ACTIONS(11), 2,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(35), 2,
+    ACTIONS(28), 3,
       sym_identifier,
-      sym_string,
-    ACTIONS(37), 2,
       sym_integer,
-      sym_text_block,
-    STATE(45), 2,
-      sym__value,
-      sym__keyword_value,
-    ACTIONS(18), 8,
+      sym_string,
+    ACTIONS(18), 11,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [66] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(18), 1,
-      anon_sym_residual,
-    ACTIONS(28), 2,
-      sym_identifier,
-      sym_string,
-    ACTIONS(33), 2,
-      sym_integer,
-      sym_text_block,
-    STATE(22), 2,
-      sym__value,
-      sym__keyword_value,
-    ACTIONS(39), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(41), 7,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-      anon_sym_gate,
-  [99] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(18), 1,
-      anon_sym_residual,
-    ACTIONS(28), 2,
-      sym_identifier,
-      sym_string,
-    ACTIONS(33), 2,
-      sym_integer,
-      sym_text_block,
-    STATE(22), 2,
-      sym__value,
-      sym__keyword_value,
-    ACTIONS(26), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(30), 7,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-      anon_sym_gate,
-  [132] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(18), 1,
-      anon_sym_gate,
-    ACTIONS(28), 2,
-      sym_identifier,
-      sym_string,
-    ACTIONS(33), 2,
-      sym_integer,
-      sym_text_block,
-    STATE(22), 2,
-      sym__value,
-      sym__keyword_value,
-    ACTIONS(39), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(41), 7,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_residual,
-      anon_sym_plan,
-  [165] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(28), 2,
-      sym_identifier,
-      sym_string,
-    ACTIONS(33), 2,
-      sym_integer,
-      sym_text_block,
-    ACTIONS(39), 2,
-      anon_sym_RBRACE,
-      sym_field_name,
-    STATE(22), 2,
-      sym__value,
-      sym__keyword_value,
-    ACTIONS(18), 8,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_residual,
-      anon_sym_plan,
-      anon_sym_gate,
-  [195] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(26), 2,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(28), 2,
-      sym_identifier,
-      sym_string,
-    ACTIONS(33), 2,
-      sym_integer,
-      sym_text_block,
-    STATE(22), 2,
-      sym__value,
-      sym__keyword_value,
-    ACTIONS(18), 8,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_residual,
-      anon_sym_plan,
-      anon_sym_gate,
-  [225] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(28), 2,
-      sym_identifier,
-      sym_string,
-    ACTIONS(33), 2,
-      sym_integer,
-      sym_text_block,
-    STATE(22), 2,
-      sym__value,
-      sym__keyword_value,
-    ACTIONS(18), 8,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_residual,
-      anon_sym_plan,
-      anon_sym_gate,
-  [251] = 7,
+      anon_sym_matrix,
+  [30] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(44), 1,
@@ -1067,672 +1209,770 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(48), 1,
       anon_sym_RBRACE,
     ACTIONS(50), 1,
-      anon_sym_residual,
+      anon_sym_gate,
     ACTIONS(52), 1,
-      sym_field_name,
-    STATE(17), 3,
-      sym_residual,
-      sym_field,
-      aux_sym_item_body_repeat1,
-    ACTIONS(46), 6,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-  [280] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(50), 1,
-      anon_sym_residual,
-    ACTIONS(52), 1,
-      sym_field_name,
+      anon_sym_matrix,
     ACTIONS(54), 1,
-      ts_builtin_sym_end,
-    ACTIONS(58), 1,
-      anon_sym_RBRACE,
-    STATE(12), 3,
-      sym_residual,
+      sym_field_name,
+    STATE(13), 4,
+      sym_gate,
+      sym_matrix,
       sym_field,
-      aux_sym_item_body_repeat1,
-    ACTIONS(56), 6,
+      aux_sym_plan_body_repeat1,
+    ACTIONS(46), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [309] = 7,
+  [65] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(60), 1,
-      ts_builtin_sym_end,
-    ACTIONS(64), 1,
-      anon_sym_RBRACE,
-    ACTIONS(66), 1,
       anon_sym_gate,
-    ACTIONS(68), 1,
+    ACTIONS(63), 1,
+      anon_sym_matrix,
+    ACTIONS(66), 1,
       sym_field_name,
-    STATE(18), 3,
+    ACTIONS(56), 2,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+    STATE(13), 4,
       sym_gate,
+      sym_matrix,
       sym_field,
       aux_sym_plan_body_repeat1,
-    ACTIONS(62), 6,
+    ACTIONS(58), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [338] = 5,
+  [98] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(74), 1,
+    ACTIONS(50), 1,
+      anon_sym_gate,
+    ACTIONS(52), 1,
+      anon_sym_matrix,
+    ACTIONS(54), 1,
+      sym_field_name,
+    ACTIONS(69), 1,
+      ts_builtin_sym_end,
+    ACTIONS(73), 1,
+      anon_sym_RBRACE,
+    STATE(12), 4,
+      sym_gate,
+      sym_matrix,
+      sym_field,
+      aux_sym_plan_body_repeat1,
+    ACTIONS(71), 8,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+  [133] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
       anon_sym_COMMA,
     STATE(15), 1,
       aux_sym_value_list_repeat1,
-    ACTIONS(70), 3,
+    ACTIONS(75), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(72), 8,
+    ACTIONS(77), 11,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
-  [363] = 7,
+      anon_sym_matrix,
+  [161] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(66), 1,
-      anon_sym_gate,
-    ACTIONS(68), 1,
-      sym_field_name,
-    ACTIONS(77), 1,
+    ACTIONS(82), 1,
       ts_builtin_sym_end,
-    ACTIONS(81), 1,
+    ACTIONS(86), 1,
       anon_sym_RBRACE,
-    STATE(14), 3,
-      sym_gate,
-      sym_field,
-      aux_sym_plan_body_repeat1,
-    ACTIONS(79), 6,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-  [392] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(88), 1,
       anon_sym_residual,
     ACTIONS(90), 1,
       sym_field_name,
-    ACTIONS(83), 2,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-    STATE(17), 3,
+    STATE(19), 3,
       sym_residual,
       sym_field,
       aux_sym_item_body_repeat1,
-    ACTIONS(85), 6,
+    ACTIONS(84), 8,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
-  [419] = 6,
+  [192] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(97), 1,
-      anon_sym_gate,
-    ACTIONS(100), 1,
-      sym_field_name,
-    ACTIONS(93), 2,
+    ACTIONS(92), 4,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
-    STATE(18), 3,
-      sym_gate,
-      sym_field,
-      aux_sym_plan_body_repeat1,
-    ACTIONS(95), 6,
+      sym_field_name,
+      anon_sym_COMMA,
+    ACTIONS(94), 11,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_residual,
       anon_sym_plan,
-  [446] = 5,
+      anon_sym_gate,
+      anon_sym_matrix,
+  [215] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(107), 1,
+    ACTIONS(100), 1,
+      anon_sym_COMMA,
+    STATE(21), 1,
+      aux_sym_value_list_repeat1,
+    ACTIONS(96), 3,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+      sym_field_name,
+    ACTIONS(98), 10,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+      anon_sym_gate,
+      anon_sym_matrix,
+  [242] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(106), 1,
+      anon_sym_residual,
+    ACTIONS(109), 1,
+      sym_field_name,
+    ACTIONS(102), 2,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+    STATE(19), 3,
+      sym_residual,
+      sym_field,
+      aux_sym_item_body_repeat1,
+    ACTIONS(104), 8,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+  [271] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 4,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+      sym_field_name,
+      anon_sym_COMMA,
+    ACTIONS(77), 11,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_residual,
+      anon_sym_plan,
+      anon_sym_gate,
+      anon_sym_matrix,
+  [294] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(114), 1,
+      anon_sym_COMMA,
+    STATE(15), 1,
+      aux_sym_value_list_repeat1,
+    ACTIONS(35), 3,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+      sym_field_name,
+    ACTIONS(112), 10,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+      anon_sym_gate,
+      anon_sym_matrix,
+  [321] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(88), 1,
+      anon_sym_residual,
+    ACTIONS(90), 1,
+      sym_field_name,
+    ACTIONS(116), 1,
+      ts_builtin_sym_end,
+    ACTIONS(120), 1,
+      anon_sym_RBRACE,
+    STATE(16), 3,
+      sym_residual,
+      sym_field,
+      aux_sym_item_body_repeat1,
+    ACTIONS(118), 8,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+  [352] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(122), 1,
+      anon_sym_COMMA,
+    STATE(15), 1,
+      aux_sym_value_list_repeat1,
+    ACTIONS(35), 3,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+      sym_field_name,
+    ACTIONS(112), 9,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_residual,
+      anon_sym_plan,
+  [378] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(124), 3,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+      sym_field_name,
+    ACTIONS(126), 11,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_residual,
+      anon_sym_plan,
+      anon_sym_gate,
+      anon_sym_matrix,
+  [400] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(128), 3,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+      sym_field_name,
+    ACTIONS(130), 11,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_residual,
+      anon_sym_plan,
+      anon_sym_gate,
+      anon_sym_matrix,
+  [422] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(132), 3,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+      sym_field_name,
+    ACTIONS(134), 11,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_residual,
+      anon_sym_plan,
+      anon_sym_gate,
+      anon_sym_matrix,
+  [444] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(136), 1,
       anon_sym_COMMA,
     STATE(23), 1,
       aux_sym_value_list_repeat1,
-    ACTIONS(103), 3,
+    ACTIONS(96), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(105), 7,
+    ACTIONS(98), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
-      anon_sym_plan,
-      anon_sym_gate,
-  [470] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(111), 1,
-      anon_sym_COMMA,
-    STATE(15), 1,
-      aux_sym_value_list_repeat1,
-    ACTIONS(26), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(109), 7,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
-  [494] = 3,
+  [470] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(113), 4,
+    ACTIONS(138), 1,
       ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-      anon_sym_COMMA,
-    ACTIONS(115), 8,
+    ACTIONS(143), 1,
+      anon_sym_plan,
+    STATE(48), 1,
+      sym_item_kind,
+    STATE(28), 3,
+      sym_item,
+      sym_plan,
+      aux_sym_source_file_repeat1,
+    ACTIONS(140), 7,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
-      anon_sym_residual,
+      anon_sym_waiver,
+      anon_sym_approval,
+  [497] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(146), 3,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+      sym_field_name,
+    ACTIONS(148), 10,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
       anon_sym_gate,
-  [514] = 3,
+      anon_sym_matrix,
+  [518] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(70), 4,
+    ACTIONS(150), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-      anon_sym_COMMA,
-    ACTIONS(72), 8,
+    ACTIONS(152), 10,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
-      anon_sym_residual,
+      anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_plan,
       anon_sym_gate,
-  [534] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(117), 1,
-      anon_sym_COMMA,
-    STATE(15), 1,
-      aux_sym_value_list_repeat1,
-    ACTIONS(26), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(109), 7,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-      anon_sym_gate,
-  [558] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(119), 1,
-      anon_sym_COMMA,
-    STATE(20), 1,
-      aux_sym_value_list_repeat1,
-    ACTIONS(103), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(105), 7,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_residual,
-      anon_sym_plan,
-  [582] = 6,
+      anon_sym_matrix,
+  [539] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(9), 1,
       anon_sym_plan,
-    ACTIONS(121), 1,
+    ACTIONS(154), 1,
       ts_builtin_sym_end,
-    STATE(43), 1,
+    STATE(48), 1,
       sym_item_kind,
     STATE(28), 3,
       sym_item,
       sym_plan,
       aux_sym_source_file_repeat1,
-    ACTIONS(7), 5,
+    ACTIONS(7), 7,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
-  [607] = 3,
+      anon_sym_waiver,
+      anon_sym_approval,
+  [566] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(123), 3,
+    ACTIONS(156), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(125), 8,
+    ACTIONS(158), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
-      anon_sym_gate,
-  [626] = 3,
+  [586] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(127), 3,
+    ACTIONS(160), 9,
       ts_builtin_sym_end,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+  [601] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(162), 9,
+      ts_builtin_sym_end,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+  [616] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(164), 9,
+      ts_builtin_sym_end,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+  [631] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(166), 9,
+      ts_builtin_sym_end,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+  [646] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(168), 9,
+      ts_builtin_sym_end,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+  [661] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(44), 9,
+      ts_builtin_sym_end,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+  [676] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(82), 9,
+      ts_builtin_sym_end,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+  [691] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(170), 9,
+      ts_builtin_sym_end,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+  [706] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(172), 9,
+      ts_builtin_sym_end,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+  [721] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(174), 9,
+      ts_builtin_sym_end,
+      anon_sym_asset,
+      anon_sym_threat,
+      anon_sym_risk,
+      anon_sym_control,
+      anon_sym_verification,
+      anon_sym_waiver,
+      anon_sym_approval,
+      anon_sym_plan,
+  [736] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(176), 1,
       anon_sym_RBRACE,
+    ACTIONS(178), 1,
       sym_field_name,
-    ACTIONS(129), 8,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_residual,
-      anon_sym_plan,
-      anon_sym_gate,
-  [645] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(131), 1,
-      ts_builtin_sym_end,
-    ACTIONS(136), 1,
-      anon_sym_plan,
-    STATE(43), 1,
-      sym_item_kind,
-    STATE(28), 3,
-      sym_item,
-      sym_plan,
-      aux_sym_source_file_repeat1,
-    ACTIONS(133), 5,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-  [670] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(139), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(141), 8,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_residual,
-      anon_sym_plan,
-      anon_sym_gate,
-  [689] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(143), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(145), 7,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-      anon_sym_gate,
-  [707] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(147), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      sym_field_name,
-    ACTIONS(149), 7,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_residual,
-      anon_sym_plan,
-  [725] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(151), 7,
-      ts_builtin_sym_end,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-  [738] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(153), 7,
-      ts_builtin_sym_end,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-  [751] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(155), 7,
-      ts_builtin_sym_end,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-  [764] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(157), 7,
-      ts_builtin_sym_end,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-  [777] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(159), 7,
-      ts_builtin_sym_end,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-  [790] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(60), 7,
-      ts_builtin_sym_end,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-  [803] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(161), 7,
-      ts_builtin_sym_end,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-  [816] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(163), 7,
-      ts_builtin_sym_end,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-  [829] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(165), 7,
-      ts_builtin_sym_end,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-  [842] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(44), 7,
-      ts_builtin_sym_end,
-      anon_sym_asset,
-      anon_sym_threat,
-      anon_sym_risk,
-      anon_sym_control,
-      anon_sym_verification,
-      anon_sym_plan,
-  [855] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(167), 1,
-      anon_sym_RBRACE,
-    ACTIONS(169), 1,
-      sym_field_name,
-    STATE(46), 2,
+    STATE(44), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [869] = 5,
+  [750] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(171), 1,
-      sym_identifier,
-    ACTIONS(173), 1,
-      anon_sym_LBRACE,
-    ACTIONS(175), 1,
-      sym_string,
-    STATE(35), 1,
-      sym_item_body,
-  [885] = 4,
+    ACTIONS(180), 1,
+      anon_sym_RBRACE,
+    ACTIONS(182), 1,
+      sym_field_name,
+    STATE(44), 2,
+      sym_field,
+      aux_sym_field_block_repeat1,
+  [764] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(177), 1,
+    ACTIONS(178), 1,
+      sym_field_name,
+    ACTIONS(185), 1,
+      anon_sym_RBRACE,
+    STATE(43), 2,
+      sym_field,
+      aux_sym_field_block_repeat1,
+  [778] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(187), 1,
+      anon_sym_COMMA,
+    STATE(47), 1,
+      aux_sym_value_list_repeat1,
+    ACTIONS(96), 2,
+      anon_sym_RBRACE,
+      sym_field_name,
+  [792] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(189), 1,
       anon_sym_COMMA,
     STATE(15), 1,
       aux_sym_value_list_repeat1,
-    ACTIONS(26), 2,
+    ACTIONS(35), 2,
       anon_sym_RBRACE,
       sym_field_name,
-  [899] = 4,
+  [806] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(179), 1,
-      anon_sym_COMMA,
-    STATE(44), 1,
-      aux_sym_value_list_repeat1,
-    ACTIONS(103), 2,
-      anon_sym_RBRACE,
-      sym_field_name,
-  [913] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(181), 1,
-      anon_sym_RBRACE,
-    ACTIONS(183), 1,
-      sym_field_name,
-    STATE(46), 2,
-      sym_field,
-      aux_sym_field_block_repeat1,
-  [927] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(169), 1,
-      sym_field_name,
-    ACTIONS(186), 1,
-      anon_sym_RBRACE,
-    STATE(42), 2,
-      sym_field,
-      aux_sym_field_block_repeat1,
-  [941] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(188), 1,
+    ACTIONS(191), 1,
+      sym_identifier,
+    ACTIONS(193), 1,
       anon_sym_LBRACE,
-    ACTIONS(190), 1,
+    ACTIONS(195), 1,
       sym_string,
-    STATE(39), 1,
-      sym_plan_body,
-  [954] = 2,
+    STATE(34), 1,
+      sym_item_body,
+  [822] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(192), 3,
+    ACTIONS(197), 1,
+      anon_sym_LBRACE,
+    ACTIONS(199), 1,
+      sym_string,
+    STATE(42), 1,
+      sym_plan_body,
+  [835] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(193), 1,
+      anon_sym_LBRACE,
+    ACTIONS(201), 1,
+      sym_string,
+    STATE(35), 1,
+      sym_item_body,
+  [848] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(203), 3,
       anon_sym_LBRACE,
       sym_identifier,
       sym_string,
-  [963] = 4,
+  [857] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(173), 1,
-      anon_sym_LBRACE,
-    ACTIONS(194), 1,
-      sym_string,
-    STATE(38), 1,
-      sym_item_body,
-  [976] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(196), 1,
-      anon_sym_LBRACE,
-    STATE(31), 1,
-      sym_field_block,
-  [986] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(173), 1,
-      anon_sym_LBRACE,
-    STATE(33), 1,
-      sym_item_body,
-  [996] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(188), 1,
-      anon_sym_LBRACE,
-    STATE(40), 1,
-      sym_plan_body,
-  [1006] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(173), 1,
+    ACTIONS(205), 1,
       anon_sym_LBRACE,
     STATE(32), 1,
-      sym_item_body,
-  [1016] = 3,
+      sym_field_block,
+  [867] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(196), 1,
+    ACTIONS(205), 1,
       anon_sym_LBRACE,
     STATE(30), 1,
       sym_field_block,
-  [1026] = 2,
+  [877] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(198), 1,
+    ACTIONS(193), 1,
+      anon_sym_LBRACE,
+    STATE(37), 1,
+      sym_item_body,
+  [887] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(193), 1,
+      anon_sym_LBRACE,
+    STATE(36), 1,
+      sym_item_body,
+  [897] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(205), 1,
+      anon_sym_LBRACE,
+    STATE(29), 1,
+      sym_field_block,
+  [907] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(197), 1,
+      anon_sym_LBRACE,
+    STATE(41), 1,
+      sym_plan_body,
+  [917] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 1,
       sym_identifier,
-  [1033] = 2,
+  [924] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(200), 1,
+    ACTIONS(209), 1,
       ts_builtin_sym_end,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
-  [SMALL_STATE(4)] = 0,
-  [SMALL_STATE(5)] = 33,
-  [SMALL_STATE(6)] = 66,
-  [SMALL_STATE(7)] = 99,
-  [SMALL_STATE(8)] = 132,
-  [SMALL_STATE(9)] = 165,
-  [SMALL_STATE(10)] = 195,
-  [SMALL_STATE(11)] = 225,
-  [SMALL_STATE(12)] = 251,
-  [SMALL_STATE(13)] = 280,
-  [SMALL_STATE(14)] = 309,
-  [SMALL_STATE(15)] = 338,
-  [SMALL_STATE(16)] = 363,
-  [SMALL_STATE(17)] = 392,
-  [SMALL_STATE(18)] = 419,
-  [SMALL_STATE(19)] = 446,
-  [SMALL_STATE(20)] = 470,
-  [SMALL_STATE(21)] = 494,
-  [SMALL_STATE(22)] = 514,
-  [SMALL_STATE(23)] = 534,
-  [SMALL_STATE(24)] = 558,
-  [SMALL_STATE(25)] = 582,
-  [SMALL_STATE(26)] = 607,
-  [SMALL_STATE(27)] = 626,
-  [SMALL_STATE(28)] = 645,
-  [SMALL_STATE(29)] = 670,
-  [SMALL_STATE(30)] = 689,
-  [SMALL_STATE(31)] = 707,
-  [SMALL_STATE(32)] = 725,
-  [SMALL_STATE(33)] = 738,
-  [SMALL_STATE(34)] = 751,
-  [SMALL_STATE(35)] = 764,
-  [SMALL_STATE(36)] = 777,
-  [SMALL_STATE(37)] = 790,
-  [SMALL_STATE(38)] = 803,
-  [SMALL_STATE(39)] = 816,
-  [SMALL_STATE(40)] = 829,
-  [SMALL_STATE(41)] = 842,
-  [SMALL_STATE(42)] = 855,
-  [SMALL_STATE(43)] = 869,
-  [SMALL_STATE(44)] = 885,
-  [SMALL_STATE(45)] = 899,
-  [SMALL_STATE(46)] = 913,
-  [SMALL_STATE(47)] = 927,
-  [SMALL_STATE(48)] = 941,
-  [SMALL_STATE(49)] = 954,
-  [SMALL_STATE(50)] = 963,
-  [SMALL_STATE(51)] = 976,
-  [SMALL_STATE(52)] = 986,
-  [SMALL_STATE(53)] = 996,
-  [SMALL_STATE(54)] = 1006,
-  [SMALL_STATE(55)] = 1016,
-  [SMALL_STATE(56)] = 1026,
-  [SMALL_STATE(57)] = 1033,
+  [SMALL_STATE(11)] = 0,
+  [SMALL_STATE(12)] = 30,
+  [SMALL_STATE(13)] = 65,
+  [SMALL_STATE(14)] = 98,
+  [SMALL_STATE(15)] = 133,
+  [SMALL_STATE(16)] = 161,
+  [SMALL_STATE(17)] = 192,
+  [SMALL_STATE(18)] = 215,
+  [SMALL_STATE(19)] = 242,
+  [SMALL_STATE(20)] = 271,
+  [SMALL_STATE(21)] = 294,
+  [SMALL_STATE(22)] = 321,
+  [SMALL_STATE(23)] = 352,
+  [SMALL_STATE(24)] = 378,
+  [SMALL_STATE(25)] = 400,
+  [SMALL_STATE(26)] = 422,
+  [SMALL_STATE(27)] = 444,
+  [SMALL_STATE(28)] = 470,
+  [SMALL_STATE(29)] = 497,
+  [SMALL_STATE(30)] = 518,
+  [SMALL_STATE(31)] = 539,
+  [SMALL_STATE(32)] = 566,
+  [SMALL_STATE(33)] = 586,
+  [SMALL_STATE(34)] = 601,
+  [SMALL_STATE(35)] = 616,
+  [SMALL_STATE(36)] = 631,
+  [SMALL_STATE(37)] = 646,
+  [SMALL_STATE(38)] = 661,
+  [SMALL_STATE(39)] = 676,
+  [SMALL_STATE(40)] = 691,
+  [SMALL_STATE(41)] = 706,
+  [SMALL_STATE(42)] = 721,
+  [SMALL_STATE(43)] = 736,
+  [SMALL_STATE(44)] = 750,
+  [SMALL_STATE(45)] = 764,
+  [SMALL_STATE(46)] = 778,
+  [SMALL_STATE(47)] = 792,
+  [SMALL_STATE(48)] = 806,
+  [SMALL_STATE(49)] = 822,
+  [SMALL_STATE(50)] = 835,
+  [SMALL_STATE(51)] = 848,
+  [SMALL_STATE(52)] = 857,
+  [SMALL_STATE(53)] = 867,
+  [SMALL_STATE(54)] = 877,
+  [SMALL_STATE(55)] = 887,
+  [SMALL_STATE(56)] = 897,
+  [SMALL_STATE(57)] = 907,
+  [SMALL_STATE(58)] = 917,
+  [SMALL_STATE(59)] = 924,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -1740,98 +1980,102 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
   [11] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 1, 0, 3),
-  [13] = {.entry = {.count = 1, .reusable = false}}, SHIFT(19),
-  [15] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym_field, 1, 0, 3), SHIFT(21),
-  [18] = {.entry = {.count = 1, .reusable = false}}, SHIFT(21),
-  [20] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [22] = {.entry = {.count = 1, .reusable = false}}, SHIFT(24),
-  [24] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [26] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_value_list, 2, 0, 0),
-  [28] = {.entry = {.count = 1, .reusable = false}}, SHIFT(22),
-  [30] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym_value_list, 2, 0, 0), SHIFT(21),
-  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [35] = {.entry = {.count = 1, .reusable = false}}, SHIFT(45),
-  [37] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_value_list, 3, 0, 0),
-  [41] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym_value_list, 3, 0, 0), SHIFT(21),
-  [44] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item_body, 2, 0, 0),
-  [46] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_item_body, 2, 0, 0),
-  [48] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [50] = {.entry = {.count = 1, .reusable = false}}, SHIFT(51),
-  [52] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [54] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item_body, 1, 0, 0),
-  [56] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_item_body, 1, 0, 0),
-  [58] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [60] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_plan_body, 2, 0, 0),
-  [62] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_plan_body, 2, 0, 0),
-  [64] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
-  [66] = {.entry = {.count = 1, .reusable = false}}, SHIFT(56),
-  [68] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [70] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_value_list_repeat1, 2, 0, 0),
-  [72] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_value_list_repeat1, 2, 0, 0),
-  [74] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_value_list_repeat1, 2, 0, 0), SHIFT_REPEAT(11),
-  [77] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_plan_body, 1, 0, 0),
-  [79] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_plan_body, 1, 0, 0),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_item_body_repeat1, 2, 0, 0),
-  [85] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_item_body_repeat1, 2, 0, 0),
-  [87] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_item_body_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
-  [90] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_item_body_repeat1, 2, 0, 0), SHIFT_REPEAT(3),
-  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_plan_body_repeat1, 2, 0, 0),
-  [95] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_plan_body_repeat1, 2, 0, 0),
-  [97] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_plan_body_repeat1, 2, 0, 0), SHIFT_REPEAT(56),
-  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_plan_body_repeat1, 2, 0, 0), SHIFT_REPEAT(2),
-  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_value_list, 1, 0, 0),
-  [105] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_value_list, 1, 0, 0),
-  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [109] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_value_list, 2, 0, 0),
-  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [113] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__keyword_value, 1, 0, 7),
-  [115] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__keyword_value, 1, 0, 7),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [121] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 2, 0, 8),
-  [125] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field, 2, 0, 8),
-  [127] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field_block, 2, 0, 0),
-  [129] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field_block, 2, 0, 0),
-  [131] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [133] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(49),
-  [136] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
-  [139] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field_block, 3, 0, 0),
-  [141] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field_block, 3, 0, 0),
-  [143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_gate, 3, 0, 10),
-  [145] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_gate, 3, 0, 10),
-  [147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_residual, 2, 0, 1),
-  [149] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_residual, 2, 0, 1),
-  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item, 4, 0, 9),
-  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item, 3, 0, 6),
-  [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item_body, 3, 0, 0),
-  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item, 2, 0, 2),
-  [159] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_plan_body, 3, 0, 0),
-  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item, 3, 0, 5),
-  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_plan, 2, 0, 1),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_plan, 3, 0, 4),
-  [167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_field_block_repeat1, 2, 0, 0),
-  [183] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_field_block_repeat1, 2, 0, 0), SHIFT_REPEAT(5),
-  [186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [192] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item_kind, 1, 0, 0),
-  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [200] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [13] = {.entry = {.count = 1, .reusable = false}}, SHIFT(18),
+  [15] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym_field, 1, 0, 3), SHIFT(17),
+  [18] = {.entry = {.count = 1, .reusable = false}}, SHIFT(17),
+  [20] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [22] = {.entry = {.count = 1, .reusable = false}}, SHIFT(27),
+  [24] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [26] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_value_list, 3, 0, 0),
+  [28] = {.entry = {.count = 1, .reusable = false}}, SHIFT(20),
+  [30] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym_value_list, 3, 0, 0), SHIFT(17),
+  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_value_list, 2, 0, 0),
+  [37] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym_value_list, 2, 0, 0), SHIFT(17),
+  [40] = {.entry = {.count = 1, .reusable = false}}, SHIFT(46),
+  [42] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [44] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_plan_body, 2, 0, 0),
+  [46] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_plan_body, 2, 0, 0),
+  [48] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [50] = {.entry = {.count = 1, .reusable = false}}, SHIFT(58),
+  [52] = {.entry = {.count = 1, .reusable = false}}, SHIFT(56),
+  [54] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [56] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_plan_body_repeat1, 2, 0, 0),
+  [58] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_plan_body_repeat1, 2, 0, 0),
+  [60] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_plan_body_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
+  [63] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_plan_body_repeat1, 2, 0, 0), SHIFT_REPEAT(56),
+  [66] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_plan_body_repeat1, 2, 0, 0), SHIFT_REPEAT(2),
+  [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_plan_body, 1, 0, 0),
+  [71] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_plan_body, 1, 0, 0),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [75] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_value_list_repeat1, 2, 0, 0),
+  [77] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_value_list_repeat1, 2, 0, 0),
+  [79] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_value_list_repeat1, 2, 0, 0), SHIFT_REPEAT(11),
+  [82] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item_body, 2, 0, 0),
+  [84] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_item_body, 2, 0, 0),
+  [86] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [88] = {.entry = {.count = 1, .reusable = false}}, SHIFT(52),
+  [90] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [92] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__keyword_value, 1, 0, 7),
+  [94] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__keyword_value, 1, 0, 7),
+  [96] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_value_list, 1, 0, 0),
+  [98] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_value_list, 1, 0, 0),
+  [100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [102] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_item_body_repeat1, 2, 0, 0),
+  [104] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_item_body_repeat1, 2, 0, 0),
+  [106] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_item_body_repeat1, 2, 0, 0), SHIFT_REPEAT(52),
+  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_item_body_repeat1, 2, 0, 0), SHIFT_REPEAT(3),
+  [112] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_value_list, 2, 0, 0),
+  [114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [116] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item_body, 1, 0, 0),
+  [118] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_item_body, 1, 0, 0),
+  [120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [122] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [124] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 2, 0, 8),
+  [126] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field, 2, 0, 8),
+  [128] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field_block, 2, 0, 0),
+  [130] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field_block, 2, 0, 0),
+  [132] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field_block, 3, 0, 0),
+  [134] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field_block, 3, 0, 0),
+  [136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [138] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [140] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
+  [143] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(49),
+  [146] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_matrix, 2, 0, 1),
+  [148] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_matrix, 2, 0, 1),
+  [150] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_gate, 3, 0, 10),
+  [152] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_gate, 3, 0, 10),
+  [154] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [156] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_residual, 2, 0, 1),
+  [158] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_residual, 2, 0, 1),
+  [160] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item_body, 3, 0, 0),
+  [162] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item, 2, 0, 2),
+  [164] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item, 3, 0, 5),
+  [166] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item, 3, 0, 6),
+  [168] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item, 4, 0, 9),
+  [170] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_plan_body, 3, 0, 0),
+  [172] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_plan, 3, 0, 4),
+  [174] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_plan, 2, 0, 1),
+  [176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [180] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_field_block_repeat1, 2, 0, 0),
+  [182] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_field_block_repeat1, 2, 0, 0), SHIFT_REPEAT(8),
+  [185] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [189] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [191] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [193] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [201] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [203] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_item_kind, 1, 0, 0),
+  [205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [209] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
 };
 
 #ifdef __cplusplus

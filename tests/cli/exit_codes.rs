@@ -102,6 +102,38 @@ fn exit_2_on_bad_arguments() {
 }
 
 #[test]
+fn exit_2_on_a_bad_today() {
+    let dir = workspace(&[("a.ward", CLEAN)]);
+    let path = dir.path().to_str().unwrap();
+    for bad in ["2027-02-30", "2027-6-30", "tomorrow"] {
+        let output = check(&[path, "--today", bad]);
+        assert_eq!(code(&output), 2, "--today {bad}");
+        assert!(
+            stderr(&output).contains(&format!("`{bad}` is not a date of the form YYYY-MM-DD")),
+            "{}",
+            stderr(&output)
+        );
+        assert!(stdout(&output).is_empty());
+    }
+    let run = |epoch: &str, extra: &[&str]| {
+        ward()
+            .arg("check")
+            .arg(path)
+            .args(extra)
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .expect("ward runs")
+    };
+    assert_could_not_run(
+        &run("soon", &[]),
+        "SOURCE_DATE_EPOCH must be a number of seconds since 1970, not `soon`",
+    );
+    assert_eq!(code(&run("1791849600", &[])), 0);
+    // `--today` wins: the environment is then not read at all.
+    assert_eq!(code(&run("soon", &["--today", "2027-02-28"])), 0);
+}
+
+#[test]
 fn help_and_version_exit_0() {
     for args in [&["--help"][..], &["--version"], &["check", "--help"]] {
         let output = ward().args(args).output().expect("ward runs");

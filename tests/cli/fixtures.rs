@@ -17,7 +17,8 @@
 //! - `~` instead of carets expects the diagnostic anywhere on the line (for ranges that
 //!   start in the first two columns, where `//` stands).
 //! - Then the severity, the code in brackets, `gate=<phase>` when a gate decides the
-//!   severity (without it the diagnostic must have no gate), and after `: ` the start of
+//!   severity (without it the diagnostic must have no gate), `waived=<ID>` when a waiver
+//!   waives it (without it the diagnostic must not be waived), and after `: ` the start of
 //!   the message.
 //! - An annotation refers to the nearest line above it that is not an annotation.
 //!
@@ -51,6 +52,7 @@ struct Expectation {
     severity: String,
     code: String,
     gate: Option<String>,
+    waived: Option<String>,
     prefix: String,
 }
 
@@ -68,8 +70,11 @@ fn annotation_body(line: &str) -> Option<&str> {
     (body.starts_with('^') || body.starts_with("~ ")).then_some(body)
 }
 
-/// Parses `severity[code] gate=phase: message` into its parts.
-fn parse_expectation(spec: &str) -> Result<(String, String, Option<String>, String), String> {
+/// What an annotation expects: severity, code, gate, waiver, message prefix.
+type Spec = (String, String, Option<String>, Option<String>, String);
+
+/// Parses `severity[code] gate=phase waived=ID: message` into its parts.
+fn parse_expectation(spec: &str) -> Result<Spec, String> {
     let (head, prefix) = match spec.split_once(": ") {
         Some((head, prefix)) => (head, prefix.to_owned()),
         None => (spec.trim_end_matches(':'), String::new()),
@@ -84,13 +89,17 @@ fn parse_expectation(spec: &str) -> Result<(String, String, Option<String>, Stri
         return Err(format!("`{severity}` is not a severity"));
     }
     let mut gate = None;
+    let mut waived = None;
     for word in words {
-        match word.strip_prefix("gate=") {
-            Some(phase) => gate = Some(phase.to_owned()),
-            None => return Err(format!("unexpected `{word}`")),
+        if let Some(phase) = word.strip_prefix("gate=") {
+            gate = Some(phase.to_owned());
+        } else if let Some(waiver) = word.strip_prefix("waived=") {
+            waived = Some(waiver.to_owned());
+        } else {
+            return Err(format!("unexpected `{word}`"));
         }
     }
-    Ok((severity.to_owned(), code.to_owned(), gate, prefix))
+    Ok((severity.to_owned(), code.to_owned(), gate, waived, prefix))
 }
 
 fn parse_annotations(file: &str, text: &str) -> Result<Vec<Expectation>, String> {
@@ -116,7 +125,7 @@ fn parse_annotations(file: &str, text: &str) -> Result<Vec<Expectation>, String>
                 .ok_or_else(|| fail("no space after the carets".to_owned()))?;
             (Some((start + 1, carets as u64)), spec)
         };
-        let (severity, code, gate, prefix) = parse_expectation(spec).map_err(fail)?;
+        let (severity, code, gate, waived, prefix) = parse_expectation(spec).map_err(fail)?;
         expectations.push(Expectation {
             file: file.to_owned(),
             at: index + 1,
@@ -126,6 +135,7 @@ fn parse_annotations(file: &str, text: &str) -> Result<Vec<Expectation>, String>
             severity,
             code,
             gate,
+            waived,
             prefix,
         });
     }
@@ -141,6 +151,7 @@ struct Actual {
     severity: String,
     code: String,
     gate: Option<String>,
+    waived: Option<String>,
     message: String,
 }
 
@@ -162,6 +173,9 @@ fn actual(diagnostic: &Value) -> Actual {
             .to_owned(),
         code: diagnostic["code"].as_str().expect("a code").to_owned(),
         gate: diagnostic["gate"].as_str().map(str::to_owned),
+        waived: diagnostic
+            .get("waived")
+            .map(|waived| waived["by"].as_str().expect("a waiver").to_owned()),
         message: diagnostic["message"]
             .as_str()
             .expect("a message")
@@ -176,6 +190,7 @@ impl Expectation {
             || actual.severity != self.severity
             || actual.code != self.code
             || actual.gate != self.gate
+            || actual.waived != self.waived
             || !actual.message.starts_with(&self.prefix)
         {
             return false;
@@ -205,8 +220,13 @@ fn annotation(actual: &Actual, line: &str) -> String {
         .as_ref()
         .map(|gate| format!(" gate={gate}"))
         .unwrap_or_default();
+    let waived = actual
+        .waived
+        .as_ref()
+        .map(|waiver| format!(" waived={waiver}"))
+        .unwrap_or_default();
     let spec = format!(
-        "{}[{}]{gate}: {}",
+        "{}[{}]{gate}{waived}: {}",
         actual.severity, actual.code, actual.message
     );
     let col = actual.start.1;
@@ -336,10 +356,18 @@ fn run_fixture(dir: &Path) -> Result<BTreeSet<String>, String> {
             "diagnostics are not sorted by file, line, column, code"
         );
     }
-    let count = |severity: &str| actuals.iter().filter(|a| a.severity == severity).count();
+    // Waived diagnostics keep their severity but count apart, and fail nothing.
+    let count = |severity: &str| {
+        actuals
+            .iter()
+            .filter(|a| a.severity == severity && a.waived.is_none())
+            .count()
+    };
+    let waived = actuals.iter().filter(|a| a.waived.is_some()).count();
     let summary = &json["summary"];
     if summary["errors"].as_u64() != Some(count("error") as u64)
         || summary["warnings"].as_u64() != Some(count("warning") as u64)
+        || summary["waived"].as_u64() != Some(waived as u64)
         || summary["files"].as_u64() != Some(files.len() as u64)
     {
         let _ = writeln!(problems, "the summary does not add up: {summary}");
@@ -408,7 +436,7 @@ fn run_fixture(dir: &Path) -> Result<BTreeSet<String>, String> {
         if !met {
             let _ = writeln!(
                 problems,
-                "expectation not met at {}:{} (for line {}): {}[{}]{} {:?}",
+                "expectation not met at {}:{} (for line {}): {}[{}]{}{} {:?}",
                 expectation.file,
                 expectation.at,
                 expectation.line,
@@ -418,6 +446,11 @@ fn run_fixture(dir: &Path) -> Result<BTreeSet<String>, String> {
                     .gate
                     .as_ref()
                     .map(|g| format!(" gate={g}"))
+                    .unwrap_or_default(),
+                expectation
+                    .waived
+                    .as_ref()
+                    .map(|w| format!(" waived={w}"))
                     .unwrap_or_default(),
                 expectation.prefix
             );
@@ -481,10 +514,11 @@ fn the_crlf_fixture_really_has_crlf_line_breaks() {
 
 #[test]
 fn annotations_parse() {
-    let text =
-        "asset A {}\n//    ^ warning[untargeted-asset] gate=design: asset `A`\n// ~ error[x]\n";
+    let text = "asset A {}\n//    ^ warning[untargeted-asset] gate=design: asset `A`\n// ~ error[x]\n// ~ warning[y] waived=W-1: z\n";
     let found = parse_annotations("a.ward", text).expect("valid");
-    assert_eq!(found.len(), 2);
+    assert_eq!(found.len(), 3);
+    assert_eq!(found[2].waived.as_deref(), Some("W-1"));
+    assert_eq!(found[0].waived, None);
     assert_eq!(found[0].line, 1);
     assert_eq!(found[0].columns, Some((7, 1)));
     assert_eq!(found[0].gate.as_deref(), Some("design"));
@@ -493,4 +527,85 @@ fn annotations_parse() {
     assert_eq!(found[1].code, "x");
     assert!(parse_annotations("a.ward", "x\n// ^ bad[code\n").is_err());
     assert!(parse_annotations("a.ward", "x\n// ^ error[c] gates=x\n").is_err());
+}
+
+/// Today decides which waivers have expired: `--today`, else `SOURCE_DATE_EPOCH`.
+#[test]
+fn today_decides_which_waivers_have_expired() {
+    let dir = crate::fixture("waivers");
+    let expired = |json: &Value| -> Vec<String> {
+        json["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["code"] == "expired-waiver")
+            .map(|d| d["message"].as_str().expect("a message").to_owned())
+            .collect()
+    };
+    let waived_by = |json: &Value, waiver: &str| {
+        json["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["waived"]["by"] == waiver)
+            .count()
+    };
+    // Before any expiry: nothing has expired.
+    let (before, _) = check_json(&dir, &["--today", "2026-12-01"]);
+    assert_eq!(expired(&before), Vec::<String>::new());
+    // After every expiry: each waiver with an `expires` is expired, and waives nothing.
+    let (after, _) = check_json(&dir, &["--today", "2027-07-01"]);
+    let messages = expired(&after);
+    for waiver in ["W-LEGACY", "W-ERROR", "W-OLD"] {
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with(&format!("waiver `{waiver}` expired"))),
+            "{waiver}: {messages:?}"
+        );
+        assert_eq!(waived_by(&after, waiver), 0, "{waiver}");
+        assert!(waived_by(&before, waiver) > 0, "{waiver}");
+    }
+    // The day of `SOURCE_DATE_EPOCH` (2027-01-15T12:00:00Z) is the fixture's `--today`.
+    let output = crate::ward()
+        .arg("check")
+        .arg(&dir)
+        .args(["--format", "json"])
+        .env("SOURCE_DATE_EPOCH", "1800014400")
+        .output()
+        .expect("ward runs");
+    let from_epoch: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let (from_flag, _) = check_json(
+        &dir,
+        &fixture_args(&dir)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(from_epoch, from_flag);
+}
+
+/// `unapproved-gate` is off until its gate is passed: the `approvals-gate-flag` fixture
+/// without its `--gate design` has no finding.
+#[test]
+fn an_unpassed_gate_needs_no_approval() {
+    let dir = crate::fixture("approvals-gate-flag");
+    let (json, output) = check_json(&dir, &["--today", "2027-01-15"]);
+    assert_eq!(json["diagnostics"], serde_json::json!([]), "{json}");
+    assert_eq!(output.status.code(), Some(0));
+    let (json, _) = check_json(
+        &dir,
+        &fixture_args(&dir)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "unapproved-gate"),
+        "{json}"
+    );
 }

@@ -108,7 +108,7 @@ fn json_is_exactly_as_documented() {
                 }],
             },
         ],
-        "summary": {"files": 3, "items": 5, "errors": 6, "warnings": 0},
+        "summary": {"files": 3, "items": 5, "errors": 6, "warnings": 0, "waived": 0},
     });
     assert_eq!(
         actual,
@@ -144,7 +144,7 @@ fn json_without_findings_is_an_empty_list() {
     let (json, _) = check_json(dir.path(), &[]);
     assert_eq!(
         json,
-        json!({"diagnostics": [], "summary": {"files": 1, "items": 5, "errors": 0, "warnings": 0}})
+        json!({"diagnostics": [], "summary": {"files": 1, "items": 5, "errors": 0, "warnings": 0, "waived": 0}})
     );
 }
 
@@ -165,6 +165,52 @@ fn human_output_snapshot() {
 #[test]
 fn human_output_snapshot_of_broken_and_multiline_ranges() {
     insta::assert_snapshot!("human_syntax", human(&fixture("syntax")));
+}
+
+/// Waived findings: counted apart in the summary, hidden by default, listed with a note
+/// naming their waiver under `--show-waived`.
+#[test]
+fn human_output_counts_waived_findings_apart() {
+    let dir = fixture("waivers");
+    let today = ["--today", "2027-01-15"];
+    let (json, _) = check_json(&dir, &today);
+    let waived: Vec<&Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d.get("waived").is_some())
+        .collect();
+    assert!(waived.len() >= 2, "the fixture waives findings");
+    let run = |extra: &[&str]| {
+        let output = ward()
+            .arg("check")
+            .arg(&dir)
+            .args(today)
+            .args(extra)
+            .output()
+            .expect("ward runs");
+        stdout(&output)
+    };
+    let plain = run(&[]);
+    let shown = run(&["--show-waived"]);
+    let summary = format!(", {} waived (", waived.len());
+    for text in [&plain, &shown] {
+        assert!(text.contains(&summary), "{text}");
+    }
+    assert!(!plain.contains("waived by"), "{plain}");
+    for diagnostic in &waived {
+        let note = format!(
+            "waived by `{}`",
+            diagnostic["waived"]["by"].as_str().unwrap()
+        );
+        assert!(shown.contains(&note), "{note} in {shown}");
+        let message = diagnostic["message"].as_str().unwrap();
+        assert!(
+            shown.contains(message) && !plain.contains(message),
+            "{message}"
+        );
+    }
+    insta::assert_snapshot!("human_show_waived", shown);
 }
 
 #[test]
@@ -376,6 +422,21 @@ fn check_sarif(validator: &jsonschema::Validator, dir: &Path, extra: &[&str]) {
         };
         assert_eq!(result["level"], level);
         assert_eq!(result["message"]["text"], diagnostic["message"]);
+        // A waived diagnostic is an accepted in-source suppression with the rationale as
+        // its justification; any other has no suppressions at all.
+        match diagnostic.get("waived") {
+            Some(waived) => {
+                let suppressions = result["suppressions"].as_array().expect("suppressions");
+                assert_eq!(suppressions.len(), 1, "{result}");
+                assert_eq!(suppressions[0]["kind"], "inSource");
+                assert_eq!(suppressions[0]["status"], "accepted");
+                assert_eq!(
+                    suppressions[0]["justification"].as_str(),
+                    waived["rationale"].as_str().map(str::trim)
+                );
+            }
+            None => assert!(result.get("suppressions").is_none(), "{result}"),
+        }
         let locations = result["locations"].as_array().expect("locations");
         assert_eq!(locations.len(), 1, "GitHub reads the first location only");
         check_location(
@@ -475,6 +536,15 @@ fn sarif_is_valid_and_fit_for_github_code_scanning() {
         let args: Vec<&str> = args.split_whitespace().collect();
         check_sarif(&validator, &dir, &args);
     }
+    // The waivers fixture has waived results, so their suppressions were checked above.
+    let waived = sarif(&fixture("waivers"), &["--today", "2027-01-15"]);
+    assert!(
+        waived["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|result| result.get("suppressions").is_some())
+    );
     // No findings: an empty result list is still a valid log.
     let clean = workspace(&[("chain.ward", crate::exit_codes::CLEAN)]);
     check_sarif(&validator, clean.path(), &[]);

@@ -47,8 +47,9 @@ fn the_generator_is_deterministic_and_its_findings_are_the_planted_ones() {
         files == snapshot(&second),
         "the same arguments write the same bytes"
     );
-    // 2000 items in files of 100, one folder per kind, plus the plan.
-    assert_eq!(files.len(), 21);
+    // 2000 items in files of 100, one folder per kind, plus the plan and the waivers and
+    // approval.
+    assert_eq!(files.len(), 22);
     let bytes: usize = files.values().map(Vec::len).sum();
     assert!(
         (150 * 2000..=300 * 2000).contains(&bytes),
@@ -56,7 +57,7 @@ fn the_generator_is_deterministic_and_its_findings_are_the_planted_ones() {
     );
 
     assert_eq!(summary["items"], 2000);
-    assert_eq!(summary["files"], 21);
+    assert_eq!(summary["files"], 22);
     assert_eq!(summary["bytes"], bytes);
 
     let (json, output) = crate::check_json(&first, &[]);
@@ -65,7 +66,13 @@ fn the_generator_is_deterministic_and_its_findings_are_the_planted_ones() {
         Some(1),
         "the planted errors fail the check"
     );
-    assert_eq!(json["summary"]["items"], 2000);
+    // The waivers and the approval are items too.
+    let waivers = summary["waivers"].as_u64().unwrap();
+    assert_eq!(json["summary"]["items"], 2000 + 1 + waivers);
+    // Each waiver waives one planted untargeted asset, which stays in the output, waived.
+    assert!(waivers > 0);
+    assert_eq!(json["summary"]["waived"], waivers);
+    assert_eq!(summary["planted"]["untargeted-asset"], waivers);
     let mut found: BTreeMap<String, u64> = BTreeMap::new();
     for diagnostic in json["diagnostics"].as_array().unwrap() {
         *found

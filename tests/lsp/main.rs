@@ -16,6 +16,8 @@
 //!   incremental edits end with the diagnostics of a from-scratch `ward check`.
 //! - `startup`: requests right after start-up answered from the whole workspace, over many
 //!   fresh starts; cancellation and edits while they wait; no diagnostics before the scan.
+//! - `waivers`: a waived finding published as a hint naming its waiver, and back as a
+//!   warning once an edit moves the waiver's `expires` into the past.
 //! - `robustness`: malformed messages (not JSON, not UTF-8, batches, bad versions and ids,
 //!   header case, missing lengths, lone surrogates) answered while the server goes on.
 
@@ -28,4 +30,5 @@ mod lifecycle;
 mod positions;
 mod robustness;
 mod startup;
+mod waivers;
 mod watched;

@@ -1,5 +1,5 @@
 //! The command line of `ward report`: where the output goes, exit codes, `--gate`,
-//! `SOURCE_DATE_EPOCH`.
+//! `SOURCE_DATE_EPOCH` and `--today`.
 
 use std::fs;
 
@@ -210,5 +210,40 @@ fn source_date_epoch_sets_the_generation_time() {
     assert!(
         generated.as_bytes()[..2] == *b"20" && generated.ends_with('Z'),
         "{generated}"
+    );
+}
+
+/// Today for the report: `SOURCE_DATE_EPOCH` (2026-11-01 in these tests), else `--today`,
+/// which wins; a waiver that has expired by then waives nothing.
+#[test]
+fn today_decides_the_waivers_of_the_report_too() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a.ward"),
+        "asset A-1 \"Alone\" { kind: data }\n\
+         waiver W-1 \"Later\" {\n  waives: untargeted-asset\n  items: A-1\n  rationale: \"Later.\"\n  approved-by: \"A. Smith\"\n  approved: 2026-10-01\n  expires: 2026-12-31\n}\n",
+    )
+    .unwrap();
+    let codes = |extra: &[&str]| -> Vec<String> {
+        let output = ward()
+            .arg("report")
+            .arg(dir.path())
+            .args(["--format", "json", "-o", "-"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|finding| finding["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(codes(&[]), Vec::<String>::new(), "waived on 2026-11-01");
+    assert_eq!(
+        codes(&["--today", "2027-01-15"]),
+        ["untargeted-asset", "expired-waiver"]
     );
 }

@@ -101,6 +101,12 @@ test('integers, residual, and digits inside IDs', () => {
   assert.ok(!toks.some(([t]) => t === '01'));
 });
 
+test('dates and the matrix', () => {
+  const toks = tokenize(['waiver W-1 {', '  expires: 2027-06-30', '}', 'plan { matrix { minor: 4 } }'].join('\n'));
+  assert.equal(scopeOf(toks, '2027-06-30'), 'constant.numeric.date.ward');
+  assert.equal(scopeOf(toks, 'matrix'), 'keyword.other.matrix.ward');
+});
+
 test('strings with escapes, text blocks, comments', () => {
   const toks = tokenize(
     [

@@ -4,6 +4,11 @@
 //! changes what it names, so other files are re-checked), each followed by every file's
 //! diagnostics, as the server's publisher asks for them.
 //!
+//! A plan whose passed gate requires `gates-approved`, its approval, and 20 waivers (of
+//! findings that are not there, so each is an `unused-waiver` that reads the checks of the
+//! file it names) come with it; `WARD_GOVERNANCE=0` leaves them out, for a crate that
+//! does not know them.
+//!
 //! It uses only the host's oldest API (`add_files` and `all_diagnostics`; a file set
 //! through `add_files` is set as one read from disk), so the same file builds against an
 //! older `ward-analysis` to compare the two. Wall times print;
@@ -46,6 +51,20 @@ fn file(kind: usize, part: usize, description: &str) -> String {
         .collect()
 }
 
+/// The plan, the approval of its passed gate, and a waiver per hundred chains.
+fn governance() -> String {
+    let mut text = String::from(
+        "plan { phases: design, implementation phase: implementation gate design { requires: gates-approved } }\n\n\
+         approval AP-1 \"Design review\" { gate: design by: \"A. Smith\" meaning: approved date: 2026-10-12 }\n\n",
+    );
+    for chain in (0..2000).step_by(100) {
+        text.push_str(&format!(
+            "waiver W-{chain:05} \"Waiver {chain}\" {{\n  waives: unverified-control\n  items: C-{chain:05}\n  rationale: \"Bench.\"\n  approved-by: \"A. Smith\"\n  approved: 2026-10-12\n}}\n\n"
+        ));
+    }
+    text
+}
+
 fn main() {
     let keystrokes: usize = std::env::var("WARD_KEYSTROKES")
         .ok()
@@ -58,6 +77,12 @@ fn main() {
             let path = PathBuf::from(format!("/ws/{keyword}-{part:02}.ward"));
             files.push((path, Arc::from(file(kind, part, "text"))));
         }
+    }
+    if std::env::var_os("WARD_GOVERNANCE").is_none_or(|value| value != "0") {
+        files.push((
+            PathBuf::from("/ws/governance.ward"),
+            Arc::from(governance()),
+        ));
     }
     let mut host = AnalysisHost::new();
     host.add_files(files);

@@ -7,15 +7,16 @@ use std::sync::Arc;
 use rustc_hash::FxHashSet;
 use ward_syntax::{Block, BlockKind, Field, Item, ItemKind, Value};
 
+use crate::dates::{self, Date};
 use crate::db::{
     Db, FileNames, ItemRef, Referrer, SourceFile, all_definitions, file_ast, file_names,
 };
 use crate::diagnostics::{Code, Severity};
-use crate::model::{ItemModel, Risk, Scoring, Verification, Written};
-use crate::plan::{GateStatus, Plan, plan, plan_every_gate_passed};
+use crate::model::{Approval, ItemModel, Risk, Scoring, Verification, Written};
+use crate::plan::{GateStatus, Plan, approvals, covered_categories, plan, plan_every_gate_passed};
 use crate::schema::{
-    self, FieldSpec, FieldType, LinkField, Responsibility, Rule, Status, TestResult, control, risk,
-    verification,
+    self, Category, FieldSpec, FieldType, LinkField, Responsibility, Rule, Status, TestResult,
+    control, risk, verification, waiver,
 };
 use crate::suggest::{Candidate, closest, nearest};
 
@@ -48,6 +49,57 @@ pub struct Finding {
     pub message: String,
     pub at: SyntaxPlace,
     pub related: Vec<(SourceFile, SyntaxPlace, String)>,
+    /// The waiver that waives this finding, if one does.
+    pub waived: Option<WaivedBy>,
+}
+
+/// What a waived finding says of its waiver.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaivedBy {
+    pub waiver: ItemRef,
+    pub id: Arc<str>,
+    pub rationale: Arc<str>,
+    pub expires: Option<Date>,
+}
+
+/// What a waiver waives, as the files whose findings it waives read it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct WaiverTerms {
+    by: WaivedBy,
+    codes: Vec<Code>,
+    expired: bool,
+}
+
+/// The waivers of one file by item index, their terms read once for every file they waive
+/// findings of; only a change to a waiver (or a new day) changes this.
+#[salsa::tracked(returns(ref))]
+fn file_waivers(db: &dyn Db, file: SourceFile) -> Vec<(u32, WaiverTerms)> {
+    let ast = file_ast(db, file);
+    let mut found = Vec::new();
+    for (at, item) in ast.items.iter().enumerate() {
+        let (Some(waiver), Some(id)) = (ItemModel::of(item).waiver(), &item.id) else {
+            continue;
+        };
+        let expires = waiver.expires().valid();
+        let by = WaivedBy {
+            waiver: ItemRef {
+                file,
+                item: at as u32,
+                kind: ItemKind::Waiver,
+            },
+            id: Arc::from(id.as_str()),
+            rationale: Arc::from(waiver.rationale().text().unwrap_or_default()),
+            expires,
+        };
+        let terms = WaiverTerms {
+            by,
+            codes: waiver.waives().into_iter().map(|(code, _)| code).collect(),
+            // Today is read only for waivers that expire.
+            expired: expires.is_some() && waiver.is_expired(db.workspace().today(db)),
+        };
+        found.push((at as u32, terms));
+    }
+    found
 }
 
 #[salsa::tracked(returns(clone))]
@@ -73,7 +125,102 @@ fn check_with<'db>(db: &'db dyn Db, file: SourceFile, plan: &'db Plan) -> Arc<Ve
     for (at, item) in ast.items.iter().enumerate() {
         checker.item(at as u32, item, &ItemModel::of(item));
     }
+    checker.waive(&ast.items);
     Arc::new(checker.findings)
+}
+
+/// The `unused-waiver` findings of a file's waivers: each (code, item) pair that matches no
+/// finding. A query apart from `check_file`, since it reads the findings of the files the
+/// waivers name, this file's own among them.
+#[salsa::tracked(returns(clone))]
+pub fn unused_waivers(db: &dyn Db, file: SourceFile) -> Arc<Vec<Finding>> {
+    let ast = file_ast(db, file);
+    let names = file_names(db, file);
+    let plan = plan(db);
+    let Some(grade) = plan.grade(Code::UnusedWaiver) else {
+        return Arc::default();
+    };
+    let mut found = Vec::new();
+    let mut unused = |at: u32, (field, value): (u32, u32), message: String| {
+        found.push(Finding {
+            code: Code::UnusedWaiver,
+            severity: grade.severity,
+            gate: None,
+            message,
+            at: SyntaxPlace::Value(at, field, value),
+            related: Vec::new(),
+            waived: None,
+        });
+    };
+    for (at, item) in ast.items.iter().enumerate() {
+        let at = at as u32;
+        let Some(waiver) = ItemModel::of(item).waiver() else {
+            continue;
+        };
+        // An expired waiver waives nothing, which `expired-waiver` says already.
+        if waiver.expires().valid().is_some() && waiver.is_expired(db.workspace().today(db)) {
+            continue;
+        }
+        let codes = waiver.waives();
+        // The codes found at each item the waiver names; unresolved names are errors already.
+        let items: Vec<(&str, (u32, u32), FxHashSet<Code>)> = waiver
+            .items()
+            .into_iter()
+            .filter_map(|(name, place)| {
+                let def = names.def(name)?;
+                let found = check_file(db, def.file)
+                    .iter()
+                    .filter(|finding| finding.at == SyntaxPlace::Item(def.item))
+                    .map(|finding| finding.code)
+                    .collect();
+                Some((name, place, found))
+            })
+            .collect();
+        // Without a valid code or a resolved item there is nothing to match; the errors
+        // about them are reported already.
+        if items.is_empty() || codes.is_empty() {
+            continue;
+        }
+        let matched = |code: Code, found: &FxHashSet<Code>| found.contains(&code);
+        let code_used = |code: Code| items.iter().any(|(.., found)| matched(code, found));
+        let item_used =
+            |found: &FxHashSet<Code>| codes.iter().any(|&(code, _)| matched(code, found));
+        for &(code, place) in &codes {
+            if !code_used(code) {
+                unused(
+                    at,
+                    place,
+                    format!("`{code}` matches no finding of the items this waiver names"),
+                );
+            }
+        }
+        for (name, place, found) in &items {
+            if !item_used(found) {
+                let listed: Vec<&str> = codes.iter().map(|(code, _)| code.as_str()).collect();
+                unused(
+                    at,
+                    *place,
+                    format!(
+                        "`{name}` has no finding this waiver waives ({})",
+                        list(&listed)
+                    ),
+                );
+            }
+        }
+        // A code and an item each used, but not together.
+        for &(code, place) in codes.iter().filter(|(code, _)| code_used(*code)) {
+            for (name, _, found) in items.iter().filter(|(.., found)| item_used(found)) {
+                if !matched(code, found) {
+                    unused(
+                        at,
+                        place,
+                        format!("`{code}` matches no finding of `{name}`"),
+                    );
+                }
+            }
+        }
+    }
+    Arc::new(found)
 }
 
 struct Checker<'db> {
@@ -98,8 +245,40 @@ impl Checker<'_> {
             message,
             at,
             related: Vec::new(),
+            waived: None,
         });
         self.findings.last_mut().expect("just pushed")
+    }
+
+    /// Marks the findings that a waiver waives: those of a waivable code, at an item that a
+    /// waiver names in `items`, and of a code it names in `waives`, unless it has expired.
+    /// The first such waiver in workspace order is the one named.
+    fn waive(&mut self, items: &[Item]) {
+        for finding in &mut self.findings {
+            let SyntaxPlace::Item(at) = finding.at else {
+                continue;
+            };
+            if !finding.code.is_waivable() {
+                continue;
+            }
+            let Some(id) = items.get(at as usize).and_then(|item| item.id.as_deref()) else {
+                continue;
+            };
+            finding.waived = self
+                .names
+                .referrers(id)
+                .iter()
+                .filter(|referrer| referrer.via == waiver::ITEMS_LINK)
+                .find_map(|referrer| {
+                    let waivers = file_waivers(self.db, referrer.item.file);
+                    let terms = waivers
+                        .binary_search_by_key(&referrer.item.item, |(at, _)| *at)
+                        .ok()
+                        .map(|found| &waivers[found].1)?;
+                    (!terms.expired && terms.codes.contains(&finding.code))
+                        .then(|| terms.by.clone())
+                });
+        }
     }
 
     /// Reports a completeness finding, graded by the plan's gates.
@@ -114,6 +293,7 @@ impl Checker<'_> {
             message,
             at: SyntaxPlace::Item(item),
             related: Vec::new(),
+            waived: None,
         };
         if let Some(gate) = grade.gate {
             let rule = gate.rule.name();
@@ -219,6 +399,26 @@ impl Checker<'_> {
                     );
                 }
             }
+            ItemModel::Approval(approval) => self.approval(at, approval),
+            ItemModel::Waiver(waiver) => {
+                if let Some(expires) = waiver.expires().valid() {
+                    let today = self.db.workspace().today(self.db);
+                    if waiver.is_expired(today) {
+                        let severity = self
+                            .plan
+                            .grade(Code::ExpiredWaiver)
+                            .map_or(Severity::Warning, |grade| grade.severity);
+                        self.error(
+                            Code::ExpiredWaiver,
+                            SyntaxPlace::Item(at),
+                            format!(
+                                "{name} expired on {expires} (today is {today}): it waives nothing"
+                            ),
+                        )
+                        .severity = severity;
+                    }
+                }
+            }
             ItemModel::Verification(verification) => match verification.result() {
                 Some(TestResult::Fail) => {
                     self.finding(Code::FailedVerification, at, format!("{name} has failed"))
@@ -237,7 +437,93 @@ impl Checker<'_> {
         }
     }
 
+    /// `acceptance-signed`: an accepted risk says who accepted it and when, on or before
+    /// today.
+    fn acceptance(&mut self, at: u32, risk: &Risk, name: &str) {
+        if let (Some(date), Some((field, value))) =
+            (risk.accepted_on().valid(), risk.accepted_on_at())
+        {
+            let today = self.db.workspace().today(self.db);
+            if date > today {
+                self.error(
+                    Code::InvalidValue,
+                    SyntaxPlace::Value(at, field, value),
+                    format!(
+                        "`{}` is {date}, after today ({today}): a risk is accepted on or before the day it is checked",
+                        risk::ACCEPTED_ON.name
+                    ),
+                );
+            }
+        }
+        if !risk.is_accepted() {
+            return;
+        }
+        let missing: Vec<&str> = [
+            (risk.accepted_by().is_absent(), risk::ACCEPTED_BY.name),
+            (risk.accepted_on().is_absent(), risk::ACCEPTED_ON.name),
+        ]
+        .into_iter()
+        .filter_map(|(absent, field)| absent.then_some(field))
+        .collect();
+        if !missing.is_empty() {
+            let missing: Vec<String> = missing.iter().map(|field| format!("`{field}`")).collect();
+            self.finding(
+                Code::UnsignedAcceptance,
+                at,
+                format!(
+                    "{name} is accepted without {}: who accepted it, and when",
+                    missing.join(" or ")
+                ),
+            );
+        }
+    }
+
+    /// An approval signs a gate of the plan, on or before today.
+    fn approval(&mut self, at: u32, approval: &Approval) {
+        if let Some((phase, (field, value))) = approval.gate() {
+            let place = SyntaxPlace::Value(at, field, value);
+            if !self.plan.phases.iter().any(|p| p == phase) {
+                let message = format!(
+                    "`{phase}` is not a phase of the plan; the phases are {}",
+                    list(&self.plan.phases)
+                );
+                self.error(Code::UnknownPhase, place, message);
+            } else if !self.plan.gates.iter().any(|gate| gate.phase == phase) {
+                let gated: Vec<&str> = self
+                    .plan
+                    .gates
+                    .iter()
+                    .filter(|gate| gate.phase_index.is_some())
+                    .map(|gate| gate.phase.as_str())
+                    .collect();
+                let message = if gated.is_empty() {
+                    format!("the phase `{phase}` has no gate to approve; the plan has no gate")
+                } else {
+                    format!(
+                        "the phase `{phase}` has no gate to approve; the gates are {}",
+                        list(&gated)
+                    )
+                };
+                self.error(Code::UnknownPhase, place, message);
+            }
+        }
+        if let Some((date, (field, value))) = approval.date() {
+            let today = self.db.workspace().today(self.db);
+            if date > today {
+                self.error(
+                    Code::InvalidValue,
+                    SyntaxPlace::Value(at, field, value),
+                    format!(
+                        "`{}` is {date}, after today ({today}): an approval is signed on or before the day it is checked",
+                        schema::approval::DATE.name
+                    ),
+                );
+            }
+        }
+    }
+
     fn risk(&mut self, at: u32, risk: &Risk, name: &str, mitigated: bool) {
+        self.acceptance(at, risk, name);
         let score = match risk.scoring() {
             // Present but invalid: already an `invalid-value`, so no other finding.
             Scoring::Invalid => return,
@@ -259,15 +545,14 @@ impl Checker<'_> {
             }
             Scoring::Scored(score) => score,
         };
-        let acceptable = self.plan.acceptable;
         if !mitigated {
             if !self.plan.is_acceptable(score) {
                 self.finding(
                     Code::UnmitigatedRisk,
                     at,
                     format!(
-                        "{name} scores {} (above the acceptable {acceptable}) and no control mitigates it",
-                        score.value()
+                        "{name} scores {} and no control mitigates it",
+                        self.plan.judge(score)
                     ),
                 );
             }
@@ -281,8 +566,8 @@ impl Checker<'_> {
                 Code::UnacceptableResidual,
                 at,
                 format!(
-                    "{name} keeps a residual score of {} (above the acceptable {acceptable}) without an `{}` rationale",
-                    residual.value(),
+                    "{name} keeps a residual score of {} without an `{}` rationale",
+                    self.plan.judge(residual),
                     risk::ACCEPTED.name
                 ),
             );
@@ -403,9 +688,152 @@ impl Checker<'_> {
         );
         self.plan_phases(at, item);
         let mut seen: Vec<&str> = Vec::new();
+        let mut matrices = 0;
         for (block_at, block) in item.blocks.iter().enumerate() {
             let block_at = block_at as u32;
+            if block.kind == BlockKind::Matrix {
+                matrices += 1;
+                self.matrix(at, block_at, item, block, matrices > 1);
+                continue;
+            }
             self.gate(at, block_at, block, &mut seen);
+        }
+        self.unapproved_gates(at);
+        self.uncovered_categories(at);
+    }
+
+    /// `categories-covered`: each of FDA's security control categories is named by a
+    /// control, or declared not applicable by the plan. The findings are the plan's.
+    fn uncovered_categories(&mut self, at: u32) {
+        if self.plan.grade(Code::UncoveredCategory).is_none() {
+            return;
+        }
+        let covered = covered_categories(self.db);
+        for &category in Category::ALL {
+            if covered.contains(&category) || self.plan.not_applicable.contains(&category) {
+                continue;
+            }
+            self.finding(
+                Code::UncoveredCategory,
+                at,
+                format!(
+                    "no control names the security control category `{category}` in its `{}`, and the plan does not list it in `{}`",
+                    control::CATEGORY.name,
+                    schema::plan::NOT_APPLICABLE.name
+                ),
+            );
+        }
+    }
+
+    /// The acceptability matrix: once, instead of `acceptable`, every level given, and a
+    /// higher severity never accepting a higher exploitability.
+    fn matrix(&mut self, at: u32, block_at: u32, item: &Item, block: &Block, again: bool) {
+        let spec = &schema::matrix::BLOCK;
+        let keyword = SyntaxPlace::Block(at, block_at);
+        if again {
+            self.error(
+                Code::DuplicateField,
+                keyword,
+                format!("the plan has one `{}`; this is a second one", spec.keyword),
+            );
+        }
+        self.fields(
+            at,
+            Some(block_at),
+            ItemKind::Plan,
+            &block.fields,
+            spec.fields,
+        );
+        if again {
+            // A second matrix takes no part: its levels are not judged.
+            return;
+        }
+        let acceptable = schema::plan::ACCEPTABLE.name;
+        if let Some(field_at) = item.fields.iter().position(|f| f.name == acceptable) {
+            let file = self.file;
+            self.error(
+                Code::InvalidValue,
+                keyword,
+                format!(
+                    "a plan decides acceptability by `{acceptable}` or by a `{}`, not both",
+                    spec.keyword
+                ),
+            )
+            .related
+            .push((
+                file,
+                SyntaxPlace::FieldName(at, field_at as u32),
+                format!("`{acceptable}` is given here"),
+            ));
+        }
+        let mut previous: Option<(&str, i64)> = None;
+        for level in spec.fields {
+            let Some(field_at) = block.fields.iter().position(|f| f.name == level.name) else {
+                self.error(
+                    Code::InvalidValue,
+                    keyword,
+                    format!(
+                        "the `{}` has no `{}`: every severity level needs its highest acceptable exploitability",
+                        spec.keyword, level.name
+                    ),
+                );
+                continue;
+            };
+            // An out-of-range limit is an `invalid-value` already, and no point of comparison.
+            let limit = match block.fields[field_at].values.first() {
+                Some(&Value::Int(Some(limit))) if (0..=schema::SCORE.1).contains(&limit) => limit,
+                _ => continue,
+            };
+            if let Some((lower, lower_limit)) = previous
+                && limit > lower_limit
+            {
+                self.error(
+                    Code::InvalidValue,
+                    SyntaxPlace::BlockValue(at, block_at, field_at as u32, 0),
+                    format!(
+                        "`{}: {limit}` accepts a higher exploitability than `{lower}: {lower_limit}`: a higher severity never accepts more",
+                        level.name
+                    ),
+                );
+            }
+            previous = Some((level.name, limit));
+        }
+    }
+
+    /// `gates-approved`: each passed gate that requires it needs an approval. The finding
+    /// is the gate's own, at its phase name, and an error once the gate is passed.
+    fn unapproved_gates(&mut self, at: u32) {
+        let plan = self.plan;
+        for gate in &plan.gates {
+            let Some(&(rule, field, value)) = gate
+                .rules
+                .iter()
+                .find(|(rule, ..)| *rule == Rule::GatesApproved)
+            else {
+                continue;
+            };
+            let passed = gate
+                .phase_index
+                .is_some_and(|index| plan.status(index) == GateStatus::Passed);
+            if !passed || approvals(self.db).iter().any(|a| a.phase == gate.phase) {
+                continue;
+            }
+            let phase = &gate.phase;
+            self.findings.push(Finding {
+                code: Code::UnapprovedGate,
+                severity: Severity::Error,
+                gate: Some(phase.clone()),
+                message: format!(
+                    "gate `{phase}` has been passed without an approval (phase-gate gap: gate `{phase}`, already passed, requires `{rule}`)"
+                ),
+                at: SyntaxPlace::BlockName(at, gate.block),
+                related: vec![(
+                    self.file,
+                    SyntaxPlace::BlockValue(at, gate.block, field, value),
+                    format!("gate `{phase}` requires `{rule}`"),
+                )],
+                waived: None,
+            });
         }
     }
 
@@ -506,7 +934,13 @@ impl Checker<'_> {
                 let known: Vec<&str> = specs.iter().map(|spec| spec.name).collect();
                 let place = match block {
                     Some(_) => {
-                        let spec = kind.spec().blocks.first().expect("a kind with a block");
+                        // The block whose fields these are.
+                        let spec = kind
+                            .spec()
+                            .blocks
+                            .iter()
+                            .find(|block| block.fields == specs)
+                            .expect("block fields come from a block of the kind");
                         if spec.named {
                             format!("a {}", spec.keyword)
                         } else {
@@ -607,6 +1041,31 @@ impl Checker<'_> {
             (FieldType::Str | FieldType::Strs, Value::Str(_)) => {}
             (FieldType::Text, Value::Str(_) | Value::TextBlock(_)) => {}
             (FieldType::Names | FieldType::Name, Value::Ident(_)) => {}
+            (FieldType::Codes, Value::Ident(word)) => match Code::from_name(word) {
+                Some(code) if code.is_waivable() => {}
+                Some(code) => {
+                    self.error(
+                        Code::InvalidValue,
+                        loc,
+                        format!("`{code}` cannot be waived: only the findings of rules can"),
+                    );
+                }
+                None => {
+                    let hint = closest(word, Code::waivable_names().iter().copied())
+                        .map(|best| format!("; did you mean `{best}`?"))
+                        .unwrap_or_default();
+                    self.error(
+                        Code::InvalidValue,
+                        loc,
+                        format!("`{word}` is not a finding code{hint}"),
+                    );
+                }
+            },
+            (FieldType::Date, Value::Date(date)) => {
+                if dates::calendar(*date).is_none() {
+                    invalid(self, format!(", not `{date}`, a day that does not exist"));
+                }
+            }
             (_, other) => invalid(self, format!(", not {}", other.describe())),
         }
     }

@@ -37,7 +37,8 @@ impl RootDatabase {
             storage: salsa::Storage::new(event_sink),
             workspace: None,
         };
-        let workspace = Workspace::new(&db, Vec::new(), None, 0);
+        // A host made without a day is a host of today; front ends set it (`--today`).
+        let workspace = Workspace::new(&db, Vec::new(), None, 0, crate::dates::today_utc());
         db.workspace = Some(workspace);
         db
     }
@@ -91,6 +92,10 @@ pub struct Workspace {
     /// Bumped when files other than `.ward` files may have changed (evidence).
     #[returns(copy)]
     pub fs_generation: u64,
+    /// The day dates are compared with: an input, so that a new day (or `--today`)
+    /// re-runs exactly the checks that read it.
+    #[returns(copy)]
+    pub today: crate::dates::Date,
 }
 
 #[salsa::interned]

@@ -6,6 +6,7 @@
 //! [`Cancelled`]. Everything is in byte offsets ([`TextRange`]); nothing here knows LSP.
 
 mod checks;
+pub mod dates;
 mod db;
 mod diagnostics;
 pub mod ide;
@@ -23,8 +24,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use salsa::Setter;
 
+pub use dates::Date;
 pub use db::{ItemRef, NameInfo, Referrer, SourceFile as FileId};
-pub use diagnostics::{Code, DefaultLevel, Diagnostic, FileRange, Related, Severity};
+pub use diagnostics::{Code, DefaultLevel, Diagnostic, FileRange, Related, Severity, Waived};
 pub use ide::FilePosition;
 pub use plan::{Gate, GateRule, GateStatus, Grade, Plan};
 pub use salsa::Cancelled;
@@ -176,6 +178,14 @@ impl AnalysisHost {
         }
     }
 
+    /// Sets the day that dates are compared with (expiry, dates in the future).
+    pub fn set_today(&mut self, today: Date) {
+        let workspace = self.db.workspace();
+        if workspace.today(&self.db) != today {
+            workspace.set_today(&mut self.db).to(today);
+        }
+    }
+
     /// Tells the analysis that files other than `.ward` files (evidence) may have changed.
     pub fn invalidate_file_system(&mut self) {
         let workspace = self.db.workspace();
@@ -249,6 +259,11 @@ impl Analysis {
     /// Every ID of the workspace with its first definition, in no particular order.
     pub fn all_names(&self) -> Cancellable<Vec<(String, ItemRef)>> {
         self.with_db(|db| db::all_definitions(db).clone())
+    }
+
+    /// The day dates are compared with.
+    pub fn today(&self) -> Date {
+        self.db.workspace().today(&self.db)
     }
 
     /// The workspace's plan, or the default plan.

@@ -5,14 +5,22 @@ use std::sync::Arc;
 
 use ward_syntax::{ItemKind, SourceMap, SyntaxErrorKind, TextRange};
 
-use crate::checks::{Finding, SyntaxPlace, check_file, check_file_every_gate_passed};
+use crate::checks::{
+    Finding, SyntaxPlace, check_file, check_file_every_gate_passed, unused_waivers,
+};
 use crate::db::{Db, SourceFile, parse};
-use crate::diagnostics::{Code, Diagnostic, FileRange, Related, Severity};
+use crate::diagnostics::{Code, Diagnostic, FileRange, Related, Severity, Waived};
 use crate::suggest;
 
 #[salsa::tracked(returns(clone))]
 pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Arc<Vec<Diagnostic>> {
-    located(db, file, &check_file(db, file))
+    let unused = unused_waivers(db, file);
+    let findings = check_file(db, file);
+    if unused.is_empty() {
+        return located(db, file, &findings);
+    }
+    let all: Vec<Finding> = findings.iter().chain(unused.iter()).cloned().collect();
+    located(db, file, &all)
 }
 
 /// The diagnostics of a file as if every gate had been passed.
@@ -44,6 +52,7 @@ fn located(db: &dyn Db, file: SourceFile, findings: &[Finding]) -> Arc<Vec<Diagn
             },
             gate: None,
             related: Vec::new(),
+            waived: None,
         })
         .collect();
     for finding in findings {
@@ -66,6 +75,18 @@ fn located(db: &dyn Db, file: SourceFile, findings: &[Finding]) -> Arc<Vec<Diagn
             message: finding.message.clone(),
             gate: finding.gate.clone(),
             related,
+            waived: finding.waived.as_ref().map(|by| Waived {
+                by: by.id.clone(),
+                rationale: by.rationale.clone(),
+                expires: by.expires,
+                location: FileRange {
+                    file: by.waiver.file,
+                    range: locate(
+                        &parse(db, by.waiver.file).source_map,
+                        SyntaxPlace::Item(by.waiver.item),
+                    ),
+                },
+            }),
         });
     }
     diagnostics.sort_by_key(|d| (d.range.start, d.code));

@@ -9,9 +9,11 @@
 
 use ward_syntax::{BlockKind, Field, Item, ItemKind, Value};
 
-use crate::schema::{self, FieldSpec, Keyword, SCORE};
+use crate::dates::{self, Date};
+use crate::schema::{self, Code, FieldSpec, Keyword, SCORE};
 use crate::schema::{
-    ControlKind, Method, Responsibility, Status, TestResult, control, residual, risk, verification,
+    Category, ControlKind, Meaning, Method, Responsibility, Status, TestResult, approval, control,
+    residual, risk, verification, waiver,
 };
 
 /// What a single-valued field holds.
@@ -191,6 +193,21 @@ impl<'a> Risk<'a> {
         })
     }
 
+    pub fn accepted_by(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &risk::ACCEPTED_BY)
+    }
+
+    pub fn accepted_on(self) -> Written<'a, Date> {
+        date(&self.0.fields, &risk::ACCEPTED_ON)
+    }
+
+    /// Where `accepted-on` is, by field and value index.
+    pub fn accepted_on_at(self) -> Option<(u32, u32)> {
+        values_at(self.0, &risk::ACCEPTED_ON)
+            .next()
+            .map(|(at, _)| at)
+    }
+
     /// Whether an `accepted` rationale is given (of whatever value).
     pub fn is_accepted(self) -> bool {
         schema::find(&self.0.fields, &risk::ACCEPTED).is_some()
@@ -228,6 +245,11 @@ impl<'a> Control<'a> {
     pub fn guidance(self) -> Written<'a, &'a str> {
         text(&self.0.fields, &control::GUIDANCE)
     }
+
+    /// The valid words of `category`.
+    pub fn categories(self) -> impl Iterator<Item = Category> + 'a {
+        keywords(&self.0.fields, &control::CATEGORY)
+    }
 }
 
 /// A verification, typed.
@@ -260,6 +282,89 @@ impl<'a> Verification<'a> {
     }
 }
 
+/// A waiver, typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Waiver<'a>(&'a Item);
+
+impl<'a> Waiver<'a> {
+    /// The codes of `waives` that can be waived, each with its field and value index (for
+    /// findings about the value). Other words are already `invalid-value`.
+    pub fn waives(self) -> Vec<(Code, (u32, u32))> {
+        values_at(self.0, &waiver::WAIVES)
+            .filter_map(|(at, value)| {
+                let code = value.as_ident().and_then(Code::from_name)?;
+                code.is_waivable().then_some((code, at))
+            })
+            .collect()
+    }
+
+    /// The names of `items`, each with its field and value index.
+    pub fn items(self) -> Vec<(&'a str, (u32, u32))> {
+        values_at(self.0, &waiver::ITEMS)
+            .filter_map(|(at, value)| Some((value.as_ident()?, at)))
+            .collect()
+    }
+
+    pub fn rationale(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &waiver::RATIONALE)
+    }
+
+    pub fn approved_by(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &waiver::APPROVED_BY)
+    }
+
+    pub fn approved(self) -> Written<'a, Date> {
+        date(&self.0.fields, &waiver::APPROVED)
+    }
+
+    pub fn expires(self) -> Written<'a, Date> {
+        date(&self.0.fields, &waiver::EXPIRES)
+    }
+
+    /// Whether the waiver has expired: its `expires` is before `today`. It holds on the day
+    /// it expires.
+    pub fn is_expired(self, today: Date) -> bool {
+        self.expires()
+            .valid()
+            .is_some_and(|expires| expires < today)
+    }
+}
+
+/// An approval (a signed gate review), typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Approval<'a>(&'a Item);
+
+impl<'a> Approval<'a> {
+    /// The phase named in `gate`, with its field and value index.
+    pub fn gate(self) -> Option<(&'a str, (u32, u32))> {
+        values_at(self.0, &approval::GATE)
+            .next()
+            .and_then(|(at, value)| Some((value.as_ident()?, at)))
+    }
+
+    pub fn by(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &approval::BY)
+    }
+
+    pub fn role(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &approval::ROLE)
+    }
+
+    pub fn meaning(self) -> Written<'a, Meaning> {
+        keyword(&self.0.fields, &approval::MEANING)
+    }
+
+    /// The date, with its field and value index.
+    pub fn date(self) -> Option<(Date, (u32, u32))> {
+        let (at, _) = values_at(self.0, &approval::DATE).next()?;
+        Some((date(&self.0.fields, &approval::DATE).valid()?, at))
+    }
+
+    pub fn commit(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &approval::COMMIT)
+    }
+}
+
 /// One item, typed: a view that reads each value from the item when asked, so that a
 /// check pays for the fields it reads and no other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -271,6 +376,8 @@ pub enum ItemModel<'a> {
     Risk(Risk<'a>),
     Control(Control<'a>),
     Verification(Verification<'a>),
+    Waiver(Waiver<'a>),
+    Approval(Approval<'a>),
     /// The plan is read by [`crate::plan`], which needs the places of its values.
     Plan,
 }
@@ -283,6 +390,8 @@ impl<'a> ItemModel<'a> {
             ItemKind::Risk => ItemModel::Risk(Risk(item)),
             ItemKind::Control => ItemModel::Control(Control(item)),
             ItemKind::Verification => ItemModel::Verification(Verification(item)),
+            ItemKind::Waiver => ItemModel::Waiver(Waiver(item)),
+            ItemKind::Approval => ItemModel::Approval(Approval(item)),
             ItemKind::Plan => ItemModel::Plan,
         }
     }
@@ -290,6 +399,20 @@ impl<'a> ItemModel<'a> {
     pub fn risk(self) -> Option<Risk<'a>> {
         match self {
             ItemModel::Risk(risk) => Some(risk),
+            _ => None,
+        }
+    }
+
+    pub fn approval(self) -> Option<Approval<'a>> {
+        match self {
+            ItemModel::Approval(approval) => Some(approval),
+            _ => None,
+        }
+    }
+
+    pub fn waiver(self) -> Option<Waiver<'a>> {
+        match self {
+            ItemModel::Waiver(waiver) => Some(waiver),
             _ => None,
         }
     }
@@ -302,6 +425,17 @@ pub fn description(item: &Item) -> Option<&str> {
 
 fn first<'a>(fields: &'a [Field], spec: &FieldSpec) -> Option<&'a Value> {
     schema::find(fields, spec).and_then(|field| field.values.first())
+}
+
+/// The valid words of a list of keywords; others are `invalid-value` already.
+pub(crate) fn keywords<'a, T: Keyword>(
+    fields: &'a [Field],
+    spec: &FieldSpec,
+) -> impl Iterator<Item = T> + 'a {
+    schema::find(fields, spec)
+        .into_iter()
+        .flat_map(|field| field.values.iter())
+        .filter_map(|value| value.as_ident().and_then(T::from_word))
 }
 
 fn keyword<'a, T: Keyword>(fields: &'a [Field], spec: &FieldSpec) -> Written<'a, T> {
@@ -330,6 +464,35 @@ fn text<'a>(fields: &'a [Field], spec: &FieldSpec) -> Written<'a, &'a str> {
         Some(Value::TextBlock(text)) => Written::Invalid(Some(text)),
         _ => Written::Invalid(None),
     }
+}
+
+/// A date field; an impossible day (`2027-02-30`) is invalid.
+fn date<'a>(fields: &'a [Field], spec: &FieldSpec) -> Written<'a, Date> {
+    let Some(field) = schema::find(fields, spec) else {
+        return Written::Absent;
+    };
+    match field.values.first() {
+        Some(Value::Date(value)) => match dates::calendar(*value) {
+            Some(day) => Written::Valid(day),
+            None => Written::Invalid(None),
+        },
+        _ => Written::Invalid(None),
+    }
+}
+
+/// Every value of the first field `spec` describes, with its field and value index.
+fn values_at<'a>(
+    item: &'a Item,
+    spec: &FieldSpec,
+) -> impl Iterator<Item = ((u32, u32), &'a Value)> + 'a {
+    let field = item.fields.iter().position(|field| field.name == spec.name);
+    field.into_iter().flat_map(move |field_at| {
+        item.fields[field_at]
+            .values
+            .iter()
+            .enumerate()
+            .map(move |(value_at, value)| ((field_at as u32, value_at as u32), value))
+    })
 }
 
 fn score(fields: &[Field], spec: &FieldSpec) -> Score {

@@ -3,10 +3,10 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use ward_syntax::{BlockKind, ItemKind, Value};
 
-use crate::db::{Db, ItemRef, file_ast, plans};
+use crate::db::{Db, ItemRef, SourceFile, file_ast, plans};
 use crate::diagnostics::{Code, DefaultLevel, Severity};
-use crate::model::RiskScore;
-use crate::schema::{self, Rule};
+use crate::model::{ItemModel, RiskScore};
+use crate::schema::{self, Category, Rule};
 
 /// The plan as the checks see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +21,11 @@ pub struct Plan {
     pub gates: Vec<Gate>,
     /// `--gate <phase>`, already resolved to a phase index.
     pub gate_override: Option<usize>,
+    /// The security control categories declared not applicable.
+    pub not_applicable: Vec<Category>,
+    /// The `matrix { }`, when complete and valid: for each severity (1 to 5), the highest
+    /// acceptable exploitability. It replaces `acceptable`.
+    pub matrix: Option<[i64; 5]>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,13 +89,52 @@ impl Plan {
             acceptable: schema::DEFAULT_ACCEPTABLE,
             gates: Vec::new(),
             gate_override,
+            not_applicable: Vec::new(),
+            matrix: None,
         }
     }
 
     /// Whether a risk with this score needs no control (and, after its controls, no
     /// `accepted` rationale).
     pub fn is_acceptable(&self, score: RiskScore) -> bool {
-        score.value() <= self.acceptable
+        match self.matrix {
+            Some(limits) => score.exploitability <= limits[level(score.severity)],
+            None => score.value() <= self.acceptable,
+        }
+    }
+
+    /// What a score is measured against, for messages: `the acceptable 6`, or with a
+    /// matrix `the matrix's `catastrophic` limit, exploitability 1`.
+    pub fn measure(&self, score: RiskScore) -> String {
+        match self.matrix {
+            Some(limits) => {
+                let at = level(score.severity);
+                format!(
+                    "the matrix's `{}` limit, exploitability {}",
+                    schema::matrix::FIELDS[at].name,
+                    limits[at]
+                )
+            }
+            None => format!("the acceptable {}", self.acceptable),
+        }
+    }
+
+    /// A score as messages show it: `15 (above the acceptable 6)`, or with a matrix
+    /// `3 × 5 (above the matrix's `catastrophic` limit, exploitability 1)`.
+    pub fn judge(&self, score: RiskScore) -> String {
+        let side = if self.is_acceptable(score) {
+            "within"
+        } else {
+            "above"
+        };
+        let measure = self.measure(score);
+        match self.matrix {
+            Some(_) => format!(
+                "{} × {} ({side} {measure})",
+                score.exploitability, score.severity
+            ),
+            None => format!("{} ({side} {measure})", score.value()),
+        }
     }
 
     pub fn phase(&self) -> &str {
@@ -115,8 +159,13 @@ impl Plan {
     /// The grade of a finding with this code, or `None` when it is off.
     pub fn grade(&self, code: Code) -> Option<Grade> {
         let Some(rule) = code.rule() else {
+            // No gate grades it: always its own level (an error, or a waiver's warning).
+            let severity = match code.default_level() {
+                DefaultLevel::Warning => Severity::Warning,
+                _ => Severity::Error,
+            };
             return Some(Grade {
-                severity: Severity::Error,
+                severity,
                 gate: None,
             });
         };
@@ -171,6 +220,111 @@ impl Plan {
             },
         }
     }
+}
+
+/// An approval's signature on a gate: the approval and the phase its `gate` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GateApproval {
+    pub item: ItemRef,
+    pub phase: String,
+    /// The field and value index of the phase in the approval.
+    pub at: (u32, u32),
+}
+
+/// The approvals of one file: a query of its own, so that an edit elsewhere reads none of
+/// this file again.
+#[salsa::tracked(returns(ref))]
+fn file_approvals(db: &dyn Db, file: SourceFile) -> Vec<GateApproval> {
+    let ast = file_ast(db, file);
+    ast.items
+        .iter()
+        .enumerate()
+        .filter_map(|(at, item)| {
+            let (phase, place) = ItemModel::of(item).approval()?.gate()?;
+            Some(GateApproval {
+                item: ItemRef {
+                    file,
+                    item: at as u32,
+                    kind: ItemKind::Approval,
+                },
+                phase: phase.to_owned(),
+                at: place,
+            })
+        })
+        .collect()
+}
+
+/// Every approval of the workspace, in workspace order.
+#[salsa::tracked(returns(ref))]
+pub fn approvals(db: &dyn Db) -> Vec<GateApproval> {
+    db.workspace()
+        .files(db)
+        .iter()
+        .flat_map(|&file| file_approvals(db, file).iter().cloned())
+        .collect()
+}
+
+/// The security control categories the controls of one file name.
+#[salsa::tracked(returns(ref))]
+fn file_categories(db: &dyn Db, file: SourceFile) -> Vec<Category> {
+    let ast = file_ast(db, file);
+    let mut found: Vec<Category> = ast
+        .items
+        .iter()
+        .filter_map(|item| match ItemModel::of(item) {
+            ItemModel::Control(control) => Some(control.categories()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// The security control categories that some control of the workspace names.
+#[salsa::tracked(returns(ref))]
+pub fn covered_categories(db: &dyn Db) -> Vec<Category> {
+    let mut found: Vec<Category> = db
+        .workspace()
+        .files(db)
+        .iter()
+        .flat_map(|&file| file_categories(db, file).iter().copied())
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// The matrix entry of a severity (1 to 5; out-of-range values never reach a score).
+fn level(severity: i64) -> usize {
+    (severity - schema::SCORE.0).clamp(0, schema::SCORE.1 - schema::SCORE.0) as usize
+}
+
+/// A matrix block's limits, when every level is given once as a valid integer and a higher
+/// severity never accepts a higher exploitability; else `None` (the checks say why).
+pub(crate) fn matrix_limits(block: &ward_syntax::Block) -> Option<[i64; 5]> {
+    let mut limits = [0; 5];
+    for (at, spec) in schema::matrix::FIELDS.iter().enumerate() {
+        let mut given = block.fields.iter().filter(|field| field.name == spec.name);
+        let field = given.next()?;
+        if given.next().is_some() {
+            return None;
+        }
+        let (schema::FieldType::Int(low, high), [Value::Int(Some(limit))]) =
+            (spec.ty, field.values.as_slice())
+        else {
+            return None;
+        };
+        if !(low..=high).contains(limit) {
+            return None;
+        }
+        limits[at] = *limit;
+    }
+    limits
+        .windows(2)
+        .all(|pair| pair[1] <= pair[0])
+        .then_some(limits)
 }
 
 /// The plan as if every gate had been passed (whatever `--gate` says): what `ward report`
@@ -229,6 +383,13 @@ pub fn plan(db: &dyn Db) -> Plan {
     {
         plan.acceptable = acceptable;
     }
+    plan.not_applicable =
+        crate::model::keywords(&item.fields, &schema::plan::NOT_APPLICABLE).collect();
+    plan.matrix = item
+        .blocks
+        .iter()
+        .find(|block| block.kind == BlockKind::Matrix)
+        .and_then(matrix_limits);
     let mut gated: FxHashSet<&str> = FxHashSet::default();
     for (block_at, block) in item.blocks.iter().enumerate() {
         let BlockKind::Gate(Some(phase)) = &block.kind else {

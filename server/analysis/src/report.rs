@@ -552,6 +552,9 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
         files,
         order,
     };
+    // A waived finding is no gap: the report counts and lists the others.
+    let mut input = input;
+    input.findings.retain(|finding| finding.is_active());
     let mut counts = FindingCounts::default();
     for finding in &input.findings {
         match finding.severity {
@@ -725,7 +728,7 @@ impl Builder<'_> {
                 let mut failures = Vec::new();
                 for diagnostic in all_gates_passed
                     .iter()
-                    .filter(|d| d.code.rule() == Some(rule))
+                    .filter(|d| d.code.rule() == Some(rule) && d.is_active())
                 {
                     failures.push(RuleFailure {
                         code: diagnostic.code,
@@ -976,6 +979,7 @@ fn shown(value: &Value) -> String {
         Value::Ident(word) => word.clone(),
         Value::Int(Some(n)) => n.to_string(),
         Value::Int(None) => "(too large)".to_owned(),
+        Value::Date(date) => date.to_string(),
         Value::Str(text) | Value::TextBlock(text) => text.clone(),
     }
 }

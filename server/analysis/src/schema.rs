@@ -17,6 +17,7 @@ pub fn block_spec(block: &BlockKind) -> &'static BlockSpec {
     match block {
         BlockKind::Residual => &residual::BLOCK,
         BlockKind::Gate(_) => &gate::BLOCK,
+        BlockKind::Matrix => &matrix::BLOCK,
     }
 }
 

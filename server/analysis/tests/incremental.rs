@@ -321,3 +321,56 @@ fn edits_applied_by_the_host_match_the_same_text_set_whole() {
             .unwrap()
     );
 }
+
+/// A waiver's terms are read by the files whose items it names, through their own query:
+/// moving its expiry into the past re-checks those files and no other, and a new day
+/// re-checks only what reads dates.
+#[test]
+fn a_waiver_rechecks_only_the_files_it_waives_and_today_only_what_reads_dates() {
+    let (mut host, log) = host_with_log();
+    let mut files = load(&mut host);
+    // A1 loses its threat: `untargeted-asset`, waived until 2999.
+    host.set_file(
+        &path("threats.ward"),
+        Arc::from(THREATS.replace("targets: A1", "targets: A2")),
+    );
+    let waiver = "waiver W1 \"Later\" {\n  waives: untargeted-asset\n  items: A1\n  rationale: \"Later.\"\n  approved-by: \"A. Smith\"\n  approved: 2020-01-01\n  expires: 2999-12-31\n}\n";
+    files.push(host.set_file(&path("waivers.ward"), Arc::from(waiver)));
+    let [assets, _threats, r1, r2, waivers] = files[..] else {
+        unreachable!()
+    };
+    host.set_today(ward_analysis::dates::parse("2026-10-01").unwrap());
+    let all = host.analysis().all_diagnostics().unwrap();
+    let untargeted: Vec<_> = all
+        .iter()
+        .filter(|d| d.code == Code::UntargetedAsset)
+        .collect();
+    assert_eq!(untargeted.len(), 1, "{all:?}");
+    assert!(untargeted[0].waived.is_some());
+    log.take();
+
+    host.set_file(
+        &path("waivers.ward"),
+        Arc::from(waiver.replace("2999-12-31", "2001-01-01")),
+    );
+    let all = host.analysis().all_diagnostics().unwrap();
+    assert!(all.iter().any(|d| d.code == Code::ExpiredWaiver), "{all:?}");
+    assert!(
+        all.iter()
+            .any(|d| d.code == Code::UntargetedAsset && d.waived.is_none()),
+        "{all:?}"
+    );
+    let events = log.take();
+    assert!(ran(&events, "check_file", assets), "{events:#?}");
+    assert!(ran(&events, "check_file", waivers), "{events:#?}");
+    assert!(!ran(&events, "check_file", r1), "{events:#?}");
+    assert!(!ran(&events, "check_file", r2), "{events:#?}");
+
+    // A new day: the waiver's file reads today, the risks' files do not.
+    host.set_today(ward_analysis::dates::parse("2026-10-02").unwrap());
+    host.analysis().all_diagnostics().unwrap();
+    let events = log.take();
+    assert!(ran(&events, "check_file", waivers), "{events:#?}");
+    assert!(!ran(&events, "check_file", r1), "{events:#?}");
+    assert!(!ran(&events, "check_file", r2), "{events:#?}");
+}

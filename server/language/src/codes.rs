@@ -35,6 +35,9 @@ rules! {
     ResidualAcceptable = "residual-acceptable", "every mitigated risk has an acceptable residual score or an accepted rationale";
     GuidanceDocumented = "guidance-documented", "every deployer control has guidance";
     EvidencePresent = "evidence-present", "every passed verification has existing evidence";
+    CategoriesCovered = "categories-covered", "every one of FDA's eight security control categories is named by a control or declared not applicable";
+    AcceptanceSigned = "acceptance-signed", "every accepted residual risk says who accepted it and when";
+    GatesApproved = "gates-approved", "every passed gate that requires this rule is signed by an approval";
 }
 
 impl Rule {
@@ -83,7 +86,8 @@ macro_rules! codes {
                 match self { $(Code::$variant => DefaultLevel::$level,)* }
             }
 
-            /// The gate rule this finding belongs to; `None` for the errors.
+            /// The gate rule this finding belongs to; `None` for the findings no gate grades (the
+            /// errors of the language, the waivers' own warnings).
             pub fn rule(self) -> Option<Rule> {
                 match self { $(Code::$variant => $rule,)* }
             }
@@ -118,11 +122,34 @@ codes! {
     UnacceptableResidual = "unacceptable-residual", Warning, Some(Rule::ResidualAcceptable), "A mitigated risk whose residual score is above the acceptable score, without an `accepted` rationale.";
     UndocumentedDeployerControl = "undocumented-deployer-control", Warning, Some(Rule::GuidanceDocumented), "A deployer control without `guidance`.";
     MissingEvidence = "missing-evidence", Off, Some(Rule::EvidencePresent), "A passed verification without evidence, or whose evidence file does not exist.";
+    UncoveredCategory = "uncovered-category", Off, Some(Rule::CategoriesCovered), "A security control category that no control names and the plan does not declare `not-applicable`.";
+    UnsignedAcceptance = "unsigned-acceptance", Off, Some(Rule::AcceptanceSigned), "A risk with `accepted` but without `accepted-by` or `accepted-on`.";
+    UnapprovedGate = "unapproved-gate", Off, Some(Rule::GatesApproved), "A passed gate that requires `gates-approved` and that no approval signs.";
+    ExpiredWaiver = "expired-waiver", Warning, None, "A waiver whose `expires` is before today: it waives nothing.";
+    UnusedWaiver = "unused-waiver", Warning, None, "A code or item of a waiver that matches no finding.";
 }
 
 impl Code {
     pub fn from_name(name: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|code| code.as_str() == name)
+    }
+
+    /// Whether a waiver may waive findings of this code: those of rules, which gates grade.
+    /// Errors of the language and the waivers' own findings are never waived.
+    pub fn is_waivable(self) -> bool {
+        self.rule().is_some()
+    }
+
+    /// The names of the codes a waiver may waive, in table order.
+    pub fn waivable_names() -> &'static [&'static str] {
+        static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+        NAMES.get_or_init(|| {
+            Code::ALL
+                .iter()
+                .filter(|code| code.is_waivable())
+                .map(|code| code.as_str())
+                .collect()
+        })
     }
 }
 

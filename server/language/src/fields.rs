@@ -1,7 +1,7 @@
 //! Fields: their value types, whether they are required, their defaults and documentation,
 //! and for link fields the kinds they point at and the labels of both directions.
 
-use crate::codes::Rule;
+use crate::codes::{Code, Rule};
 use crate::kinds::ItemKind;
 
 /// The type of a field's values.
@@ -29,6 +29,10 @@ pub enum FieldType {
     Name,
     /// One or more rule names.
     Rules,
+    /// Exactly one `YYYY-MM-DD` calendar date.
+    Date,
+    /// One or more codes of findings that can be waived (the findings of rules).
+    Codes,
 }
 
 /// What a link field points at, and how each end of the link is called.
@@ -64,6 +68,7 @@ impl FieldType {
                 | FieldType::Str
                 | FieldType::Text
                 | FieldType::Name
+                | FieldType::Date
         )
     }
 
@@ -78,6 +83,9 @@ impl FieldType {
     /// A description of the expected values, for messages and hover.
     pub fn describe(self) -> String {
         match self {
+            FieldType::Link(link) if link.targets == ItemKind::WITH_ID => {
+                "IDs of items of any kind".to_owned()
+            }
             FieldType::Link(link) => format!("IDs of {} items", link.describe_targets()),
             FieldType::Tags => "one or more tags (free keywords)".to_owned(),
             FieldType::Keywords(values) => format!("one or more of {}", quote_list(values)),
@@ -89,6 +97,8 @@ impl FieldType {
             FieldType::Names => "one or more phase names".to_owned(),
             FieldType::Name => "a phase name".to_owned(),
             FieldType::Rules => format!("one or more of {}", quote_list(Rule::NAMES)),
+            FieldType::Date => "a date (`YYYY-MM-DD`)".to_owned(),
+            FieldType::Codes => "one or more codes of findings of rules".to_owned(),
         }
     }
 
@@ -97,6 +107,7 @@ impl FieldType {
         match self {
             FieldType::Keywords(values) | FieldType::Keyword(values) => values,
             FieldType::Rules => Rule::NAMES,
+            FieldType::Codes => Code::waivable_names(),
             _ => &[],
         }
     }

@@ -6,8 +6,8 @@ use std::fmt;
 use crate::codes::Code;
 use crate::fields::{FieldSpec, FieldType, LinkSpec};
 use crate::values::{
-    AssetKind, ControlKind, Keyword, Method, Property, Responsibility, Status, Stride, TestResult,
-    Vector,
+    AssetKind, Category, ControlKind, Keyword, Meaning, Method, Property, Responsibility, Status,
+    Stride, TestResult, Vector,
 };
 
 /// How an editor draws a kind in its outline and symbol lists. The names are LSP's symbol
@@ -19,6 +19,8 @@ pub enum SymbolClass {
     Key,
     Interface,
     Method,
+    Property,
+    Constant,
     Module,
 }
 
@@ -118,6 +120,28 @@ kinds! {
         fields: verification::FIELDS,
         blocks: &[],
     },
+    Waiver => KindSpec {
+        keyword: "waiver",
+        plural: "waivers",
+        article: "a",
+        has_id: true,
+        reported: true,
+        symbol: SymbolClass::Property,
+        doc: "An accepted finding: the codes and items it waives, why, who approved it and until when.",
+        fields: waiver::FIELDS,
+        blocks: &[],
+    },
+    Approval => KindSpec {
+        keyword: "approval",
+        plural: "approvals",
+        article: "an",
+        has_id: true,
+        reported: true,
+        symbol: SymbolClass::Constant,
+        doc: "A signed gate review: who signed which phase's gate, in which role, meaning what, and when (21 CFR 11.50).",
+        fields: approval::FIELDS,
+        blocks: &[],
+    },
     Plan => KindSpec {
         keyword: "plan",
         plural: "plans",
@@ -127,7 +151,7 @@ kinds! {
         symbol: SymbolClass::Module,
         doc: "The project's phases, its acceptable score and its phase gates.",
         fields: plan::FIELDS,
-        blocks: &[&gate::BLOCK],
+        blocks: &[&gate::BLOCK, &matrix::BLOCK],
     },
 }
 
@@ -146,6 +170,18 @@ impl ItemKind {
             .into_iter()
             .find(|kind| kind.as_str() == keyword)
     }
+
+    /// The kinds whose items have an ID, which a link may name: every kind but the plan.
+    /// (A const list for the table's `LinkSpec`s; a test holds it to `has_id`.)
+    pub const WITH_ID: &'static [ItemKind] = &[
+        ItemKind::Asset,
+        ItemKind::Threat,
+        ItemKind::Risk,
+        ItemKind::Control,
+        ItemKind::Verification,
+        ItemKind::Waiver,
+        ItemKind::Approval,
+    ];
 
     pub fn fields(self) -> &'static [FieldSpec] {
         self.spec().fields
@@ -275,7 +311,7 @@ pub struct BlockSpec {
 }
 
 impl BlockSpec {
-    pub const ALL: [&'static BlockSpec; 2] = [&residual::BLOCK, &gate::BLOCK];
+    pub const ALL: [&'static BlockSpec; 3] = [&residual::BLOCK, &gate::BLOCK, &matrix::BLOCK];
 
     pub fn field(&self, name: &str) -> Option<&'static FieldSpec> {
         self.fields.iter().find(|spec| spec.name == name)
@@ -433,6 +469,16 @@ pub mod risk {
         FieldType::Text,
         "Why a residual risk above the acceptable score is accepted.",
     );
+    pub const ACCEPTED_BY: FieldSpec = FieldSpec::new(
+        "accepted-by",
+        FieldType::Str,
+        "Who accepted the residual risk: name and role.",
+    );
+    pub const ACCEPTED_ON: FieldSpec = FieldSpec::new(
+        "accepted-on",
+        FieldType::Date,
+        "When the residual risk was accepted; not after today.",
+    );
     /// Only in the tests that show every link field of a kind is followed.
     #[cfg(feature = "test-extra-link")]
     pub const ASSETS: FieldSpec = FieldSpec::new(
@@ -453,6 +499,8 @@ pub mod risk {
         HARM,
         HAZARD,
         ACCEPTED,
+        ACCEPTED_BY,
+        ACCEPTED_ON,
         #[cfg(feature = "test-extra-link")]
         ASSETS,
     ];
@@ -517,6 +565,11 @@ pub mod control {
         FieldSpec::new("guidance", FieldType::Text, "What the deployer must do.");
     pub const REFS: FieldSpec =
         FieldSpec::new("refs", FieldType::Strs, "Design documents or code paths.");
+    pub const CATEGORY: FieldSpec = FieldSpec::new(
+        "category",
+        FieldType::Keywords(Category::WORDS),
+        "FDA's security control categories the control belongs to.",
+    );
     pub const FIELDS: &[FieldSpec] = &[
         shared::DESCRIPTION,
         shared::TAGS,
@@ -526,6 +579,7 @@ pub mod control {
         STATUS,
         GUIDANCE,
         REFS,
+        CATEGORY,
     ];
     pub const MITIGATES_LINK: LinkField =
         LinkField::named(ItemKind::Control, FIELDS, MITIGATES.name);
@@ -593,8 +647,107 @@ pub mod plan {
         FieldType::Int(1, SCORE.1 * SCORE.1),
         "The highest risk score accepted without mitigation.",
     );
-    pub const FIELDS: &[FieldSpec] =
-        &[shared::DESCRIPTION, shared::TAGS, PHASES, PHASE, ACCEPTABLE];
+    pub const NOT_APPLICABLE: FieldSpec = FieldSpec::new(
+        "not-applicable",
+        FieldType::Keywords(Category::WORDS),
+        "The security control categories that do not apply to the product.",
+    );
+    pub const FIELDS: &[FieldSpec] = &[
+        shared::DESCRIPTION,
+        shared::TAGS,
+        PHASES,
+        PHASE,
+        ACCEPTABLE,
+        NOT_APPLICABLE,
+    ];
+}
+
+pub mod waiver {
+    use super::*;
+
+    pub const WAIVES: FieldSpec = FieldSpec::new(
+        "waives",
+        FieldType::Codes,
+        "The codes of the findings this waiver waives (findings of rules only).",
+    )
+    .required();
+    pub const ITEMS: FieldSpec = FieldSpec::new(
+        "items",
+        FieldType::Link(&LinkSpec {
+            targets: ItemKind::WITH_ID,
+            up: "Waives findings of",
+            down: "Waived by",
+        }),
+        "The items whose findings this waiver waives.",
+    )
+    .required();
+    pub const RATIONALE: FieldSpec = FieldSpec::new(
+        "rationale",
+        FieldType::Text,
+        "Why the findings are accepted.",
+    )
+    .required();
+    pub const APPROVED_BY: FieldSpec = FieldSpec::new(
+        "approved-by",
+        FieldType::Str,
+        "Who approved the waiver: name and role.",
+    )
+    .required();
+    pub const APPROVED: FieldSpec =
+        FieldSpec::new("approved", FieldType::Date, "When the waiver was approved.").required();
+    pub const EXPIRES: FieldSpec = FieldSpec::new(
+        "expires",
+        FieldType::Date,
+        "The last day the waiver holds; after it, it waives nothing.",
+    );
+    pub const FIELDS: &[FieldSpec] = &[
+        shared::DESCRIPTION,
+        shared::TAGS,
+        WAIVES,
+        ITEMS,
+        RATIONALE,
+        APPROVED_BY,
+        APPROVED,
+        EXPIRES,
+    ];
+    pub const ITEMS_LINK: LinkField = LinkField::named(ItemKind::Waiver, FIELDS, ITEMS.name);
+}
+
+pub mod approval {
+    use super::*;
+
+    pub const GATE: FieldSpec = FieldSpec::new(
+        "gate",
+        FieldType::Name,
+        "The phase whose gate review this approval signs.",
+    )
+    .required();
+    pub const BY: FieldSpec =
+        FieldSpec::new("by", FieldType::Str, "The printed name of the signer.").required();
+    pub const ROLE: FieldSpec = FieldSpec::new("role", FieldType::Str, "The signer's role.");
+    pub const MEANING: FieldSpec = FieldSpec::new(
+        "meaning",
+        FieldType::Keyword(Meaning::WORDS),
+        "What the signature means: `reviewed`, `approved`, `responsible` or `authored`.",
+    );
+    pub const DATE: FieldSpec = FieldSpec::new(
+        "date",
+        FieldType::Date,
+        "When it was signed; not after today.",
+    )
+    .required();
+    pub const COMMIT: FieldSpec =
+        FieldSpec::new("commit", FieldType::Str, "The revision that was reviewed.");
+    pub const FIELDS: &[FieldSpec] = &[
+        shared::DESCRIPTION,
+        shared::TAGS,
+        GATE,
+        BY,
+        ROLE,
+        MEANING,
+        DATE,
+        COMMIT,
+    ];
 }
 
 /// The `gate <phase> { }` blocks of the plan.
@@ -616,6 +769,52 @@ pub mod gate {
     };
 }
 
+/// The `matrix { }` block of the plan: for each severity level, the highest exploitability
+/// still acceptable (FDA's postmarket guidance: a region of exploitability × severity).
+pub mod matrix {
+    use super::*;
+
+    /// Exploitability 0 (nothing is acceptable) to 5.
+    const LIMIT: FieldType = FieldType::Int(0, SCORE.1);
+
+    pub const NEGLIGIBLE: FieldSpec = FieldSpec::new(
+        "negligible",
+        LIMIT,
+        "The highest exploitability acceptable at severity 1 (negligible).",
+    );
+    pub const MINOR: FieldSpec = FieldSpec::new(
+        "minor",
+        LIMIT,
+        "The highest exploitability acceptable at severity 2 (minor).",
+    );
+    pub const SERIOUS: FieldSpec = FieldSpec::new(
+        "serious",
+        LIMIT,
+        "The highest exploitability acceptable at severity 3 (serious).",
+    );
+    pub const CRITICAL: FieldSpec = FieldSpec::new(
+        "critical",
+        LIMIT,
+        "The highest exploitability acceptable at severity 4 (critical).",
+    );
+    pub const CATASTROPHIC: FieldSpec = FieldSpec::new(
+        "catastrophic",
+        LIMIT,
+        "The highest exploitability acceptable at severity 5 (catastrophic).",
+    );
+    /// The levels, severity 1 to 5 in order.
+    pub const FIELDS: &[FieldSpec] = &[NEGLIGIBLE, MINOR, SERIOUS, CRITICAL, CATASTROPHIC];
+    pub const BLOCK: BlockSpec = BlockSpec {
+        keyword: "matrix",
+        named: false,
+        doc: "**`matrix { negligible, minor, serious, critical, catastrophic }`**\n\nThe \
+              acceptable region, in place of `acceptable`: for each severity level, the \
+              highest exploitability still acceptable (0: none). Every level is given, and \
+              a higher severity never accepts a higher exploitability.",
+        fields: FIELDS,
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -631,11 +830,17 @@ mod tests {
                 block.keyword
             );
         }
+        assert_eq!(matrix::FIELDS.len() as i64, SCORE.1 - SCORE.0 + 1);
         for rule in COVERAGE {
             assert!(rule.via.link().accepts(rule.target), "{rule:?}");
         }
         for kind in ItemKind::ALL {
             assert_eq!(ItemKind::from_keyword(kind.as_str()), Some(kind));
+            assert_eq!(
+                ItemKind::WITH_ID.contains(&kind),
+                kind.spec().has_id,
+                "{kind}"
+            );
         }
     }
 }

@@ -21,12 +21,12 @@ pub use codes::{Code, DefaultLevel, Rule};
 pub use fields::{FieldSpec, FieldType, LinkSpec};
 pub use kinds::{
     BlockSpec, COVERAGE, Coverage, DEFAULT_ACCEPTABLE, DEFAULT_PHASES, ItemKind, KindSpec,
-    LinkField, SCORE, SymbolClass, asset, control, gate, plan, residual, risk, shared, threat,
-    verification,
+    LinkField, SCORE, SymbolClass, approval, asset, control, gate, matrix, plan, residual, risk,
+    shared, threat, verification, waiver,
 };
 pub use values::{
-    AssetKind, ControlKind, KEYWORD_SETS, Keyword, Method, Property, Responsibility, Status,
-    Stride, TestResult, Vector,
+    AssetKind, Category, ControlKind, KEYWORD_SETS, Keyword, Meaning, Method, Property,
+    Responsibility, Status, Stride, TestResult, Vector,
 };
 
 /// Every word the grammar reserves: the item keywords, then the block keywords.

@@ -14,9 +14,13 @@ pub const STARTER_GATES: &[(&str, &[Rule])] = &[
             Rule::AssetsCovered,
             Rule::ThreatsAssessed,
             Rule::RisksScored,
+            Rule::GatesApproved,
         ],
     ),
-    ("implementation", &[Rule::RisksControlled]),
+    (
+        "implementation",
+        &[Rule::RisksControlled, Rule::CategoriesCovered],
+    ),
     (
         "verification",
         &[Rule::ControlsImplemented, Rule::ControlsVerified],
@@ -26,14 +30,16 @@ pub const STARTER_GATES: &[(&str, &[Rule])] = &[
         &[
             Rule::VerificationsPassed,
             Rule::ResidualAcceptable,
+            Rule::AcceptanceSigned,
             Rule::GuidanceDocumented,
             Rule::EvidencePresent,
         ],
     ),
 ];
 
-/// The snippet of one kind: its header, then every required link field and every field
-/// of keywords or small integers, each a tab stop with the choices the table allows.
+/// The snippet of one kind: its header, then every required field (links, codes, text,
+/// dates) and every field of keywords or small integers, each a tab stop with the choices
+/// the table allows.
 pub fn item_snippet(kind: ItemKind) -> String {
     if kind == ItemKind::Plan {
         return plan_snippet();
@@ -49,6 +55,13 @@ pub fn item_snippet(kind: ItemKind) -> String {
             FieldType::Keyword(words) | FieldType::Keywords(words) => {
                 format!("${{{stop}|{}|}}", words.join(","))
             }
+            FieldType::Codes if field.required => {
+                format!("${{{stop}|{}|}}", field.ty.keywords().join(","))
+            }
+            FieldType::Str | FieldType::Text if field.required => {
+                format!("\"${{{stop}:{}}}\"", field.name)
+            }
+            FieldType::Date if field.required => format!("${{{stop}:YYYY-MM-DD}}"),
             FieldType::Int(low, high) if high - low < 10 => {
                 let values: Vec<String> = (low..=high).map(|n| n.to_string()).collect();
                 format!("${{{stop}|{}|}}", values.join(","))

@@ -114,6 +114,25 @@ keywords! {
         Dast = "dast",
         Sca = "sca",
     }
+    /// FDA's eight security control categories (premarket cybersecurity guidance, 2025,
+    /// V.B.1 and Appendix 1).
+    Category ("category") {
+        Authentication = "authentication",
+        Authorization = "authorization",
+        Cryptography = "cryptography",
+        Integrity = "integrity",
+        Confidentiality = "confidentiality",
+        Logging = "logging",
+        Resiliency = "resiliency",
+        Updatability = "updatability",
+    }
+    /// What a signature on a gate review means (21 CFR 11.50(a)(3)).
+    Meaning ("meaning") {
+        Reviewed = "reviewed",
+        Approved = "approved",
+        Responsible = "responsible",
+        Authored = "authored",
+    }
     /// The result of a verification.
     TestResult ("result") {
         Pending = "pending",

@@ -61,7 +61,7 @@ impl Item {
     }
 }
 
-/// A `residual { }` or `gate <phase> { }` block inside an item.
+/// A `residual { }`, `gate <phase> { }` or `matrix { }` block inside an item.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
     pub kind: BlockKind,
@@ -73,6 +73,8 @@ pub enum BlockKind {
     Residual,
     /// A gate and the phase it names (absent only in broken text).
     Gate(Option<String>),
+    /// The plan's acceptability matrix.
+    Matrix,
 }
 
 impl Block {
@@ -98,6 +100,52 @@ pub enum Value {
     Str(String),
     /// A `"""` text block, dedented.
     TextBlock(String),
+    /// A `YYYY-MM-DD` date as written: the shape is syntax, whether the day exists is the
+    /// checks' business (an impossible date is an invalid value, not a syntax error).
+    Date(DateValue),
+}
+
+/// The numbers of a `YYYY-MM-DD` date, as written; not necessarily a day of the calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DateValue {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl DateValue {
+    /// Reads exactly `YYYY-MM-DD` (ASCII digits), the grammar's `date` token.
+    pub fn parse(text: &str) -> Option<DateValue> {
+        let bytes = text.as_bytes();
+        if !is_date_shape(bytes) {
+            return None;
+        }
+        let number = |range: std::ops::Range<usize>| {
+            bytes[range]
+                .iter()
+                .fold(0u16, |n, digit| n * 10 + u16::from(digit - b'0'))
+        };
+        Some(DateValue {
+            year: number(0..4),
+            month: number(5..7) as u8,
+            day: number(8..10) as u8,
+        })
+    }
+}
+
+/// Whether `bytes` is exactly the grammar's date token, `[0-9]{4}-[0-9]{2}-[0-9]{2}`.
+pub(crate) fn is_date_shape(bytes: &[u8]) -> bool {
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(at, byte)| match at {
+            4 | 7 => *byte == b'-',
+            _ => byte.is_ascii_digit(),
+        })
+}
+
+impl std::fmt::Display for DateValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
 }
 
 impl Value {
@@ -122,6 +170,7 @@ impl Value {
             Value::Int(_) => "an integer",
             Value::Str(_) => "a string",
             Value::TextBlock(_) => "a text block",
+            Value::Date(_) => "a date",
         }
     }
 }

@@ -8,12 +8,14 @@
 //! language and the source of every syntax error; this is only a shortcut for clean text,
 //! held to it by differential tests.
 
+use crate::ast::is_date_shape;
 use crate::ast::{
-    Block, BlockKind, BlockMap, Field, FieldMap, Item, ItemKind, ItemMap, TextRange, Value,
+    Block, BlockKind, BlockMap, DateValue, Field, FieldMap, Item, ItemKind, ItemMap, TextRange,
+    Value,
 };
 use crate::lower::Parse;
 use crate::text::dedent_text_block;
-use ward_language::{gate, residual};
+use ward_language::{gate, matrix, residual};
 
 /// Parses `text` when it is well formed and plain enough; `None` means "ask tree-sitter".
 pub fn parse_fast(text: &str) -> Option<Parse> {
@@ -48,6 +50,8 @@ enum Token {
         name_end: u32,
     },
     Integer,
+    /// A `YYYY-MM-DD` date (of any numbers).
+    Date,
     /// A string literal whose only escapes are `\"`, `\\` and `\n`.
     Str {
         escaped: bool,
@@ -175,6 +179,12 @@ impl<'a> Parser<'a> {
             }
             b'"' if self.bytes[start..].starts_with(b"\"\"\"") => self.text_block()?,
             b'"' => self.string()?,
+            // The date token is longer than the integer it starts with: tree-sitter's lexer
+            // takes the longest.
+            b'0'..=b'9' if self.bytes.get(start..start + 10).is_some_and(is_date_shape) => {
+                self.at += 10;
+                Token::Date
+            }
             b'-' | b'0'..=b'9' => {
                 self.at += 1;
                 while self.byte(self.at).is_some_and(|b| b.is_ascii_digit()) {
@@ -360,6 +370,9 @@ impl<'a> Parser<'a> {
                         (BodyOf::Item, word) if word == residual::BLOCK.keyword => {
                             (BlockKind::Residual, None)
                         }
+                        (BodyOf::Plan, word) if word == matrix::BLOCK.keyword => {
+                            (BlockKind::Matrix, None)
+                        }
                         (BodyOf::Plan, word) if word == gate::BLOCK.keyword => {
                             let phase = self.next()?;
                             let phase_text = self.name(phase)?;
@@ -456,6 +469,7 @@ impl<'a> Parser<'a> {
         Some(match lexeme.token {
             Token::Word => Value::Ident(self.name(lexeme)?.to_owned()),
             Token::Integer => Value::Int(self.slice(lexeme).parse().ok()),
+            Token::Date => Value::Date(DateValue::parse(self.slice(lexeme))?),
             Token::Str { escaped } => Value::Str(self.string_value(lexeme, escaped)),
             Token::TextBlock => Value::TextBlock(dedent_text_block(self.slice(lexeme))),
             _ => return None,

@@ -13,8 +13,8 @@ mod lower;
 mod text;
 
 pub use ast::{
-    Block, BlockKind, BlockMap, Field, FieldMap, FileAst, Item, ItemKind, ItemMap, SourceMap,
-    SyntaxError, SyntaxErrorKind, TextRange, Value,
+    Block, BlockKind, BlockMap, DateValue, Field, FieldMap, FileAst, Item, ItemKind, ItemMap,
+    SourceMap, SyntaxError, SyntaxErrorKind, TextRange, Value,
 };
 pub use edit::{TextEdit, apply_edits};
 pub use fast_parse::parse_fast;

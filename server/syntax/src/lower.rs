@@ -3,8 +3,8 @@
 use tree_sitter::{Node, Tree};
 
 use crate::ast::{
-    Block, BlockKind, BlockMap, Field, FieldMap, FileAst, Item, ItemKind, ItemMap, SourceMap,
-    SyntaxError, SyntaxErrorKind, TextRange, Value,
+    Block, BlockKind, BlockMap, DateValue, Field, FieldMap, FileAst, Item, ItemKind, ItemMap,
+    SourceMap, SyntaxError, SyntaxErrorKind, TextRange, Value,
 };
 use crate::text::{dedent_text_block, is_terminated, unescape_string};
 
@@ -148,7 +148,7 @@ impl<'a> Lowering<'a> {
         for child in body.children(&mut cursor) {
             match child.kind() {
                 "field" => self.field(child, &mut item.fields, &mut map.fields),
-                "residual" | "gate" => self.block(child, item, map),
+                "residual" | "gate" | "matrix" => self.block(child, item, map), // tidy: node kinds
                 "}" if !child.is_missing() => closed = true,
                 _ => {}
             }
@@ -169,7 +169,8 @@ impl<'a> Lowering<'a> {
 
     fn block(&mut self, node: Node<'_>, item: &mut Item, map: &mut ItemMap) {
         let keyword = node.child(0).map_or(range(node), range);
-        let (kind, name) = if node.kind() == "gate" {
+        let is_gate = node.kind() == "gate"; // tidy: a grammar node kind
+        let (kind, name) = if is_gate {
             let phase = node
                 .child_by_field_id(field_ids().phase)
                 .filter(|phase| !phase.is_missing());
@@ -177,6 +178,8 @@ impl<'a> Lowering<'a> {
                 BlockKind::Gate(phase.map(|phase| self.text(phase).to_owned())),
                 phase.map(range),
             )
+        } else if node.kind() == "matrix" {
+            (BlockKind::Matrix, None)
         } else {
             (BlockKind::Residual, None)
         };
@@ -257,6 +260,7 @@ impl<'a> Lowering<'a> {
         Some(match node.kind() {
             "identifier" => Value::Ident(text.to_owned()),
             "integer" => Value::Int(text.parse().ok()),
+            "date" => Value::Date(DateValue::parse(text)?), // tidy: a grammar node kind
             "string" => Value::Str(self.string(node)),
             "text_block" => Value::TextBlock(dedent_text_block(text)),
             _ => return None,

@@ -152,6 +152,7 @@ risk R1 {
   threat: T_1
   residual { exploitability: 1 severity: 2 }
   residual {}
+  on: 2027-06-30, 2027-02-30
 }
 "#;
     assert!(agrees(text, "every construct"));
@@ -160,6 +161,15 @@ risk R1 {
     assert_eq!(
         parse.ast.items[1].fields[3].values[0],
         ward_syntax::Value::Int(None)
+    );
+    // An impossible day is still a date to the syntax: the checks judge it.
+    assert_eq!(
+        parse.ast.items[2].fields[1].values[1],
+        ward_syntax::Value::Date(ward_syntax::DateValue {
+            year: 2027,
+            month: 2,
+            day: 30
+        })
     );
 }
 
@@ -187,6 +197,10 @@ fn doubtful_text_falls_back() {
         "asset A { kind: \"a\nb\" }",       // a line break in a string
         "asset A { kind: data\0 }",         // a NUL
         "asset A { kind: data } }",         // a stray brace
+        "asset A { on: 2027-6-30 }",        // a date of the wrong shape
+        "asset A { matrix { } }",           // a matrix outside the plan
+        "plan { matrix m { } }",            // a named matrix
+        "asset A { on: 2027-06-301 }",      // a date and then a number
     ] {
         assert!(parse_fast(text).is_none(), "{text:?} took the fast path");
     }

@@ -6,8 +6,10 @@
 //! A plan stands in the `implementation` phase with four gates. About one chain in a
 //! hundred carries a deliberate finding (an untargeted asset, an unresolved reference, an
 //! unscored risk, a failed verification, a deployer control without guidance), so that the
-//! checker has something to report (`--clean` plants none). The same arguments always
-//! write the same bytes.
+//! checker has something to report (`--clean` plants none). Each planted untargeted asset
+//! is waived by a `waiver` (so waived findings are matched on every check), and the passed
+//! `design` gate, which requires `gates-approved`, is signed by an `approval`; both are in
+//! `governance/`. The same arguments always write the same bytes.
 //! With N a multiple of 5 every chain is complete and the planted findings are the only
 //! ones; otherwise the first kinds have a few items more, which nothing links to.
 //!
@@ -112,12 +114,32 @@ plan "Synthetic security risk management plan" {
   phases: concept, design, implementation, verification, release, maintenance
   phase: implementation
   acceptable: 6
-  gate design { requires: assets-covered, threats-assessed, risks-scored }
+  gate design { requires: assets-covered, threats-assessed, risks-scored, gates-approved }
   gate implementation { requires: risks-controlled }
   gate verification { requires: controls-implemented, controls-verified }
   gate release { requires: verifications-passed, residual-acceptable, guidance-documented, evidence-present }
 }
 "#;
+
+/// The signature of the passed `design` gate.
+const APPROVAL: &str = r#"approval AP-DESIGN-1 "Design review, security" {
+  gate: design
+  by: "A. Smith"
+  role: "Security lead"
+  meaning: approved
+  date: 2026-10-12
+  commit: "3f9a2c1"
+}
+"#;
+
+/// A waiver of the untargeted asset of `chain`.
+fn waiver(out: &mut String, chain: usize) {
+    let _ = writeln!(
+        out,
+        "waiver W-{chain:06} \"Asset {chain} is modelled in the next release\" {{\n  waives: untargeted-asset\n  items: {}\n  rationale: \"Threat modelling of this asset is planned for the next release.\"\n  approved-by: \"A. Smith (Security lead)\"\n  approved: 2026-10-12\n  expires: 2999-12-31\n}}\n",
+        id(0, chain)
+    );
+}
 
 /// The ID of the `chain`th item of a kind.
 fn id(kind: usize, chain: usize) -> String {
@@ -163,7 +185,7 @@ fn item(
         1 => {
             // One threat in a hundred targets the next chain's asset instead of its own,
             // leaving its own asset untargeted.
-            let target = if plant && chain % 100 == 37 && counts[0] > 1 {
+            let target = if plants_untargeted(plant, chain, counts) {
                 planted.untargeted_asset += 1;
                 (chain + 1) % counts[0]
             } else {
@@ -234,6 +256,11 @@ fn item(
     out.push_str("}\n\n");
 }
 
+/// Whether the threat of `chain` leaves its own asset untargeted.
+fn plants_untargeted(plant: bool, chain: usize, counts: &[usize; 5]) -> bool {
+    plant && chain % 100 == 37 && counts[0] > 1 && chain < counts[1]
+}
+
 /// Writes a workspace into `out`, which must be absent or empty; returns the summary.
 pub fn write_workspace(args: &Options, out: &Path) -> Result<String, String> {
     if args.items == 0 || args.per_file == 0 {
@@ -268,6 +295,16 @@ pub fn write_workspace(args: &Options, out: &Path) -> Result<String, String> {
         Ok(())
     };
     write(&out.join("plan.ward"), PLAN)?;
+    let mut governance =
+        String::from("// Synthetic waivers and approvals, written by ward-gen.\n\n");
+    governance.push_str(APPROVAL);
+    let mut waivers = 0;
+    for chain in (0..counts[1]).filter(|&chain| plants_untargeted(!args.clean, chain, &counts)) {
+        governance.push('\n');
+        waiver(&mut governance, chain);
+        waivers += 1;
+    }
+    write(&out.join("governance/governance-00000.ward"), &governance)?;
     for (kind, (_, folder)) in KINDS.iter().enumerate() {
         let total = counts[kind];
         let mut chain = 0;
@@ -298,7 +335,7 @@ pub fn write_workspace(args: &Options, out: &Path) -> Result<String, String> {
         }
     }
     Ok(format!(
-        "{{\"items\": {}, \"files\": {files}, \"bytes\": {bytes}, \"planted\": {{\"untargeted-asset\": {}, \"unresolved-reference\": {}, \"unscored-risk\": {}, \"failed-verification\": {}, \"undocumented-deployer-control\": {}}}}}",
+        "{{\"items\": {}, \"files\": {files}, \"bytes\": {bytes}, \"waivers\": {waivers}, \"planted\": {{\"untargeted-asset\": {}, \"unresolved-reference\": {}, \"unscored-risk\": {}, \"failed-verification\": {}, \"undocumented-deployer-control\": {}}}}}",
         args.items,
         planted.untargeted_asset,
         planted.unresolved_reference,

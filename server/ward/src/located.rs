@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use ward_analysis::{Analysis, Diagnostic, FileRange, ItemKind, Severity};
+use ward_analysis::{Analysis, Date, Diagnostic, FileRange, ItemKind, Severity};
 
 use crate::places::{Places, ShownPaths, Span};
 use crate::workspace::{self, LoadError, LoadedWorkspace};
@@ -36,20 +36,34 @@ pub struct LocatedRelated {
 }
 
 impl AnalysedWorkspace {
+    /// The diagnostics of this severity that count: waived ones are not errors or warnings.
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
-            .filter(|d| d.diagnostic.severity == severity)
+            .filter(|d| d.diagnostic.severity == severity && d.diagnostic.is_active())
+            .count()
+    }
+
+    /// The waived diagnostics.
+    pub fn waived(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| !d.diagnostic.is_active())
             .count()
     }
 }
 
 /// Loads and analyses the workspace; also used by `ward report`.
-pub fn analyse(paths: &[PathBuf], gate: Option<&str>) -> Result<AnalysedWorkspace, LoadError> {
+pub fn analyse(
+    paths: &[PathBuf],
+    gate: Option<&str>,
+    today: Date,
+) -> Result<AnalysedWorkspace, LoadError> {
     let timer = PhaseTimer::from_env();
     let mut workspace = workspace::load(paths)?;
     timer.mark("read files");
     workspace.host.set_gate_override(gate.map(str::to_owned));
+    workspace.host.set_today(today);
     let analysis = workspace.host.analysis();
     let cancelled = |_| LoadError("the analysis was cancelled".to_owned());
     analysis.prime().map_err(cancelled)?;

@@ -8,6 +8,7 @@ mod lsp;
 mod manual;
 mod places;
 mod report;
+mod today;
 mod workspace;
 
 use clap::{CommandFactory, Parser, Subcommand};

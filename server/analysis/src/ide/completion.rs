@@ -15,7 +15,7 @@ use crate::ide::cursor::is_name_char;
 use crate::ide::fuzzy::{MatchClass, Query};
 use crate::ide::{CompletionItem, CompletionKind, FilePosition};
 use crate::plan::plan;
-use crate::schema::{self, FieldSpec, FieldType, Rule};
+use crate::schema::{self, Code, FieldSpec, FieldType, Rule};
 
 pub(crate) fn completions(
     db: &dyn Db,
@@ -199,7 +199,49 @@ impl Completions {
                     );
                 }
             }
+            FieldType::Codes => {
+                for code in Code::ALL.iter().filter(|code| code.is_waivable()) {
+                    if listed(code.as_str()) {
+                        continue;
+                    }
+                    self.add(
+                        code.as_str(),
+                        CompletionKind::Keyword,
+                        code.rule().map(|rule| format!("finding of `{rule}`")),
+                        Some(code.summary().to_owned()),
+                        code.as_str().to_owned(),
+                    );
+                }
+            }
+            FieldType::Date if field.values.is_empty() => {
+                // The date most often written: today's.
+                let today = db.workspace().today(db).to_string();
+                self.add(
+                    &today,
+                    CompletionKind::Keyword,
+                    Some("today".to_owned()),
+                    Some(spec.doc.to_owned()),
+                    today.clone(),
+                );
+            }
             FieldType::Name if scope == Scope::Body(ItemKind::Plan) => self.phases(db, &[]),
+            FieldType::Name if scope == Scope::Body(ItemKind::Approval) => {
+                // An approval signs a gate: the phases that have one.
+                let plan = plan(db);
+                for gate in plan.gates.iter().filter(|gate| gate.phase_index.is_some()) {
+                    let status = gate
+                        .phase_index
+                        .map(|index| plan.status(index).as_str())
+                        .unwrap_or_default();
+                    self.add(
+                        &gate.phase,
+                        CompletionKind::Phase,
+                        Some(format!("gate, {status}")),
+                        None,
+                        gate.phase.clone(),
+                    );
+                }
+            }
             FieldType::Names if scope == Scope::Body(ItemKind::Plan) => {
                 // The phases are being defined: offer the usual ones.
                 for phase in schema::DEFAULT_PHASES.iter().filter(|p| !listed(p)) {
@@ -590,10 +632,10 @@ impl<'a> Machine<'a> {
                         has_id: kind == ItemKind::Plan,
                     };
                 } else if matches!(self.state, State::Body(_)) {
-                    match text {
-                        "residual" => self.state = State::ResidualHeader,
-                        "gate" => self.state = State::GateHeader { named: false },
-                        _ => {}
+                    if text == schema::residual::BLOCK.keyword {
+                        self.state = State::ResidualHeader;
+                    } else if text == schema::gate::BLOCK.keyword {
+                        self.state = State::GateHeader { named: false };
                     }
                 }
             }
@@ -760,6 +802,84 @@ mod tests {
                 Item(Asset) BLE "BLE" [] Radio
                 Item(Asset) PUMP-CMD "PUMP-CMD" [] Insulin dosing commands
                 Item(Asset) PUMP.LOG "PUMP.LOG" [] Pump logs
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_waiver_names_items_of_any_kind_and_codes_of_rules() {
+        check(
+            &with(
+                r#"
+                waiver W1 {
+                  items: $0
+                }
+                "#,
+            ),
+            expect![[r#"
+                Item(Asset) BLE "BLE" [] Radio
+                Item(Asset) PUMP-CMD "PUMP-CMD" [] Insulin dosing commands
+                Item(Asset) PUMP.LOG "PUMP.LOG" [] Pump logs
+                Item(Threat) T-SPOOF "T-SPOOF" [] Spoofing
+                Item(Waiver) W1 "W1" [] 
+            "#]],
+        );
+        check(
+            &with(
+                r#"
+                waiver W1 {
+                  waives: untargeted-asset, un$0
+                }
+                "#,
+            ),
+            expect![[r#"
+                Keyword unassessed-threat "unassessed-threat" [un] finding of `threats-assessed`
+                Keyword unscored-risk "unscored-risk" [un] finding of `risks-scored`
+                Keyword unmitigated-risk "unmitigated-risk" [un] finding of `risks-controlled`
+                Keyword unimplemented-control "unimplemented-control" [un] finding of `controls-implemented`
+                Keyword unverified-control "unverified-control" [un] finding of `controls-verified`
+                Keyword unacceptable-residual "unacceptable-residual" [un] finding of `residual-acceptable`
+                Keyword undocumented-deployer-control "undocumented-deployer-control" [un] finding of `guidance-documented`
+                Keyword uncovered-category "uncovered-category" [un] finding of `categories-covered`
+                Keyword unsigned-acceptance "unsigned-acceptance" [un] finding of `acceptance-signed`
+                Keyword unapproved-gate "unapproved-gate" [un] finding of `gates-approved`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_date_field_offers_today() {
+        let mut loaded = fixture::load(
+            r#"
+            //- /main.ward
+            approval AP1 { date: $0 }
+            "#,
+        );
+        loaded
+            .host
+            .set_today(crate::dates::parse("2026-10-12").unwrap());
+        let items = loaded.analysis().completions(loaded.position()).unwrap();
+        let labels: Vec<&str> = items.iter().map(|item| item.label.as_str()).collect();
+        assert_eq!(labels, ["2026-10-12"]);
+    }
+
+    #[test]
+    fn an_approval_signs_the_phases_that_have_a_gate() {
+        check(
+            r#"
+            //- /plan.ward
+            plan {
+              phases: design, implementation, release
+              phase: implementation
+              gate design { requires: gates-approved }
+              gate release { requires: gates-approved }
+            }
+            //- /approvals.ward
+            approval AP1 { gate: $0 }
+            "#,
+            expect![[r#"
+                Phase design "design" [] gate, passed
+                Phase release "release" [] gate, later
             "#]],
         );
     }
@@ -997,7 +1117,7 @@ mod tests {
         check(
             &plan("gate design { $0 }"),
             expect![[r#"
-                Field requires "requires: " [] one or more of `assets-covered`, `threats-assessed`, `risks-scored`, `risks-controlled`, `controls-implemented`, `controls-verified`, `verifications-passed`, `residual-acceptable`, `guidance-documented`, `evidence-present`
+                Field requires "requires: " [] one or more of `assets-covered`, `threats-assessed`, `risks-scored`, `risks-controlled`, `controls-implemented`, `controls-verified`, `verifications-passed`, `residual-acceptable`, `guidance-documented`, `evidence-present`, `categories-covered`, `acceptance-signed`, `gates-approved`
             "#]],
         );
         check(
@@ -1053,9 +1173,11 @@ mod tests {
                 ItemTemplate(Asset) asset "asset ${1:ID} \"${2:Title}\" {\n  kind: ${3|data,function,component,interface|}\n  properties: ${4|confidentiality,integrity,availability,authenticity|}\n}\n$0" [] a new asset
                 ItemTemplate(Threat) threat "threat ${1:ID} \"${2:Title}\" {\n  targets: ${3:ASSET}\n  stride: ${4|spoofing,tampering,repudiation,information-disclosure,denial-of-service,elevation-of-privilege|}\n  vector: ${5|network,adjacent,local,physical|}\n}\n$0" [] a new threat
                 ItemTemplate(Risk) risk "risk ${1:ID} \"${2:Title}\" {\n  threat: ${3:THREAT}\n  exploitability: ${4|1,2,3,4,5|}\n  severity: ${5|1,2,3,4,5|}\n}\n$0" [] a new risk
-                ItemTemplate(Control) control "control ${1:ID} \"${2:Title}\" {\n  mitigates: ${3:RISK}\n  kind: ${4|technical,procedural,information|}\n  responsibility: ${5|manufacturer,deployer|}\n  status: ${6|proposed,implemented|}\n}\n$0" [] a new control
+                ItemTemplate(Control) control "control ${1:ID} \"${2:Title}\" {\n  mitigates: ${3:RISK}\n  kind: ${4|technical,procedural,information|}\n  responsibility: ${5|manufacturer,deployer|}\n  status: ${6|proposed,implemented|}\n  category: ${7|authentication,authorization,cryptography,integrity,confidentiality,logging,resiliency,updatability|}\n}\n$0" [] a new control
                 ItemTemplate(Verification) verification "verification ${1:ID} \"${2:Title}\" {\n  verifies: ${3:CONTROL}\n  method: ${4|test,analysis,inspection,review,pentest,fuzz,sast,dast,sca|}\n  result: ${5|pending,pass,fail|}\n}\n$0" [] a new verification
-                ItemTemplate(Plan) plan "plan \"${1:Security risk management plan}\" {\n  phases: concept, design, implementation, verification, release, maintenance\n  phase: ${2|concept,design,implementation,verification,release,maintenance|}\n  acceptable: ${3:6}\n  gate design { requires: assets-covered, threats-assessed, risks-scored }\n  gate implementation { requires: risks-controlled }\n  gate verification { requires: controls-implemented, controls-verified }\n  gate release { requires: verifications-passed, residual-acceptable, guidance-documented, evidence-present }\n}\n$0" [] a new plan
+                ItemTemplate(Waiver) waiver "waiver ${1:ID} \"${2:Title}\" {\n  waives: ${3|untargeted-asset,unassessed-threat,unscored-risk,unmitigated-risk,unimplemented-control,unverified-control,failed-verification,pending-verification,unacceptable-residual,undocumented-deployer-control,missing-evidence,uncovered-category,unsigned-acceptance,unapproved-gate|}\n  items: ${4:ASSET}\n  rationale: \"${5:rationale}\"\n  approved-by: \"${6:approved-by}\"\n  approved: ${7:YYYY-MM-DD}\n}\n$0" [] a new waiver
+                ItemTemplate(Approval) approval "approval ${1:ID} \"${2:Title}\" {\n  by: \"${3:by}\"\n  meaning: ${4|reviewed,approved,responsible,authored|}\n  date: ${5:YYYY-MM-DD}\n}\n$0" [] a new approval
+                ItemTemplate(Plan) plan "plan \"${1:Security risk management plan}\" {\n  phases: concept, design, implementation, verification, release, maintenance\n  phase: ${2|concept,design,implementation,verification,release,maintenance|}\n  acceptable: ${3:6}\n  gate design { requires: assets-covered, threats-assessed, risks-scored, gates-approved }\n  gate implementation { requires: risks-controlled, categories-covered }\n  gate verification { requires: controls-implemented, controls-verified }\n  gate release { requires: verifications-passed, residual-acceptable, acceptance-signed, guidance-documented, evidence-present }\n}\n$0" [] a new plan
             "#]],
         );
         // Not inside a body, where fields go, nor at a value.

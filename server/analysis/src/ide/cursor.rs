@@ -1,11 +1,11 @@
 //! What the cursor is on: the piece of syntax under an offset ([`Hit`], found through a
 //! file's `FileAst` and `SourceMap`) and what it names in the workspace ([`Symbol`]).
 
-use ward_syntax::{BlockKind, Field, FileAst, Item, ItemKind, ItemMap, SourceMap, TextRange};
+use ward_syntax::{BlockKind, Field, FileAst, Item, ItemMap, SourceMap, TextRange};
 
 use crate::db::{Db, ItemRef, SourceFile, lookup_definitions, parse};
 use crate::ide::FilePosition;
-use crate::plan::plan;
+use crate::plan::{approvals, plan};
 use crate::schema::{self, FieldSpec, FieldType, Rule};
 
 /// A field of an item, either directly in its body or inside one of its blocks.
@@ -287,9 +287,8 @@ pub(crate) fn classify(db: &dyn Db, file: SourceFile, cursor: &AtCursor<'_>) -> 
                         at_definition: false,
                     })
                 }
-                FieldType::Name | FieldType::Names if item.kind == ItemKind::Plan => {
-                    Some(Symbol::Phase { name, range })
-                }
+                // The plan's phases, and the gate an approval signs.
+                FieldType::Name | FieldType::Names => Some(Symbol::Phase { name, range }),
                 FieldType::Rules => Some(Symbol::Rule {
                     rule: Rule::from_name(&name)?,
                     range,
@@ -345,6 +344,18 @@ pub(crate) fn phase_occurrences(db: &dyn Db, name: &str) -> Vec<(SourceFile, Tex
         }
     }
     found.sort_by_key(|(_, range, _)| range.start);
+    // The approvals that sign this phase's gate, in workspace order.
+    for approval in approvals(db).iter().filter(|a| a.phase == name) {
+        let map = &parse(db, approval.item.file).source_map;
+        let (field, value) = approval.at;
+        if let Some(&range) = map.items[approval.item.item as usize]
+            .fields
+            .get(field as usize)
+            .and_then(|field| field.values.get(value as usize))
+        {
+            found.push((approval.item.file, range, false));
+        }
+    }
     found
 }
 

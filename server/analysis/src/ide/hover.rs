@@ -12,7 +12,7 @@ use crate::ide::cursor::{AtCursor, FieldAt, Hit, Symbol, at_cursor, classify, it
 use crate::ide::{FilePosition, HoverResult};
 use crate::locate::file_diagnostics;
 use crate::model::{self, ItemModel, Risk, RiskScore};
-use crate::plan::{GateStatus, plan};
+use crate::plan::{GateStatus, approvals, plan};
 use crate::schema::{self, FieldSpec, FieldType, Rule};
 
 pub(crate) fn hover(db: &dyn Db, position: FilePosition) -> Option<HoverResult> {
@@ -78,6 +78,24 @@ fn value_card(field: &Field, value: &Value, spec: &FieldSpec) -> Option<String> 
                 spec.doc
             ))
         }
+        (FieldType::Codes, Value::Ident(word)) => Some(match Code::from_name(word) {
+            Some(code) => match code.rule() {
+                Some(rule) => format!(
+                    "**code** `{code}`: {}\n\nA finding of the rule `{rule}`: {}.",
+                    code.summary(),
+                    rule.describe()
+                ),
+                None => format!(
+                    "**code** `{code}`: {}\n\nNot the finding of a rule: it cannot be waived.",
+                    code.summary()
+                ),
+            },
+            None => format!("`{word}` is not a finding code"),
+        }),
+        (FieldType::Date, Value::Date(date)) => Some(match crate::dates::calendar(*date) {
+            Some(_) => format!("**`{}`**: {date}\n\n{}", spec.name, spec.doc),
+            None => format!("`{date}` is not a day of the calendar"),
+        }),
         (FieldType::Int(..), Value::Int(_)) => Some(format!(
             "**`{}`**: {}\n\n{}",
             spec.name,
@@ -134,6 +152,31 @@ fn phase_card(db: &dyn Db, name: &str) -> String {
             let _ = write!(card, "\n\nNo gate ends this phase");
         }
     }
+    // The signatures of its gate review.
+    let signed: Vec<String> = approvals(db)
+        .iter()
+        .filter(|approval| approval.phase == name)
+        .map(|approval| {
+            let ast = file_ast(db, approval.item.file);
+            let item = &ast.items[approval.item.item as usize];
+            let mut line = format!("- {}", item_line(db, approval.item));
+            if let Some(approval) = ItemModel::of(item).approval() {
+                if let Some(by) = approval.by().valid() {
+                    let _ = write!(line, ": {by}");
+                }
+                if let Some(meaning) = approval.meaning().valid() {
+                    let _ = write!(line, ", {meaning}");
+                }
+                if let Some((date, _)) = approval.date() {
+                    let _ = write!(line, ", {date}");
+                }
+            }
+            line
+        })
+        .collect();
+    if !signed.is_empty() {
+        let _ = write!(card, "\n\n**Approvals**\n{}", signed.join("\n"));
+    }
     card
 }
 
@@ -155,6 +198,16 @@ fn item_card(db: &dyn Db, def: ItemRef) -> String {
     let mut facts = Vec::new();
     if let Some(risk) = model.risk() {
         risk_facts(db, risk, id, &mut facts);
+    }
+    if let Some(waiver) = model.waiver() {
+        let today = db.workspace().today(db);
+        facts.push(match waiver.expires().valid() {
+            Some(expires) if waiver.is_expired(today) => {
+                format!("status: expired on {expires}, waives nothing")
+            }
+            Some(expires) => format!("status: in force until {expires}"),
+            None => "status: in force, no expiry".to_owned(),
+        });
     }
     // Shown elsewhere in the card: the description above, the scores in the risk facts,
     // the links below.
@@ -232,11 +285,14 @@ fn item_card(db: &dyn Db, def: ItemRef) -> String {
                 .as_ref()
                 .map(|gate| format!(", gate `{gate}`"))
                 .unwrap_or_default();
+            let state = match &d.waived {
+                Some(waived) => format!("{}, waived by `{}`", d.severity.as_str(), waived.by),
+                None => d.severity.as_str().to_owned(),
+            };
             Some(format!(
-                "- `{}`: rule `{}`{gate} ({})",
+                "- `{}`: rule `{}`{gate} ({state})",
                 d.code,
                 rule.name(),
-                d.severity.as_str()
             ))
         })
         .collect();
@@ -249,13 +305,13 @@ fn item_card(db: &dyn Db, def: ItemRef) -> String {
 /// Score, residual score (against the plan's acceptable score), harm and hazard of a risk.
 fn risk_facts(db: &dyn Db, risk: Risk<'_>, id: &str, facts: &mut Vec<String>) {
     let plan = plan(db);
-    let acceptable = plan.acceptable;
     let versus = |score: RiskScore| {
-        if plan.is_acceptable(score) {
-            format!("within the acceptable {acceptable}")
+        let side = if plan.is_acceptable(score) {
+            "within"
         } else {
-            format!("above the acceptable {acceptable}")
-        }
+            "above"
+        };
+        format!("{side} {}", plan.measure(score))
     };
     let Some(score) = risk.score() else {
         let (exploitability, severity) = (
@@ -318,6 +374,7 @@ fn short_value(value: &Value) -> String {
         Value::Ident(word) => word.clone(),
         Value::Int(Some(number)) => number.to_string(),
         Value::Int(None) => "(too large)".to_owned(),
+        Value::Date(date) => date.to_string(),
         Value::Str(text) => text.clone(),
         Value::TextBlock(text) => match text.lines().next() {
             Some(first) if text.contains('\n') => format!("{first}…"),
@@ -421,6 +478,57 @@ mod tests {
                 **Fails**
                 - `unacceptable-residual`: rule `residual-acceptable`, gate `release` (warning)
             "#]],
+        );
+    }
+
+    #[test]
+    fn a_waiver_its_status_and_what_it_waives() {
+        let fixture = r#"
+            //- /chain.ward
+            asset A-1 "Alone" {}
+            //- /waivers.ward
+            waiver W-1 "Later" {
+              waives: untargeted-asset
+              items: A-1
+              rationale: "Next release."
+              approved-by: "A. Smith"
+              approved: 2020-01-01
+              expires: 2999-12-31
+            }
+            "#;
+        check(
+            &at(fixture, "/waivers.ward", "W-1"),
+            expect![[r#"
+                waivers.ward:1:8-1:11 W-1
+                ```ward
+                waiver W-1 "Later"
+                ```
+                ---
+                - status: in force until 2999-12-31
+                - waives: untargeted-asset
+                - rationale: Next release.
+                - approved-by: A. Smith
+                - approved: 2020-01-01
+                - expires: 2999-12-31
+
+                **Waives findings of**
+                - asset `A-1` Alone
+            "#]],
+        );
+        check(
+            &at(fixture, "/chain.ward", "A-1"),
+            expect![[r#"
+            chain.ward:1:7-1:10 A-1
+            ```ward
+            asset A-1 "Alone"
+            ```
+            ---
+            **Waived by**
+            - waiver `W-1` Later
+
+            **Fails**
+            - `untargeted-asset`: rule `assets-covered` (warning, waived by `W-1`)
+        "#]],
         );
     }
 
@@ -638,6 +746,93 @@ mod tests {
                 **phase** `design` (1 of 2), its gate has been passed
 
                 Gate `design` requires `risks-scored`, `assets-covered`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_waived_code_and_a_date() {
+        let fixture = r#"
+            //- /main.ward
+            waiver W-1 { waives: untargeted-asset, duplicate-id expires: 2027-02-30 }
+            "#;
+        check(
+            &at(fixture, "/main.ward", "untargeted-asset"),
+            expect![[r#"
+                main.ward:1:22-1:38 untargeted-asset
+                **code** `untargeted-asset`: An asset that no threat targets.
+
+                A finding of the rule `assets-covered`: every asset is targeted by a threat.
+            "#]],
+        );
+        check(
+            &at(fixture, "/main.ward", "duplicate-id"),
+            expect![[r#"
+            main.ward:1:40-1:52 duplicate-id
+            **code** `duplicate-id`: An ID is defined more than once.
+
+            Not the finding of a rule: it cannot be waived.
+        "#]],
+        );
+        check(
+            &at(fixture, "/main.ward", "2027-02-30"),
+            expect![[r#"
+            main.ward:1:62-1:72 2027-02-30
+            `2027-02-30` is not a day of the calendar
+        "#]],
+        );
+    }
+
+    #[test]
+    fn a_risk_judged_by_the_matrix() {
+        check(
+            &at(
+                r#"
+                //- /plan.ward
+                plan { matrix { negligible: 5 minor: 4 serious: 3 critical: 2 catastrophic: 1 } }
+                //- /risks.ward
+                risk R-1 "Rare but catastrophic" { exploitability: 2 severity: 5 }
+                "#,
+                "/risks.ward",
+                "R-1",
+            ),
+            expect![[r#"
+                risks.ward:1:6-1:9 R-1
+                ```ward
+                risk R-1 "Rare but catastrophic"
+                ```
+                ---
+                - score: 2 × 5 = 10, above the matrix's `catastrophic` limit, exploitability 1
+
+                **Fails**
+                - `unmitigated-risk`: rule `risks-controlled` (warning)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_gate_and_its_approvals() {
+        check(
+            r#"
+            //- /plan.ward
+            plan {
+              phases: design, release
+              phase: release
+              gate de$0sign { requires: gates-approved }
+            }
+            //- /approvals.ward
+            approval AP1 "Security" { gate: design by: "A. Smith" meaning: approved date: 2026-10-12 }
+            approval AP2 "Quality" { gate: design by: "B. Jones" date: 2026-10-13 }
+            "#,
+            expect![[r#"
+                plan.ward:4:8-4:14 design
+                **phase** `design` (1 of 2), its gate has been passed
+
+                Gate `design` requires `gates-approved`
+
+                **Approvals**
+                - approval `AP1` Security: A. Smith, approved, 2026-10-12
+                - approval `AP2` Quality: B. Jones, 2026-10-13
             "#]],
         );
     }

@@ -168,6 +168,25 @@ mod tests {
     }
 
     #[test]
+    fn a_waivers_items_are_references() {
+        check(
+            r#"
+            //- /assets.ward
+            asset PU$0MP "Pump" {}
+            //- /waivers.ward
+            waiver W1 {
+              waives: untargeted-asset
+              items: PUMP
+            }
+            "#,
+            false,
+            expect![[r#"
+                waivers.ward:3:10-3:14 PUMP
+            "#]],
+        );
+    }
+
+    #[test]
     fn from_a_reference_without_declaration() {
         check(
             &with_cursor("PUMP\n"),

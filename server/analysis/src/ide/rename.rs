@@ -209,6 +209,22 @@ mod tests {
     }
 
     #[test]
+    fn rename_reaches_a_waivers_items() {
+        check(
+            r#"
+            asset A$01 {}
+            waiver W1 { waives: untargeted-asset items: A1 }
+            "#,
+            "B1",
+            expect![[r#"
+                //- /main.ward
+                asset B1 {}
+                waiver W1 { waives: untargeted-asset items: B1 }
+            "#]],
+        );
+    }
+
+    #[test]
     fn invalid_name_is_refused() {
         check(
             WORKSPACE,
@@ -264,6 +280,31 @@ mod tests {
                   phases: concept, architecture
                   phase: architecture
                   gate architecture { requires: risks-scored }
+                }
+            "#]],
+        );
+    }
+
+    #[test]
+    fn rename_a_phase_reaches_the_approvals_of_its_gate() {
+        check(
+            r#"
+            //- /plan.ward
+            plan {
+              phases: concept, design
+              gate design { requires: gates-approved }
+            }
+            //- /approvals.ward
+            approval AP1 { gate: desi$0gn by: "A. Smith" date: 2026-10-12 }
+            "#,
+            "architecture",
+            expect![[r#"
+                //- /approvals.ward
+                approval AP1 { gate: architecture by: "A. Smith" date: 2026-10-12 }
+                //- /plan.ward
+                plan {
+                  phases: concept, architecture
+                  gate architecture { requires: gates-approved }
                 }
             "#]],
         );

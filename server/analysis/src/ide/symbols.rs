@@ -14,6 +14,7 @@ use crate::db::{Db, SourceFile, file_ast, parse};
 use crate::diagnostics::FileRange;
 use crate::ide::fuzzy::Query;
 use crate::ide::{DocumentSymbol, SymbolKind, WorkspaceSymbol};
+use crate::schema;
 
 pub(crate) fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<DocumentSymbol> {
     let parsed = parse(db, file);
@@ -29,9 +30,12 @@ pub(crate) fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<DocumentSym
                 .zip(&map.blocks)
                 .map(|(block, block_map)| DocumentSymbol {
                     name: match &block.kind {
-                        BlockKind::Residual => "residual".to_owned(),
-                        BlockKind::Gate(Some(phase)) => format!("gate {phase}"),
-                        BlockKind::Gate(None) => "gate".to_owned(),
+                        BlockKind::Residual => schema::residual::BLOCK.keyword.to_owned(),
+                        BlockKind::Gate(Some(phase)) => {
+                            format!("{} {phase}", schema::gate::BLOCK.keyword)
+                        }
+                        BlockKind::Gate(None) => schema::gate::BLOCK.keyword.to_owned(),
+                        BlockKind::Matrix => schema::matrix::BLOCK.keyword.to_owned(),
                     },
                     detail: None,
                     kind: SymbolKind::Block,

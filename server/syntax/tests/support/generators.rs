@@ -32,6 +32,11 @@ fn value() -> impl Strategy<Value = &'static str> {
             "0", "-0", "42", "-7", "007", "9223372036854775807", "9223372036854775808",
             "-9223372036854775808",
         ]),
+        // Dates, impossible ones and near misses, which lex as integers.
+        3 => prop::sample::select(vec![
+            "2027-06-30", "2027-02-30", "0000-00-00", "2027-6-30", "12345-10-12", "2027-06-301",
+            "2027-06-30x", "-2027-06-30",
+        ]),
         4 => prop::sample::select(vec![
             "\"\"", "\"plain\"", "\"é 🦀 // no comment\"", "\"esc \\\" \\\\ \\n\"", "\"bad \\t\"",
         ]),
@@ -151,6 +156,8 @@ pub fn edit_piece() -> impl Strategy<Value = &'static str> {
         "\0",
         "0",
         "9",
+        "2027-06-30",
+        "-06",
         "x",
         "asset",
         "threat",

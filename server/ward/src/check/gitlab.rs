@@ -52,7 +52,7 @@ pub fn render(checked: &AnalysedWorkspace) -> String {
                 // Errors fail the check and gate; GitLab ranks `major` above `minor`.
                 severity: match diagnostic.severity {
                     Severity::Error => "major",
-                    Severity::Warning => "minor",
+                    Severity::Warning => "minor", // tidy: GitLab's severity scale
                     Severity::Info => "info",
                 },
                 location: Location {

@@ -22,12 +22,17 @@ fn excerpt(text: &str, range: TextRange, line: u32) -> (usize, &str, std::ops::R
     )
 }
 
-pub fn render(checked: &AnalysedWorkspace) -> String {
+/// The diagnostics with their snippets, then the summary. Waived findings are counted in
+/// the summary and shown only with `show_waived`, with a note naming their waiver.
+pub fn render(checked: &AnalysedWorkspace, show_waived: bool) -> String {
     let renderer = Renderer::styled();
     let analysis = &checked.analysis;
     let mut out = String::new();
     for located in &checked.diagnostics {
         let diagnostic = &located.diagnostic;
+        if diagnostic.waived.is_some() && !show_waived {
+            continue;
+        }
         let level = match diagnostic.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -77,6 +82,20 @@ pub fn render(checked: &AnalysedWorkspace) -> String {
                     ),
             );
         }
+        let waived_note = diagnostic.waived.as_ref().map(|waived| {
+            let until = waived
+                .expires
+                .map(|expires| format!(" until {expires}"))
+                .unwrap_or_default();
+            format!(
+                "waived by `{}`{until}: {}",
+                waived.by,
+                waived.rationale.trim()
+            )
+        });
+        if let Some(note) = &waived_note {
+            group = group.element(Level::NOTE.message(note.as_str()));
+        }
         let report: Vec<Group<'_>> = vec![group];
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");
@@ -102,16 +121,20 @@ fn plural(count: usize, word: &str) -> String {
 fn summary(checked: &AnalysedWorkspace) -> String {
     let errors = checked.count(Severity::Error);
     let warnings = checked.count(Severity::Warning);
+    let waived = match checked.waived() {
+        0 => String::new(),
+        count => format!(", {count} waived"),
+    };
     let checked_what = format!(
         "{} in {}",
         plural(checked.items, "item"),
         plural(checked.files, "file")
     );
     if errors == 0 && warnings == 0 {
-        format!("ward: no findings ({checked_what} checked)\n")
+        format!("ward: no findings{waived} ({checked_what} checked)\n")
     } else {
         format!(
-            "ward: {} and {} ({checked_what} checked)\n",
+            "ward: {} and {}{waived} ({checked_what} checked)\n",
             plural(errors, "error"),
             plural(warnings, "warning")
         )

@@ -20,6 +20,16 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
     gate: Option<&'a str>,
     related: Vec<JsonRelated<'a>>,
+    /// Present when a waiver waives the diagnostic, which keeps its severity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waived: Option<JsonWaived<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonWaived<'a> {
+    by: &'a str,
+    rationale: &'a str,
+    expires: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +57,7 @@ struct Summary {
     items: usize,
     errors: usize,
     warnings: usize,
+    waived: usize,
 }
 
 fn range(start: (u32, u32), end: (u32, u32)) -> Range {
@@ -82,6 +93,11 @@ pub fn render(checked: &AnalysedWorkspace) -> String {
                     message: &related.message,
                 })
                 .collect(),
+            waived: located.diagnostic.waived.as_ref().map(|waived| JsonWaived {
+                by: &waived.by,
+                rationale: &waived.rationale,
+                expires: waived.expires.map(|date| date.to_string()),
+            }),
         })
         .collect();
     let output = Output {
@@ -91,6 +107,7 @@ pub fn render(checked: &AnalysedWorkspace) -> String {
             items: checked.items,
             errors: checked.count(Severity::Error),
             warnings: checked.count(Severity::Warning),
+            waived: checked.waived(),
         },
     };
     serde_json::to_string_pretty(&output).expect("plain data always serialises")

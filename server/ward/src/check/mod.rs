@@ -12,9 +12,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use ward_analysis::Severity;
+use ward_analysis::{Date, Severity};
 
 use crate::located::analyse;
+use crate::today;
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -29,6 +30,12 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too: `--deny warnings`.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub deny: Option<Deny>,
+    /// The day dates are compared with (default: `SOURCE_DATE_EPOCH`, else today in UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::today::parse_flag)]
+    pub today: Option<Date>,
+    /// List the waived findings too (they are counted either way).
+    #[arg(long)]
+    pub show_waived: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -49,7 +56,9 @@ pub enum Deny {
 
 /// Runs `ward check`; returns the process exit code.
 pub fn run(args: &CheckArgs) -> i32 {
-    let checked = match analyse(&args.paths, args.gate.as_deref()) {
+    let checked = match today::resolve(args.today)
+        .and_then(|today| analyse(&args.paths, args.gate.as_deref(), today))
+    {
         Ok(checked) => checked,
         Err(error) => {
             let _ = writeln!(anstream::stderr(), "error: {error}");
@@ -57,7 +66,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         }
     };
     let output = match args.format {
-        Format::Human => human::render(&checked),
+        Format::Human => human::render(&checked, args.show_waived),
         Format::Json => json::render(&checked),
         Format::Sarif => sarif::render(&checked),
         Format::Github => github::render(&checked),

@@ -158,8 +158,28 @@ pub fn render(checked: &AnalysedWorkspace) -> String {
                 .iter()
                 .position(|&code| code == diagnostic.code)
                 .unwrap_or(0);
-            sarif::Result::builder()
+            // A waived finding keeps its level, with the waiver as an accepted in-source
+            // suppression.
+            let suppressions: Vec<sarif::Suppression> = diagnostic
+                .waived
+                .iter()
+                .map(|waived| {
+                    sarif::Suppression::builder()
+                        .kind(
+                            serde_json::to_value(sarif::SupressionKind::InSource)
+                                .expect("a kind serialises"),
+                        )
+                        .status(
+                            serde_json::to_value(sarif::SupressionStatus::Accepted)
+                                .expect("a status serialises"),
+                        )
+                        .justification(waived.rationale.trim())
+                        .build()
+                })
+                .collect();
+            let mut result = sarif::Result::builder()
                 .rule_id(diagnostic.code.as_str())
+                .suppressions(suppressions)
                 .rule_index(rule_index as i64)
                 .level(level)
                 .message(sarif::Message::builder().text(&diagnostic.message).build())
@@ -169,7 +189,12 @@ pub fn render(checked: &AnalysedWorkspace) -> String {
                         .build(),
                 ])
                 .related_locations(related)
-                .build()
+                .build();
+            // An empty list would claim the result was reviewed and kept: say nothing.
+            if result.suppressions.as_ref().is_some_and(Vec::is_empty) {
+                result.suppressions = None;
+            }
+            result
         })
         .collect();
     let mut driver = sarif::ToolComponent::builder()

@@ -191,6 +191,8 @@ pub fn item_symbol_kind(kind: ItemKind) -> lsp::SymbolKind {
         SymbolClass::Key => lsp::SymbolKind::KEY,
         SymbolClass::Interface => lsp::SymbolKind::INTERFACE,
         SymbolClass::Method => lsp::SymbolKind::METHOD,
+        SymbolClass::Property => lsp::SymbolKind::PROPERTY,
+        SymbolClass::Constant => lsp::SymbolKind::CONSTANT,
         SymbolClass::Module => lsp::SymbolKind::MODULE,
     }
 }

@@ -236,6 +236,20 @@ impl Backend {
         });
     }
 
+    /// Dates are compared with today (UTC): when the day changes, the analysis is told and
+    /// the publisher re-sends what changed (an expired waiver, a gap it no longer waives).
+    fn watch_the_day(&self) {
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            while !state.shutdown.load(Ordering::SeqCst) {
+                tokio::time::sleep(until_the_next_check()).await;
+                let today = ward_analysis::dates::today_utc();
+                state.world().set_today(today);
+                state.diagnostics_changed.notify_one();
+            }
+        });
+    }
+
     fn register_watchers(&self) {
         if !self.state.caps().watch_registration {
             return;
@@ -254,6 +268,18 @@ impl Backend {
             }
         });
     }
+}
+
+/// How long to wait before looking at the clock again: until just after the next UTC
+/// midnight, and at most an hour, since a monotonic sleep does not count the time a machine
+/// is suspended.
+fn until_the_next_check() -> std::time::Duration {
+    const DAY: u64 = 86_400;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let to_midnight = DAY - now % DAY + 1;
+    std::time::Duration::from_secs(to_midnight.min(3_600))
 }
 
 /// Sets [`State::ready`] when dropped.
@@ -335,6 +361,7 @@ impl LanguageServer for Backend {
         ));
         self.start_indexing();
         self.register_watchers();
+        self.watch_the_day();
         // Single files without a workspace: diagnostics can go at once.
         self.state.diagnostics_changed.notify_one();
     }

@@ -305,7 +305,7 @@ fn to_lsp(
     for diagnostic in diagnostics {
         let range = map(diagnostic.file).range(diagnostic.range);
         let related_information = if caps.related_information {
-            let related = diagnostic
+            let mut related: Vec<DiagnosticRelatedInformation> = diagnostic
                 .related
                 .iter()
                 .map(|item| DiagnosticRelatedInformation {
@@ -313,9 +313,26 @@ fn to_lsp(
                     message: item.message.clone(),
                 })
                 .collect();
+            if let Some(waived) = &diagnostic.waived {
+                related.push(DiagnosticRelatedInformation {
+                    location: map(waived.location.file).location(waived.location.range),
+                    message: format!("waived by `{}`", waived.by),
+                });
+            }
             Some(related)
         } else {
             None
+        };
+        // A waived finding is a hint that names its waiver: visible, never in the way.
+        let (severity, message) = match &diagnostic.waived {
+            Some(waived) => (
+                lsp::DiagnosticSeverity::HINT,
+                format!("{} (waived by `{}`)", diagnostic.message, waived.by),
+            ),
+            None => (
+                convert::severity(diagnostic.severity),
+                diagnostic.message.clone(),
+            ),
         };
         let code = diagnostic.code.as_str();
         let code_description = if caps.code_description {
@@ -327,11 +344,11 @@ fn to_lsp(
         };
         out.push(lsp::Diagnostic {
             range,
-            severity: Some(convert::severity(diagnostic.severity)),
+            severity: Some(severity),
             code: Some(NumberOrString::String(code.to_owned())),
             code_description,
             source: Some("ward".to_owned()),
-            message: diagnostic.message.clone(),
+            message,
             related_information,
             tags: None,
             data: None,

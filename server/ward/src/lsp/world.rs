@@ -77,6 +77,11 @@ impl World {
         self.docs.get(path).map(|doc| doc.version)
     }
 
+    /// Sets the day dates are compared with; a new day re-checks what reads dates.
+    pub fn set_today(&mut self, today: ward_analysis::Date) {
+        self.host.set_today(today);
+    }
+
     pub fn indexed(&self) -> bool {
         self.indexed
     }

@@ -39,6 +39,9 @@ pub struct ReportArgs {
     /// Report as if every gate up to and including this phase had been passed.
     #[arg(long, value_name = "PHASE")]
     pub gate: Option<String>,
+    /// The day dates are compared with (default: `SOURCE_DATE_EPOCH`, else today in UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::today::parse_flag)]
+    pub today: Option<ward_analysis::Date>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -64,7 +67,8 @@ pub fn run(args: &ReportArgs) -> i32 {
 /// Builds and writes the report; returns the number of errors `ward check` would report.
 fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
     let generated = generation_time()?;
-    let checked = located::analyse(&args.paths, args.gate.as_deref())?;
+    let today = crate::today::resolve(args.today)?;
+    let checked = located::analyse(&args.paths, args.gate.as_deref(), today)?;
     let errors = checked.count(Severity::Error);
     let report = build(&checked, generated)?;
     let places = Places::new(

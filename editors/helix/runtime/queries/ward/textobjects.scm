@@ -28,6 +28,9 @@
 (gate
   body: (field_block) @entry.inside) @entry.around
 
+(matrix
+  body: (field_block) @entry.inside) @entry.around
+
 ; One value of a list, with its comma for `.around`: `maa` / `mia`, `]a` / `[a`.
 (value_list
   ((_) @parameter.inside . ","? @parameter.around) @parameter.around)
