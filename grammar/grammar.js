@@ -93,6 +93,8 @@ module.exports = grammar({
 
     text_block: _ => token(seq('"""', repeat(choice(/[^"]/, /"[^"]/, /""[^"]/)), '"""')),
 
-    comment: _ => token(seq('//', /[^\n]*/)),
+    // A comment ends at any line break, `\r` alone included (old Mac files; LSP and the
+    // line index count it as one), so that the items after it are not swallowed.
+    comment: _ => token(seq('//', /[^\r\n]*/)),
   },
 });
