@@ -37,7 +37,7 @@ impl RootDatabase {
             storage: salsa::Storage::new(event_sink),
             workspace: None,
         };
-        let workspace = Workspace::new(&db, Vec::new(), None, 0);
+        let workspace = Workspace::new(&db, Vec::new(), None, 0, Vec::new());
         db.workspace = Some(workspace);
         db
     }
@@ -91,6 +91,11 @@ pub struct Workspace {
     /// Bumped when files other than `.ward` files may have changed (evidence).
     #[returns(copy)]
     pub fs_generation: u64,
+    /// The folders of the workspace (`ward check`'s folders, the editor's workspace
+    /// folders): evidence must lie inside one of them. A file inside none of them (an
+    /// editor's lone file) has its own folder instead.
+    #[returns(ref)]
+    pub roots: Vec<PathBuf>,
 }
 
 #[salsa::interned]

@@ -173,6 +173,15 @@ pub fn load(paths: &[PathBuf]) -> Result<LoadedWorkspace, LoadError> {
         _ => cwd.clone(),
     };
     let root = std::path::absolute(&root).unwrap_or(root);
+    // The folders evidence must lie in: each folder given; for a file given, the current one.
+    let mut roots = Vec::new();
+    for path in &paths {
+        let folder = if path.is_dir() { path } else { &cwd };
+        let folder = std::path::absolute(folder).unwrap_or_else(|_| folder.clone());
+        if !roots.contains(&folder) {
+            roots.push(folder);
+        }
+    }
     let files = find_files(&paths)?;
     if files.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
@@ -191,6 +200,7 @@ pub fn load(paths: &[PathBuf]) -> Result<LoadedWorkspace, LoadError> {
         .collect::<Result<_, LoadError>>()?;
     let mut host = AnalysisHost::new();
     host.add_files(texts);
+    host.set_roots(roots);
     Ok(LoadedWorkspace { root, host })
 }
 

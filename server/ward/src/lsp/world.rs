@@ -83,6 +83,8 @@ impl World {
 
     pub fn set_roots(&mut self, roots: Vec<PathBuf>) {
         self.roots = roots;
+        // Evidence must lie inside the workspace folders.
+        self.host.set_roots(self.roots.clone());
         if self.roots.is_empty() {
             // Nothing to read: single files only.
             self.indexed = true;
@@ -228,6 +230,7 @@ impl World {
                 self.roots.push(root.clone());
             }
         }
+        self.host.set_roots(self.roots.clone());
         let gone: Vec<PathBuf> = self
             .disk
             .iter()
