@@ -26,6 +26,8 @@ mod generator;
 mod manifests;
 mod manual;
 mod reliability;
+#[path = "../support/unreadable.rs"]
+mod unreadable;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -4,10 +4,12 @@
 //! escape sequences in file names, and symbolic links skipped in silence.
 
 use std::os::unix::fs::symlink;
+use std::path::Path;
 
 use serde_json::Value;
 
-use crate::{check_json, workspace};
+use crate::unreadable::{Locked, as_a_user};
+use crate::{check_json, stderr, stdout, ward, workspace};
 
 /// The diagnostics of a JSON run as `(code, message)`, in output order.
 fn findings(json: &Value) -> Vec<(String, String)> {
@@ -172,4 +174,184 @@ fn an_empty_evidence_path_is_an_invalid_value() {
     );
     // Reported as an error wherever the plan stands, like every invalid value.
     assert_eq!(json["diagnostics"][0]["severity"], "error");
+}
+
+// Item 6 ---------------------------------------------------------------------------------
+
+/// A workspace whose `private/` folder cannot be read; `None` (after saying why) when this
+/// machine cannot make a folder unreadable to the child.
+fn with_unreadable_folder(holds_ward_file: bool) -> Option<(tempfile::TempDir, Locked)> {
+    let mut files = vec![
+        ("assets.ward", "asset A-1 \"Asset\" { kind: data }\n"),
+        ("threats/t.ward", "threat T-1 \"Threat\" { targets: A-1 }\n"),
+        ("private/notes.txt", "not Ward's"),
+    ];
+    if holds_ward_file {
+        files.push((
+            "private/secret.ward",
+            "asset A-2 \"Hidden\" { kind: data }\n",
+        ));
+    }
+    let dir = workspace(&files);
+    match Locked::new(&dir.path().join("private")) {
+        Ok(locked) => Some((dir, locked)),
+        Err(why) => {
+            println!("skipped: {why}");
+            None
+        }
+    }
+}
+
+#[test]
+fn an_unreadable_folder_is_skipped_with_a_warning_and_the_rest_checked() {
+    for holds_ward_file in [false, true] {
+        let Some((dir, _locked)) = with_unreadable_folder(holds_ward_file) else {
+            return;
+        };
+        let output = as_a_user(
+            ward()
+                .arg("check")
+                .arg(dir.path())
+                .args(["--format", "json"]),
+        )
+        .output()
+        .expect("ward runs");
+        let err = stderr(&output);
+        // Before: exit 2, "cannot walk", nothing checked.
+        assert_eq!(output.status.code(), Some(0), "stderr: {err}");
+        let private = dir.path().join("private");
+        assert!(
+            err.contains(&format!(
+                "warning: skipped `{}`: permission denied",
+                private.display()
+            )),
+            "{err}"
+        );
+        let json: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        assert_eq!(json["summary"]["files"], 2);
+        assert_eq!(
+            findings(&json)
+                .iter()
+                .map(|(code, _)| code.as_str())
+                .collect::<Vec<_>>(),
+            ["unassessed-threat"],
+            "the threat in `threats/` resolves its link into `assets.ward`"
+        );
+    }
+}
+
+#[test]
+fn a_workspace_of_one_unreadable_folder_says_why_nothing_was_found() {
+    let dir = workspace(&[("private/secret.ward", "asset A-1 \"A\" { kind: data }\n")]);
+    let _locked = match Locked::new(&dir.path().join("private")) {
+        Ok(locked) => locked,
+        Err(why) => {
+            println!("skipped: {why}");
+            return;
+        }
+    };
+    let output = as_a_user(ward().arg("check").arg(dir.path()))
+        .output()
+        .expect("ward runs");
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("no `.ward` files found"), "{err}");
+    assert!(err.contains("private`: permission denied"), "{err}");
+}
+
+// Item 10 --------------------------------------------------------------------------------
+
+#[test]
+fn one_file_named_twice_is_read_once() {
+    let dir = workspace(&[
+        ("ex/assets.ward", "asset A-1 \"Asset\" { kind: data }\n"),
+        (
+            "ex/threats.ward",
+            "threat T-1 \"Threat\" { targets: A-1 }\n",
+        ),
+    ]);
+    symlink(dir.path().join("ex"), dir.path().join("link")).unwrap();
+    let spellings: &[&[&str]] = &[
+        &["ex", "ex/../ex"],
+        &["ex", "./ex/"],
+        &["ex", "link"],
+        &["ex/assets.ward", "ex", "link/assets.ward"],
+    ];
+    for args in spellings {
+        let output = ward()
+            .current_dir(dir.path())
+            .arg("check")
+            .args(*args)
+            .args(["--format", "json"])
+            .output()
+            .expect("ward runs");
+        let json: Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|_| panic!("{args:?}: {}", stderr(&output)));
+        assert_eq!(json["summary"]["files"], 2, "{args:?}: {json:#}");
+        assert_eq!(
+            findings(&json)
+                .iter()
+                .map(|(code, _)| code.as_str())
+                .collect::<Vec<_>>(),
+            ["unassessed-threat"],
+            "{args:?}: no duplicate-id"
+        );
+        // Shown under their real folder, relative to the current one.
+        assert_eq!(
+            json["diagnostics"][0]["file"], "ex/threats.ward",
+            "{args:?}"
+        );
+    }
+}
+
+// Item 11 --------------------------------------------------------------------------------
+
+#[test]
+fn escape_sequences_in_file_names_do_not_reach_stderr() {
+    let dir = workspace(&[]);
+    let path = dir.path().join("bad\x1b]0;pwned\x07.ward");
+    std::fs::write(&path, b"asset \xff").unwrap();
+    let output = ward().arg("check").arg(&path).output().expect("ward runs");
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains(r"bad\u{1b}]0;pwned\u{7}.ward"), "{err:?}");
+    assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
+}
+
+// Item 12 --------------------------------------------------------------------------------
+
+#[test]
+fn symbolic_links_are_not_followed_and_verbose_says_so() {
+    let outer = tempfile::tempdir().unwrap();
+    let elsewhere = outer.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("b.ward"), "asset B-1 \"B\" { kind: data }\n").unwrap();
+    let ws = outer.path().join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::write(ws.join("a.ward"), "asset A-1 \"A\" { kind: data }\n").unwrap();
+    symlink(elsewhere.join("b.ward"), ws.join("linked.ward")).unwrap();
+    symlink(&elsewhere, ws.join("linked-folder")).unwrap();
+    // A link to another kind of file is no `.ward` file the user may expect: not named.
+    std::fs::write(elsewhere.join("notes.txt"), "").unwrap();
+    symlink(elsewhere.join("notes.txt"), ws.join("notes.txt")).unwrap();
+
+    let quiet = ward().arg("check").arg(&ws).output().unwrap();
+    assert!(stdout(&quiet).contains("(1 item in 1 file checked)"));
+    assert_eq!(stderr(&quiet), "", "without --verbose nothing is said");
+
+    let verbose = ward()
+        .arg("check")
+        .arg(&ws)
+        .arg("--verbose")
+        .output()
+        .unwrap();
+    assert!(stdout(&verbose).contains("(1 item in 1 file checked)"));
+    let notes: Vec<String> = stderr(&verbose).lines().map(str::to_owned).collect();
+    let note = |name: &str| {
+        format!(
+            "note: skipped `{}`: a symbolic link (Ward does not follow links)",
+            Path::new(&ws).join(name).display()
+        )
+    };
+    assert_eq!(notes, [note("linked-folder"), note("linked.ward")]);
 }

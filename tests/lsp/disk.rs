@@ -1,7 +1,46 @@
-//! What the server reads from disk: evidence counts only when it is a regular file inside a
-//! workspace folder.
+//! What the start-up scan reads from disk: a folder the server cannot read is skipped with a
+//! warning naming it and the rest of the workspace indexed (before, the whole scan failed,
+//! the index stayed empty and every link into a closed file was an `unresolved-reference`);
+//! evidence counts only when it is a regular file inside a workspace folder.
 
-use crate::harness::{Client, Editor, Workspace};
+use crate::harness::{Client, Editor, Start, Workspace};
+use crate::unreadable::Locked;
+
+#[test]
+fn an_unreadable_folder_is_skipped_and_the_rest_indexed() {
+    let workspace = Workspace::new(&[
+        ("assets.ward", "asset A-1 \"Asset\" { kind: data }\n"),
+        ("threats/t.ward", "threat T-1 \"Threat\" { targets: A-1 }\n"),
+        (
+            "private/secret.ward",
+            "asset A-2 \"Hidden\" { kind: data }\n",
+        ),
+    ]);
+    let private = workspace.path("private");
+    let _locked = match Locked::new(&private) {
+        Ok(locked) => locked,
+        Err(why) => {
+            println!("skipped: {why}");
+            return;
+        }
+    };
+    let options = Start {
+        as_a_user: true,
+        ..Start::default()
+    };
+    let mut client = Client::start_with(Editor::VsCode, &workspace.root(), options);
+    let threats = workspace.path("threats/t.ward");
+    let text = workspace.read("threats/t.ward");
+    client.did_open(&threats, &text);
+    // The closed file's link resolves: the asset was indexed from disk.
+    client.wait_codes(&threats, &["unassessed-threat"]);
+    client.wait_codes(&workspace.path("assets.ward"), &[]);
+    client.wait_stderr(&format!(
+        "skipped `{}`: permission denied",
+        private.display()
+    ));
+    assert!(client.shutdown_and_exit().success());
+}
 
 #[test]
 fn evidence_counts_only_inside_the_workspace_folders() {

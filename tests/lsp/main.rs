@@ -16,8 +16,8 @@
 //!   incremental edits end with the diagnostics of a from-scratch `ward check`.
 //! - `startup`: requests right after start-up answered from the whole workspace, over many
 //!   fresh starts; cancellation and edits while they wait; no diagnostics before the scan.
-//! - `disk`: what the start-up scan reads from disk: evidence counts only inside the
-//!   workspace folders.
+//! - `disk`: what the start-up scan reads from disk: an unreadable folder is skipped with a
+//!   warning and the rest indexed; evidence counts only inside the workspace folders.
 //! - `robustness`: malformed messages (not JSON, not UTF-8, batches, bad versions and ids,
 //!   header case, missing lengths, lone surrogates) answered while the server goes on.
 
@@ -31,4 +31,6 @@ mod lifecycle;
 mod positions;
 mod robustness;
 mod startup;
+#[path = "../support/unreadable.rs"]
+mod unreadable;
 mod watched;

@@ -29,6 +29,9 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too: `--deny warnings`.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub deny: Option<Deny>,
+    /// Also say on stderr what the walk of the folders left out: symbolic links.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -56,6 +59,7 @@ pub fn run(args: &CheckArgs) -> i32 {
             return 2;
         }
     };
+    checked.workspace.tell_skipped(args.verbose);
     let output = match args.format {
         Format::Human => human::render(&checked),
         Format::Json => json::render(&checked),

@@ -39,6 +39,9 @@ pub struct ReportArgs {
     /// Report as if every gate up to and including this phase had been passed.
     #[arg(long, value_name = "PHASE")]
     pub gate: Option<String>,
+    /// Also say on stderr what the walk of the folders left out: symbolic links.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -65,6 +68,7 @@ pub fn run(args: &ReportArgs) -> i32 {
 fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
     let generated = generation_time()?;
     let checked = located::analyse(&args.paths, args.gate.as_deref())?;
+    checked.workspace.tell_skipped(args.verbose);
     let errors = checked.count(Severity::Error);
     let report = build(&checked, generated)?;
     let places = Places::new(
