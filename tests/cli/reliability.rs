@@ -307,6 +307,39 @@ fn one_file_named_twice_is_read_once() {
 // Item 11 --------------------------------------------------------------------------------
 
 #[test]
+fn escape_sequences_in_file_names_do_not_reach_the_terminal() {
+    // A carriage return, an OSC sequence that sets the window title, a bell and a colour.
+    let name = "a\rb\x1b]0;pwned\x07c\x1b[31m.ward";
+    let dir = workspace(&[(name, "asset A-1 \"Asset\" { kind: data }\n")]);
+    // As on a terminal with colours, where the escape sequences are not stripped.
+    let output = ward()
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .expect("ward runs");
+    let out = stdout(&output);
+    assert!(out.contains("untargeted-asset"), "{out}");
+    assert!(
+        out.contains(r"a\rb\u{1b}]0;pwned\u{7}c\u{1b}[31m.ward:1:7"),
+        "the name shown escaped: {out:?}"
+    );
+    assert!(!out.contains('\r') && !out.contains('\x07'), "{out:?}");
+    assert!(
+        !out.contains("\x1b]"),
+        "an OSC sequence reached stdout: {out:?}"
+    );
+    // The colours of the output are Ward's own, `ESC [ ... m` only.
+    for (at, _) in out.match_indices('\x1b') {
+        assert!(out[at..].starts_with("\x1b["), "{out:?}");
+    }
+    // JSON keeps the name as it is: it escapes control characters itself.
+    let (json, _) = check_json(dir.path(), &[]);
+    assert_eq!(json["diagnostics"][0]["file"], name);
+}
+
+#[test]
 fn escape_sequences_in_file_names_do_not_reach_stderr() {
     let dir = workspace(&[]);
     let path = dir.path().join("bad\x1b]0;pwned\x07.ward");
