@@ -1,32 +1,22 @@
-//! Incremental parsing, as the language server does it, against a fresh parse. The input is
-//! texts separated by NUL bytes: the first is parsed from scratch, and each next one is
-//! reached by one edit (the span between their common prefix and suffix replaced, as an
-//! editor's change is), applied to the old tree with `Tree::edit` and reparsed from it.
-//! After every edit, lowering the incremental tree must give exactly what a fresh parse of
-//! the same text gives: the diagnostics of an open document equal those of `ward check`.
+//! Incremental parsing as the language server does it (`ward_syntax::apply_edits`: the
+//! edits applied to the text and the old tree, then one reparse), against a fresh parse.
+//!
+//! The input is texts separated by NUL bytes. The first is parsed from scratch; each next
+//! one is reached by one edit (the span between the common prefix and suffix of the two
+//! texts replaced, as an editor's change is), and the edits are sent in batches of one and
+//! two, each range in the text the edits before it left, as LSP sends them. Last, one raw
+//! edit whose range comes from the input's first bytes (past the end, inside a character)
+//! checks that a confused client cannot make the analysis panic. After every batch the
+//! text must be what the edits make, and lowering the incremental tree must give exactly
+//! what a fresh parse of that text gives: an open document's diagnostics are `ward check`'s.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tree_sitter::{InputEdit, Point};
+use ward_syntax::{TextEdit, TextRange, apply_edits};
 
-/// Tree-sitter's point of a byte offset: rows break at `\n` only, columns count bytes.
-fn point(text: &str, offset: usize) -> Point {
-    let before = &text.as_bytes()[..offset];
-    let row = before.iter().filter(|&&byte| byte == b'\n').count();
-    let line_start = before
-        .iter()
-        .rposition(|&byte| byte == b'\n')
-        .map_or(0, |at| at + 1);
-    Point {
-        row,
-        column: offset - line_start,
-    }
-}
-
-/// The edit that turns `old` into `new`: the bytes between their common prefix and common
-/// suffix, widened to character boundaries of both.
-fn edit(old: &str, new: &str) -> InputEdit {
+/// The edit that turns `old` into `new`, on character boundaries of both.
+fn diff(old: &str, new: &str) -> TextEdit {
     let (a, b) = (old.as_bytes(), new.as_bytes());
     let mut start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     while !(old.is_char_boundary(start) && new.is_char_boundary(start)) {
@@ -43,15 +33,28 @@ fn edit(old: &str, new: &str) -> InputEdit {
     while !(old.is_char_boundary(a.len() - suffix) && new.is_char_boundary(b.len() - suffix)) {
         suffix -= 1;
     }
-    let (old_end, new_end) = (a.len() - suffix, b.len() - suffix);
-    InputEdit {
-        start_byte: start,
-        old_end_byte: old_end,
-        new_end_byte: new_end,
-        start_position: point(old, start),
-        old_end_position: point(old, old_end),
-        new_end_position: point(new, new_end),
-    }
+    TextEdit::new(
+        TextRange::new(start, a.len() - suffix),
+        &new[start..b.len() - suffix],
+    )
+}
+
+/// Checks one batch: the text is what the edits make, the tree a parse of it.
+fn step(
+    text: &str,
+    tree: &tree_sitter::Tree,
+    edits: &[TextEdit],
+    expected: &str,
+) -> tree_sitter::Tree {
+    let (new_text, new_tree) = apply_edits(text, Some(tree), edits);
+    assert_eq!(new_text, expected, "the edits {edits:?} made another text");
+    let incremental = ward_syntax::lower(&new_tree, &new_text);
+    let fresh = ward_syntax::parse_with_tree_sitter(&new_text);
+    assert_eq!(
+        incremental, fresh,
+        "incremental and fresh parses differ after {edits:?} on {text:?}"
+    );
+    new_tree
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -60,17 +63,39 @@ fuzz_target!(|data: &[u8]| {
         .take(16)
         .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
         .collect();
-    let mut old = texts[0].as_str();
-    let mut tree = ward_syntax::parse_tree(old, None);
-    for new in &texts[1..] {
-        tree.edit(&edit(old, new));
-        tree = ward_syntax::parse_tree(new, Some(&tree));
-        let incremental = ward_syntax::lower(&tree, new);
-        let fresh = ward_syntax::parse_with_tree_sitter(new);
-        assert_eq!(
-            incremental, fresh,
-            "incremental and fresh parses differ after an edit from {old:?} to {new:?}"
-        );
-        old = new;
+    let mut tree = ward_syntax::parse_tree(&texts[0], None);
+    let mut at = 0;
+    while at + 1 < texts.len() {
+        // Two edits in one batch when two texts follow, else one.
+        let batch = if at + 2 < texts.len() && data.len() % 2 == 0 {
+            2
+        } else {
+            1
+        };
+        let edits: Vec<TextEdit> = (at..at + batch)
+            .map(|k| diff(&texts[k], &texts[k + 1]))
+            .collect();
+        tree = step(&texts[at], &tree, &edits, &texts[at + batch]);
+        at += batch;
     }
+    // One raw edit, its range anywhere: narrowed to character boundaries inside the text.
+    let text = &texts[at];
+    let start = usize::from(data.first().copied().unwrap_or(0)) * 7;
+    let end = start + usize::from(data.get(1).copied().unwrap_or(0));
+    let floor = |mut offset: usize| {
+        offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    };
+    let (from, to) = (floor(start), floor(end).max(floor(start)));
+    let insert = "é}\n";
+    let expected = format!("{}{insert}{}", &text[..from], &text[to..]);
+    step(
+        text,
+        &tree,
+        &[TextEdit::new(TextRange::new(start, end), insert)],
+        &expected,
+    );
 });
