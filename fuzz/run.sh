@@ -3,7 +3,8 @@
 # corpus from the repository: the `.ward` files of examples/ and tests/ and the inputs of
 # grammar/test/corpus (for `analysis`, one workspace per folder, its files joined by NUL
 # bytes; for `incremental_edits`, each file then the file with a line cut out), and for
-# `lsp_decoder` the frames committed in seeds/lsp_decoder plus a didOpen of each file.
+# `lsp_decoder` a didOpen of each file, plus what is committed in seeds/<target>/ (LSP
+# frames, past findings).
 #
 #   fuzz/run.sh            # 60 s in all, as CI does
 #   fuzz/run.sh 14400      # four hours
@@ -73,7 +74,11 @@ seed_all() {
       printf '\0'
     done > "$analysis/$name"
   done < <(ward_files | xargs -n1 dirname | sort -u)
-  cp seeds/lsp_decoder/* "$lsp/"
+  # Hand-made inputs and past findings, kept as seeds so that a fix stays fixed.
+  for dir in seeds/*/; do
+    mkdir -p "corpus/$(basename "$dir")"
+    cp "$dir"* "corpus/$(basename "$dir")/"
+  done
 }
 
 seed_all

@@ -88,8 +88,9 @@ module.exports = grammar({
     integer: _ => token(/-?[0-9]+/),
 
     // The closing quote is optional so that a string left open ends at its line break
-    // instead of swallowing the items after it; the syntax layer reports it.
-    string: _ => token(seq('"', repeat(choice(/[^"\\\n]/, /\\[^\n]/)), optional('"'))),
+    // instead of swallowing the items after it; the syntax layer reports it. Any line
+    // break: `\r` alone too, and the `\r` of a `\r\n` is not part of the string.
+    string: _ => token(seq('"', repeat(choice(/[^"\\\r\n]/, /\\[^\r\n]/)), optional('"'))),
 
     text_block: _ => token(seq('"""', repeat(choice(/[^"]/, /"[^"]/, /""[^"]/)), '"""')),
 

@@ -59,6 +59,33 @@ fn a_comment_ends_at_a_carriage_return_alone() {
     );
 }
 
+#[test]
+fn a_string_left_open_ends_at_a_carriage_return_alone() {
+    // Found by fuzzing after the comment fix: a string token ran to the next `\n`, so in a
+    // file with `\r` line breaks an unclosed string swallowed the rest of the file.
+    let dir = workspace(&[(
+        "assets.ward",
+        "asset A-1 \"Pump\" {\r  description: \"no end\r  kind: data\r}\r\
+         asset A-2 \"Cloud\" { kind: data }\r",
+    )]);
+    let (json, _) = check_json(dir.path(), &[]);
+    assert_eq!(json["summary"]["items"], 2, "{json:#}");
+    let at: Vec<(String, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The string is reported where it starts, and A-2 on line 5 is read.
+    assert!(at.contains(&("syntax-error".to_owned(), 2)), "{at:?}");
+    assert!(at.contains(&("untargeted-asset".to_owned(), 5)), "{at:?}");
+}
+
 // Item 4 ---------------------------------------------------------------------------------
 
 /// A chain whose verifications have passed, each with the evidence path given, checked

@@ -250,7 +250,7 @@ impl<'a> Parser<'a> {
                     escaped = true;
                     at += 2;
                 }
-                b'\n' | 0 => return None,
+                b'\n' | b'\r' | 0 => return None,
                 _ => at += 1,
             }
         }
