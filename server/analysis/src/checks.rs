@@ -80,8 +80,8 @@ fn check_with<'db>(db: &'db dyn Db, file: SourceFile, plan: &'db Plan) -> Arc<Ve
 /// inside the workspace. `..` and symbolic links are resolved first: a record that points at
 /// `/etc/passwd`, at a folder or, through a link, out of the repository proves nothing the
 /// reviewers of the workspace can see.
-fn evidence_problem(db: &dyn Db, file: &Path, path: &str) -> Option<String> {
-    let base = file.parent().unwrap_or(Path::new(""));
+fn evidence_problem(db: &dyn Db, file: SourceFile, path: &str) -> Option<String> {
+    let base = file.path(db).parent().unwrap_or(Path::new(""));
     let resolved = match base.join(path).canonicalize() {
         Ok(resolved) => resolved,
         // A dangling link too.
@@ -97,10 +97,10 @@ fn evidence_problem(db: &dyn Db, file: &Path, path: &str) -> Option<String> {
         Err(error) => return Some(format!("cannot be read ({error})")),
     }
     let roots = canonical_roots(db);
-    let folder = base.canonicalize().ok();
+    let folder = canonical_folder(db, file);
     // A file inside no folder of the workspace (an editor's lone file) has its own folder.
     let in_a_root = |path: &Path| roots.iter().any(|root| path.starts_with(root));
-    let inside = match &folder {
+    let inside = match folder {
         Some(folder) if !in_a_root(folder) => resolved.starts_with(folder),
         _ => in_a_root(&resolved),
     };
@@ -110,6 +110,14 @@ fn evidence_problem(db: &dyn Db, file: &Path, path: &str) -> Option<String> {
             resolved.display()
         )
     })
+}
+
+/// The folder of a file with `..` and symbolic links resolved, once per file rather than
+/// once per evidence path; `None` when it does not exist (a file only open in an editor).
+#[salsa::tracked(returns(ref))]
+fn canonical_folder(db: &dyn Db, file: SourceFile) -> Option<std::path::PathBuf> {
+    db.workspace().fs_generation(db);
+    file.path(db).parent()?.canonicalize().ok()
 }
 
 /// The workspace's folders with `..` and symbolic links resolved; those that do not exist
@@ -360,7 +368,7 @@ impl Checker<'_> {
         // Evidence files are not salsa inputs: depend on the generation the host bumps when
         // the file system may have changed.
         self.db.workspace().fs_generation(self.db);
-        if let Some(problem) = evidence_problem(self.db, self.file.path(self.db), path) {
+        if let Some(problem) = evidence_problem(self.db, self.file, path) {
             self.finding(
                 Code::MissingEvidence,
                 at,
