@@ -97,11 +97,14 @@ module.exports = grammar({
     date: _ => token(/[0-9]{4}-[0-9]{2}-[0-9]{2}/),
 
     // The closing quote is optional so that a string left open ends at its line break
-    // instead of swallowing the items after it; the syntax layer reports it.
-    string: _ => token(seq('"', repeat(choice(/[^"\\\n]/, /\\[^\n]/)), optional('"'))),
+    // instead of swallowing the items after it; the syntax layer reports it. Any line
+    // break: `\r` alone too, and the `\r` of a `\r\n` is not part of the string.
+    string: _ => token(seq('"', repeat(choice(/[^"\\\r\n]/, /\\[^\r\n]/)), optional('"'))),
 
     text_block: _ => token(seq('"""', repeat(choice(/[^"]/, /"[^"]/, /""[^"]/)), '"""')),
 
-    comment: _ => token(seq('//', /[^\n]*/)),
+    // A comment ends at any line break, `\r` alone included (old Mac files; LSP and the
+    // line index count it as one), so that the items after it are not swallowed.
+    comment: _ => token(seq('//', /[^\r\n]*/)),
   },
 });

@@ -10,6 +10,9 @@
 //! - `docs`: `docs/diagnostics.md` documents exactly the codes the analysis defines.
 //! - `generator`: `ward-gen` is deterministic and plants the findings it says.
 //! - `manifests`: no normal dependency of a workspace crate is used by its tests only.
+//! - `reliability`: the audit's bugs of reading files and showing their names: `\r` line
+//!   breaks, evidence outside the workspace, unreadable folders, one file named twice,
+//!   escape sequences in file names, symbolic links.
 
 mod bad_input;
 mod ci_formats;
@@ -22,6 +25,9 @@ mod formats;
 mod generator;
 mod manifests;
 mod manual;
+mod reliability;
+#[path = "../support/unreadable.rs"]
+mod unreadable;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

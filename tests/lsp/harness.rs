@@ -104,6 +104,9 @@ pub struct Start {
     pub capabilities: Option<Value>,
     /// Another `ward` binary than the one built with the tests (the benchmark's baseline).
     pub binary: Option<std::path::PathBuf>,
+    /// Run the server unable to read what its permissions forbid, even as root
+    /// (`unreadable::as_a_user`).
+    pub as_a_user: bool,
 }
 
 impl Client {
@@ -126,6 +129,9 @@ impl Client {
         }
         for (key, value) in &options.env {
             command.env(key, value);
+        }
+        if options.as_a_user {
+            crate::unreadable::as_a_user(&mut command);
         }
         let mut child = command
             .stdin(Stdio::piped())

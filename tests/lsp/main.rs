@@ -18,11 +18,14 @@
 //!   fresh starts; cancellation and edits while they wait; no diagnostics before the scan.
 //! - `waivers`: a waived finding published as a hint naming its waiver, and back as a
 //!   warning once an edit moves the waiver's `expires` into the past.
+//! - `disk`: what the start-up scan reads from disk: an unreadable folder is skipped with a
+//!   warning and the rest indexed; evidence counts only inside the workspace folders.
 //! - `robustness`: malformed messages (not JSON, not UTF-8, batches, bad versions and ids,
 //!   header case, missing lengths, lone surrogates) answered while the server goes on.
 
 mod chaos;
 mod diagnostics;
+mod disk;
 mod edits;
 mod features;
 mod harness;
@@ -30,5 +33,7 @@ mod lifecycle;
 mod positions;
 mod robustness;
 mod startup;
+#[path = "../support/unreadable.rs"]
+mod unreadable;
 mod waivers;
 mod watched;

@@ -1,6 +1,7 @@
 //! Hostile text in titles, descriptions, guidance and every other string must come out of
 //! the HTML report as text: parsed back, the page has no script, no element and no
-//! attribute that came from a `.ward` file.
+//! attribute that came from a `.ward` file. File names are text from the user too: the
+//! Markdown report escapes them as it escapes titles.
 
 use scraper::{Html, Selector};
 
@@ -160,4 +161,31 @@ fn csv_defuses_formulas() {
         &row[4], "'=HYPERLINK(\"http://evil\")\n<script>alert('guidance')</script>",
         "a cell that starts with a formula sign gets a leading `'`"
     );
+}
+
+#[test]
+fn markdown_escapes_file_names() {
+    // A file name may hold line breaks and markup; in a code span a line break ended the
+    // table row and the rest of the name was read as raw HTML.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let name = "x\n<img src=x onerror=alert(1)>\n`tick`.ward";
+    std::fs::write(dir.path().join(name), "asset A-1 \"Pump\" { kind: data }\n")
+        .expect("write the file");
+    let (text, output) = report(dir.path(), "markdown");
+    assert!(output.status.success(), "{output:?}");
+    assert!(!text.contains("<img"), "raw <img in Markdown:\n{text}");
+    let shown = "x<br>&lt;img src=x onerror=alert(1)&gt;<br>\\`tick\\`.ward:1:";
+    // Where the item is listed and where its finding (`untargeted-asset`) is.
+    for section in ["## Findings", "## Items"] {
+        let rows = text.split(section).nth(1).expect("the section");
+        let row = rows
+            .lines()
+            .find(|line| line.contains("A-1"))
+            .unwrap_or_else(|| panic!("a row of A-1 in {section}:\n{text}"));
+        assert!(row.contains(shown), "{section}: {row}");
+        assert!(
+            row.starts_with("| ") && row.ends_with(" |"),
+            "{section}: {row}"
+        );
+    }
 }

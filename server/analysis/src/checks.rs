@@ -223,6 +223,63 @@ pub fn unused_waivers(db: &dyn Db, file: SourceFile) -> Arc<Vec<Finding>> {
     Arc::new(found)
 }
 
+/// Why `path`, written in `file`, names no evidence, or `None` when it names a regular file
+/// inside the workspace. `..` and symbolic links are resolved first: a record that points at
+/// `/etc/passwd`, at a folder or, through a link, out of the repository proves nothing the
+/// reviewers of the workspace can see.
+fn evidence_problem(db: &dyn Db, file: SourceFile, path: &str) -> Option<String> {
+    let base = file.path(db).parent().unwrap_or(Path::new(""));
+    let resolved = match base.join(path).canonicalize() {
+        Ok(resolved) => resolved,
+        // A dangling link too.
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Some("does not exist".to_owned());
+        }
+        Err(error) => return Some(format!("cannot be read ({error})")),
+    };
+    match std::fs::metadata(&resolved) {
+        Ok(metadata) if metadata.is_dir() => return Some("is a folder, not a file".to_owned()),
+        Ok(metadata) if !metadata.is_file() => return Some("is not a regular file".to_owned()),
+        Ok(_) => {}
+        Err(error) => return Some(format!("cannot be read ({error})")),
+    }
+    let roots = canonical_roots(db);
+    let folder = canonical_folder(db, file);
+    // A file inside no folder of the workspace (an editor's lone file) has its own folder.
+    let in_a_root = |path: &Path| roots.iter().any(|root| path.starts_with(root));
+    let inside = match folder {
+        Some(folder) if !in_a_root(folder) => resolved.starts_with(folder),
+        _ => in_a_root(&resolved),
+    };
+    (!inside).then(|| {
+        format!(
+            "is outside the workspace (it resolves to `{}`)",
+            resolved.display()
+        )
+    })
+}
+
+/// The folder of a file with `..` and symbolic links resolved, once per file rather than
+/// once per evidence path; `None` when it does not exist (a file only open in an editor).
+#[salsa::tracked(returns(ref))]
+fn canonical_folder(db: &dyn Db, file: SourceFile) -> Option<std::path::PathBuf> {
+    db.workspace().fs_generation(db);
+    file.path(db).parent()?.canonicalize().ok()
+}
+
+/// The workspace's folders with `..` and symbolic links resolved; those that do not exist
+/// are left out.
+#[salsa::tracked(returns(ref))]
+fn canonical_roots(db: &dyn Db) -> Vec<std::path::PathBuf> {
+    let workspace = db.workspace();
+    workspace.fs_generation(db);
+    workspace
+        .roots(db)
+        .iter()
+        .filter_map(|root| root.canonicalize().ok())
+        .collect()
+}
+
 struct Checker<'db> {
     db: &'db dyn Db,
     file: SourceFile,
@@ -596,12 +653,11 @@ impl Checker<'_> {
         // Evidence files are not salsa inputs: depend on the generation the host bumps when
         // the file system may have changed.
         self.db.workspace().fs_generation(self.db);
-        let base = self.file.path(self.db).parent().unwrap_or(Path::new(""));
-        if !base.join(path).exists() {
+        if let Some(problem) = evidence_problem(self.db, self.file, path) {
             self.finding(
                 Code::MissingEvidence,
                 at,
-                format!("{name} has passed but its evidence `{path}` does not exist"),
+                format!("{name} has passed but its evidence `{path}` {problem}"),
             );
         }
     }
@@ -1038,7 +1094,10 @@ impl Checker<'_> {
                 Some(n) => invalid(self, format!(", not {n}")),
                 None => invalid(self, ", not a number this large".to_owned()),
             },
-            (FieldType::Str | FieldType::Strs, Value::Str(_)) => {}
+            (FieldType::Path, Value::Str(path)) if path.is_empty() => {
+                invalid(self, ", not an empty string".to_owned())
+            }
+            (FieldType::Str | FieldType::Strs | FieldType::Path, Value::Str(_)) => {}
             (FieldType::Text, Value::Str(_) | Value::TextBlock(_)) => {}
             (FieldType::Names | FieldType::Name, Value::Ident(_)) => {}
             (FieldType::Codes, Value::Ident(word)) => match Code::from_name(word) {

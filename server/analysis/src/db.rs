@@ -38,7 +38,14 @@ impl RootDatabase {
             workspace: None,
         };
         // A host made without a day is a host of today; front ends set it (`--today`).
-        let workspace = Workspace::new(&db, Vec::new(), None, 0, crate::dates::today_utc());
+        let workspace = Workspace::new(
+            &db,
+            Vec::new(),
+            None,
+            0,
+            crate::dates::today_utc(),
+            Vec::new(),
+        );
         db.workspace = Some(workspace);
         db
     }
@@ -96,6 +103,11 @@ pub struct Workspace {
     /// re-runs exactly the checks that read it.
     #[returns(copy)]
     pub today: crate::dates::Date,
+    /// The folders of the workspace (`ward check`'s folders, the editor's workspace
+    /// folders): evidence must lie inside one of them. A file inside none of them (an
+    /// editor's lone file) has its own folder instead.
+    #[returns(ref)]
+    pub roots: Vec<PathBuf>,
 }
 
 #[salsa::interned]

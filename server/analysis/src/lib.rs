@@ -186,6 +186,14 @@ impl AnalysisHost {
         }
     }
 
+    /// Sets the folders of the workspace, which evidence files must lie inside.
+    pub fn set_roots(&mut self, roots: Vec<PathBuf>) {
+        let workspace = self.db.workspace();
+        if *workspace.roots(&self.db) != roots {
+            workspace.set_roots(&mut self.db).to(roots);
+        }
+    }
+
     /// Tells the analysis that files other than `.ward` files (evidence) may have changed.
     pub fn invalidate_file_system(&mut self) {
         let workspace = self.db.workspace();

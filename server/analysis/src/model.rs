@@ -273,8 +273,12 @@ impl<'a> Verification<'a> {
         }
     }
 
+    /// The evidence path; an empty one is invalid (it names no file, only the folder).
     pub fn evidence(self) -> Written<'a, &'a str> {
-        text(&self.0.fields, &verification::EVIDENCE)
+        match text(&self.0.fields, &verification::EVIDENCE) {
+            Written::Valid("") => Written::Invalid(Some("")),
+            written => written,
+        }
     }
 
     pub fn test(self) -> Written<'a, &'a str> {

@@ -19,6 +19,8 @@ pub enum FieldType {
     Int(i64, i64),
     /// Exactly one string (not a text block).
     Str,
+    /// Exactly one string naming a file, relative to the file that holds it; not empty.
+    Path,
     /// Exactly one string or text block.
     Text,
     /// One or more strings.
@@ -66,6 +68,7 @@ impl FieldType {
             FieldType::Keyword(_)
                 | FieldType::Int(..)
                 | FieldType::Str
+                | FieldType::Path
                 | FieldType::Text
                 | FieldType::Name
                 | FieldType::Date
@@ -92,6 +95,7 @@ impl FieldType {
             FieldType::Keyword(values) => format!("one of {}", quote_list(values)),
             FieldType::Int(low, high) => format!("an integer from {low} to {high}"),
             FieldType::Str => "a string".to_owned(),
+            FieldType::Path => "a path to a file (a string)".to_owned(),
             FieldType::Text => "a string or a text block".to_owned(),
             FieldType::Strs => "one or more strings".to_owned(),
             FieldType::Names => "one or more phase names".to_owned(),

@@ -611,8 +611,8 @@ pub mod verification {
     .default(TestResult::Pending.as_str());
     pub const EVIDENCE: FieldSpec = FieldSpec::new(
         "evidence",
-        FieldType::Str,
-        "A path, relative to this file, to the evidence.",
+        FieldType::Path,
+        "A path, relative to this file, to the evidence: a file inside the workspace.",
     );
     pub const TEST: FieldSpec = FieldSpec::new(
         "test",

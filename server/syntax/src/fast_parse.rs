@@ -233,10 +233,11 @@ impl<'a> Parser<'a> {
                     if self.byte(self.at + 1) != Some(b'/') {
                         return None;
                     }
-                    // A comment runs to the line break; its text is never read.
+                    // A comment runs to the line break (`\n`, or `\r` alone as in the
+                    // grammar); its text is never read.
                     self.at += self.bytes[self.at..]
                         .iter()
-                        .position(|&b| b == b'\n')
+                        .position(|&b| b == b'\n' || b == b'\r')
                         .unwrap_or(self.bytes.len() - self.at);
                 }
                 _ => return Some(()),
@@ -259,7 +260,7 @@ impl<'a> Parser<'a> {
                     escaped = true;
                     at += 2;
                 }
-                b'\n' | 0 => return None,
+                b'\n' | b'\r' | 0 => return None,
                 _ => at += 1,
             }
         }

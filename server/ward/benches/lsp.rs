@@ -26,6 +26,9 @@
 #[path = "../../../tests/lsp/harness.rs"]
 #[allow(dead_code)]
 mod harness;
+// The harness can start a server unable to read locked folders; the benchmark never does.
+#[path = "../../../tests/support/unreadable.rs"]
+mod unreadable;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

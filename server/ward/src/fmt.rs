@@ -36,18 +36,30 @@ pub fn run(args: &FmtArgs) -> i32 {
     } else {
         args.paths.clone()
     };
-    let files = match workspace::find_files(&paths) {
-        Ok(files) => files,
+    let found = match workspace::find_files(&paths) {
+        Ok(found) => found,
         Err(LoadError(message)) => {
             let _ = writeln!(anstream::stderr(), "error: {message}");
             return 2;
         }
     };
+    // As `ward check`: a folder that cannot be read is skipped, said, and the rest formatted.
+    for (path, reason) in &found.unreadable {
+        let _ = writeln!(
+            anstream::stderr(),
+            "warning: skipped `{}`: {reason}; the rest is formatted",
+            workspace::shown(path)
+        );
+    }
+    let files = found.files;
     let cwd = std::env::current_dir().unwrap_or_default();
     let (mut changed, mut unchanged, mut refused) = (0, 0, 0);
     for path in &files {
-        let shown =
-            workspace::display_path(&cwd, &std::path::absolute(path).unwrap_or(path.clone()));
+        // A file name may hold escape sequences; the terminal must not obey them.
+        let shown = workspace::sanitise(&workspace::display_path(
+            &cwd,
+            &std::path::absolute(path).unwrap_or(path.clone()),
+        ));
         match format_file(path, args.check) {
             Outcome::Unchanged => unchanged += 1,
             Outcome::Changed => {

@@ -4,6 +4,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use ward_analysis::{FileId, Severity, TextRange};
 
 use crate::located::AnalysedWorkspace;
+use crate::workspace::sanitise;
 
 /// The lines of `text` that `range` touches, with the range made relative to them. `line`
 /// is the 1-based line of the range's start, as placed by the located model: counting it
@@ -40,9 +41,11 @@ pub fn render(checked: &AnalysedWorkspace, show_waived: bool) -> String {
         };
         let text = analysis.text(diagnostic.file);
         let (line, source, span) = excerpt(&text, diagnostic.range, located.start.0);
+        // A file name may hold escape sequences; the terminal must not obey them.
+        let path = sanitise(&located.path);
         let mut snippet = Snippet::source(source)
             .line_start(line)
-            .path(located.path.as_str())
+            .path(path.as_str())
             .annotation(AnnotationKind::Primary.span(span));
         // Related places in the same file and on the same lines join the main snippet.
         let mut elsewhere = Vec::new();
@@ -64,17 +67,23 @@ pub fn render(checked: &AnalysedWorkspace, show_waived: bool) -> String {
             .iter()
             .map(|(file, ..)| (*file, analysis.text(*file)))
             .collect();
+        let related_paths: Vec<String> = elsewhere
+            .iter()
+            .map(|(.., shown)| sanitise(&shown.path))
+            .collect();
         let mut group = level
             .primary_title(diagnostic.message.as_str())
             .id(diagnostic.code.as_str())
             .element(snippet);
-        for ((_, range, shown), (_, related_text)) in elsewhere.iter().zip(&related_texts) {
+        for (((_, range, shown), (_, related_text)), related_path) in
+            elsewhere.iter().zip(&related_texts).zip(&related_paths)
+        {
             let (related_line, related_source, related_span) =
                 excerpt(related_text, *range, shown.start.0);
             group = group.element(
                 Snippet::source(related_source)
                     .line_start(related_line)
-                    .path(shown.path.as_str())
+                    .path(related_path.as_str())
                     .annotation(
                         AnnotationKind::Context
                             .span(related_span)

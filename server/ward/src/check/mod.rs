@@ -36,6 +36,9 @@ pub struct CheckArgs {
     /// List the waived findings too (they are counted either way).
     #[arg(long)]
     pub show_waived: bool,
+    /// Also say on stderr what the walk of the folders left out: symbolic links.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -65,6 +68,7 @@ pub fn run(args: &CheckArgs) -> i32 {
             return 2;
         }
     };
+    checked.workspace.tell_skipped(args.verbose);
     let output = match args.format {
         Format::Human => human::render(&checked, args.show_waived),
         Format::Json => json::render(&checked),

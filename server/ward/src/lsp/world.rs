@@ -88,6 +88,8 @@ impl World {
 
     pub fn set_roots(&mut self, roots: Vec<PathBuf>) {
         self.roots = roots;
+        // Evidence must lie inside the workspace folders.
+        self.host.set_roots(self.roots.clone());
         if self.roots.is_empty() {
             // Nothing to read: single files only.
             self.indexed = true;
@@ -233,6 +235,7 @@ impl World {
                 self.roots.push(root.clone());
             }
         }
+        self.host.set_roots(self.roots.clone());
         let gone: Vec<PathBuf> = self
             .disk
             .iter()
@@ -389,13 +392,22 @@ pub fn roots(params: &tower_lsp_server::ls_types::InitializeParams) -> Vec<PathB
         .unwrap_or_default()
 }
 
-/// Reads every `.ward` file under the roots, in parallel. Unreadable files are logged and
-/// left out.
+/// Reads every `.ward` file under the roots, in parallel. Unreadable folders and files are
+/// logged and left out; the rest is read, so that one folder the user may not read does not
+/// leave the index empty (and every link into the rest an `unresolved-reference`).
 pub fn read_workspace(roots: &[PathBuf]) -> Vec<(PathBuf, Arc<str>)> {
     let mut paths = Vec::new();
     for root in roots {
         match crate::workspace::find_files(std::slice::from_ref(root)) {
-            Ok(found) => paths.extend(found),
+            Ok(found) => {
+                for (path, reason) in &found.unreadable {
+                    log::warn(format_args!(
+                        "skipped `{}`: {reason}; the rest of the workspace is read",
+                        crate::workspace::shown(path)
+                    ));
+                }
+                paths.extend(found.files);
+            }
             Err(error) => log::warn(format_args!("{error}")),
         }
     }

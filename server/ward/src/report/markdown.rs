@@ -10,7 +10,7 @@ use ward_analysis::ItemKind;
 use ward_analysis::report::{AttrValue, Grid, ItemLink, Report};
 
 use super::text;
-use crate::places::ShownPlaces;
+use crate::places::{Place, ShownPlaces};
 
 /// Escapes text for Markdown, inline (line breaks kept as `<br>`).
 pub fn escape(text: &str) -> String {
@@ -47,9 +47,19 @@ fn needs_escape(ch: char) -> bool {
 }
 
 /// Escapes text for inside a code span: backticks cannot be escaped there, so the span is
-/// only used for text we make (codes, locations, IDs), which never holds one.
+/// only used for text we make (codes, rule names), which never holds one.
 fn code(text: &str) -> String {
     format!("`{}`", text.replace('`', "'").replace('|', "\\|"))
+}
+
+/// A location (`path:line:column`). Its path is the file's name, which may hold anything a
+/// file name can: a line break inside a code span would end the table row and let the rest
+/// of the name be read as Markdown or raw HTML. A path with nothing a code span cannot
+/// carry is shown in one; any other is escaped as text, the way titles are.
+fn location(place: &Place) -> String {
+    let shown = place.to_string();
+    let plain = shown.chars().all(|ch| !ch.is_control() && ch != '`');
+    if plain { code(&shown) } else { escape(&shown) }
 }
 
 fn link(item: &ItemLink) -> String {
@@ -211,7 +221,7 @@ fn gates(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
                                 .as_ref()
                                 .map_or_else(|| "(no item)".to_owned(), link),
                             code(failure.code.as_str()),
-                            code(&places.place(failure.location).to_string()),
+                            location(&places.place(failure.location)),
                             text::in_check(failure.in_check)
                         )
                     })
@@ -414,7 +424,7 @@ fn findings(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
         .iter()
         .map(|finding| {
             vec![
-                code(&places.place(finding.location).to_string()),
+                location(&places.place(finding.location)),
                 finding.severity.as_str().to_owned(),
                 code(finding.code.as_str()),
                 finding.item.as_ref().map(link).unwrap_or_default(),
@@ -481,7 +491,7 @@ fn items(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
                     entry.title.as_deref().map(escape).unwrap_or_default(),
                     entry.description.as_deref().map(escape).unwrap_or_default(),
                     attributes.join("<br>"),
-                    code(&places.place(entry.location).to_string()),
+                    location(&places.place(entry.location)),
                 ]
             })
             .collect();

@@ -42,6 +42,9 @@ pub struct ReportArgs {
     /// The day dates are compared with (default: `SOURCE_DATE_EPOCH`, else today in UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::today::parse_flag)]
     pub today: Option<ward_analysis::Date>,
+    /// Also say on stderr what the walk of the folders left out: symbolic links.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -69,6 +72,7 @@ fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
     let generated = generation_time()?;
     let today = crate::today::resolve(args.today)?;
     let checked = located::analyse(&args.paths, args.gate.as_deref(), today)?;
+    checked.workspace.tell_skipped(args.verbose);
     let errors = checked.count(Severity::Error);
     let report = build(&checked, generated)?;
     let places = Places::new(
