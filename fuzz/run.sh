@@ -19,7 +19,7 @@ cd "$(dirname "$0")"
 repo=..
 
 seconds=${1:-60}
-targets=(${TARGETS:-parse_lower analysis incremental_edits lsp_decoder})
+targets=(${TARGETS:-parse_lower analysis incremental_edits lsp_decoder format})
 share=$((seconds / ${#targets[@]}))
 [ "$share" -ge 1 ] || share=1
 
@@ -52,11 +52,14 @@ seed_all() {
   analysis=$(seed analysis)
   incremental=$(seed incremental_edits)
   lsp=$(seed lsp_decoder)
+  local format
+  format=$(seed format)
   corpus_inputs "$parse"
   local i=0
   while read -r file; do
     i=$((i + 1))
     cp "$file" "$parse/file-$i"
+    cp "$file" "$format/file-$i"
     { cat "$file"; printf '\0'; sed '2d' "$file"; } > "$incremental/file-$i"
     local body
     body=$(FILE="$file" python3 -c 'import json, os; print(json.dumps({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": "file:///ws/a.ward", "languageId": "ward", "version": 1, "text": open(os.environ["FILE"], encoding="utf-8").read()}}}, separators=(",", ":")))')
