@@ -1,7 +1,7 @@
 //! The chaos test: random interleavings of everything an editor and a file system do to
 //! the server (incremental edits in UTF-16 and UTF-8, opens, closes, files created,
-//! changed and deleted on disk with their watched-file events) and requests of every kind
-//! in between. Throughout, no request may fail except with `ContentModified` (or, for a
+//! changed and deleted on disk with their watched-file events, a second workspace folder
+//! added and removed) and requests of every kind in between. Throughout, no request may fail except with `ContentModified` (or, for a
 //! rename, a refusal that says why); at the end the published diagnostics must be those of
 //! a fresh `ward check` of the same texts, and a rename must change exactly the places that
 //! references lists.
@@ -10,14 +10,27 @@
 //! `WARD_CHAOS_CASES` (default 12) how many run; a few seconds in CI, hours on demand.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::time::Duration;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
 
-use crate::edits::{Op, apply, check, op, published};
+use crate::edits::{Flat, Op, apply, check, op, published};
 use crate::harness::{Client, EXAMPLE, Editor, Workspace, uri};
+
+/// The second workspace folder's files: links into the first folder and back.
+const SECOND_FOLDER: &[(&str, &str)] = &[
+    (
+        "second.ward",
+        "asset A-SECOND \"Second folder\" { kind: data }\nthreat T-SECOND { targets: A-SECOND, PUMP-CMD }\n",
+    ),
+    (
+        "links.ward",
+        "risk R-SECOND { threat: T-SECOND, T-BLE-SPOOF exploitability: 4 severity: 4 }\n",
+    ),
+];
 
 /// Texts a file on disk may be given or created with.
 const DISK_TEXTS: &[&str] = &[
@@ -46,6 +59,8 @@ enum Step {
     Delete(usize),
     /// A request at a fraction of the n-th open document.
     Request(usize, usize, f64),
+    /// Adds the second workspace folder, or removes it when it is there.
+    ToggleFolder,
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -57,6 +72,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0..DISK_TEXTS.len()).prop_map(Step::Create),
         1 => (0..8usize).prop_map(Step::Delete),
         4 => (0..4usize, 0..REQUESTS.len(), 0.0..1.0f64).prop_map(|(n, r, at)| Step::Request(n, r, at)),
+        1 => Just(Step::ToggleFolder),
     ]
 }
 
@@ -81,6 +97,8 @@ struct World {
     disk: BTreeMap<String, String>,
     open: BTreeMap<String, (String, i64)>,
     created: usize,
+    /// Whether the second folder is a workspace folder now.
+    second: bool,
 }
 
 /// The n-th of some names, counting round.
@@ -101,7 +119,10 @@ fn run_case(editor: Editor, steps: &[Step]) -> Result<(), TestCaseError> {
             .collect(),
         open: BTreeMap::new(),
         created: 0,
+        second: false,
     };
+    let second = Workspace::new(SECOND_FOLDER);
+    let folder = json!([{ "uri": uri(&second.root()), "name": "second" }]);
     for step in steps {
         match step {
             Step::Open(n) => {
@@ -154,6 +175,18 @@ fn run_case(editor: Editor, steps: &[Step]) -> Result<(), TestCaseError> {
                     client.watched(&[(&workspace.path(&name), 3)]);
                 }
             }
+            Step::ToggleFolder => {
+                let (added, removed) = if world.second {
+                    (json!([]), folder.clone())
+                } else {
+                    (folder.clone(), json!([]))
+                };
+                world.second = !world.second;
+                client.notify(
+                    "workspace/didChangeWorkspaceFolders",
+                    json!({ "event": { "added": added, "removed": removed } }),
+                );
+            }
             Step::Request(n, kind, at) => {
                 let Some(name) = nth(world.open.keys(), *n) else {
                     continue;
@@ -200,12 +233,19 @@ fn run_case(editor: Editor, steps: &[Step]) -> Result<(), TestCaseError> {
     for (name, (_, version)) in &world.open {
         client.wait_version(&workspace.path(name), *version);
     }
-    let expected_files: BTreeSet<String> = world
+    let mut expected_files: BTreeSet<String> = world
         .disk
         .keys()
         .chain(world.open.keys())
         .map(|name| uri(&workspace.path(name)))
         .collect();
+    if world.second {
+        expected_files.extend(
+            SECOND_FOLDER
+                .iter()
+                .map(|(name, _)| uri(&second.path(name))),
+        );
+    }
     client.wait_until("diagnostics of every file", |client| {
         expected_files
             .iter()
@@ -218,13 +258,19 @@ fn run_case(editor: Editor, steps: &[Step]) -> Result<(), TestCaseError> {
         workspace.write(name, text);
     }
     let texts = |name: &str| workspace.read(name);
-    let server = published(&client, &root, &texts);
+    let mut server = published(&client, &root, &texts);
     // No file left at all: `ward check` refuses to run, the server has nothing to say.
-    let fresh = if expected_files.is_empty() {
+    let mut fresh = if expected_files.is_empty() {
         BTreeSet::new()
     } else {
         check(&root)
     };
+    if world.second {
+        // Both folders are one workspace to the server; so they are to `ward check`. The
+        // second folder's files are compared by their names in it, the first's as before.
+        server = published_in(&client, &[&root, &second.root()]);
+        fresh = check_folders(&[&root, &second.root()]);
+    }
     prop_assert_eq!(
         &server,
         &fresh,
@@ -255,6 +301,27 @@ fn run_case(editor: Editor, steps: &[Step]) -> Result<(), TestCaseError> {
         }
     }
     Ok(())
+}
+
+/// What the server last published for the files of `folders`, each named by its path
+/// relative to the folder that holds it, as [`check_folders`] names them.
+fn published_in(client: &Client, folders: &[&Path]) -> BTreeSet<Flat> {
+    let mut out = BTreeSet::new();
+    for folder in folders {
+        let texts = |name: &str| std::fs::read_to_string(folder.join(name)).unwrap();
+        out.extend(crate::edits::flatten(
+            &client.diagnostics,
+            folder,
+            &texts,
+            client.editor.encoding(),
+        ));
+    }
+    out
+}
+
+/// `ward check` of several folders at once, each file named relative to its folder.
+fn check_folders(folders: &[&Path]) -> BTreeSet<Flat> {
+    crate::edits::check_paths(folders)
 }
 
 /// The (URI, range) of every text edit of a `WorkspaceEdit`, in either of its forms.

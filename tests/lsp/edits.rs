@@ -222,9 +222,15 @@ pub(crate) type Flat = (String, usize, usize, String, String, String);
 
 /// `ward check --format json` on the workspace, with byte ranges.
 pub(crate) fn check(root: &Path) -> BTreeSet<Flat> {
+    check_paths(&[root])
+}
+
+/// `ward check --format json` of several folders as one workspace, with byte ranges, each
+/// file named by its path inside the folder that holds it.
+pub(crate) fn check_paths(folders: &[&Path]) -> BTreeSet<Flat> {
     let output = Command::new(env!("CARGO_BIN_EXE_ward"))
         .args(["check", "--format", "json"])
-        .arg(root)
+        .args(folders)
         .output()
         .expect("run ward check");
     let json: Value = serde_json::from_slice(&output.stdout)
@@ -234,8 +240,23 @@ pub(crate) fn check(root: &Path) -> BTreeSet<Flat> {
         .unwrap()
         .iter()
         .map(|d| {
-            let file = d["file"].as_str().unwrap().to_owned();
-            let text = std::fs::read_to_string(root.join(&file)).unwrap();
+            let shown = Path::new(d["file"].as_str().unwrap());
+            // One folder: paths are shown inside it; several: as they are.
+            let path = if shown.is_absolute() {
+                shown.to_path_buf()
+            } else {
+                folders[0].join(shown)
+            };
+            let folder = folders
+                .iter()
+                .find(|folder| path.starts_with(folder))
+                .expect("a file of one of the folders");
+            let file = path
+                .strip_prefix(folder)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
             let at = |p: &Value| {
                 scalar_offset(
                     &text,
@@ -279,10 +300,23 @@ pub(crate) fn published(
     root: &Path,
     texts: &dyn Fn(&str) -> String,
 ) -> BTreeSet<Flat> {
+    flatten(&client.diagnostics, root, texts, client.editor.encoding())
+}
+
+/// Published diagnostics (by URI) of the files under `root`, flattened like [`check`].
+pub(crate) fn flatten(
+    diagnostics: &std::collections::HashMap<String, Value>,
+    root: &Path,
+    texts: &dyn Fn(&str) -> String,
+    encoding: Enc,
+) -> BTreeSet<Flat> {
     let mut out = BTreeSet::new();
     let prefix = format!("{}/", uri(root));
-    for (file_uri, params) in &client.diagnostics {
-        let name = file_uri.strip_prefix(&prefix).unwrap().to_owned();
+    for (file_uri, params) in diagnostics {
+        let Some(name) = file_uri.strip_prefix(&prefix) else {
+            continue;
+        };
+        let name = name.to_owned();
         let diagnostics = params["diagnostics"].as_array().unwrap();
         if diagnostics.is_empty() {
             // Cleared, maybe for a file deleted since: there is no text to read.
@@ -290,7 +324,7 @@ pub(crate) fn published(
         }
         let text = texts(&name);
         for d in diagnostics {
-            let (start, end) = byte_range(&text, &d["range"], client.editor.encoding());
+            let (start, end) = byte_range(&text, &d["range"], encoding);
             let severity = match d["severity"].as_i64().unwrap() {
                 1 => "error",
                 2 => "warning",
