@@ -587,3 +587,34 @@ fn formatting_whole_documents_ranges_and_refusals() {
         );
     }
 }
+
+/// Completion documentation in Markdown only for a client that lists Markdown among its
+/// `documentationFormat`s: Helix lists none, so it gets plain text.
+#[test]
+fn completion_documentation_follows_the_client_s_formats() {
+    for editor in EDITORS {
+        let (workspace, mut client) = started(editor);
+        let (threats, text) = open(&mut client, &workspace, "threats.ward");
+        let at = text.find("PUMP-CMD").unwrap() + 2;
+        let result = client
+            .request("textDocument/completion", client.at(&threats, &text, at))
+            .unwrap();
+        let documented: Vec<&Value> = result["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|item| item.get("documentation"))
+            .collect();
+        assert!(!documented.is_empty(), "{result}");
+        let expected = match editor {
+            Editor::Helix => "plaintext",
+            Editor::VsCode | Editor::Neovim => "markdown",
+        };
+        for documentation in documented {
+            assert_eq!(
+                documentation["kind"], expected,
+                "{editor:?}: {documentation}"
+            );
+        }
+    }
+}

@@ -39,9 +39,10 @@ impl ClientCaps {
         let text = caps.text_document.as_ref();
         let workspace = caps.workspace.as_ref();
         let publish = text.and_then(|t| t.publish_diagnostics.as_ref());
+        // Markdown only to a client that lists it: one that says nothing (Helix, for
+        // completion documentation) gets plain text, which every client shows as it is.
         let markdown = |formats: Option<&Vec<MarkupKind>>| {
-            formats
-                .is_none_or(|formats| formats.is_empty() || formats.contains(&MarkupKind::Markdown))
+            formats.is_some_and(|formats| formats.contains(&MarkupKind::Markdown))
         };
         ClientCaps {
             encoding: convert::negotiate_encoding(caps),
