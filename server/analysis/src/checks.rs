@@ -497,20 +497,14 @@ impl Checker<'_> {
     /// `acceptance-signed`: an accepted risk says who accepted it and when, on or before
     /// today.
     fn acceptance(&mut self, at: u32, risk: &Risk, name: &str) {
-        if let (Some(date), Some((field, value))) =
-            (risk.accepted_on().valid(), risk.accepted_on_at())
-        {
-            let today = self.db.workspace().today(self.db);
-            if date > today {
-                self.error(
-                    Code::InvalidValue,
-                    SyntaxPlace::Value(at, field, value),
-                    format!(
-                        "`{}` is {date}, after today ({today}): a risk is accepted on or before the day it is checked",
-                        risk::ACCEPTED_ON.name
-                    ),
-                );
-            }
+        if let (Some(date), Some(place)) = (risk.accepted_on().valid(), risk.accepted_on_at()) {
+            self.not_after_today(
+                at,
+                place,
+                date,
+                risk::ACCEPTED_ON.name,
+                "a risk is accepted",
+            );
         }
         if !risk.is_accepted() {
             return;
@@ -564,18 +558,24 @@ impl Checker<'_> {
                 self.error(Code::UnknownPhase, place, message);
             }
         }
-        if let Some((date, (field, value))) = approval.date() {
-            let today = self.db.workspace().today(self.db);
-            if date > today {
-                self.error(
-                    Code::InvalidValue,
-                    SyntaxPlace::Value(at, field, value),
-                    format!(
-                        "`{}` is {date}, after today ({today}): an approval is signed on or before the day it is checked",
-                        schema::approval::DATE.name
-                    ),
-                );
-            }
+        if let Some((date, place)) = approval.date() {
+            let name = schema::approval::DATE.name;
+            self.not_after_today(at, place, date, name, "an approval is signed");
+        }
+    }
+
+    /// A date that records something done (an acceptance, a signature) cannot lie after
+    /// the day the workspace is checked.
+    fn not_after_today(&mut self, at: u32, place: (u32, u32), date: Date, field: &str, done: &str) {
+        let today = self.db.workspace().today(self.db);
+        if date > today {
+            self.error(
+                Code::InvalidValue,
+                SyntaxPlace::Value(at, place.0, place.1),
+                format!(
+                    "`{field}` is {date}, after today ({today}): {done} on or before the day it is checked"
+                ),
+            );
         }
     }
 
