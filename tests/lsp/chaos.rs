@@ -17,7 +17,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
 
-use crate::edits::{Flat, Op, apply, check, op, published};
+use crate::edits::{Flat, Op, apply, check, check_paths, op, published};
 use crate::harness::{Client, EXAMPLE, Editor, Workspace, uri};
 
 /// The second workspace folder's files: links into the first folder and back.
@@ -269,7 +269,7 @@ fn run_case(editor: Editor, steps: &[Step]) -> Result<(), TestCaseError> {
         // Both folders are one workspace to the server; so they are to `ward check`. The
         // second folder's files are compared by their names in it, the first's as before.
         server = published_in(&client, &[&root, &second.root()]);
-        fresh = check_folders(&[&root, &second.root()]);
+        fresh = check_paths(&[&root, &second.root()]);
     }
     prop_assert_eq!(
         &server,
@@ -304,7 +304,7 @@ fn run_case(editor: Editor, steps: &[Step]) -> Result<(), TestCaseError> {
 }
 
 /// What the server last published for the files of `folders`, each named by its path
-/// relative to the folder that holds it, as [`check_folders`] names them.
+/// relative to the folder that holds it, as [`check_paths`] names them.
 fn published_in(client: &Client, folders: &[&Path]) -> BTreeSet<Flat> {
     let mut out = BTreeSet::new();
     for folder in folders {
@@ -317,11 +317,6 @@ fn published_in(client: &Client, folders: &[&Path]) -> BTreeSet<Flat> {
         ));
     }
     out
-}
-
-/// `ward check` of several folders at once, each file named relative to its folder.
-fn check_folders(folders: &[&Path]) -> BTreeSet<Flat> {
-    crate::edits::check_paths(folders)
 }
 
 /// The (URI, range) of every text edit of a `WorkspaceEdit`, in either of its forms.
