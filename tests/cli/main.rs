@@ -23,11 +23,13 @@ mod fixtures;
 mod fmt;
 mod formats;
 mod generator;
+mod init;
 mod manifests;
 mod manual;
 mod reliability;
 #[path = "../support/unreadable.rs"]
 mod unreadable;
+mod workspaces;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -58,9 +60,23 @@ pub fn check(args: &[&str]) -> Output {
     ward().arg("check").args(args).output().expect("ward runs")
 }
 
+/// Runs `ward check <dir>` with these arguments from `dir`, so that paths show relative to
+/// the workspace, as in CI.
+pub fn check_in(dir: &Path, args: &[&str]) -> Output {
+    ward()
+        .current_dir(dir)
+        .arg("check")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("ward runs")
+}
+
 /// Runs `ward check <dir> --format json` plus `extra`, and parses its output.
 pub fn check_json(dir: &Path, extra: &[&str]) -> (serde_json::Value, Output) {
+    // Paths are shown relative to the current folder: the workspace's, as in CI.
     let output = ward()
+        .current_dir(dir)
         .arg("check")
         .arg(dir)
         .args(["--format", "json"])

@@ -37,3 +37,4 @@ mod startup;
 mod unreadable;
 mod waivers;
 mod watched;
+mod workspaces;

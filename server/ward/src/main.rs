@@ -3,8 +3,10 @@
 mod check;
 mod explain;
 mod fmt;
+mod init;
 mod located;
 mod lsp;
+mod manifest;
 mod manual;
 mod places;
 mod report;
@@ -33,6 +35,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Write the design-history-file record: gate status, traceability and risk matrices.
     Report(report::ReportArgs),
+    /// Make a folder a Ward workspace: `ward.toml`, a plan and a starter chain.
+    Init(init::InitArgs),
     /// Give `.ward` files the canonical layout (`--check`: only say which would change).
     Fmt(fmt::FmtArgs),
     /// Run the language server on stdio.
@@ -58,6 +62,7 @@ fn main() {
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Init(args) => init::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp(args) => lsp::run(&args),
         Command::Explain(args) => explain::run(&args),

@@ -40,7 +40,11 @@ const COMPLETION_LIMIT: usize = 200;
 /// What a request computes with: a snapshot, the open documents and the client's
 /// capabilities.
 pub struct Snapshot {
+    /// The analysis of the document's workspace; for a request about no document, of the
+    /// first workspace.
     pub analysis: Analysis,
+    /// For a request about no document, the other workspaces.
+    others: Vec<Analysis>,
     open: OpenDocs,
     pub caps: Arc<ClientCaps>,
 }
@@ -48,7 +52,16 @@ pub struct Snapshot {
 impl Snapshot {
     /// The files of the snapshot as the client knows them, each made once.
     pub fn places(&self) -> ClientPlaces<'_> {
-        Places::new(&self.analysis, ClientNames { open: &self.open })
+        self.places_of(&self.analysis)
+    }
+
+    fn places_of<'a>(&'a self, analysis: &'a Analysis) -> ClientPlaces<'a> {
+        Places::new(analysis, ClientNames { open: &self.open })
+    }
+
+    /// Every workspace of the snapshot.
+    fn workspaces(&self) -> impl Iterator<Item = &Analysis> {
+        std::iter::once(&self.analysis).chain(&self.others)
     }
 
     pub fn version(&self, file: FileId) -> Option<i32> {
@@ -125,9 +138,23 @@ where
             },
             None => None,
         };
-        let (analysis, open) = world.snapshot();
+        let (analysis, others, open) = match &path {
+            Some(path) => {
+                let (analysis, open) = world.snapshot_of(path);
+                (analysis, Vec::new(), open)
+            }
+            None => {
+                let (mut analyses, open) = world.snapshots();
+                if analyses.is_empty() {
+                    return Ok(T::default());
+                }
+                let first = analyses.remove(0);
+                (first, analyses, open)
+            }
+        };
         let snapshot = Snapshot {
             analysis,
+            others,
             open,
             caps: state.caps(),
         };
@@ -515,23 +542,27 @@ pub async fn workspace_symbol(
         Reads::Workspace,
         None,
         move |s, _| {
-            let symbols = s
-                .analysis
-                .workspace_symbols(&query, WORKSPACE_SYMBOL_LIMIT)?;
-            let places = s.places();
-            let mut out = Vec::with_capacity(symbols.len());
-            for symbol in symbols {
-                #[allow(deprecated)]
-                out.push(SymbolInformation {
-                    name: symbol.name,
-                    kind: convert::item_symbol_kind(symbol.kind),
-                    tags: None,
-                    deprecated: None,
-                    location: places
-                        .line_map(symbol.location.file, s.caps.encoding)
-                        .location(symbol.location.range),
-                    container_name: symbol.title,
-                });
+            let mut out = Vec::new();
+            for analysis in s.workspaces() {
+                let left = WORKSPACE_SYMBOL_LIMIT.saturating_sub(out.len());
+                if left == 0 {
+                    break;
+                }
+                let symbols = analysis.workspace_symbols(&query, left)?;
+                let places = s.places_of(analysis);
+                for symbol in symbols {
+                    #[allow(deprecated)]
+                    out.push(SymbolInformation {
+                        name: symbol.name,
+                        kind: convert::item_symbol_kind(symbol.kind),
+                        tags: None,
+                        deprecated: None,
+                        location: places
+                            .line_map(symbol.location.file, s.caps.encoding)
+                            .location(symbol.location.range),
+                        container_name: symbol.title,
+                    });
+                }
             }
             Ok(Ok(Some(WorkspaceSymbolResponse::Flat(out))))
         },

@@ -25,6 +25,7 @@ mod convert;
 mod documents;
 mod handlers;
 mod log;
+mod parts;
 mod publisher;
 mod state;
 mod transport;
@@ -203,20 +204,23 @@ impl Backend {
                 let roots = roots.clone();
                 tokio::task::spawn_blocking(move || world::read_workspace(&roots)).await
             };
-            let files = read.unwrap_or_else(|error| {
+            let scan = read.unwrap_or_else(|error| {
                 log::error(format_args!("reading the workspace failed: {error}"));
-                Vec::new()
+                world::Scan::default()
             });
-            let count = files.len();
+            let count = scan.files.len();
             if let Some(hold) = test_delay("WARD_LSP_TEST_SCAN_HOLD_MS") {
                 // Between reading the files and taking them: events meanwhile are newer.
                 tokio::time::sleep(hold).await;
             }
-            state.world().finish_indexing(files);
+            state.world().finish_indexing(scan);
             // Build the index before letting requests go, so that each does not build it
             // alone. A write cancels this; requests then build what is missing themselves.
-            let (analysis, _) = state.world().snapshot();
-            let primed = tokio::task::spawn_blocking(move || analysis.prime().is_ok()).await;
+            let (analyses, _) = state.world().snapshots();
+            let primed = tokio::task::spawn_blocking(move || {
+                analyses.iter().all(|analysis| analysis.prime().is_ok())
+            })
+            .await;
             if !primed.unwrap_or(false) {
                 log::debug(format_args!("priming the index was cancelled"));
             }
@@ -419,8 +423,8 @@ impl LanguageServer for Backend {
         tokio::spawn(async move {
             let read = tokio::task::spawn_blocking(move || world::read_workspace(&added));
             match read.await {
-                Ok(files) => {
-                    state.world().add_folder_files(files);
+                Ok(scan) => {
+                    state.world().add_folder_files(scan);
                     state.diagnostics_changed.notify_one();
                 }
                 Err(error) => log::error(format_args!("reading added folders failed: {error}")),
