@@ -407,6 +407,13 @@ impl<'a> ItemModel<'a> {
         }
     }
 
+    pub fn control(self) -> Option<Control<'a>> {
+        match self {
+            ItemModel::Control(control) => Some(control),
+            _ => None,
+        }
+    }
+
     pub fn approval(self) -> Option<Approval<'a>> {
         match self {
             ItemModel::Approval(approval) => Some(approval),

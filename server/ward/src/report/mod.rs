@@ -212,8 +212,8 @@ fn write_tables(dir: &Path, tables: &[csv::Table]) -> Result<(), LoadError> {
 
 /// Text shared by the renderers.
 pub mod text {
-    use ward_analysis::Severity;
-    use ward_analysis::report::{Header, Score};
+    use ward_analysis::report::{Header, RiskMatrix, Score};
+    use ward_analysis::{Code, Date, Severity};
 
     /// The report's title: the plan's, or a generic one.
     pub fn title(header: &Header) -> String {
@@ -236,5 +236,32 @@ pub mod text {
 
     pub fn in_check(severity: Option<Severity>) -> &'static str {
         severity.map_or("off", Severity::as_str)
+    }
+
+    /// What the plan accepts: its score, or its matrix, level by level.
+    pub fn acceptability(matrix: &RiskMatrix) -> String {
+        match &matrix.matrix {
+            None => format!("a score of at most {}", matrix.acceptable),
+            Some(levels) => {
+                let levels: Vec<String> = levels
+                    .iter()
+                    .map(|(level, limit)| format!("{level} ≤ {limit}"))
+                    .collect();
+                format!(
+                    "the plan's matrix, highest acceptable exploitability per severity: {}",
+                    levels.join(", ")
+                )
+            }
+        }
+    }
+
+    /// A date, or a dash.
+    pub fn date(date: Option<Date>) -> String {
+        date.map_or_else(|| "—".to_owned(), |date| date.to_string())
+    }
+
+    /// The codes a waiver waives.
+    pub fn codes(codes: &[Code]) -> Vec<&'static str> {
+        codes.iter().map(|code| code.as_str()).collect()
     }
 }
