@@ -244,12 +244,19 @@ impl Backend {
     /// the publisher re-sends what changed (an expired waiver, a gap it no longer waives).
     fn watch_the_day(&self) {
         let state = self.state.clone();
+        let mut day = today();
+        state.world().set_today(day);
         tokio::spawn(async move {
             while !state.shutdown.load(Ordering::SeqCst) {
                 tokio::time::sleep(until_the_next_check()).await;
-                let today = ward_analysis::dates::today_utc();
-                state.world().set_today(today);
-                state.diagnostics_changed.notify_one();
+                // Only a new day is news: waking the publisher for nothing would hold back
+                // the files it publishes once changes pause.
+                let now = today();
+                if now != day {
+                    day = now;
+                    state.world().set_today(day);
+                    state.diagnostics_changed.notify_one();
+                }
             }
         });
     }
@@ -274,10 +281,26 @@ impl Backend {
     }
 }
 
+/// Today's UTC date. With `WARD_LSP_TEST_HOOKS` set, `WARD_LSP_TEST_TODAY_FILE` names a
+/// file whose `YYYY-MM-DD` is today instead, so that a test can turn the day over.
+fn today() -> ward_analysis::Date {
+    test_today().unwrap_or_else(ward_analysis::dates::today_utc)
+}
+
+fn test_today() -> Option<ward_analysis::Date> {
+    std::env::var_os("WARD_LSP_TEST_HOOKS")?;
+    let path = std::env::var_os("WARD_LSP_TEST_TODAY_FILE")?;
+    let text = std::fs::read_to_string(path).ok()?;
+    ward_analysis::dates::parse(text.trim())
+}
+
 /// How long to wait before looking at the clock again: until just after the next UTC
 /// midnight, and at most an hour, since a monotonic sleep does not count the time a machine
-/// is suspended.
+/// is suspended. A test's day (`WARD_LSP_TEST_TODAY_FILE`) is read again every 50 ms.
 fn until_the_next_check() -> std::time::Duration {
+    if test_today().is_some() {
+        return std::time::Duration::from_millis(50);
+    }
     const DAY: u64 = 86_400;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
