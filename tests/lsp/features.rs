@@ -618,3 +618,53 @@ fn completion_documentation_follows_the_client_s_formats() {
         }
     }
 }
+
+/// The traceability chain as a call hierarchy: below a risk its controls (incoming), above
+/// it its threat (outgoing), each with the range of the link that makes the edge.
+#[test]
+fn the_chain_is_a_call_hierarchy() {
+    for editor in EDITORS {
+        let (workspace, mut client) = started(editor);
+        let (risks, text) = open(&mut client, &workspace, "risks/ble.ward");
+        let at = text.find("R-BLE-BOLUS").unwrap() + 2;
+        let items = client
+            .request(
+                "textDocument/prepareCallHierarchy",
+                client.at(&risks, &text, at),
+            )
+            .unwrap();
+        let root = items[0].clone();
+        assert_eq!(root["name"], "R-BLE-BOLUS", "{items}");
+        assert_eq!(root["uri"], uri(&risks));
+        let incoming = client
+            .request("callHierarchy/incomingCalls", json!({ "item": root }))
+            .unwrap();
+        let mut below: Vec<&str> = incoming
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|call| call["from"]["name"].as_str().unwrap())
+            .collect();
+        below.sort();
+        assert_eq!(below, ["C-BLE-PAIR", "C-HOSP-NET"], "{incoming}");
+        let controls = example_text("controls.ward");
+        let link = controls.find("R-BLE-BOLUS").unwrap();
+        assert_eq!(
+            incoming[0]["fromRanges"][0],
+            range(controls, link, link + 11, editor.encoding())
+        );
+        let outgoing = client
+            .request("callHierarchy/outgoingCalls", json!({ "item": root }))
+            .unwrap();
+        assert_eq!(outgoing[0]["to"]["name"], "T-BLE-SPOOF", "{outgoing}");
+        assert_eq!(
+            outgoing[0]["to"]["uri"],
+            uri(&workspace.path("threats.ward"))
+        );
+        let threat = text.find("T-BLE-SPOOF").unwrap();
+        assert_eq!(
+            outgoing[0]["fromRanges"][0],
+            range(&text, threat, threat + 11, editor.encoding())
+        );
+    }
+}

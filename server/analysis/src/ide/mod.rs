@@ -6,6 +6,7 @@
 //! offset and what it names; every feature starts from there, except completion, which reads
 //! the text around the cursor because the text being typed rarely parses.
 
+mod call_hierarchy;
 mod completion;
 mod cursor;
 mod fuzzy;
@@ -22,6 +23,8 @@ mod fixture;
 use ward_syntax::{ItemKind, TextRange};
 
 use crate::{Analysis, Cancellable, FileId, FileRange};
+
+pub use call_hierarchy::Call;
 
 /// A cursor position in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -193,6 +196,21 @@ impl Analysis {
         limit: usize,
     ) -> Cancellable<Vec<WorkspaceSymbol>> {
         self.with_db(|db| symbols::workspace_symbols(db, query, limit))
+    }
+
+    /// The item under the cursor as the root of the traceability chain's call hierarchy.
+    pub fn call_hierarchy(&self, position: FilePosition) -> Cancellable<Option<NavigationTarget>> {
+        self.with_db(|db| call_hierarchy::prepare(db, position))
+    }
+
+    /// The items below the item `name` in the chain: those whose links name it.
+    pub fn incoming_calls(&self, name: &str) -> Cancellable<Vec<Call>> {
+        self.with_db(|db| call_hierarchy::incoming(db, name))
+    }
+
+    /// The items above the item `name` in the chain: those its links name.
+    pub fn outgoing_calls(&self, name: &str) -> Cancellable<Vec<Call>> {
+        self.with_db(|db| call_hierarchy::outgoing(db, name))
     }
 
     pub fn document_highlight(

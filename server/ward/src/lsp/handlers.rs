@@ -594,6 +594,74 @@ pub async fn document_highlight(
     .await
 }
 
+/// An item of the chain as a call hierarchy item.
+fn call_item(s: &Snapshot, target: &ide::NavigationTarget) -> lsp::CallHierarchyItem {
+    let map = s.line_map(target.file);
+    let full = map.location(target.full_range);
+    lsp::CallHierarchyItem {
+        name: target.name.clone(),
+        kind: convert::item_symbol_kind(target.kind),
+        tags: None,
+        detail: Some(target.kind.to_string()),
+        uri: full.uri,
+        range: full.range,
+        selection_range: map.range(target.focus_range),
+        data: None,
+    }
+}
+
+pub async fn prepare_call_hierarchy(
+    state: &State,
+    params: lsp::CallHierarchyPrepareParams,
+) -> jsonrpc::Result<Option<Vec<lsp::CallHierarchyItem>>> {
+    run_at(
+        state,
+        "prepareCallHierarchy",
+        params.text_document_position_params,
+        move |s, at, _| {
+            let root = s.analysis.call_hierarchy(at)?;
+            Ok(Ok(root.map(|target| vec![call_item(s, &target)])))
+        },
+    )
+    .await
+}
+
+/// The chain below an item (`incoming`) or above it.
+pub async fn calls(
+    state: &State,
+    item: lsp::CallHierarchyItem,
+    incoming: bool,
+) -> jsonrpc::Result<Vec<(lsp::CallHierarchyItem, Vec<lsp::Range>)>> {
+    let name = item.name;
+    run(
+        state,
+        if incoming {
+            "incomingCalls"
+        } else {
+            "outgoingCalls"
+        },
+        Reads::Workspace,
+        Some(&item.uri),
+        move |s, _| {
+            let calls = if incoming {
+                s.analysis.incoming_calls(&name)?
+            } else {
+                s.analysis.outgoing_calls(&name)?
+            };
+            let calls = calls
+                .iter()
+                .map(|call| {
+                    let map = s.line_map(call.file);
+                    let ranges = call.ranges.iter().map(|&range| map.range(range)).collect();
+                    (call_item(s, &call.target), ranges)
+                })
+                .collect();
+            Ok(Ok(calls))
+        },
+    )
+    .await
+}
+
 /// See `Backend::test_panic`.
 pub async fn test_panic(state: &State) -> jsonrpc::Result<Option<()>> {
     run(

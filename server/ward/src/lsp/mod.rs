@@ -506,6 +506,39 @@ impl LanguageServer for Backend {
         handlers::document_highlight(&self.state, params).await
     }
 
+    async fn prepare_call_hierarchy(
+        &self,
+        params: lsp::CallHierarchyPrepareParams,
+    ) -> Result<Option<Vec<lsp::CallHierarchyItem>>> {
+        handlers::prepare_call_hierarchy(&self.state, params).await
+    }
+
+    async fn incoming_calls(
+        &self,
+        params: lsp::CallHierarchyIncomingCallsParams,
+    ) -> Result<Option<Vec<lsp::CallHierarchyIncomingCall>>> {
+        let calls = handlers::calls(&self.state, params.item, true).await?;
+        Ok(Some(
+            calls
+                .into_iter()
+                .map(|(from, from_ranges)| lsp::CallHierarchyIncomingCall { from, from_ranges })
+                .collect(),
+        ))
+    }
+
+    async fn outgoing_calls(
+        &self,
+        params: lsp::CallHierarchyOutgoingCallsParams,
+    ) -> Result<Option<Vec<lsp::CallHierarchyOutgoingCall>>> {
+        let calls = handlers::calls(&self.state, params.item, false).await?;
+        Ok(Some(
+            calls
+                .into_iter()
+                .map(|(to, from_ranges)| lsp::CallHierarchyOutgoingCall { to, from_ranges })
+                .collect(),
+        ))
+    }
+
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         handlers::formatting(&self.state, params.text_document.uri, None).await
     }
