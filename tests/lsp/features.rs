@@ -668,3 +668,56 @@ fn the_chain_is_a_call_hierarchy() {
         );
     }
 }
+
+/// Folding ranges (items up to the line before their closing brace), expand selection
+/// (value, field, item, file) and document links (evidence paths open the file).
+#[test]
+fn folding_selection_and_evidence_links() {
+    let (workspace, mut client) = started(Editor::VsCode);
+    let (risks, text) = open(&mut client, &workspace, "risks/ble.ward");
+    let params = json!({ "textDocument": { "uri": uri(&risks) } });
+    let folds = client
+        .request("textDocument/foldingRange", params.clone())
+        .unwrap();
+    // The risk spans lines 0 to 7 (`}`); its `residual { }` is on one line.
+    assert_eq!(
+        folds,
+        json!([{ "startLine": 0, "endLine": 6, "kind": "region" }]),
+        "{folds}"
+    );
+
+    let at = text.find("exploitability: 3").unwrap() + "exploitability: ".len();
+    let selection = client
+        .request(
+            "textDocument/selectionRange",
+            json!({
+                "textDocument": { "uri": uri(&risks) },
+                "positions": [client.at(&risks, &text, at)["position"]],
+            }),
+        )
+        .unwrap();
+    let mut chain = Vec::new();
+    let mut node = &selection[0];
+    while !node.is_null() {
+        let (start, end) = byte_range(&text, &node["range"], Editor::VsCode.encoding());
+        chain.push(&text[start..end]);
+        node = &node["parent"];
+    }
+    assert_eq!(chain[0], "3");
+    assert_eq!(chain[1], "exploitability: 3");
+    assert!(chain[2].starts_with("risk R-BLE-BOLUS") && chain[2].ends_with('}'));
+    assert_eq!(chain.last().unwrap(), &text.as_str());
+
+    let verifications = workspace.path("verifications.ward");
+    let links = client
+        .request(
+            "textDocument/documentLink",
+            json!({ "textDocument": { "uri": uri(&verifications) } }),
+        )
+        .unwrap();
+    assert_eq!(
+        links[0]["target"],
+        uri(&workspace.path("evidence/ble-pentest-2026-10.pdf")),
+        "{links}"
+    );
+}

@@ -407,6 +407,13 @@ impl<'a> ItemModel<'a> {
         }
     }
 
+    pub fn verification(self) -> Option<Verification<'a>> {
+        match self {
+            ItemModel::Verification(verification) => Some(verification),
+            _ => None,
+        }
+    }
+
     pub fn control(self) -> Option<Control<'a>> {
         match self {
             ItemModel::Control(control) => Some(control),

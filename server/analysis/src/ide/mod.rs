@@ -9,12 +9,15 @@
 mod call_hierarchy;
 mod completion;
 mod cursor;
+mod document_links;
+mod folding;
 mod fuzzy;
 mod goto;
 mod highlight;
 mod hover;
 mod references;
 mod rename;
+mod selection;
 mod symbols;
 
 #[cfg(test)]
@@ -25,6 +28,8 @@ use ward_syntax::{ItemKind, TextRange};
 use crate::{Analysis, Cancellable, FileId, FileRange};
 
 pub use call_hierarchy::Call;
+pub use document_links::DocumentLink;
+pub use folding::{Fold, FoldKind};
 
 /// A cursor position in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -211,6 +216,21 @@ impl Analysis {
     /// The items above the item `name` in the chain: those its links name.
     pub fn outgoing_calls(&self, name: &str) -> Cancellable<Vec<Call>> {
         self.with_db(|db| call_hierarchy::outgoing(db, name))
+    }
+
+    /// The items, blocks, text blocks and comment runs of a file that span lines.
+    pub fn folding_ranges(&self, file: FileId) -> Cancellable<Vec<Fold>> {
+        self.with_db(|db| folding::folding_ranges(db, file))
+    }
+
+    /// The ranges that "expand selection" steps through at the cursor, innermost first.
+    pub fn selection_ranges(&self, position: FilePosition) -> Cancellable<Vec<TextRange>> {
+        self.with_db(|db| selection::selection_ranges(db, position))
+    }
+
+    /// The paths a file names that an editor can open.
+    pub fn document_links(&self, file: FileId) -> Cancellable<Vec<DocumentLink>> {
+        self.with_db(|db| document_links::document_links(db, file))
     }
 
     pub fn document_highlight(

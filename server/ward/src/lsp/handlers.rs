@@ -594,6 +594,107 @@ pub async fn document_highlight(
     .await
 }
 
+pub async fn folding_range(
+    state: &State,
+    uri: Uri,
+) -> jsonrpc::Result<Option<Vec<lsp::FoldingRange>>> {
+    run(state, "foldingRange", Reads::Document, Some(&uri), move |s, file| {
+        let Some(file) = file else {
+            return Ok(Ok(None));
+        };
+        let map = s.line_map(file);
+        let mut ranges = Vec::new();
+        for fold in s.analysis.folding_ranges(file)? {
+            let start = map.position(fold.range.start as usize).line;
+            let end = map.position(fold.range.end as usize).line;
+            // A region ends on the line of its closing brace (or `"""`), which stays in
+            // sight; a comment run folds to its last line.
+            let (end, kind) = match fold.kind {
+                ide::FoldKind::Region => (end.saturating_sub(1), lsp::FoldingRangeKind::Region),
+                ide::FoldKind::Text => (end.saturating_sub(1), lsp::FoldingRangeKind::Region),
+                ide::FoldKind::Comment => (end, lsp::FoldingRangeKind::Comment),
+            };
+            if end > start {
+                ranges.push(lsp::FoldingRange {
+                    start_line: start,
+                    start_character: None,
+                    end_line: end,
+                    end_character: None,
+                    kind: Some(kind),
+                    collapsed_text: None,
+                });
+            }
+        }
+        Ok(Ok(Some(ranges)))
+    })
+    .await
+}
+
+pub async fn selection_range(
+    state: &State,
+    params: lsp::SelectionRangeParams,
+) -> jsonrpc::Result<Option<Vec<lsp::SelectionRange>>> {
+    let positions = params.positions;
+    run(
+        state,
+        "selectionRange",
+        Reads::Document,
+        Some(&params.text_document.uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            let map = s.line_map(file);
+            let mut out = Vec::with_capacity(positions.len());
+            for position in positions {
+                let at = FilePosition {
+                    file,
+                    offset: map.offset(position),
+                };
+                // Outermost first, each the parent of the next.
+                let mut selection: Option<lsp::SelectionRange> = None;
+                for range in s.analysis.selection_ranges(at)?.into_iter().rev() {
+                    selection = Some(lsp::SelectionRange {
+                        range: map.range(range),
+                        parent: selection.map(Box::new),
+                    });
+                }
+                out.push(selection.unwrap_or(lsp::SelectionRange {
+                    range: lsp::Range::new(position, position),
+                    parent: None,
+                }));
+            }
+            Ok(Ok(Some(out)))
+        },
+    )
+    .await
+}
+
+pub async fn document_link(
+    state: &State,
+    uri: Uri,
+) -> jsonrpc::Result<Option<Vec<lsp::DocumentLink>>> {
+    run(state, "documentLink", Reads::Document, Some(&uri), move |s, file| {
+        let Some(file) = file else {
+            return Ok(Ok(None));
+        };
+        let map = s.line_map(file);
+        let links = s
+            .analysis
+            .document_links(file)?
+            .into_iter()
+            .map(|link| lsp::DocumentLink {
+                range: map.range(link.range),
+                target: Some(convert::path_to_uri(&link.target)),
+                tooltip: Some(format!("Open {}", link.target.display())),
+                data: None,
+            })
+            .collect();
+        Ok(Ok(Some(links)))
+    })
+    .await
+}
+
 /// An item of the chain as a call hierarchy item.
 fn call_item(s: &Snapshot, target: &ide::NavigationTarget) -> lsp::CallHierarchyItem {
     let map = s.line_map(target.file);

@@ -506,6 +506,27 @@ impl LanguageServer for Backend {
         handlers::document_highlight(&self.state, params).await
     }
 
+    async fn folding_range(
+        &self,
+        params: lsp::FoldingRangeParams,
+    ) -> Result<Option<Vec<lsp::FoldingRange>>> {
+        handlers::folding_range(&self.state, params.text_document.uri).await
+    }
+
+    async fn selection_range(
+        &self,
+        params: lsp::SelectionRangeParams,
+    ) -> Result<Option<Vec<lsp::SelectionRange>>> {
+        handlers::selection_range(&self.state, params).await
+    }
+
+    async fn document_link(
+        &self,
+        params: lsp::DocumentLinkParams,
+    ) -> Result<Option<Vec<lsp::DocumentLink>>> {
+        handlers::document_link(&self.state, params.text_document.uri).await
+    }
+
     async fn prepare_call_hierarchy(
         &self,
         params: lsp::CallHierarchyPrepareParams,
