@@ -721,3 +721,52 @@ fn folding_selection_and_evidence_links() {
         "{links}"
     );
 }
+
+/// Inlay hints: the risk's score after its severity, judged by the plan, and its residual
+/// score; off when the user's settings say so.
+#[test]
+fn inlay_hints_show_scores_and_can_be_turned_off() {
+    let (workspace, mut client) = started(Editor::VsCode);
+    assert!(client.init_result["capabilities"]["inlayHintProvider"] == true);
+    let (risks, text) = open(&mut client, &workspace, "risks/ble.ward");
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({
+                "textDocument": { "uri": uri(&risks) },
+                "range": range(&text, 0, text.len(), Editor::VsCode.encoding()),
+            }),
+        )
+        .unwrap();
+    let labels: Vec<(&str, usize)> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hint| {
+            let at = crate::harness::offset(&text, &hint["position"], Editor::VsCode.encoding());
+            (hint["label"].as_str().unwrap(), at)
+        })
+        .collect();
+    let after = |needle: &str| text.find(needle).unwrap() + needle.len();
+    assert_eq!(
+        labels,
+        [
+            ("= 15, above 6", after("severity: 5")),
+            ("= 5", after("residual { exploitability: 1")),
+        ]
+    );
+
+    let off = Client::start_with(
+        Editor::VsCode,
+        &workspace.root(),
+        Start {
+            initialization_options: Some(json!({ "inlayHints": false })),
+            ..Start::default()
+        },
+    );
+    assert!(
+        off.init_result["capabilities"]["inlayHintProvider"].is_null(),
+        "{}",
+        off.init_result
+    );
+}

@@ -18,7 +18,11 @@ pub struct DocumentLink {
 
 pub(crate) fn document_links(db: &dyn Db, file: SourceFile) -> Vec<DocumentLink> {
     let parsed = parse(db, file);
-    let base = file.path(db).parent().map(PathBuf::from).unwrap_or_default();
+    let base = file
+        .path(db)
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
     let mut links = Vec::new();
     for (item, map) in parsed.ast.items.iter().zip(&parsed.source_map.items) {
         let Some(verification) = ItemModel::of(item).verification() else {

@@ -47,7 +47,7 @@ pub(crate) fn folding_ranges(db: &dyn Db, file: SourceFile) -> Vec<Fold> {
             }
         }
     }
-    folds.extend(comment_runs(&text));
+    folds.extend(comment_runs(text));
     folds.sort_by_key(|fold| (fold.range.start, std::cmp::Reverse(fold.range.end)));
     folds
 }
@@ -82,7 +82,11 @@ fn comment_runs(text: &str) -> Vec<Fold> {
                 Some((first, _, lines)) => (first, end, lines + 1),
                 None => (start, end, 1),
             });
-        } else if !(content.is_empty() && line.starts_with('\n') && offset > 0 && text.as_bytes()[offset - 1] == b'\r') {
+        } else if !(content.is_empty()
+            && line.starts_with('\n')
+            && offset > 0
+            && text.as_bytes()[offset - 1] == b'\r')
+        {
             // Any other line ends the run (the `\n` of a `\r\n` is no line of its own).
             close(run.take(), &mut runs);
         }

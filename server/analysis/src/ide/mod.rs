@@ -15,6 +15,7 @@ mod fuzzy;
 mod goto;
 mod highlight;
 mod hover;
+mod inlay_hints;
 mod references;
 mod rename;
 mod selection;
@@ -30,6 +31,7 @@ use crate::{Analysis, Cancellable, FileId, FileRange};
 pub use call_hierarchy::Call;
 pub use document_links::DocumentLink;
 pub use folding::{Fold, FoldKind};
+pub use inlay_hints::InlayHint;
 
 /// A cursor position in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -216,6 +218,11 @@ impl Analysis {
     /// The items above the item `name` in the chain: those its links name.
     pub fn outgoing_calls(&self, name: &str) -> Cancellable<Vec<Call>> {
         self.with_db(|db| call_hierarchy::outgoing(db, name))
+    }
+
+    /// The score hints of the risks that overlap `range`.
+    pub fn inlay_hints(&self, file: FileId, range: TextRange) -> Cancellable<Vec<InlayHint>> {
+        self.with_db(|db| inlay_hints::inlay_hints(db, file, range))
     }
 
     /// The items, blocks, text blocks and comment runs of a file that span lines.

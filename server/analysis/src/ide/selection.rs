@@ -12,7 +12,12 @@ pub(crate) fn selection_ranges(db: &dyn Db, position: FilePosition) -> Vec<TextR
     let offset = position.offset as u32;
     let holds = |range: &TextRange| range.start <= offset && offset <= range.end;
     let mut ranges = Vec::new();
-    if let Some(item) = parsed.source_map.items.iter().find(|item| holds(&item.range)) {
+    if let Some(item) = parsed
+        .source_map
+        .items
+        .iter()
+        .find(|item| holds(&item.range))
+    {
         let fields = item
             .blocks
             .iter()

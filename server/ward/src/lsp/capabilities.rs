@@ -26,6 +26,9 @@ pub struct ClientCaps {
     pub prepare_rename: bool,
     /// Whether completion may insert snippets (tab stops and choices).
     pub snippets: bool,
+    /// Whether to offer inlay hints: on unless `initializationOptions` says
+    /// `"inlayHints": false`.
+    pub inlay_hints: bool,
 }
 
 impl Default for ClientCaps {
@@ -84,7 +87,18 @@ impl ClientCaps {
                 .and_then(|c| c.completion_item.as_ref())
                 .and_then(|i| i.snippet_support)
                 == Some(true),
+            inlay_hints: true,
         }
+    }
+
+    /// Applies the user's settings of `initializationOptions`: `{"inlayHints": false}`
+    /// turns the hints off.
+    pub fn with_options(mut self, options: Option<&serde_json::Value>) -> ClientCaps {
+        let setting = |name: &str| options.and_then(|o| o.get(name)).and_then(|v| v.as_bool());
+        if let Some(on) = setting("inlayHints") {
+            self.inlay_hints = on;
+        }
+        self
     }
 }
 
@@ -122,6 +136,7 @@ pub fn server_capabilities(caps: &ClientCaps) -> ServerCapabilities {
             work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
         }),
         document_formatting_provider: Some(OneOf::Left(true)),
+        inlay_hint_provider: caps.inlay_hints.then_some(OneOf::Left(true)),
         document_range_formatting_provider: Some(OneOf::Left(true)),
         workspace: Some(lsp::WorkspaceServerCapabilities {
             workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {

@@ -594,39 +594,85 @@ pub async fn document_highlight(
     .await
 }
 
+pub async fn inlay_hint(
+    state: &State,
+    params: lsp::InlayHintParams,
+) -> jsonrpc::Result<Option<Vec<lsp::InlayHint>>> {
+    let range = params.range;
+    run(
+        state,
+        "inlayHint",
+        Reads::Document,
+        Some(&params.text_document.uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            let map = s.line_map(file);
+            let visible = ward_analysis::TextRange {
+                start: map.offset(range.start) as u32,
+                end: map.offset(range.end) as u32,
+            };
+            let hints = s
+                .analysis
+                .inlay_hints(file, visible)?
+                .into_iter()
+                .map(|hint| lsp::InlayHint {
+                    position: map.position(hint.offset as usize),
+                    label: lsp::InlayHintLabel::String(hint.label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: None,
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                })
+                .collect();
+            Ok(Ok(Some(hints)))
+        },
+    )
+    .await
+}
+
 pub async fn folding_range(
     state: &State,
     uri: Uri,
 ) -> jsonrpc::Result<Option<Vec<lsp::FoldingRange>>> {
-    run(state, "foldingRange", Reads::Document, Some(&uri), move |s, file| {
-        let Some(file) = file else {
-            return Ok(Ok(None));
-        };
-        let map = s.line_map(file);
-        let mut ranges = Vec::new();
-        for fold in s.analysis.folding_ranges(file)? {
-            let start = map.position(fold.range.start as usize).line;
-            let end = map.position(fold.range.end as usize).line;
-            // A region ends on the line of its closing brace (or `"""`), which stays in
-            // sight; a comment run folds to its last line.
-            let (end, kind) = match fold.kind {
-                ide::FoldKind::Region => (end.saturating_sub(1), lsp::FoldingRangeKind::Region),
-                ide::FoldKind::Text => (end.saturating_sub(1), lsp::FoldingRangeKind::Region),
-                ide::FoldKind::Comment => (end, lsp::FoldingRangeKind::Comment),
+    run(
+        state,
+        "foldingRange",
+        Reads::Document,
+        Some(&uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
             };
-            if end > start {
-                ranges.push(lsp::FoldingRange {
-                    start_line: start,
-                    start_character: None,
-                    end_line: end,
-                    end_character: None,
-                    kind: Some(kind),
-                    collapsed_text: None,
-                });
+            let map = s.line_map(file);
+            let mut ranges = Vec::new();
+            for fold in s.analysis.folding_ranges(file)? {
+                let start = map.position(fold.range.start as usize).line;
+                let end = map.position(fold.range.end as usize).line;
+                // A region ends on the line of its closing brace (or `"""`), which stays in
+                // sight; a comment run folds to its last line.
+                let (end, kind) = match fold.kind {
+                    ide::FoldKind::Region => (end.saturating_sub(1), lsp::FoldingRangeKind::Region),
+                    ide::FoldKind::Text => (end.saturating_sub(1), lsp::FoldingRangeKind::Region),
+                    ide::FoldKind::Comment => (end, lsp::FoldingRangeKind::Comment),
+                };
+                if end > start {
+                    ranges.push(lsp::FoldingRange {
+                        start_line: start,
+                        start_character: None,
+                        end_line: end,
+                        end_character: None,
+                        kind: Some(kind),
+                        collapsed_text: None,
+                    });
+                }
             }
-        }
-        Ok(Ok(Some(ranges)))
-    })
+            Ok(Ok(Some(ranges)))
+        },
+    )
     .await
 }
 
@@ -674,24 +720,30 @@ pub async fn document_link(
     state: &State,
     uri: Uri,
 ) -> jsonrpc::Result<Option<Vec<lsp::DocumentLink>>> {
-    run(state, "documentLink", Reads::Document, Some(&uri), move |s, file| {
-        let Some(file) = file else {
-            return Ok(Ok(None));
-        };
-        let map = s.line_map(file);
-        let links = s
-            .analysis
-            .document_links(file)?
-            .into_iter()
-            .map(|link| lsp::DocumentLink {
-                range: map.range(link.range),
-                target: Some(convert::path_to_uri(&link.target)),
-                tooltip: Some(format!("Open {}", link.target.display())),
-                data: None,
-            })
-            .collect();
-        Ok(Ok(Some(links)))
-    })
+    run(
+        state,
+        "documentLink",
+        Reads::Document,
+        Some(&uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            let map = s.line_map(file);
+            let links = s
+                .analysis
+                .document_links(file)?
+                .into_iter()
+                .map(|link| lsp::DocumentLink {
+                    range: map.range(link.range),
+                    target: Some(convert::path_to_uri(&link.target)),
+                    tooltip: Some(format!("Open {}", link.target.display())),
+                    data: None,
+                })
+                .collect();
+            Ok(Ok(Some(links)))
+        },
+    )
     .await
 }
 

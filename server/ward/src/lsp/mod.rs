@@ -360,7 +360,8 @@ pub fn panic_message(panic: &Box<dyn Any + Send>) -> String {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let caps = ClientCaps::new(&params.capabilities);
+        let caps = ClientCaps::new(&params.capabilities)
+            .with_options(params.initialization_options.as_ref());
         log::info(format_args!(
             "initialize from {:?}: {caps:?}",
             params.client_info.as_ref().map(|info| &info.name)
@@ -504,6 +505,13 @@ impl LanguageServer for Backend {
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
         handlers::document_highlight(&self.state, params).await
+    }
+
+    async fn inlay_hint(
+        &self,
+        params: lsp::InlayHintParams,
+    ) -> Result<Option<Vec<lsp::InlayHint>>> {
+        handlers::inlay_hint(&self.state, params).await
     }
 
     async fn folding_range(
