@@ -770,3 +770,103 @@ fn inlay_hints_show_scores_and_can_be_turned_off() {
         off.init_result
     );
 }
+
+/// Semantic tokens from the kinds table, in the client's encoding, and a delta after an
+/// edit that equals the full tokens of the new text.
+#[test]
+fn semantic_tokens_full_and_delta() {
+    let (workspace, mut client) = started(Editor::VsCode);
+    let legend = client.init_result["capabilities"]["semanticTokensProvider"]["legend"].clone();
+    let types: Vec<String> = legend["tokenTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_owned())
+        .collect();
+    let (threats, mut text) = open(&mut client, &workspace, "threats.ward");
+    let params = json!({ "textDocument": { "uri": uri(&threats) } });
+    let full = client
+        .request("textDocument/semanticTokens/full", params.clone())
+        .unwrap();
+    let data: Vec<u64> = full["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    // Decoded: (line, column, length, type) of each token.
+    let decode = |data: &[u64]| {
+        let (mut line, mut col) = (0, 0);
+        data.chunks(5)
+            .map(|t| {
+                if t[0] > 0 {
+                    col = 0;
+                }
+                line += t[0];
+                col += t[1];
+                (line, col, t[2], types[t[3] as usize].clone(), t[4])
+            })
+            .collect::<Vec<_>>()
+    };
+    let tokens = decode(&data);
+    let first: Vec<(u64, u64, u64, &str, u64)> = tokens
+        .iter()
+        .take(5)
+        .map(|(l, c, n, ty, m)| (*l, *c, *n, ty.as_str(), *m))
+        .collect();
+    assert_eq!(
+        first,
+        [
+            (0, 0, 6, "keyword", 0),   // threat
+            (0, 7, 11, "variable", 1), // T-BLE-SPOOF, declared
+            (0, 19, 38, "string", 0),  // its title
+            (1, 2, 7, "property", 0),  // targets
+            (1, 11, 8, "variable", 0), // PUMP-CMD, a reference
+        ]
+    );
+    assert!(
+        tokens.iter().any(|t| t.3 == "enumMember"),
+        "stride's values: {tokens:?}"
+    );
+
+    // A link now names nothing: the delta marks it unresolved.
+    crate::diagnostics::replace(&mut client, &threats, &mut text, 2, "PUMP-CMD", "PUMP-CMX");
+    let delta = client
+        .request(
+            "textDocument/semanticTokens/full/delta",
+            json!({
+                "textDocument": { "uri": uri(&threats) },
+                "previousResultId": full["resultId"],
+            }),
+        )
+        .unwrap();
+    let edits = delta["edits"].as_array().expect("a delta");
+    let mut patched = data.clone();
+    for edit in edits.iter().rev() {
+        let start = edit["start"].as_u64().unwrap() as usize;
+        let deleted = edit["deleteCount"].as_u64().unwrap() as usize;
+        let inserted: Vec<u64> = edit["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_u64().unwrap())
+            .collect();
+        patched.splice(start..start + deleted, inserted);
+    }
+    let again = client
+        .request("textDocument/semanticTokens/full", params)
+        .unwrap();
+    let fresh: Vec<u64> = again["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    assert_eq!(patched, fresh);
+    let link = decode(&fresh)[4].clone();
+    assert_eq!(
+        (link.3.as_str(), link.4),
+        ("variable", 2),
+        "unresolved: {link:?}"
+    );
+}

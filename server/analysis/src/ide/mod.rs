@@ -19,6 +19,7 @@ mod inlay_hints;
 mod references;
 mod rename;
 mod selection;
+mod semantic_tokens;
 mod symbols;
 
 #[cfg(test)]
@@ -32,6 +33,7 @@ pub use call_hierarchy::Call;
 pub use document_links::DocumentLink;
 pub use folding::{Fold, FoldKind};
 pub use inlay_hints::InlayHint;
+pub use semantic_tokens::{SemanticToken, TokenKind};
 
 /// A cursor position in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -218,6 +220,11 @@ impl Analysis {
     /// The items above the item `name` in the chain: those its links name.
     pub fn outgoing_calls(&self, name: &str) -> Cancellable<Vec<Call>> {
         self.with_db(|db| call_hierarchy::outgoing(db, name))
+    }
+
+    /// What each word of a file is, in text order.
+    pub fn semantic_tokens(&self, file: FileId) -> Cancellable<Vec<SemanticToken>> {
+        self.with_db(|db| semantic_tokens::semantic_tokens(db, file))
     }
 
     /// The score hints of the risks that overlap `range`.

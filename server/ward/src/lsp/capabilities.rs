@@ -129,6 +129,16 @@ pub fn server_capabilities(caps: &ClientCaps) -> ServerCapabilities {
         workspace_symbol_provider: Some(OneOf::Left(true)),
         document_highlight_provider: Some(OneOf::Left(true)),
         call_hierarchy_provider: Some(lsp::CallHierarchyServerCapability::Simple(true)),
+        semantic_tokens_provider: Some(
+            lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                lsp::SemanticTokensOptions {
+                    legend: super::semantic::legend(),
+                    range: None,
+                    full: Some(lsp::SemanticTokensFullOptions::Delta { delta: Some(true) }),
+                    work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+                },
+            ),
+        ),
         folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
         selection_range_provider: Some(lsp::SelectionRangeProviderCapability::Simple(true)),
         document_link_provider: Some(lsp::DocumentLinkOptions {

@@ -594,6 +594,25 @@ pub async fn document_highlight(
     .await
 }
 
+/// The semantic tokens of a document as LSP's numbers.
+pub async fn semantic_tokens(state: &State, uri: &Uri) -> jsonrpc::Result<Option<Vec<u32>>> {
+    run(
+        state,
+        "semanticTokens",
+        Reads::Document,
+        Some(uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            let map = s.line_map(file);
+            let tokens = s.analysis.semantic_tokens(file)?;
+            Ok(Ok(Some(super::semantic::encode(&tokens, &map))))
+        },
+    )
+    .await
+}
+
 pub async fn inlay_hint(
     state: &State,
     params: lsp::InlayHintParams,

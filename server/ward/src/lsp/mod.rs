@@ -27,6 +27,7 @@ mod handlers;
 mod log;
 mod parts;
 mod publisher;
+mod semantic;
 mod state;
 mod transport;
 mod world;
@@ -132,6 +133,7 @@ impl Backend {
                 started: AtomicBool::new(false),
                 indexed: Mutex::new(None),
                 ready: watch::Sender::new(false),
+                semantic_tokens: semantic::Sent::default(),
             }),
         }
     }
@@ -418,6 +420,8 @@ impl LanguageServer for Backend {
         self.write("didClose", |world| {
             world.did_close(&params.text_document.uri)
         });
+        // A closed document's tokens are asked for whole when it opens again.
+        self.state.semantic_tokens.forget(&params.text_document.uri);
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -505,6 +509,51 @@ impl LanguageServer for Backend {
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
         handlers::document_highlight(&self.state, params).await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> Result<Option<lsp::SemanticTokensResult>> {
+        let uri = params.text_document.uri;
+        let Some(data) = handlers::semantic_tokens(&self.state, &uri).await? else {
+            return Ok(None);
+        };
+        let result_id = self.state.semantic_tokens.keep(&uri, &data);
+        Ok(Some(lsp::SemanticTokensResult::Tokens(
+            lsp::SemanticTokens {
+                result_id: Some(result_id),
+                data: semantic::tokens(&data),
+            },
+        )))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: lsp::SemanticTokensDeltaParams,
+    ) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
+        let uri = params.text_document.uri;
+        let Some(data) = handlers::semantic_tokens(&self.state, &uri).await? else {
+            return Ok(None);
+        };
+        let previous = self
+            .state
+            .semantic_tokens
+            .previous(&uri, &params.previous_result_id);
+        let result_id = self.state.semantic_tokens.keep(&uri, &data);
+        Ok(Some(match previous {
+            Some(old) => {
+                lsp::SemanticTokensFullDeltaResult::TokensDelta(lsp::SemanticTokensDelta {
+                    result_id: Some(result_id),
+                    edits: semantic::delta(&old, &data),
+                })
+            }
+            // A result the server no longer has: all of it.
+            None => lsp::SemanticTokensFullDeltaResult::Tokens(lsp::SemanticTokens {
+                result_id: Some(result_id),
+                data: semantic::tokens(&data),
+            }),
+        }))
     }
 
     async fn inlay_hint(

@@ -22,6 +22,8 @@ pub struct State {
     /// Whether the start-up scan is applied and the index built: until then an answer that
     /// reads other files would be partial, so such requests wait for it.
     pub(super) ready: watch::Sender<bool>,
+    /// The semantic tokens last sent for each document, for deltas.
+    pub(super) semantic_tokens: super::semantic::Sent,
 }
 
 impl State {
