@@ -870,3 +870,60 @@ fn semantic_tokens_full_and_delta() {
         "unresolved: {link:?}"
     );
 }
+
+/// Code lens above each item: what links to it down the chain, and its gaps; the first
+/// runs `ward.showReferences` at the item's ID. Off when the user's settings say so.
+#[test]
+fn code_lens_shows_the_chain_below_and_the_gaps() {
+    let (workspace, mut client) = started(Editor::VsCode);
+    let (controls, text) = open(&mut client, &workspace, "controls.ward");
+    let lenses = client
+        .request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": uri(&controls) } }),
+        )
+        .unwrap();
+    let titles: Vec<&str> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|lens| lens["command"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "1 verification",
+            "covered ✓",
+            "nothing links here",
+            "gaps: unverified-control"
+        ]
+    );
+    let id = text.find("C-BLE-PAIR").unwrap();
+    assert_eq!(lenses[0]["command"]["command"], "ward.showReferences");
+    assert_eq!(lenses[0]["command"]["arguments"][0], uri(&controls));
+    assert_eq!(
+        lenses[0]["command"]["arguments"][1],
+        range(&text, id, id, Editor::VsCode.encoding())["start"]
+    );
+    let (threats, _) = open(&mut client, &workspace, "threats.ward");
+    let lenses = client
+        .request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": uri(&threats) } }),
+        )
+        .unwrap();
+    assert_eq!(
+        lenses[0]["command"]["title"],
+        "1 risk · 2 controls · 1 verification"
+    );
+
+    let off = Client::start_with(
+        Editor::VsCode,
+        &workspace.root(),
+        Start {
+            initialization_options: Some(json!({ "codeLens": false })),
+            ..Start::default()
+        },
+    );
+    assert!(off.init_result["capabilities"]["codeLensProvider"].is_null());
+}

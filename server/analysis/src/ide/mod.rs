@@ -7,6 +7,7 @@
 //! the text around the cursor because the text being typed rarely parses.
 
 mod call_hierarchy;
+mod code_lens;
 mod completion;
 mod cursor;
 mod document_links;
@@ -30,6 +31,7 @@ use ward_syntax::{ItemKind, TextRange};
 use crate::{Analysis, Cancellable, FileId, FileRange};
 
 pub use call_hierarchy::Call;
+pub use code_lens::CodeLens;
 pub use document_links::DocumentLink;
 pub use folding::{Fold, FoldKind};
 pub use inlay_hints::InlayHint;
@@ -220,6 +222,12 @@ impl Analysis {
     /// The items above the item `name` in the chain: those its links name.
     pub fn outgoing_calls(&self, name: &str) -> Cancellable<Vec<Call>> {
         self.with_db(|db| call_hierarchy::outgoing(db, name))
+    }
+
+    /// The lenses of the chain's items that overlap `range`: what lies below each, and its
+    /// gaps.
+    pub fn code_lenses(&self, file: FileId, range: TextRange) -> Cancellable<Vec<CodeLens>> {
+        self.with_db(|db| code_lens::code_lenses(db, file, range))
     }
 
     /// What each word of a file is, in text order.

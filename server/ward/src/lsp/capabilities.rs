@@ -29,6 +29,9 @@ pub struct ClientCaps {
     /// Whether to offer inlay hints: on unless `initializationOptions` says
     /// `"inlayHints": false`.
     pub inlay_hints: bool,
+    /// Whether to offer code lens: on unless `initializationOptions` says
+    /// `"codeLens": false`.
+    pub code_lens: bool,
 }
 
 impl Default for ClientCaps {
@@ -88,15 +91,19 @@ impl ClientCaps {
                 .and_then(|i| i.snippet_support)
                 == Some(true),
             inlay_hints: true,
+            code_lens: true,
         }
     }
 
     /// Applies the user's settings of `initializationOptions`: `{"inlayHints": false}`
-    /// turns the hints off.
+    /// turns the hints off, `{"codeLens": false}` the lenses.
     pub fn with_options(mut self, options: Option<&serde_json::Value>) -> ClientCaps {
         let setting = |name: &str| options.and_then(|o| o.get(name)).and_then(|v| v.as_bool());
         if let Some(on) = setting("inlayHints") {
             self.inlay_hints = on;
+        }
+        if let Some(on) = setting("codeLens") {
+            self.code_lens = on;
         }
         self
     }
@@ -147,6 +154,9 @@ pub fn server_capabilities(caps: &ClientCaps) -> ServerCapabilities {
         }),
         document_formatting_provider: Some(OneOf::Left(true)),
         inlay_hint_provider: caps.inlay_hints.then_some(OneOf::Left(true)),
+        code_lens_provider: caps.code_lens.then_some(lsp::CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
         document_range_formatting_provider: Some(OneOf::Left(true)),
         workspace: Some(lsp::WorkspaceServerCapabilities {
             workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {

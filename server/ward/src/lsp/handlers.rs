@@ -594,6 +594,82 @@ pub async fn document_highlight(
     .await
 }
 
+/// The command a lens runs to list the items that link to an item: the VS Code extension
+/// shows them as references (other clients may run it as they wish).
+pub const SHOW_REFERENCES: &str = "ward.showReferences";
+
+pub async fn code_lens(state: &State, uri: Uri) -> jsonrpc::Result<Option<Vec<lsp::CodeLens>>> {
+    let shown = uri.clone();
+    run(
+        state,
+        "codeLens",
+        Reads::Workspace,
+        Some(&uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            let map = s.line_map(file);
+            let everything = ward_analysis::TextRange {
+                start: 0,
+                end: u32::MAX,
+            };
+            let mut lenses = Vec::new();
+            for lens in s.analysis.code_lenses(file, everything)? {
+                let range = map.range(lens.range);
+                let below: Vec<String> = lens
+                    .below
+                    .iter()
+                    .map(|&(kind, count)| {
+                        let spec = kind.spec();
+                        let word = if count == 1 {
+                            spec.keyword
+                        } else {
+                            spec.plural
+                        };
+                        format!("{count} {word}")
+                    })
+                    .collect();
+                let below = if below.is_empty() {
+                    "nothing links here".to_owned()
+                } else {
+                    below.join(" · ")
+                };
+                lenses.push(lsp::CodeLens {
+                    range,
+                    command: Some(lsp::Command {
+                        title: below,
+                        command: SHOW_REFERENCES.to_owned(),
+                        arguments: Some(vec![
+                            serde_json::json!(shown.as_str()),
+                            serde_json::json!(range.start),
+                        ]),
+                    }),
+                    data: None,
+                });
+                let gaps: Vec<&str> = lens.gaps.iter().map(|code| code.as_str()).collect();
+                let verdict = if gaps.is_empty() {
+                    "covered ✓".to_owned()
+                } else {
+                    format!("gaps: {}", gaps.join(", "))
+                };
+                lenses.push(lsp::CodeLens {
+                    range,
+                    // A title only: nothing to run.
+                    command: Some(lsp::Command {
+                        title: verdict,
+                        command: String::new(),
+                        arguments: None,
+                    }),
+                    data: None,
+                });
+            }
+            Ok(Ok(Some(lenses)))
+        },
+    )
+    .await
+}
+
 /// The semantic tokens of a document as LSP's numbers.
 pub async fn semantic_tokens(state: &State, uri: &Uri) -> jsonrpc::Result<Option<Vec<u32>>> {
     run(

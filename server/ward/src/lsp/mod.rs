@@ -511,6 +511,10 @@ impl LanguageServer for Backend {
         handlers::document_highlight(&self.state, params).await
     }
 
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        handlers::code_lens(&self.state, params.text_document.uri).await
+    }
+
     async fn semantic_tokens_full(
         &self,
         params: lsp::SemanticTokensParams,
