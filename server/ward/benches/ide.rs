@@ -13,6 +13,10 @@ use std::time::{Duration, Instant};
 
 use ward_analysis::{AnalysisHost, TextEdit, TextRange};
 
+// As in the `ward` binary, whose allocator the server runs with.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -106,9 +110,9 @@ fn main() {
         timings[3].push(time(&mut || {
             std::hint::black_box(analysis.folding_ranges(file).unwrap());
         }));
-        let text = analysis.text(file);
+        // As the server formats an open document: with the tree it already has.
         timings[4].push(time(&mut || {
-            std::hint::black_box(ward_analysis::format::format(&text).ok());
+            std::hint::black_box(analysis.format(file, None).ok());
         }));
     }
     for (name, samples) in names.iter().zip(&mut timings) {

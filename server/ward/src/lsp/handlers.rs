@@ -22,7 +22,7 @@ use tower_lsp_server::ls_types::{
     Uri, WorkspaceEdit, WorkspaceSymbolParams, WorkspaceSymbolResponse,
 };
 use ward_analysis::ide::{self, CompletionKind, FilePosition};
-use ward_analysis::{Analysis, Cancellable, Cancelled, FileId, format};
+use ward_analysis::{Analysis, Cancellable, Cancelled, FileId};
 
 use super::convert::{self, ClientNames, ClientPlaces, LineMap};
 use super::world::OpenDocs;
@@ -960,17 +960,10 @@ pub async fn formatting(
                 return Ok(Ok(None));
             };
             let map = s.line_map(file);
-            let text = s.analysis.text(file);
-            let formatted = match range {
-                Some(range) => {
-                    let range = ward_analysis::TextRange::new(
-                        map.offset(range.start),
-                        map.offset(range.end),
-                    );
-                    format::format_range(&text, range)
-                }
-                None => format::format(&text),
-            };
+            let range = range.map(|range| {
+                ward_analysis::TextRange::new(map.offset(range.start), map.offset(range.end))
+            });
+            let formatted = s.analysis.format(file, range);
             let edits = match formatted {
                 Ok(edits) => edits,
                 Err(error) => {
