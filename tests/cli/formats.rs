@@ -81,7 +81,7 @@ fn json_is_exactly_as_documented() {
                 "range": range((2, 8), (2, 11)),
                 "severity": "error",
                 "code": "missing-field",
-                "message": "threat `T-2` has no `targets`: the assets this threat is against",
+                "message": "threat `T-2` has no `targets`: the assets and components this threat is against",
                 "gate": null,
                 "related": [],
             },

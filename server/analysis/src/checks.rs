@@ -12,13 +12,16 @@ use crate::db::{
     Db, FileNames, ItemRef, Referrer, SourceFile, all_definitions, file_ast, file_names,
 };
 use crate::diagnostics::{Code, Severity};
-use crate::model::{Approval, ItemModel, Risk, Scoring, Verification, Written};
+use crate::model::{
+    Approval, Component, ItemModel, Risk, Scoring, Verification, Vulnerability, Written,
+};
 use crate::plan::{GateStatus, Plan, approvals, covered_categories, plan, plan_every_gate_passed};
 use crate::schema::{
-    self, Category, FieldSpec, FieldType, LinkField, Responsibility, Rule, Status, TestResult,
-    control, risk, verification, waiver,
+    self, Category, FieldSpec, FieldType, LinkField, Responsibility, Rule, Status, Support,
+    TestResult, VexStatus, component, control, risk, verification, vulnerability, waiver,
 };
 use crate::suggest::{Candidate, closest, nearest};
+use crate::supply;
 
 /// A place in a file's syntax, by index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -100,6 +103,38 @@ fn file_waivers(db: &dyn Db, file: SourceFile) -> Vec<(u32, WaiverTerms)> {
         found.push((at as u32, terms));
     }
     found
+}
+
+/// Whether each risk of a file is controlled: scored, and acceptable as it stands or after
+/// its controls (or accepted). A query of the risk's file, so that a vulnerability in
+/// another file reads this, not the risk's text, and an edit elsewhere re-reads nothing.
+#[salsa::tracked(returns(ref))]
+fn file_risks_controlled(db: &dyn Db, file: SourceFile) -> Vec<(u32, Arc<str>, bool)> {
+    let ast = file_ast(db, file);
+    let names = file_names(db, file);
+    let plan = plan(db);
+    ast.items
+        .iter()
+        .enumerate()
+        .filter_map(|(at, item)| {
+            let risk = ItemModel::of(item).risk()?;
+            let id = item.id.as_deref()?;
+            let mitigated = names
+                .referrers(id)
+                .iter()
+                .any(|referrer| referrer.via == control::MITIGATES_LINK);
+            let controlled = risk.score().is_some_and(|score| {
+                if !mitigated {
+                    return plan.is_acceptable(score);
+                }
+                risk.is_accepted()
+                    || risk
+                        .residual_score(score)
+                        .is_some_and(|residual| plan.is_acceptable(residual))
+            });
+            Some((at as u32, Arc::from(id), controlled))
+        })
+        .collect()
 }
 
 #[salsa::tracked(returns(clone))]
@@ -457,6 +492,10 @@ impl Checker<'_> {
                 }
             }
             ItemModel::Approval(approval) => self.approval(at, approval),
+            ItemModel::Component(component) => self.component(at, component, name),
+            ItemModel::Vulnerability(vulnerability) => {
+                self.vulnerability(at, vulnerability, name, referrers)
+            }
             ItemModel::Waiver(waiver) => {
                 if let Some(expires) = waiver.expires().valid() {
                     let today = self.db.workspace().today(self.db);
@@ -492,6 +531,155 @@ impl Checker<'_> {
                 None => {}
             },
         }
+    }
+
+    /// `components-traced` and `components-supported`.
+    fn component(&mut self, at: u32, component: &Component, name: &str) {
+        if !component.has_part_of() {
+            self.finding(
+                Code::UntracedComponent,
+                at,
+                format!(
+                    "{name} is part of no asset: it has no `{}`",
+                    component::PART_OF.name
+                ),
+            );
+        }
+        let missing: Vec<String> = [
+            (component.support().is_absent(), component::SUPPORT.name),
+            (
+                component.support_ends().is_absent(),
+                component::SUPPORT_ENDS.name,
+            ),
+        ]
+        .into_iter()
+        .filter(|(absent, _)| *absent)
+        .map(|(_, field)| format!("`{field}`"))
+        .collect();
+        if !missing.is_empty() {
+            self.finding(
+                Code::UndocumentedSupport,
+                at,
+                format!(
+                    "{name} does not document its support: it has no {}",
+                    missing.join(" and no ")
+                ),
+            );
+        }
+        let mut reasons = Vec::new();
+        if let Some(support @ (Support::Unmaintained | Support::Abandoned)) =
+            component.support().valid()
+        {
+            reasons.push(format!("its support is `{support}`"));
+        }
+        // Today is read only for components with an end of support.
+        if let Some(ends) = component.support_ends().valid() {
+            let today = self.db.workspace().today(self.db);
+            if ends < today {
+                reasons.push(format!("its support ended on {ends} (today is {today})"));
+            }
+        }
+        if !reasons.is_empty() {
+            self.finding(
+                Code::UnsupportedComponent,
+                at,
+                format!("{name} is no longer supported: {}", reasons.join(", and ")),
+            );
+        }
+    }
+
+    /// `vulnerabilities-assessed` and `vulnerabilities-timely`.
+    fn vulnerability(
+        &mut self,
+        at: u32,
+        vulnerability: &Vulnerability,
+        name: &str,
+        referrers: &[Referrer],
+    ) {
+        let Some(status) = vulnerability.status() else {
+            // An invalid status is an `invalid-value` already.
+            return;
+        };
+        let assessing: Vec<&Referrer> = referrers
+            .iter()
+            .filter(|referrer| referrer.via == risk::VULNERABILITY_LINK)
+            .collect();
+        match status {
+            VexStatus::NotAffected if vulnerability.justification().is_absent() => {
+                self.finding(
+                    Code::UnjustifiedVulnerability,
+                    at,
+                    format!(
+                        "{name} is `{status}` without a `{}`: say why the product is not affected",
+                        vulnerability::JUSTIFICATION.name
+                    ),
+                );
+            }
+            VexStatus::Affected | VexStatus::UnderInvestigation if assessing.is_empty() => {
+                self.finding(
+                    Code::UnassessedVulnerability,
+                    at,
+                    format!(
+                        "{name} is `{status}` and no risk assesses it (no risk names it in `{}`)",
+                        risk::VULNERABILITY.name
+                    ),
+                );
+            }
+            _ => {}
+        }
+        let limit = match status {
+            VexStatus::UnderInvestigation => {
+                (self.plan.triage_days, schema::plan::TRIAGE_DAYS.name)
+            }
+            VexStatus::Affected => (self.plan.patch_days, schema::plan::PATCH_DAYS.name),
+            _ => return,
+        };
+        let Some(learned) = vulnerability.learned().valid() else {
+            return;
+        };
+        if self.plan.grade(Code::OverdueVulnerability).is_none() {
+            return;
+        }
+        // Today is read only for open vulnerabilities with a `learned` date.
+        let today = self.db.workspace().today(self.db);
+        let days = dates::days_between(learned, today);
+        let (allowed, field) = limit;
+        if days <= allowed {
+            return;
+        }
+        let why = if status == VexStatus::Affected {
+            let uncontrolled: Vec<String> = assessing
+                .iter()
+                .filter_map(|referrer| {
+                    let risks = file_risks_controlled(self.db, referrer.item.file);
+                    let found = risks
+                        .binary_search_by_key(&referrer.item.item, |(at, ..)| *at)
+                        .ok()?;
+                    let (_, id, controlled) = &risks[found];
+                    (!controlled).then(|| format!("`{id}`"))
+                })
+                .collect();
+            if !assessing.is_empty() && uncontrolled.is_empty() {
+                return;
+            }
+            if assessing.is_empty() {
+                ", and no risk assesses it".to_owned()
+            } else {
+                format!(
+                    ", and its risk {} is not controlled to an acceptable residual",
+                    uncontrolled.join(", ")
+                )
+            }
+        } else {
+            String::new()
+        };
+        self.finding(
+            Code::OverdueVulnerability,
+            at,
+            format!(
+                "{name} has been `{status}` for {days} days since it was learned on {learned} (today is {today}), more than the plan's `{field}` of {allowed}{why}"
+            ),
+        );
     }
 
     /// `acceptance-signed`: an accepted risk says who accepted it and when, on or before
@@ -580,6 +768,17 @@ impl Checker<'_> {
     }
 
     fn risk(&mut self, at: u32, risk: &Risk, name: &str, mitigated: bool) {
+        if !risk.assesses_anything() {
+            self.error(
+                Code::MissingField,
+                SyntaxPlace::Item(at),
+                format!(
+                    "{name} has no `{}` or `{}`: a risk assesses threats, vulnerabilities or both",
+                    risk::THREAT.name,
+                    risk::VULNERABILITY.name
+                ),
+            );
+        }
         self.acceptance(at, risk, name);
         let score = match risk.scoring() {
             // Present but invalid: already an `invalid-value`, so no other finding.
@@ -1120,6 +1319,21 @@ impl Checker<'_> {
                     );
                 }
             },
+            (FieldType::Purl, Value::Str(text)) => {
+                if let Some(problem) = supply::purl_problem(text) {
+                    invalid(self, format!(", not `{text}`: {problem}"));
+                }
+            }
+            (FieldType::License, Value::Str(text)) => {
+                if let Some(problem) = supply::license_problem(text) {
+                    invalid(self, format!(", not `{text}`: {problem}"));
+                }
+            }
+            (FieldType::Cvss, Value::Str(text)) => {
+                if let Err(problem) = supply::cvss(text) {
+                    invalid(self, format!(", not `{text}`: {problem}"));
+                }
+            }
             (FieldType::Date, Value::Date(date)) => {
                 if dates::calendar(*date).is_none() {
                     invalid(self, format!(", not `{date}`, a day that does not exist"));

@@ -16,6 +16,7 @@ mod plan;
 pub mod report;
 pub mod schema;
 mod suggest;
+pub mod supply;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -38,6 +38,10 @@ rules! {
     CategoriesCovered = "categories-covered", "every one of FDA's eight security control categories is named by a control or declared not applicable";
     AcceptanceSigned = "acceptance-signed", "every accepted residual risk says who accepted it and when";
     GatesApproved = "gates-approved", "every passed gate that requires this rule is signed by an approval";
+    ComponentsTraced = "components-traced", "every component is part of an asset";
+    ComponentsSupported = "components-supported", "every component documents its support and end of support, and is still supported";
+    VulnerabilitiesAssessed = "vulnerabilities-assessed", "every affecting or uninvestigated vulnerability is assessed by a risk, and every unaffecting one says why";
+    VulnerabilitiesTimely = "vulnerabilities-timely", "every vulnerability is triaged within the plan's `triage-days` and an affecting one controlled within its `patch-days`";
 }
 
 impl Rule {
@@ -125,6 +129,12 @@ codes! {
     UncoveredCategory = "uncovered-category", Off, Some(Rule::CategoriesCovered), "A security control category that no control names and the plan does not declare `not-applicable`.";
     UnsignedAcceptance = "unsigned-acceptance", Off, Some(Rule::AcceptanceSigned), "A risk with `accepted` but without `accepted-by` or `accepted-on`.";
     UnapprovedGate = "unapproved-gate", Off, Some(Rule::GatesApproved), "A passed gate that requires `gates-approved` and that no approval signs.";
+    UntracedComponent = "untraced-component", Warning, Some(Rule::ComponentsTraced), "A component with no `part-of`.";
+    UndocumentedSupport = "undocumented-support", Off, Some(Rule::ComponentsSupported), "A component without `support` or without `support-ends`.";
+    UnsupportedComponent = "unsupported-component", Warning, Some(Rule::ComponentsSupported), "A component whose `support-ends` is before today, or whose `support` is `unmaintained` or `abandoned`.";
+    UnassessedVulnerability = "unassessed-vulnerability", Warning, Some(Rule::VulnerabilitiesAssessed), "A vulnerability `affected` or `under-investigation` that no risk assesses.";
+    UnjustifiedVulnerability = "unjustified-vulnerability", Warning, Some(Rule::VulnerabilitiesAssessed), "A vulnerability `not-affected` without a `justification`.";
+    OverdueVulnerability = "overdue-vulnerability", Warning, Some(Rule::VulnerabilitiesTimely), "A vulnerability under investigation for longer than the plan's `triage-days`, or affecting the product with an unacceptable residual for longer than its `patch-days`, since `learned`.";
     ExpiredWaiver = "expired-waiver", Warning, None, "A waiver whose `expires` is before today: it waives nothing.";
     UnusedWaiver = "unused-waiver", Warning, None, "A code or item of a waiver that matches no finding.";
 }
