@@ -14,6 +14,7 @@ mod locate;
 pub mod model;
 mod plan;
 pub mod report;
+pub mod sbom;
 pub mod schema;
 mod suggest;
 pub mod supply;
