@@ -26,6 +26,7 @@ mod generator;
 mod manifests;
 mod manual;
 mod reliability;
+mod supply;
 #[path = "../support/unreadable.rs"]
 mod unreadable;
 

@@ -450,3 +450,119 @@ fn percent_decode(text: &str) -> String {
     }
     String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
+
+/// A declared component as matching sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct Declared<'a> {
+    pub id: &'a str,
+    pub title: Option<&'a str>,
+    pub purl: Option<&'a str>,
+    pub bom_ref: Option<&'a str>,
+}
+
+/// Which declared component an SBOM entry is: the one whose purl names the same package
+/// (type, namespace and name; version, qualifiers and subpath aside), else the one with
+/// its bom-ref, else the one whose ID or title is the entry's name. The first declared
+/// component of each key is the one found.
+#[derive(Debug, Default)]
+pub struct Matcher {
+    by_package: rustc_hash::FxHashMap<String, usize>,
+    by_ref: rustc_hash::FxHashMap<String, usize>,
+    by_name: rustc_hash::FxHashMap<String, usize>,
+}
+
+impl Matcher {
+    /// The declared components, indexed in the order given.
+    pub fn new<'a>(declared: impl IntoIterator<Item = Declared<'a>>) -> Matcher {
+        let mut matcher = Matcher::default();
+        for (at, component) in declared.into_iter().enumerate() {
+            matcher.add(at, component);
+        }
+        matcher
+    }
+
+    /// Adds a declared component as index `at`; an earlier one keeps its keys.
+    pub fn add(&mut self, at: usize, component: Declared) {
+        if let Some(package) = component.purl.and_then(crate::supply::purl_package) {
+            self.by_package.entry(package).or_insert(at);
+        }
+        if let Some(bom_ref) = component.bom_ref {
+            self.by_ref.entry(bom_ref.to_owned()).or_insert(at);
+        }
+        self.by_name.entry(component.id.to_owned()).or_insert(at);
+        if let Some(title) = component.title {
+            self.by_name.entry(title.to_owned()).or_insert(at);
+        }
+    }
+
+    /// The index of the declared component `entry` is, if any.
+    pub fn find(&self, entry: &Component) -> Option<usize> {
+        entry
+            .purl
+            .as_deref()
+            .and_then(crate::supply::purl_package)
+            .and_then(|package| self.by_package.get(&package))
+            .or_else(|| {
+                entry
+                    .bom_ref
+                    .as_deref()
+                    .and_then(|bom_ref| self.by_ref.get(bom_ref))
+            })
+            .or_else(|| self.by_name.get(&entry.name))
+            .copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, purl: Option<&str>, bom_ref: Option<&str>) -> Component {
+        Component {
+            name: name.to_owned(),
+            version: None,
+            purl: purl.map(str::to_owned),
+            bom_ref: bom_ref.map(str::to_owned),
+            supplier: None,
+            license: None,
+            span: 0..0,
+        }
+    }
+
+    #[test]
+    fn matching_by_purl_then_bom_ref_then_name() {
+        let declared = [
+            Declared {
+                id: "openssl",
+                title: Some("OpenSSL"),
+                purl: Some("pkg:generic/openssl@3.0.13"),
+                bom_ref: None,
+            },
+            Declared {
+                id: "zlib",
+                title: None,
+                purl: None,
+                bom_ref: Some("ref-zlib"),
+            },
+            Declared {
+                id: "C-MBEDTLS",
+                title: Some("mbedtls"),
+                purl: None,
+                bom_ref: None,
+            },
+        ];
+        let matcher = Matcher::new(declared);
+        // Another version, qualifiers and a subpath: still the package.
+        let purl = Some("pkg:generic/openssl@3.6.0?arch=arm64#lib");
+        assert_eq!(matcher.find(&entry("libssl", purl, None)), Some(0));
+        assert_eq!(matcher.find(&entry("z", None, Some("ref-zlib"))), Some(1));
+        assert_eq!(
+            matcher.find(&entry("mbedtls", None, Some("other"))),
+            Some(2)
+        );
+        assert_eq!(matcher.find(&entry("zlib", None, None)), Some(1));
+        assert_eq!(matcher.find(&entry("OpenSSL", None, None)), Some(0));
+        let other = Some("pkg:generic/libressl@3.0.13");
+        assert_eq!(matcher.find(&entry("libressl", other, None)), None);
+    }
+}

@@ -8,6 +8,7 @@ mod lsp;
 mod manual;
 mod places;
 mod report;
+mod supply;
 mod today;
 mod workspace;
 
@@ -37,6 +38,10 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Run the language server on stdio.
     Lsp(lsp::LspArgs),
+    /// Import from another format: `ward import sbom FILE` prints component items.
+    Import(supply::ImportArgs),
+    /// Export to another format: `ward export vex` writes a VEX document.
+    Export(supply::ExportArgs),
     /// Explain a diagnostic code: what it means, an example, and how to fix it.
     Explain(explain::ExplainArgs),
     /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
@@ -60,6 +65,8 @@ fn main() {
         Command::Report(args) => report::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp(args) => lsp::run(&args),
+        Command::Import(args) => supply::import(&args),
+        Command::Export(args) => supply::export(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => manual::completions(&args, Cli::command()),
         Command::Man => manual::man_page(Cli::command()),

@@ -86,7 +86,7 @@ fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
 }
 
 /// The generation time: `SOURCE_DATE_EPOCH` when set (reproducible output), else now.
-fn generation_time() -> Result<Timestamp, LoadError> {
+pub(crate) fn generation_time() -> Result<Timestamp, LoadError> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(value) => value
             .trim()
