@@ -38,6 +38,7 @@ rules! {
     CategoriesCovered = "categories-covered", "every one of FDA's eight security control categories is named by a control or declared not applicable";
     AcceptanceSigned = "acceptance-signed", "every accepted residual risk says who accepted it and when";
     GatesApproved = "gates-approved", "every passed gate that requires this rule is signed by an approval";
+    TestsReported = "tests-reported", "every test a verification names has a result in the test reports";
 }
 
 impl Rule {
@@ -125,6 +126,10 @@ codes! {
     UncoveredCategory = "uncovered-category", Off, Some(Rule::CategoriesCovered), "A security control category that no control names and the plan does not declare `not-applicable`.";
     UnsignedAcceptance = "unsigned-acceptance", Off, Some(Rule::AcceptanceSigned), "A risk with `accepted` but without `accepted-by` or `accepted-on`.";
     UnapprovedGate = "unapproved-gate", Off, Some(Rule::GatesApproved), "A passed gate that requires `gates-approved` and that no approval signs.";
+    MissingTestResult = "missing-test-result", Warning, Some(Rule::TestsReported), "A test a verification names that no test report contains (only when a report is given).";
+    ContradictedResult = "contradicted-result", Error, None, "A verification's written `result` that its test reports contradict.";
+    AmbiguousTest = "ambiguous-test", Error, None, "A test name that several test cases of the reports match.";
+    InvalidTestReport = "invalid-test-report", Error, None, "A test report that is not well-formed JUnit XML.";
     ExpiredWaiver = "expired-waiver", Warning, None, "A waiver whose `expires` is before today: it waives nothing.";
     UnusedWaiver = "unused-waiver", Warning, None, "A code or item of a waiver that matches no finding.";
 }

@@ -616,8 +616,8 @@ pub mod verification {
     );
     pub const TEST: FieldSpec = FieldSpec::new(
         "test",
-        FieldType::Str,
-        "The name of the test case behind the verification (Ward reads no test results).",
+        FieldType::Strs,
+        "The test cases behind the verification, by name as the JUnit reports give them: a case's `name`, or its `classname` and `name` joined by `.`, `::` or `/`.",
     );
     pub const FIELDS: &[FieldSpec] = &[
         shared::DESCRIPTION,
@@ -652,6 +652,11 @@ pub mod plan {
         FieldType::Keywords(Category::WORDS),
         "The security control categories that do not apply to the product.",
     );
+    pub const TEST_RESULTS: FieldSpec = FieldSpec::new(
+        "test-results",
+        FieldType::Strs,
+        "JUnit XML reports whose results the verifications' tests take: globs, relative to the plan's folder.",
+    );
     pub const FIELDS: &[FieldSpec] = &[
         shared::DESCRIPTION,
         shared::TAGS,
@@ -659,6 +664,7 @@ pub mod plan {
         PHASE,
         ACCEPTABLE,
         NOT_APPLICABLE,
+        TEST_RESULTS,
     ];
 }
 
