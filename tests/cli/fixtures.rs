@@ -63,10 +63,15 @@ fn lines(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The body of an annotation comment (after `//`), if the line is one.
+/// The body of an annotation comment (after `//`, or inside `<!-- -->` in a test report),
+/// if the line is one.
 fn annotation_body(line: &str) -> Option<&str> {
-    let rest = line.trim_start().strip_prefix("//")?;
-    let body = rest.trim_start();
+    let line = line.trim_start();
+    let body = match line.strip_prefix("<!--") {
+        Some(rest) => rest.strip_suffix("-->")?.trim_end(),
+        None => line.strip_prefix("//")?,
+    };
+    let body = body.trim_start();
     (body.starts_with('^') || body.starts_with("~ ")).then_some(body)
 }
 
@@ -212,8 +217,23 @@ impl Expectation {
     }
 }
 
-/// `actual` written as the annotation that expects it.
+/// `actual` written as the annotation that expects it, in the comments of its file.
 fn annotation(actual: &Actual, line: &str) -> String {
+    if actual.file.ends_with(".xml") {
+        // `<!--` is two columns wider than `//`.
+        let spec = ward_comment(actual, line);
+        return match spec.strip_prefix("// ~ ") {
+            Some(rest) => format!("<!-- ~ {rest} -->"),
+            None if actual.start.1 >= 6 => {
+                format!("<!--{} -->", &spec["//".len() + 2..])
+            }
+            None => format!("<!-- ~ {} -->", spec.trim_start_matches(['/', ' ', '^'])),
+        };
+    }
+    ward_comment(actual, line)
+}
+
+fn ward_comment(actual: &Actual, line: &str) -> String {
     let line_len = line.chars().count() as u64;
     let gate = actual
         .gate
@@ -245,7 +265,7 @@ fn annotation(actual: &Actual, line: &str) -> String {
     )
 }
 
-/// The `.ward` files of a fixture, relative paths with `/`, sorted.
+/// The `.ward` files and test reports of a fixture, relative paths with `/`, sorted.
 fn ward_files(dir: &Path) -> Vec<(String, PathBuf)> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -260,7 +280,7 @@ fn ward_files(dir: &Path) -> Vec<(String, PathBuf)> {
             }
             if path.is_dir() {
                 walk(root, &path, out);
-            } else if name.ends_with(".ward") {
+            } else if name.ends_with(".ward") || name.ends_with(".xml") {
                 let relative = path.strip_prefix(root).expect("under the root");
                 let shown = relative
                     .components()
@@ -368,7 +388,13 @@ fn run_fixture(dir: &Path) -> Result<BTreeSet<String>, String> {
     if summary["errors"].as_u64() != Some(count("error") as u64)
         || summary["warnings"].as_u64() != Some(count("warning") as u64)
         || summary["waived"].as_u64() != Some(waived as u64)
-        || summary["files"].as_u64() != Some(files.len() as u64)
+        || summary["files"].as_u64()
+            != Some(
+                files
+                    .iter()
+                    .filter(|(name, _)| name.ends_with(".ward"))
+                    .count() as u64,
+            )
     {
         let _ = writeln!(problems, "the summary does not add up: {summary}");
     }

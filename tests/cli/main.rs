@@ -23,6 +23,7 @@ mod fixtures;
 mod fmt;
 mod formats;
 mod generator;
+mod junit;
 mod manifests;
 mod manual;
 mod reliability;

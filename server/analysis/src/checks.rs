@@ -5,13 +5,15 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
-use ward_syntax::{Block, BlockKind, Field, Item, ItemKind, Value};
+use ward_syntax::{Block, BlockKind, Field, Item, ItemKind, TextRange, Value};
 
 use crate::dates::{self, Date};
 use crate::db::{
     Db, FileNames, ItemRef, Referrer, SourceFile, all_definitions, file_ast, file_names,
 };
 use crate::diagnostics::{Code, Severity};
+use crate::inputs::{InputKind, has_inputs};
+use crate::junit::{Reported, TestFound, find_tests};
 use crate::model::{
     Approval, Component, ItemModel, Risk, Scoring, Verification, Vulnerability, Written,
 };
@@ -42,6 +44,25 @@ pub enum SyntaxPlace {
     BlockFieldName(u32, u32, u32),
     /// A value inside a block: item, block, field, value.
     BlockValue(u32, u32, u32, u32),
+    /// A range of an external input file (a test report), which has no syntax to index.
+    Input(TextRange),
+}
+
+impl SyntaxPlace {
+    /// The item a place is in; `None` for a place in an input file.
+    pub fn item(self) -> Option<u32> {
+        match self {
+            SyntaxPlace::Item(at)
+            | SyntaxPlace::Keyword(at)
+            | SyntaxPlace::FieldName(at, _)
+            | SyntaxPlace::Value(at, ..)
+            | SyntaxPlace::Block(at, _)
+            | SyntaxPlace::BlockName(at, _)
+            | SyntaxPlace::BlockFieldName(at, ..)
+            | SyntaxPlace::BlockValue(at, ..) => Some(at),
+            SyntaxPlace::Input(_) => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -347,7 +368,7 @@ impl Checker<'_> {
     /// The first such waiver in workspace order is the one named.
     fn waive(&mut self, items: &[Item]) {
         for finding in &mut self.findings {
-            let SyntaxPlace::Item(at) = finding.at else {
+            let Some(at) = finding.at.item() else {
                 continue;
             };
             if !finding.code.is_waivable() {
@@ -373,8 +394,13 @@ impl Checker<'_> {
         }
     }
 
-    /// Reports a completeness finding, graded by the plan's gates.
+    /// Reports a completeness finding at an item, graded by the plan's gates.
     fn finding(&mut self, code: Code, item: u32, message: String) {
+        self.finding_at(code, SyntaxPlace::Item(item), message);
+    }
+
+    /// Reports a completeness finding at a place of an item, graded by the plan's gates.
+    fn finding_at(&mut self, code: Code, at: SyntaxPlace, message: String) {
         let Some(grade) = self.plan.grade(code) else {
             return;
         };
@@ -383,7 +409,7 @@ impl Checker<'_> {
             severity: grade.severity,
             gate: None,
             message,
-            at: SyntaxPlace::Item(item),
+            at,
             related: Vec::new(),
             waived: None,
         };
@@ -515,21 +541,32 @@ impl Checker<'_> {
                     }
                 }
             }
-            ItemModel::Verification(verification) => match verification.result() {
-                Some(TestResult::Fail) => {
-                    self.finding(Code::FailedVerification, at, format!("{name} has failed"))
-                }
-                Some(TestResult::Pending) => self.finding(
-                    Code::PendingVerification,
-                    at,
-                    format!(
-                        "{name} has no result yet (`{}`)",
-                        TestResult::Pending.as_str()
+            ItemModel::Verification(verification) => {
+                match self.verification_result(at, verification, name) {
+                    Some((TestResult::Fail, from_reports)) => self.finding(
+                        Code::FailedVerification,
+                        at,
+                        format!(
+                            "{name} has failed{}",
+                            if from_reports {
+                                " (by its test reports)"
+                            } else {
+                                ""
+                            }
+                        ),
                     ),
-                ),
-                Some(TestResult::Pass) => self.evidence(at, verification, name),
-                None => {}
-            },
+                    Some((TestResult::Pending, _)) => self.finding(
+                        Code::PendingVerification,
+                        at,
+                        format!(
+                            "{name} has no result yet (`{}`)",
+                            TestResult::Pending.as_str()
+                        ),
+                    ),
+                    Some((TestResult::Pass, _)) => self.evidence(at, verification, name),
+                    None => {}
+                }
+            }
         }
     }
 
@@ -828,6 +865,117 @@ impl Checker<'_> {
                 ),
             );
         }
+    }
+
+    /// A verification's result: as written, else as its test reports say (and whether it
+    /// came from them), else the default; `None` when the written one is invalid. Reports
+    /// the findings of its tests on the way: a test no report has, one that several cases
+    /// match, a written result the reports contradict.
+    fn verification_result(
+        &mut self,
+        at: u32,
+        verification: &Verification,
+        name: &str,
+    ) -> Option<(TestResult, bool)> {
+        let reported = self.tests(at, verification, name);
+        match (
+            verification.written_result(),
+            reported.and_then(Reported::effective),
+        ) {
+            (Written::Absent, Some(result)) => Some((result, true)),
+            _ => verification.result().map(|result| (result, false)),
+        }
+    }
+
+    /// The findings of a verification's tests, and what the reports say of them; `None`
+    /// when it names no test or there is no report (and no gate asks for them).
+    fn tests(&mut self, at: u32, verification: &Verification, name: &str) -> Option<Reported> {
+        let tests: Vec<((u32, u32), &str)> = verification.tests().collect();
+        if tests.is_empty() {
+            return None;
+        }
+        let reports = has_inputs(self.db, InputKind::TestReport);
+        // `tests-reported` is off without reports, unless a gate requires it.
+        let missing_counts = reports
+            || self
+                .plan
+                .grade(Code::MissingTestResult)
+                .is_some_and(|grade| grade.gate.is_some());
+        if !reports && !missing_counts {
+            return None;
+        }
+        let found = find_tests(self.db, tests.iter().map(|(_, test)| *test));
+        for (&((field, value), test), found) in tests.iter().zip(&found) {
+            let place = SyntaxPlace::Value(at, field, value);
+            match found {
+                TestFound::Missing if missing_counts => self.finding_at(
+                    Code::MissingTestResult,
+                    place,
+                    format!("no test report has a result for `{test}`, a test of {name}"),
+                ),
+                TestFound::Missing | TestFound::One(_) => {}
+                TestFound::Ambiguous(cases) => {
+                    let related = cases
+                        .iter()
+                        .map(|case| {
+                            (
+                                case.file,
+                                SyntaxPlace::Input(case.get(self.db).range),
+                                format!("`{test}` matches this test case"),
+                            )
+                        })
+                        .collect();
+                    self.error(
+                        Code::AmbiguousTest,
+                        place,
+                        format!(
+                            "`{test}` matches {} test cases of the reports; name one by its `classname` and `name`",
+                            cases.len()
+                        ),
+                    )
+                    .related = related;
+                }
+            }
+        }
+        let reported = Reported::of(&found, self.db);
+        if let (Written::Valid(written), Some(says), Some((field, value))) = (
+            verification.written_result(),
+            reported.result,
+            verification.result_at(),
+        ) && written != says
+        {
+            let related = found
+                .iter()
+                .filter_map(|test| match test {
+                    TestFound::One(case) => Some(case.get(self.db)).zip(Some(case)),
+                    _ => None,
+                })
+                .filter(|(case, _)| case.outcome.result() == says)
+                .map(|(case, at)| {
+                    (
+                        at.file,
+                        SyntaxPlace::Input(case.range),
+                        format!(
+                            "test case {} {} here",
+                            case.describe(),
+                            case.outcome.as_str()
+                        ),
+                    )
+                })
+                .collect();
+            self.error(
+                Code::ContradictedResult,
+                SyntaxPlace::Value(at, field, value),
+                format!(
+                    "{name} says `{}: {}` but its test reports say `{}`",
+                    verification::RESULT.name,
+                    written.as_str(),
+                    says.as_str()
+                ),
+            )
+            .related = related;
+        }
+        Some(reported)
     }
 
     fn evidence(&mut self, at: u32, verification: &Verification, name: &str) {

@@ -289,8 +289,20 @@ impl<'a> Verification<'a> {
         }
     }
 
-    pub fn test(self) -> Written<'a, &'a str> {
-        text(&self.0.fields, &verification::TEST)
+    /// The test names (strings; other values are `invalid-value` already), each with its
+    /// field and value index.
+    pub fn tests(self) -> impl Iterator<Item = ((u32, u32), &'a str)> + 'a {
+        values_at(self.0, &verification::TEST).filter_map(|(at, value)| match value {
+            Value::Str(name) => Some((at, name.as_str())),
+            _ => None,
+        })
+    }
+
+    /// The field and value index of the written `result`.
+    pub fn result_at(self) -> Option<(u32, u32)> {
+        values_at(self.0, &verification::RESULT)
+            .next()
+            .map(|(at, _)| at)
     }
 }
 

@@ -809,7 +809,10 @@ impl Builder<'_> {
                             .as_str()
                             .to_owned(),
                         evidence: typed.evidence().text().map(str::to_owned),
-                        test: typed.test().text().map(str::to_owned),
+                        test: {
+                            let tests: Vec<&str> = typed.tests().map(|(_, test)| test).collect();
+                            (!tests.is_empty()).then(|| tests.join(", "))
+                        },
                     });
                 }
                 controls.push(TraceControl {

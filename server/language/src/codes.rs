@@ -42,6 +42,7 @@ rules! {
     ComponentsSupported = "components-supported", "every component documents its support and end of support, and is still supported";
     VulnerabilitiesAssessed = "vulnerabilities-assessed", "every affecting or uninvestigated vulnerability is assessed by a risk, and every unaffecting one says why";
     VulnerabilitiesTimely = "vulnerabilities-timely", "every vulnerability is triaged within the plan's `triage-days` and an affecting one controlled within its `patch-days`";
+    TestsReported = "tests-reported", "every test a verification names has a result in the test reports";
 }
 
 impl Rule {
@@ -135,6 +136,10 @@ codes! {
     UnassessedVulnerability = "unassessed-vulnerability", Warning, Some(Rule::VulnerabilitiesAssessed), "A vulnerability `affected` or `under-investigation` that no risk assesses.";
     UnjustifiedVulnerability = "unjustified-vulnerability", Warning, Some(Rule::VulnerabilitiesAssessed), "A vulnerability `not-affected` without a `justification`.";
     OverdueVulnerability = "overdue-vulnerability", Warning, Some(Rule::VulnerabilitiesTimely), "A vulnerability under investigation for longer than the plan's `triage-days`, or affecting the product with an unacceptable residual for longer than its `patch-days`, since `learned`.";
+    MissingTestResult = "missing-test-result", Warning, Some(Rule::TestsReported), "A test a verification names that no test report contains (only when a report is given).";
+    ContradictedResult = "contradicted-result", Error, None, "A verification's written `result` that its test reports contradict.";
+    AmbiguousTest = "ambiguous-test", Error, None, "A test name that several test cases of the reports match.";
+    InvalidTestReport = "invalid-test-report", Error, None, "A test report that is not well-formed JUnit XML.";
     ExpiredWaiver = "expired-waiver", Warning, None, "A waiver whose `expires` is before today: it waives nothing.";
     UnusedWaiver = "unused-waiver", Warning, None, "A code or item of a waiver that matches no finding.";
 }

@@ -653,8 +653,8 @@ pub mod verification {
     );
     pub const TEST: FieldSpec = FieldSpec::new(
         "test",
-        FieldType::Str,
-        "The name of the test case behind the verification (Ward reads no test results).",
+        FieldType::Strs,
+        "The test cases behind the verification, by name as the JUnit reports give them: a case's `name`, or its `classname` and `name` joined by `.`, `::` or `/`.",
     );
     pub const FIELDS: &[FieldSpec] = &[
         shared::DESCRIPTION,
@@ -689,6 +689,11 @@ pub mod plan {
         FieldType::Keywords(Category::WORDS),
         "The security control categories that do not apply to the product.",
     );
+    pub const TEST_RESULTS: FieldSpec = FieldSpec::new(
+        "test-results",
+        FieldType::Strs,
+        "JUnit XML reports whose results the verifications' tests take: globs, relative to the plan's folder.",
+    );
     pub const TRIAGE_DAYS: FieldSpec = FieldSpec::new(
         "triage-days",
         FieldType::Int(0, MAX_DAYS),
@@ -708,6 +713,7 @@ pub mod plan {
         PHASE,
         ACCEPTABLE,
         NOT_APPLICABLE,
+        TEST_RESULTS,
         TRIAGE_DAYS,
         PATCH_DAYS,
     ];

@@ -38,6 +38,7 @@ pub const STARTER_GATES: &[(&str, &[Rule])] = &[
         "release",
         &[
             Rule::VerificationsPassed,
+            Rule::TestsReported,
             Rule::ResidualAcceptable,
             Rule::AcceptanceSigned,
             Rule::GuidanceDocumented,

@@ -2,9 +2,10 @@
 //! placed at 1-based lines and columns (Unicode scalar values) with paths as shown. Every
 //! output of `ward check` (`check/`) and `ward report` (`report/`) is rendered from it.
 
+use std::io::Write;
 use std::path::PathBuf;
 
-use ward_analysis::{Analysis, Date, Diagnostic, FileRange, ItemKind, Severity};
+use ward_analysis::{Analysis, Date, Diagnostic, FileRange, InputKind, ItemKind, Severity};
 
 use crate::places::{Places, ShownPaths, Span};
 use crate::workspace::{self, LoadError, LoadedWorkspace};
@@ -53,14 +54,19 @@ impl AnalysedWorkspace {
     }
 }
 
-/// Loads and analyses the workspace; also used by `ward report`.
+/// Loads and analyses the workspace, with the external inputs of the plan's globs and
+/// those named on the command line (`inputs`); also used by `ward report`.
 pub fn analyse(
     paths: &[PathBuf],
+    inputs: &[(InputKind, PathBuf)],
     gate: Option<&str>,
     today: Date,
 ) -> Result<AnalysedWorkspace, LoadError> {
     let timer = PhaseTimer::from_env();
     let mut workspace = workspace::load(paths)?;
+    for note in crate::inputs::load(&mut workspace.host, inputs)? {
+        let _ = writeln!(anstream::stderr(), "warning: {note}");
+    }
     timer.mark("read files");
     workspace.host.set_gate_override(gate.map(str::to_owned));
     workspace.host.set_today(today);

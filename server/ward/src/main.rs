@@ -3,6 +3,7 @@
 mod check;
 mod explain;
 mod fmt;
+mod inputs;
 mod located;
 mod lsp;
 mod manual;

@@ -188,7 +188,10 @@ fn run(
             started.elapsed()
         ));
     }
-    let files = analysis.files();
+    // The `.ward` files and the external inputs (test reports), whose own diagnostics
+    // (an `invalid-test-report`) are published like any file's.
+    let mut files = analysis.files();
+    files.extend(analysis.inputs());
     let by_path: HashMap<PathBuf, FileId> = files
         .iter()
         .map(|&file| (analysis.path(file), file))

@@ -14,9 +14,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher,
-    GlobPattern, TextDocumentContentChangeEvent, Uri, WatchKind,
+    GlobPattern, OneOf, RelativePattern, TextDocumentContentChangeEvent, Uri, WatchKind,
 };
-use ward_analysis::{Analysis, AnalysisHost, PositionEncoding};
+use ward_analysis::{Analysis, AnalysisHost, InputKind, InputSource, PositionEncoding};
 
 use super::convert;
 use super::documents::{Document, Documents};
@@ -48,6 +48,11 @@ pub struct World {
     dirty: Vec<PathBuf>,
     /// A copy of the open documents' URIs and versions, rebuilt when they change.
     open: OpenDocs,
+    /// The plan's globs of external inputs, as last read, and the input files they matched.
+    input_sources: Vec<InputSource>,
+    input_files: BTreeSet<PathBuf>,
+    /// Set when `input_sources` changed: the input watchers must be registered again.
+    input_watchers_stale: bool,
 }
 
 impl World {
@@ -61,7 +66,81 @@ impl World {
             changed_during_scan: Vec::new(),
             dirty: Vec::new(),
             open: Arc::default(),
+            input_sources: Vec::new(),
+            input_files: BTreeSet::new(),
+            input_watchers_stale: false,
         }
+    }
+
+    /// After a change to the `.ward` files: when the plan's globs of external inputs have
+    /// changed, the inputs are found and read again.
+    pub fn check_input_sources(&mut self) {
+        if !self.indexed {
+            return;
+        }
+        let sources = self.host.analysis().input_sources().unwrap_or_default();
+        if sources != self.input_sources {
+            self.input_sources = sources;
+            self.input_watchers_stale = true;
+            self.reload_inputs();
+        }
+    }
+
+    /// The input globs, once, when their watchers must be registered again.
+    pub fn take_stale_input_watchers(&mut self) -> Option<Vec<InputSource>> {
+        std::mem::take(&mut self.input_watchers_stale).then(|| self.input_sources.clone())
+    }
+
+    /// The plan's globs of external inputs, as last read.
+    pub fn input_sources(&self) -> Vec<InputSource> {
+        self.input_sources.clone()
+    }
+
+    /// Finds and reads the external input files of the plan's globs (on disk: an input is
+    /// never an open document), and marks the inputs that came, changed or went dirty.
+    fn reload_inputs(&mut self) {
+        let mut now = BTreeSet::new();
+        for &kind in InputKind::ALL {
+            let mut files = Vec::new();
+            for source in self
+                .input_sources
+                .iter()
+                .filter(|source| source.kind == kind)
+            {
+                let (found, notes) = crate::inputs::matching_files(source);
+                for note in notes {
+                    log::info(format_args!("{note}"));
+                }
+                files.extend(found);
+            }
+            files.sort();
+            files.dedup();
+            let texts: Vec<(PathBuf, Arc<str>)> = files
+                .into_iter()
+                .filter_map(|path| match crate::workspace::read_text(&path) {
+                    Ok(text) => Some((path, Arc::from(text))),
+                    Err(error) => {
+                        log::warn(format_args!("{error}"));
+                        None
+                    }
+                })
+                .collect();
+            now.extend(texts.iter().map(|(path, _)| path.clone()));
+            self.host.set_inputs(kind, texts);
+        }
+        let before = std::mem::replace(&mut self.input_files, now);
+        for path in before.union(&self.input_files.clone()) {
+            self.mark_dirty(path);
+        }
+    }
+
+    /// Whether a file changed on disk is, or may become, an external input.
+    fn is_input(&self, path: &Path) -> bool {
+        self.input_files.contains(path)
+            || self
+                .input_sources
+                .iter()
+                .any(|source| crate::inputs::may_match(source, path))
     }
 
     /// A snapshot of the analysis with the open documents. Drop it before the next write.
@@ -140,6 +219,7 @@ impl World {
         self.docs.insert(path.clone(), doc);
         self.refresh_open();
         self.mark_dirty(&path);
+        self.check_input_sources();
     }
 
     /// Applies an edit; refuses (and logs) one whose version does not increase.
@@ -169,6 +249,7 @@ impl World {
         self.host.edit_file(&path, &edits);
         self.refresh_open();
         self.mark_dirty(&path);
+        self.check_input_sources();
     }
 
     pub fn did_close(&mut self, uri: &Uri) {
@@ -179,6 +260,7 @@ impl World {
         self.refresh_open();
         self.reload_from_disk(&path);
         self.mark_dirty(&path);
+        self.check_input_sources();
     }
 
     /// Sets a closed file to its text on disk, or removes it when it is not a workspace file
@@ -224,6 +306,7 @@ impl World {
             .collect();
         self.host.add_files(files);
         self.indexed = true;
+        self.check_input_sources();
     }
 
     /// Applies `workspace/didChangeWorkspaceFolders`: the roots change, and the files no
@@ -270,6 +353,7 @@ impl World {
             }
             self.mark_dirty(&path);
         }
+        self.check_input_sources();
     }
 
     /// Files created or changed on disk, and folders created: the workspace files among them
@@ -324,6 +408,7 @@ impl World {
     /// a symbolic link); they are looked up after the deletions, on the disk as it is now.
     pub fn did_change_watched_files(&mut self, changes: Vec<FileEvent>) {
         let mut other_files_changed = false;
+        let mut inputs_changed = false;
         let mut arrived = Vec::new();
         let mut rules_changed = false;
         for event in changes {
@@ -332,6 +417,12 @@ impl World {
                 self.changed_during_scan.push(path.clone());
             }
             let is_ward = path.extension().is_some_and(|ext| ext == "ward");
+            // A report created, changed or deleted, or a folder of them.
+            inputs_changed |= self.is_input(&path)
+                || self
+                    .input_files
+                    .iter()
+                    .any(|input| input.starts_with(&path));
             rules_changed |= crate::workspace::is_ignore_file(&path)
                 && self.roots.iter().any(|root| path.starts_with(root));
             match event.typ {
@@ -368,6 +459,11 @@ impl World {
             // Evidence files may have come or gone.
             self.host.invalidate_file_system();
         }
+        if inputs_changed {
+            self.reload_inputs();
+        }
+        // A `.ward` file that came or went may hold the plan.
+        self.check_input_sources();
     }
 }
 
@@ -433,7 +529,8 @@ pub fn read_workspace(roots: &[PathBuf]) -> Vec<(PathBuf, Arc<str>)> {
 ///   which only the existence counts;
 /// - changes of `.ward` files (their text) and of ignore files (which files belong).
 ///
-/// Changes of other files are not asked for: nothing reads them.
+/// Changes of other files are not asked for here; those of the external inputs (test
+/// reports) are, by [`input_watchers`], once the plan names them.
 pub fn watchers() -> DidChangeWatchedFilesRegistrationOptions {
     let watcher = |glob: &str, kind: WatchKind| FileSystemWatcher {
         glob_pattern: GlobPattern::String(glob.to_owned()),
@@ -445,4 +542,26 @@ pub fn watchers() -> DidChangeWatchedFilesRegistrationOptions {
             watcher("**/{*.ward,.gitignore,.ignore}", WatchKind::Change),
         ],
     }
+}
+
+/// The watchers of the external inputs' changes: the plan's globs, relative to its folder
+/// (their creation and deletion come with every file's, from [`watchers`]).
+pub fn input_watchers(sources: &[InputSource]) -> DidChangeWatchedFilesRegistrationOptions {
+    let watchers = sources
+        .iter()
+        .flat_map(|source| {
+            let base = convert::path_to_uri(&source.folder);
+            source
+                .patterns
+                .iter()
+                .map(move |pattern| FileSystemWatcher {
+                    glob_pattern: GlobPattern::Relative(RelativePattern {
+                        base_uri: OneOf::Right(base.clone()),
+                        pattern: pattern.clone(),
+                    }),
+                    kind: Some(WatchKind::Change),
+                })
+        })
+        .collect();
+    DidChangeWatchedFilesRegistrationOptions { watchers }
 }

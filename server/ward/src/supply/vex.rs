@@ -181,10 +181,10 @@ fn cyclonedx(statements: &[Statement], generated: Timestamp, author: &str) -> Va
                     json!(component.title.as_deref().unwrap_or(&component.id)),
                 );
                 if let Some(version) = &component.version {
-                    entry.insert("version".into(), json!(version)); // tidy: a CycloneDX key
+                    entry.insert("version".into(), json!(version));
                 }
                 if let Some(purl) = &component.purl {
-                    entry.insert("purl".into(), json!(purl)); // tidy: a CycloneDX key
+                    entry.insert("purl".into(), json!(purl));
                 }
                 components.push(Value::Object(entry));
                 listed.push(bom_ref.clone());
@@ -255,7 +255,7 @@ fn cyclonedx(statements: &[Statement], generated: Timestamp, author: &str) -> Va
             analysis.insert("detail".into(), json!(impact));
         }
         entry.insert("analysis".into(), Value::Object(analysis));
-        entry.insert("affects".into(), Value::Array(affects)); // tidy: a CycloneDX key
+        entry.insert("affects".into(), Value::Array(affects));
         vulnerabilities.push(Value::Object(entry));
     }
     json!({
