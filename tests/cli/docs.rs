@@ -105,16 +105,18 @@ fn every_example_triggers_its_code() {
             examples.push(&body[..end]);
             rest = &body[end + 3..];
         }
-        // The files an example reads, in blocks such as ```xml reports/a.xml: written
-        // beside each example of the section.
+        // The files an example reads, in blocks such as ```xml reports/a.xml or
+        // ```json sbom.cdx.json: written beside each example of the section.
         let mut beside = Vec::new();
-        let mut rest = section;
-        while let Some(start) = rest.find("```xml ") {
-            let body = &rest[start + "```xml ".len()..];
-            let (path, body) = body.split_once('\n').expect("a path, then the file");
-            let end = body.find("```").expect("the file is closed");
-            beside.push((path.trim(), &body[..end]));
-            rest = &body[end + 3..];
+        for fence in ["```xml ", "```json "] {
+            let mut rest = section;
+            while let Some(start) = rest.find(fence) {
+                let body = &rest[start + fence.len()..];
+                let (path, body) = body.split_once('\n').expect("a path, then the file");
+                let end = body.find("```").expect("the file is closed");
+                beside.push((path.trim(), &body[..end]));
+                rest = &body[end + 3..];
+            }
         }
         let mut codes = BTreeSet::new();
         for example in &examples {
@@ -217,7 +219,16 @@ impl Cli {
             let flags = if name == "help" {
                 Vec::new()
             } else {
-                flags(&help(&[&name]))
+                let text = help(&[&name]);
+                // A command of commands (`ward import sbom`): each as `import sbom`.
+                for entry in help_section(&text, "Commands:") {
+                    let sub = entry.split_whitespace().next().unwrap().to_owned();
+                    if sub != "help" {
+                        let sub_flags = flags(&help(&[&name, &sub]));
+                        commands.insert(format!("{name} {sub}"), sub_flags);
+                    }
+                }
+                flags(&text)
             };
             commands.insert(name, flags);
         }
@@ -367,6 +378,10 @@ fn check_invocation(cli: &Cli, words: &[String], problems: &mut Vec<String>) {
                     return;
                 }
                 command = word.clone();
+            } else if !command.contains(' ')
+                && cli.commands.contains_key(&format!("{command} {word}"))
+            {
+                command = format!("{command} {word}");
             }
             continue;
         };

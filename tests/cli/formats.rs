@@ -532,8 +532,8 @@ fn sarif_is_valid_and_fit_for_github_code_scanning() {
         if !dir.is_dir() {
             continue;
         }
-        let args = std::fs::read_to_string(dir.join("args")).unwrap_or_default();
-        let args: Vec<&str> = args.split_whitespace().collect();
+        let args = crate::fixtures::fixture_args(&dir);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         check_sarif(&validator, &dir, &args);
     }
     // The waivers fixture has waived results, so their suppressions were checked above.

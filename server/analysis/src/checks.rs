@@ -24,6 +24,7 @@ use crate::schema::{
 };
 use crate::suggest::{Candidate, closest, nearest};
 use crate::supply;
+use crate::supply_chain::{file_listings, vulnerability_recorded};
 
 /// A place in a file's syntax, by index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -336,6 +337,45 @@ fn canonical_roots(db: &dyn Db) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
+/// A finding of a rule, graded by the plan's gates: its severity, and when a gate decides
+/// it, the gate in its message and related information; `None` when the rule is off.
+pub(crate) fn graded(plan: &Plan, code: Code, at: SyntaxPlace, message: String) -> Option<Finding> {
+    let grade = plan.grade(code)?;
+    let mut finding = Finding {
+        code,
+        severity: grade.severity,
+        gate: None,
+        message,
+        at,
+        related: Vec::new(),
+        waived: None,
+    };
+    if let Some(gate) = grade.gate {
+        let rule = gate.rule.name();
+        let phase = &gate.phase;
+        finding.message = match gate.status {
+            GateStatus::Passed => format!(
+                "{} (phase-gate gap: gate `{phase}`, already passed, requires `{rule}`)",
+                finding.message
+            ),
+            _ => format!(
+                "{} (gate `{phase}`, the next review, requires `{rule}`)",
+                finding.message
+            ),
+        };
+        if let Some(plan_item) = plan.item {
+            let (block, field, value) = gate.at;
+            finding.related.push((
+                plan_item.file,
+                SyntaxPlace::BlockValue(plan_item.item, block, field, value),
+                format!("gate `{}` requires `{rule}`", gate.phase),
+            ));
+        }
+        finding.gate = Some(gate.phase);
+    }
+    Some(finding)
+}
+
 struct Checker<'db> {
     db: &'db dyn Db,
     file: SourceFile,
@@ -401,42 +441,9 @@ impl Checker<'_> {
 
     /// Reports a completeness finding at a place of an item, graded by the plan's gates.
     fn finding_at(&mut self, code: Code, at: SyntaxPlace, message: String) {
-        let Some(grade) = self.plan.grade(code) else {
-            return;
-        };
-        let mut finding = Finding {
-            code,
-            severity: grade.severity,
-            gate: None,
-            message,
-            at,
-            related: Vec::new(),
-            waived: None,
-        };
-        if let Some(gate) = grade.gate {
-            let rule = gate.rule.name();
-            let phase = &gate.phase;
-            finding.message = match gate.status {
-                GateStatus::Passed => format!(
-                    "{} (phase-gate gap: gate `{phase}`, already passed, requires `{rule}`)",
-                    finding.message
-                ),
-                _ => format!(
-                    "{} (gate `{phase}`, the next review, requires `{rule}`)",
-                    finding.message
-                ),
-            };
-            if let Some(plan_item) = self.plan.item {
-                let (block, field, value) = gate.at;
-                finding.related.push((
-                    plan_item.file,
-                    SyntaxPlace::BlockValue(plan_item.item, block, field, value),
-                    format!("gate `{}` requires `{rule}`", gate.phase),
-                ));
-            }
-            finding.gate = Some(gate.phase);
+        if let Some(finding) = graded(self.plan, code, at, message) {
+            self.findings.push(finding);
         }
-        self.findings.push(finding);
     }
 
     fn item(&mut self, at: u32, item: &Item, model: &ItemModel) {
@@ -570,8 +577,101 @@ impl Checker<'_> {
         }
     }
 
+    /// `components-declared` and `vulnerabilities-triaged`: what the SBOMs say of a
+    /// declared component, when an SBOM was read.
+    fn listed_component(&mut self, at: u32, component: &Component, name: &str) {
+        let Some(listings) = file_listings(self.db, self.file) else {
+            return;
+        };
+        let Ok(found) = listings.binary_search_by_key(&at, |(item, _)| *item) else {
+            return;
+        };
+        let listings = &listings[found].1;
+        let shown = |sbom: SourceFile| {
+            let path = sbom.path(self.db);
+            path.file_name().map_or_else(
+                || path.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            )
+        };
+        let version = component.version().valid();
+        if listings.listed.is_empty() {
+            self.finding(
+                Code::StaleComponent,
+                at,
+                format!("{name} is in no SBOM: no SBOM lists it"),
+            );
+        } else if let Some(version) = version
+            && !listings.listed.iter().any(|listing| {
+                listing
+                    .version
+                    .as_deref()
+                    .is_none_or(|listed| listed == version)
+            })
+        {
+            let mut versions: Vec<&str> = listings
+                .listed
+                .iter()
+                .filter_map(|listing| listing.version.as_deref())
+                .collect();
+            versions.dedup();
+            let mut related = Vec::new();
+            for listing in &listings.listed {
+                related.push((
+                    listing.sbom,
+                    SyntaxPlace::Input(listing.range),
+                    format!(
+                        "listed in `{}` with version {}",
+                        shown(listing.sbom),
+                        listing.version.as_deref().unwrap_or("(none)")
+                    ),
+                ));
+            }
+            if let Some(mut finding) = graded(
+                self.plan,
+                Code::StaleComponent,
+                SyntaxPlace::Item(at),
+                format!(
+                    "{name} is declared at version {version} but listed with version {}",
+                    versions.join(", ")
+                ),
+            ) {
+                finding.related.splice(0..0, related);
+                self.findings.push(finding);
+            }
+        }
+        for reported in &listings.vulnerabilities {
+            if vulnerability_recorded(self.db, reported) {
+                continue;
+            }
+            let message = format!(
+                "`{}` is reported for {name} by `{}`, and no `{}` records it (by ID or alias)",
+                reported.id,
+                shown(reported.sbom),
+                ItemKind::Vulnerability
+            );
+            if let Some(mut finding) = graded(
+                self.plan,
+                Code::UntriagedVulnerability,
+                SyntaxPlace::Item(at),
+                message,
+            ) {
+                finding.related.insert(
+                    0,
+                    (
+                        reported.sbom,
+                        SyntaxPlace::Input(reported.range),
+                        format!("`{}` is reported here", reported.id),
+                    ),
+                );
+                self.findings.push(finding);
+            }
+        }
+    }
+
     /// `components-traced` and `components-supported`.
     fn component(&mut self, at: u32, component: &Component, name: &str) {
+        self.listed_component(at, component, name);
         if !component.has_part_of() {
             self.finding(
                 Code::UntracedComponent,

@@ -1,5 +1,5 @@
 //! External input files: files other than `.ward` files that the analysis reads and
-//! diagnoses (JUnit XML test reports; SBOMs plug in the same way).
+//! diagnoses: JUnit XML test reports and SBOMs.
 //!
 //! Each is a [`SourceFile`] of kind [`FileKind::Input`], listed in the workspace's `inputs`:
 //! a salsa input like a `.ward` file, so its diagnostics are located, placed and published
@@ -26,15 +26,18 @@ use crate::schema::{self, FieldSpec};
 pub enum InputKind {
     /// A JUnit XML test report.
     TestReport,
+    /// An SBOM: CycloneDX JSON 1.4 to 1.6, or SPDX 2.3 JSON.
+    Sbom,
 }
 
 impl InputKind {
-    pub const ALL: &'static [InputKind] = &[InputKind::TestReport];
+    pub const ALL: &'static [InputKind] = &[InputKind::TestReport, InputKind::Sbom];
 
     /// The plan field that lists the globs of this kind's files.
     pub fn plan_field(self) -> &'static FieldSpec {
         match self {
             InputKind::TestReport => &schema::plan::TEST_RESULTS,
+            InputKind::Sbom => &schema::plan::SBOM,
         }
     }
 
@@ -42,6 +45,7 @@ impl InputKind {
     pub fn noun(self) -> &'static str {
         match self {
             InputKind::TestReport => "test report",
+            InputKind::Sbom => "SBOM",
         }
     }
 }
@@ -133,5 +137,6 @@ pub fn input_diagnostics(db: &dyn Db, file: SourceFile) -> Arc<Vec<Diagnostic>> 
     match file.kind(db) {
         FileKind::Ward => Arc::default(),
         FileKind::Input(InputKind::TestReport) => crate::junit::report_diagnostics(db, file),
+        FileKind::Input(InputKind::Sbom) => crate::supply_chain::sbom_diagnostics(db, file),
     }
 }

@@ -20,6 +20,7 @@ pub mod sbom;
 pub mod schema;
 mod suggest;
 pub mod supply;
+mod supply_chain;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -95,7 +95,7 @@ fn located(db: &dyn Db, file: SourceFile, findings: &[Finding]) -> Arc<Vec<Diagn
 
 /// The range of a place in any file: an input file's places are ranges already, and it has
 /// no syntax to parse.
-fn place(db: &dyn Db, file: SourceFile, loc: SyntaxPlace) -> TextRange {
+pub(crate) fn place(db: &dyn Db, file: SourceFile, loc: SyntaxPlace) -> TextRange {
     match loc {
         SyntaxPlace::Input(range) => range,
         _ => locate(&parse(db, file).source_map, loc),

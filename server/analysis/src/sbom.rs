@@ -46,6 +46,8 @@ pub struct Component {
     pub license: Option<String>,
     /// The entry: its JSON object.
     pub span: Span,
+    /// Its `name` value: where findings about the entry stand.
+    pub name_span: Span,
 }
 
 /// A known vulnerability a scanner reported (CycloneDX `vulnerabilities`).
@@ -57,6 +59,8 @@ pub struct Vulnerability {
     /// The components it affects.
     pub affects: Vec<Affected>,
     pub span: Span,
+    /// Its `id` value: where findings about it point.
+    pub id_span: Span,
 }
 
 /// One `affects` entry: the bom-ref it names and, when it names a component of this SBOM,
@@ -173,11 +177,14 @@ struct Reader {
 }
 
 impl Reader {
-    /// A required string property: `None` and a problem when absent or not a string.
-    fn required(&mut self, object: &Object, name: &str, what: &str) -> Option<String> {
+    /// A required string property, with its value's range: `None` and a problem when
+    /// absent or not a string.
+    fn required_at(&mut self, object: &Object, name: &str, what: &str) -> Option<(String, Span)> {
         match object.get(name) {
             Some(prop) => match &prop.value {
-                Value::StringLit(lit) if !lit.value.is_empty() => Some(lit.value.to_string()),
+                Value::StringLit(lit) if !lit.value.is_empty() => {
+                    Some((lit.value.to_string(), span(lit)))
+                }
                 other => {
                     self.sbom.problem(
                         span(other),
@@ -192,6 +199,11 @@ impl Reader {
                 None
             }
         }
+    }
+
+    /// A required string property: `None` and a problem when absent or not a string.
+    fn required(&mut self, object: &Object, name: &str, what: &str) -> Option<String> {
+        self.required_at(object, name, what).map(|(value, _)| value)
     }
 
     /// An array property: `None` when absent; a problem when not an array.
@@ -257,7 +269,7 @@ impl Reader {
                     .problem(span(entry), "a component must be an object".to_owned());
                 continue;
             };
-            if let Some(name) = self.required(object, "name", "a component") {
+            if let Some((name, name_span)) = self.required_at(object, "name", "a component") {
                 let supplier = object
                     .get_object(key::SUPPLIER)
                     .and_then(|supplier| string(supplier, "name"))
@@ -270,6 +282,7 @@ impl Reader {
                     supplier,
                     license: cyclonedx_license(object),
                     span: span(object),
+                    name_span,
                 };
                 self.sbom.components.push(component);
             }
@@ -286,7 +299,7 @@ impl Reader {
                 .problem(span(entry), "a vulnerability must be an object".to_owned());
             return;
         };
-        let Some(id) = self.required(object, "id", "a vulnerability") else {
+        let Some((id, id_span)) = self.required_at(object, "id", "a vulnerability") else {
             return;
         };
         let mut aliases: Vec<String> = Vec::new();
@@ -324,6 +337,7 @@ impl Reader {
             aliases,
             affects,
             span: span(object),
+            id_span,
         });
     }
 
@@ -369,7 +383,7 @@ impl Reader {
                 continue;
             };
             let id = self.required(object, "SPDXID", "a package");
-            let Some(name) = self.required(object, "name", "a package") else {
+            let Some((name, name_span)) = self.required_at(object, "name", "a package") else {
                 continue;
             };
             if id.as_ref().is_some_and(|id| described.contains(id)) {
@@ -403,6 +417,7 @@ impl Reader {
                 supplier,
                 license,
                 span: span(object),
+                name_span,
             });
         }
     }
@@ -464,7 +479,7 @@ pub struct Declared<'a> {
 /// (type, namespace and name; version, qualifiers and subpath aside), else the one with
 /// its bom-ref, else the one whose ID or title is the entry's name. The first declared
 /// component of each key is the one found.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Matcher {
     by_package: rustc_hash::FxHashMap<String, usize>,
     by_ref: rustc_hash::FxHashMap<String, usize>,
@@ -526,6 +541,7 @@ mod tests {
             supplier: None,
             license: None,
             span: 0..0,
+            name_span: 0..0,
         }
     }
 

@@ -694,6 +694,11 @@ pub mod plan {
         FieldType::Strs,
         "JUnit XML reports whose results the verifications' tests take: globs, relative to the plan's folder.",
     );
+    pub const SBOM: FieldSpec = FieldSpec::new(
+        "sbom",
+        FieldType::Strs,
+        "SBOMs (CycloneDX JSON 1.4 to 1.6, SPDX 2.3 JSON) the components are checked against: globs, relative to the plan's folder.",
+    );
     pub const TRIAGE_DAYS: FieldSpec = FieldSpec::new(
         "triage-days",
         FieldType::Int(0, MAX_DAYS),
@@ -714,6 +719,7 @@ pub mod plan {
         ACCEPTABLE,
         NOT_APPLICABLE,
         TEST_RESULTS,
+        SBOM,
         TRIAGE_DAYS,
         PATCH_DAYS,
     ];

@@ -23,6 +23,7 @@ pub const STARTER_GATES: &[(&str, &[Rule])] = &[
         &[
             Rule::RisksControlled,
             Rule::CategoriesCovered,
+            Rule::ComponentsDeclared,
             Rule::VulnerabilitiesAssessed,
         ],
     ),
@@ -32,6 +33,7 @@ pub const STARTER_GATES: &[(&str, &[Rule])] = &[
             Rule::ControlsImplemented,
             Rule::ControlsVerified,
             Rule::ComponentsSupported,
+            Rule::VulnerabilitiesTriaged,
         ],
     ),
     (

@@ -36,6 +36,10 @@ pub struct CheckArgs {
     /// JUnit XML test reports to read, besides those of the plan's `test-results`.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub junit: Vec<PathBuf>,
+    /// SBOMs to check the components against (CycloneDX JSON 1.4 to 1.6, SPDX 2.3 JSON),
+    /// besides those of the plan's `sbom`.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub sbom: Vec<PathBuf>,
     /// List the waived findings too (they are counted either way).
     #[arg(long)]
     pub show_waived: bool,
@@ -51,7 +55,8 @@ impl CheckArgs {
             .junit
             .iter()
             .map(|path| (InputKind::TestReport, path.clone()));
-        reports.collect()
+        let sboms = self.sbom.iter().map(|path| (InputKind::Sbom, path.clone()));
+        reports.chain(sboms).collect()
     }
 }
 
