@@ -84,6 +84,8 @@ fn csv_writes_one_file_per_table_into_the_folder() {
             "traceability",
             "risk-matrix",
             "deployer-guidance",
+            "components",
+            "vulnerabilities",
             "findings",
             "items"
         ]
@@ -93,7 +95,7 @@ fn csv_writes_one_file_per_table_into_the_folder() {
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .collect();
     files.sort();
-    assert_eq!(files.len(), 7);
+    assert_eq!(files.len(), 9);
     for (name, body) in tables {
         let file = fs::read_to_string(out.join(format!("{name}.csv"))).unwrap();
         assert_eq!(file, body, "{name}.csv");

@@ -38,6 +38,12 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                         li { a href="#traceability" { "Traceability matrix" } }
                         li { a href="#risk-matrix" { "Risk matrix" } }
                         li { a href="#deployer-guidance" { "Deployer guidance" } }
+                        @if !report.components.is_empty() {
+                            li { a href="#components" { "Components" } }
+                        }
+                        @if !report.vulnerabilities.is_empty() {
+                            li { a href="#vulnerabilities" { "Vulnerabilities" } }
+                        }
                         li { a href="#findings" { "Findings" } }
                         li { a href="#items" { "Items" } }
                     }
@@ -47,6 +53,8 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                     (traceability(report))
                     (risk_matrix(report))
                     (guidance(report))
+                    (components(report))
+                    (vulnerabilities(report))
                     (findings(report, places))
                     (items(report, places))
                 }
@@ -492,6 +500,87 @@ fn guidance(report: &Report) -> Markup {
                                 @match &entry.guidance {
                                     Some(guidance) => td.text { (guidance) },
                                     None => td.gap { "no guidance" },
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn components(report: &Report) -> Markup {
+    html! {
+        @if !report.components.is_empty() {
+            section #components aria-labelledby="components-h" {
+                h2 #components-h { "Components" }
+                p.legend { "Every software component (SOUP): its version, class (IEC 81001-5-1, 4.3), level and end of support (FDA), and the known vulnerabilities that affect it. A past end of support is marked." }
+                table.components {
+                    caption { "Components of the product" }
+                    thead { tr {
+                        th scope="col" { "Component" }
+                        th scope="col" { "Version" }
+                        th scope="col" { "Class" }
+                        th scope="col" { "Support" }
+                        th scope="col" { "End of support" }
+                        th scope="col" { "Vulnerabilities" }
+                    } }
+                    tbody {
+                        @for entry in &report.components {
+                            tr {
+                                th scope="row" { (link(&entry.component, true)) }
+                                td { (entry.version.as_deref().unwrap_or("")) }
+                                td { (entry.item_class.as_deref().unwrap_or("")) }
+                                td { (entry.support.as_deref().unwrap_or("")) }
+                                @match entry.describe_support_ends() {
+                                    Some(ends) if entry.support_ended => td.gap { (ends) },
+                                    Some(ends) => td { (ends) },
+                                    None => td {},
+                                }
+                                td { (links(&entry.vulnerabilities)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn vulnerabilities(report: &Report) -> Markup {
+    html! {
+        @if !report.vulnerabilities.is_empty() {
+            section #vulnerabilities aria-labelledby="vulnerabilities-h" {
+                h2 #vulnerabilities-h { "Vulnerabilities" }
+                p.legend { "Every known vulnerability and its triage (a VEX statement): its status and justification, its CVSS base score, the components it affects, and the risks that assess it with the score each keeps after its controls." }
+                table.vulnerabilities {
+                    caption { "Known vulnerabilities" }
+                    thead { tr {
+                        th scope="col" { "Vulnerability" }
+                        th scope="col" { "Status" }
+                        th scope="col" { "Justification" }
+                        th scope="col" { "CVSS" }
+                        th scope="col" { "Affects" }
+                        th scope="col" { "Assessed by (residual)" }
+                    } }
+                    tbody {
+                        @for entry in &report.vulnerabilities {
+                            tr {
+                                th scope="row" { (link(&entry.vulnerability, true)) }
+                                td { (entry.status) }
+                                td { (entry.justification.as_deref().unwrap_or("")) }
+                                td {
+                                    @if let Some((vector, score)) = &entry.cvss {
+                                        span title=(vector) { (score.0.to_string()) }
+                                    }
+                                }
+                                td { (links(&entry.affects)) }
+                                td {
+                                    @for (at, risk) in entry.assessed_by.iter().enumerate() {
+                                        @if at > 0 { "; " }
+                                        (link(&risk.risk, false)) ": " (risk.describe_residual())
+                                    }
                                 }
                             }
                         }
