@@ -18,7 +18,7 @@ const NAME = /[A-Za-z][A-Za-z0-9_.\-]*/;
 // (`phase:` then a plan without `}` then `verification V1 {`), so the parser
 // keeps both (see `conflicts`) and the one that fails to continue is dropped.
 // @generated begin: from the kinds table (server/language); do not edit
-const ITEM_KINDS = ['asset', 'threat', 'risk', 'control', 'verification', 'waiver', 'approval'];
+const ITEM_KINDS = ['asset', 'threat', 'risk', 'control', 'verification', 'component', 'vulnerability', 'waiver', 'approval'];
 const KEYWORDS = [...ITEM_KINDS, 'plan', 'residual', 'gate', 'matrix'];
 // @generated end
 

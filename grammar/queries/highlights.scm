@@ -63,7 +63,7 @@
     (identifier) @type
     (","
       (identifier) @type)*))
-  (#match? @variable.other.member "^(targets|threat|mitigates|verifies|items)[ \t]*:$")) ; @generated: link fields
+  (#match? @variable.other.member "^(targets|threat|vulnerability|mitigates|verifies|part-of|affects|items)[ \t]*:$")) ; @generated: link fields
 
 ; Phases: declared by `phases:`, named by `phase:` and by each gate.
 

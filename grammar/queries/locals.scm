@@ -13,4 +13,4 @@
   name: (field_name) @_name
   values: (value_list
     (identifier) @local.reference))
-  (#match? @_name "^(targets|threat|mitigates|verifies|items)[ \t]*:$")) ; @generated: link fields
+  (#match? @_name "^(targets|threat|vulnerability|mitigates|verifies|part-of|affects|items)[ \t]*:$")) ; @generated: link fields

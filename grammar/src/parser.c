@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 60
 #define LARGE_STATE_COUNT 11
-#define SYMBOL_COUNT 41
+#define SYMBOL_COUNT 43
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 22
+#define TOKEN_COUNT 24
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 7
 #define MAX_ALIAS_SEQUENCE_LENGTH 4
@@ -26,40 +26,42 @@ enum ts_symbol_identifiers {
   anon_sym_risk = 4,
   anon_sym_control = 5,
   anon_sym_verification = 6,
-  anon_sym_waiver = 7,
-  anon_sym_approval = 8,
-  anon_sym_LBRACE = 9,
-  anon_sym_RBRACE = 10,
-  anon_sym_residual = 11,
-  anon_sym_plan = 12,
-  anon_sym_gate = 13,
-  anon_sym_matrix = 14,
-  sym_field_name = 15,
-  anon_sym_COMMA = 16,
-  sym_integer = 17,
-  sym_date = 18,
-  sym_string = 19,
-  sym_text_block = 20,
-  sym_comment = 21,
-  sym_source_file = 22,
-  sym_item = 23,
-  sym_item_kind = 24,
-  sym_item_body = 25,
-  sym_residual = 26,
-  sym_plan = 27,
-  sym_plan_body = 28,
-  sym_gate = 29,
-  sym_matrix = 30,
-  sym_field_block = 31,
-  sym_field = 32,
-  sym_value_list = 33,
-  sym__value = 34,
-  sym__keyword_value = 35,
-  aux_sym_source_file_repeat1 = 36,
-  aux_sym_item_body_repeat1 = 37,
-  aux_sym_plan_body_repeat1 = 38,
-  aux_sym_field_block_repeat1 = 39,
-  aux_sym_value_list_repeat1 = 40,
+  anon_sym_component = 7,
+  anon_sym_vulnerability = 8,
+  anon_sym_waiver = 9,
+  anon_sym_approval = 10,
+  anon_sym_LBRACE = 11,
+  anon_sym_RBRACE = 12,
+  anon_sym_residual = 13,
+  anon_sym_plan = 14,
+  anon_sym_gate = 15,
+  anon_sym_matrix = 16,
+  sym_field_name = 17,
+  anon_sym_COMMA = 18,
+  sym_integer = 19,
+  sym_date = 20,
+  sym_string = 21,
+  sym_text_block = 22,
+  sym_comment = 23,
+  sym_source_file = 24,
+  sym_item = 25,
+  sym_item_kind = 26,
+  sym_item_body = 27,
+  sym_residual = 28,
+  sym_plan = 29,
+  sym_plan_body = 30,
+  sym_gate = 31,
+  sym_matrix = 32,
+  sym_field_block = 33,
+  sym_field = 34,
+  sym_value_list = 35,
+  sym__value = 36,
+  sym__keyword_value = 37,
+  aux_sym_source_file_repeat1 = 38,
+  aux_sym_item_body_repeat1 = 39,
+  aux_sym_plan_body_repeat1 = 40,
+  aux_sym_field_block_repeat1 = 41,
+  aux_sym_value_list_repeat1 = 42,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -70,6 +72,8 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_risk] = "risk",
   [anon_sym_control] = "control",
   [anon_sym_verification] = "verification",
+  [anon_sym_component] = "component",
+  [anon_sym_vulnerability] = "vulnerability",
   [anon_sym_waiver] = "waiver",
   [anon_sym_approval] = "approval",
   [anon_sym_LBRACE] = "{",
@@ -114,6 +118,8 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_risk] = anon_sym_risk,
   [anon_sym_control] = anon_sym_control,
   [anon_sym_verification] = anon_sym_verification,
+  [anon_sym_component] = anon_sym_component,
+  [anon_sym_vulnerability] = anon_sym_vulnerability,
   [anon_sym_waiver] = anon_sym_waiver,
   [anon_sym_approval] = anon_sym_approval,
   [anon_sym_LBRACE] = anon_sym_LBRACE,
@@ -176,6 +182,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_verification] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_component] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_vulnerability] = {
     .visible = true,
     .named = false,
   },
@@ -670,186 +684,245 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 8:
       if (lookahead == 'e') ADVANCE(19);
+      if (lookahead == 'u') ADVANCE(20);
       END_STATE();
     case 9:
-      if (lookahead == 'a') ADVANCE(20);
+      if (lookahead == 'a') ADVANCE(21);
       END_STATE();
     case 10:
-      if (lookahead == 'p') ADVANCE(21);
+      if (lookahead == 'p') ADVANCE(22);
       END_STATE();
     case 11:
-      if (lookahead == 's') ADVANCE(22);
+      if (lookahead == 's') ADVANCE(23);
       END_STATE();
     case 12:
-      if (lookahead == 'n') ADVANCE(23);
+      if (lookahead == 'm') ADVANCE(24);
+      if (lookahead == 'n') ADVANCE(25);
       END_STATE();
     case 13:
-      if (lookahead == 't') ADVANCE(24);
+      if (lookahead == 't') ADVANCE(26);
       END_STATE();
     case 14:
-      if (lookahead == 't') ADVANCE(25);
+      if (lookahead == 't') ADVANCE(27);
       END_STATE();
     case 15:
-      if (lookahead == 'a') ADVANCE(26);
+      if (lookahead == 'a') ADVANCE(28);
       END_STATE();
     case 16:
-      if (lookahead == 's') ADVANCE(27);
+      if (lookahead == 's') ADVANCE(29);
       END_STATE();
     case 17:
-      if (lookahead == 's') ADVANCE(28);
+      if (lookahead == 's') ADVANCE(30);
       END_STATE();
     case 18:
-      if (lookahead == 'r') ADVANCE(29);
+      if (lookahead == 'r') ADVANCE(31);
       END_STATE();
     case 19:
-      if (lookahead == 'r') ADVANCE(30);
-      END_STATE();
-    case 20:
-      if (lookahead == 'i') ADVANCE(31);
-      END_STATE();
-    case 21:
       if (lookahead == 'r') ADVANCE(32);
       END_STATE();
+    case 20:
+      if (lookahead == 'l') ADVANCE(33);
+      END_STATE();
+    case 21:
+      if (lookahead == 'i') ADVANCE(34);
+      END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(33);
+      if (lookahead == 'r') ADVANCE(35);
       END_STATE();
     case 23:
-      if (lookahead == 't') ADVANCE(34);
+      if (lookahead == 'e') ADVANCE(36);
       END_STATE();
     case 24:
-      if (lookahead == 'e') ADVANCE(35);
+      if (lookahead == 'p') ADVANCE(37);
       END_STATE();
     case 25:
-      if (lookahead == 'r') ADVANCE(36);
+      if (lookahead == 't') ADVANCE(38);
       END_STATE();
     case 26:
-      if (lookahead == 'n') ADVANCE(37);
+      if (lookahead == 'e') ADVANCE(39);
       END_STATE();
     case 27:
-      if (lookahead == 'i') ADVANCE(38);
+      if (lookahead == 'r') ADVANCE(40);
       END_STATE();
     case 28:
-      if (lookahead == 'k') ADVANCE(39);
+      if (lookahead == 'n') ADVANCE(41);
       END_STATE();
     case 29:
-      if (lookahead == 'e') ADVANCE(40);
+      if (lookahead == 'i') ADVANCE(42);
       END_STATE();
     case 30:
-      if (lookahead == 'i') ADVANCE(41);
+      if (lookahead == 'k') ADVANCE(43);
       END_STATE();
     case 31:
-      if (lookahead == 'v') ADVANCE(42);
+      if (lookahead == 'e') ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == 'o') ADVANCE(43);
+      if (lookahead == 'i') ADVANCE(45);
       END_STATE();
     case 33:
-      if (lookahead == 't') ADVANCE(44);
+      if (lookahead == 'n') ADVANCE(46);
       END_STATE();
     case 34:
-      if (lookahead == 'r') ADVANCE(45);
+      if (lookahead == 'v') ADVANCE(47);
       END_STATE();
     case 35:
-      ACCEPT_TOKEN(anon_sym_gate);
+      if (lookahead == 'o') ADVANCE(48);
       END_STATE();
     case 36:
-      if (lookahead == 'i') ADVANCE(46);
+      if (lookahead == 't') ADVANCE(49);
       END_STATE();
     case 37:
-      ACCEPT_TOKEN(anon_sym_plan);
+      if (lookahead == 'o') ADVANCE(50);
       END_STATE();
     case 38:
-      if (lookahead == 'd') ADVANCE(47);
+      if (lookahead == 'r') ADVANCE(51);
       END_STATE();
     case 39:
-      ACCEPT_TOKEN(anon_sym_risk);
+      ACCEPT_TOKEN(anon_sym_gate);
       END_STATE();
     case 40:
-      if (lookahead == 'a') ADVANCE(48);
+      if (lookahead == 'i') ADVANCE(52);
       END_STATE();
     case 41:
-      if (lookahead == 'f') ADVANCE(49);
+      ACCEPT_TOKEN(anon_sym_plan);
       END_STATE();
     case 42:
-      if (lookahead == 'e') ADVANCE(50);
+      if (lookahead == 'd') ADVANCE(53);
       END_STATE();
     case 43:
-      if (lookahead == 'v') ADVANCE(51);
+      ACCEPT_TOKEN(anon_sym_risk);
       END_STATE();
     case 44:
-      ACCEPT_TOKEN(anon_sym_asset);
+      if (lookahead == 'a') ADVANCE(54);
       END_STATE();
     case 45:
-      if (lookahead == 'o') ADVANCE(52);
+      if (lookahead == 'f') ADVANCE(55);
       END_STATE();
     case 46:
-      if (lookahead == 'x') ADVANCE(53);
+      if (lookahead == 'e') ADVANCE(56);
       END_STATE();
     case 47:
-      if (lookahead == 'u') ADVANCE(54);
+      if (lookahead == 'e') ADVANCE(57);
       END_STATE();
     case 48:
-      if (lookahead == 't') ADVANCE(55);
+      if (lookahead == 'v') ADVANCE(58);
       END_STATE();
     case 49:
-      if (lookahead == 'i') ADVANCE(56);
+      ACCEPT_TOKEN(anon_sym_asset);
       END_STATE();
     case 50:
-      if (lookahead == 'r') ADVANCE(57);
+      if (lookahead == 'n') ADVANCE(59);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(58);
+      if (lookahead == 'o') ADVANCE(60);
       END_STATE();
     case 52:
-      if (lookahead == 'l') ADVANCE(59);
+      if (lookahead == 'x') ADVANCE(61);
       END_STATE();
     case 53:
-      ACCEPT_TOKEN(anon_sym_matrix);
+      if (lookahead == 'u') ADVANCE(62);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(60);
+      if (lookahead == 't') ADVANCE(63);
       END_STATE();
     case 55:
-      ACCEPT_TOKEN(anon_sym_threat);
+      if (lookahead == 'i') ADVANCE(64);
       END_STATE();
     case 56:
-      if (lookahead == 'c') ADVANCE(61);
+      if (lookahead == 'r') ADVANCE(65);
       END_STATE();
     case 57:
-      ACCEPT_TOKEN(anon_sym_waiver);
+      if (lookahead == 'r') ADVANCE(66);
       END_STATE();
     case 58:
-      if (lookahead == 'l') ADVANCE(62);
+      if (lookahead == 'a') ADVANCE(67);
       END_STATE();
     case 59:
-      ACCEPT_TOKEN(anon_sym_control);
+      if (lookahead == 'e') ADVANCE(68);
       END_STATE();
     case 60:
-      if (lookahead == 'l') ADVANCE(63);
+      if (lookahead == 'l') ADVANCE(69);
       END_STATE();
     case 61:
-      if (lookahead == 'a') ADVANCE(64);
+      ACCEPT_TOKEN(anon_sym_matrix);
       END_STATE();
     case 62:
-      ACCEPT_TOKEN(anon_sym_approval);
+      if (lookahead == 'a') ADVANCE(70);
       END_STATE();
     case 63:
-      ACCEPT_TOKEN(anon_sym_residual);
+      ACCEPT_TOKEN(anon_sym_threat);
       END_STATE();
     case 64:
-      if (lookahead == 't') ADVANCE(65);
+      if (lookahead == 'c') ADVANCE(71);
       END_STATE();
     case 65:
-      if (lookahead == 'i') ADVANCE(66);
+      if (lookahead == 'a') ADVANCE(72);
       END_STATE();
     case 66:
-      if (lookahead == 'o') ADVANCE(67);
+      ACCEPT_TOKEN(anon_sym_waiver);
       END_STATE();
     case 67:
-      if (lookahead == 'n') ADVANCE(68);
+      if (lookahead == 'l') ADVANCE(73);
       END_STATE();
     case 68:
+      if (lookahead == 'n') ADVANCE(74);
+      END_STATE();
+    case 69:
+      ACCEPT_TOKEN(anon_sym_control);
+      END_STATE();
+    case 70:
+      if (lookahead == 'l') ADVANCE(75);
+      END_STATE();
+    case 71:
+      if (lookahead == 'a') ADVANCE(76);
+      END_STATE();
+    case 72:
+      if (lookahead == 'b') ADVANCE(77);
+      END_STATE();
+    case 73:
+      ACCEPT_TOKEN(anon_sym_approval);
+      END_STATE();
+    case 74:
+      if (lookahead == 't') ADVANCE(78);
+      END_STATE();
+    case 75:
+      ACCEPT_TOKEN(anon_sym_residual);
+      END_STATE();
+    case 76:
+      if (lookahead == 't') ADVANCE(79);
+      END_STATE();
+    case 77:
+      if (lookahead == 'i') ADVANCE(80);
+      END_STATE();
+    case 78:
+      ACCEPT_TOKEN(anon_sym_component);
+      END_STATE();
+    case 79:
+      if (lookahead == 'i') ADVANCE(81);
+      END_STATE();
+    case 80:
+      if (lookahead == 'l') ADVANCE(82);
+      END_STATE();
+    case 81:
+      if (lookahead == 'o') ADVANCE(83);
+      END_STATE();
+    case 82:
+      if (lookahead == 'i') ADVANCE(84);
+      END_STATE();
+    case 83:
+      if (lookahead == 'n') ADVANCE(85);
+      END_STATE();
+    case 84:
+      if (lookahead == 't') ADVANCE(86);
+      END_STATE();
+    case 85:
       ACCEPT_TOKEN(anon_sym_verification);
+      END_STATE();
+    case 86:
+      if (lookahead == 'y') ADVANCE(87);
+      END_STATE();
+    case 87:
+      ACCEPT_TOKEN(anon_sym_vulnerability);
       END_STATE();
     default:
       return false;
@@ -928,6 +1001,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(1),
     [anon_sym_control] = ACTIONS(1),
     [anon_sym_verification] = ACTIONS(1),
+    [anon_sym_component] = ACTIONS(1),
+    [anon_sym_vulnerability] = ACTIONS(1),
     [anon_sym_waiver] = ACTIONS(1),
     [anon_sym_approval] = ACTIONS(1),
     [anon_sym_LBRACE] = ACTIONS(1),
@@ -956,6 +1031,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(7),
     [anon_sym_control] = ACTIONS(7),
     [anon_sym_verification] = ACTIONS(7),
+    [anon_sym_component] = ACTIONS(7),
+    [anon_sym_vulnerability] = ACTIONS(7),
     [anon_sym_waiver] = ACTIONS(7),
     [anon_sym_approval] = ACTIONS(7),
     [anon_sym_plan] = ACTIONS(9),
@@ -972,6 +1049,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(15),
     [anon_sym_control] = ACTIONS(15),
     [anon_sym_verification] = ACTIONS(15),
+    [anon_sym_component] = ACTIONS(15),
+    [anon_sym_vulnerability] = ACTIONS(15),
     [anon_sym_waiver] = ACTIONS(15),
     [anon_sym_approval] = ACTIONS(15),
     [anon_sym_RBRACE] = ACTIONS(11),
@@ -997,6 +1076,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(15),
     [anon_sym_control] = ACTIONS(15),
     [anon_sym_verification] = ACTIONS(15),
+    [anon_sym_component] = ACTIONS(15),
+    [anon_sym_vulnerability] = ACTIONS(15),
     [anon_sym_waiver] = ACTIONS(15),
     [anon_sym_approval] = ACTIONS(15),
     [anon_sym_RBRACE] = ACTIONS(11),
@@ -1021,6 +1102,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(30),
     [anon_sym_control] = ACTIONS(30),
     [anon_sym_verification] = ACTIONS(30),
+    [anon_sym_component] = ACTIONS(30),
+    [anon_sym_vulnerability] = ACTIONS(30),
     [anon_sym_waiver] = ACTIONS(30),
     [anon_sym_approval] = ACTIONS(30),
     [anon_sym_RBRACE] = ACTIONS(26),
@@ -1045,6 +1128,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(37),
     [anon_sym_control] = ACTIONS(37),
     [anon_sym_verification] = ACTIONS(37),
+    [anon_sym_component] = ACTIONS(37),
+    [anon_sym_vulnerability] = ACTIONS(37),
     [anon_sym_waiver] = ACTIONS(37),
     [anon_sym_approval] = ACTIONS(37),
     [anon_sym_RBRACE] = ACTIONS(35),
@@ -1069,6 +1154,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(37),
     [anon_sym_control] = ACTIONS(37),
     [anon_sym_verification] = ACTIONS(37),
+    [anon_sym_component] = ACTIONS(37),
+    [anon_sym_vulnerability] = ACTIONS(37),
     [anon_sym_waiver] = ACTIONS(37),
     [anon_sym_approval] = ACTIONS(37),
     [anon_sym_RBRACE] = ACTIONS(35),
@@ -1093,6 +1180,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(30),
     [anon_sym_control] = ACTIONS(30),
     [anon_sym_verification] = ACTIONS(30),
+    [anon_sym_component] = ACTIONS(30),
+    [anon_sym_vulnerability] = ACTIONS(30),
     [anon_sym_waiver] = ACTIONS(30),
     [anon_sym_approval] = ACTIONS(30),
     [anon_sym_RBRACE] = ACTIONS(26),
@@ -1117,6 +1206,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(18),
     [anon_sym_control] = ACTIONS(18),
     [anon_sym_verification] = ACTIONS(18),
+    [anon_sym_component] = ACTIONS(18),
+    [anon_sym_vulnerability] = ACTIONS(18),
     [anon_sym_waiver] = ACTIONS(18),
     [anon_sym_approval] = ACTIONS(18),
     [anon_sym_RBRACE] = ACTIONS(11),
@@ -1140,6 +1231,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(18),
     [anon_sym_control] = ACTIONS(18),
     [anon_sym_verification] = ACTIONS(18),
+    [anon_sym_component] = ACTIONS(18),
+    [anon_sym_vulnerability] = ACTIONS(18),
     [anon_sym_waiver] = ACTIONS(18),
     [anon_sym_approval] = ACTIONS(18),
     [anon_sym_RBRACE] = ACTIONS(35),
@@ -1163,6 +1256,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(18),
     [anon_sym_control] = ACTIONS(18),
     [anon_sym_verification] = ACTIONS(18),
+    [anon_sym_component] = ACTIONS(18),
+    [anon_sym_vulnerability] = ACTIONS(18),
     [anon_sym_waiver] = ACTIONS(18),
     [anon_sym_approval] = ACTIONS(18),
     [anon_sym_RBRACE] = ACTIONS(26),
@@ -1193,19 +1288,21 @@ static const uint16_t ts_small_parse_table[] = {
       sym_identifier,
       sym_integer,
       sym_string,
-    ACTIONS(18), 11,
+    ACTIONS(18), 13,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [30] = 8,
+  [32] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(44), 1,
@@ -1223,16 +1320,18 @@ static const uint16_t ts_small_parse_table[] = {
       sym_matrix,
       sym_field,
       aux_sym_plan_body_repeat1,
-    ACTIONS(46), 8,
+    ACTIONS(46), 10,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [65] = 7,
+  [69] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(60), 1,
@@ -1249,16 +1348,18 @@ static const uint16_t ts_small_parse_table[] = {
       sym_matrix,
       sym_field,
       aux_sym_plan_body_repeat1,
-    ACTIONS(58), 8,
+    ACTIONS(58), 10,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [98] = 8,
+  [104] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(50), 1,
@@ -1276,16 +1377,18 @@ static const uint16_t ts_small_parse_table[] = {
       sym_matrix,
       sym_field,
       aux_sym_plan_body_repeat1,
-    ACTIONS(71), 8,
+    ACTIONS(71), 10,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [133] = 5,
+  [141] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -1296,19 +1399,21 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(77), 11,
+    ACTIONS(77), 13,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [161] = 7,
+  [171] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(82), 1,
@@ -1323,16 +1428,18 @@ static const uint16_t ts_small_parse_table[] = {
       sym_residual,
       sym_field,
       aux_sym_item_body_repeat1,
-    ACTIONS(84), 8,
+    ACTIONS(84), 10,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [192] = 3,
+  [204] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(92), 4,
@@ -1340,19 +1447,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_field_name,
       anon_sym_COMMA,
-    ACTIONS(94), 11,
+    ACTIONS(94), 13,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [215] = 5,
+  [229] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(100), 1,
@@ -1363,18 +1472,20 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(98), 10,
+    ACTIONS(98), 12,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [242] = 6,
+  [258] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(106), 1,
@@ -1388,16 +1499,18 @@ static const uint16_t ts_small_parse_table[] = {
       sym_residual,
       sym_field,
       aux_sym_item_body_repeat1,
-    ACTIONS(104), 8,
+    ACTIONS(104), 10,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [271] = 3,
+  [289] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 4,
@@ -1405,19 +1518,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_field_name,
       anon_sym_COMMA,
-    ACTIONS(77), 11,
+    ACTIONS(77), 13,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [294] = 5,
+  [314] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(114), 1,
@@ -1428,18 +1543,20 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(112), 10,
+    ACTIONS(112), 12,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [321] = 7,
+  [343] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(88), 1,
@@ -1454,16 +1571,18 @@ static const uint16_t ts_small_parse_table[] = {
       sym_residual,
       sym_field,
       aux_sym_item_body_repeat1,
-    ACTIONS(118), 8,
+    ACTIONS(118), 10,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [352] = 5,
+  [376] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(122), 1,
@@ -1474,74 +1593,82 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(112), 9,
+    ACTIONS(112), 11,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
-  [378] = 3,
+  [404] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(124), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(126), 11,
+    ACTIONS(126), 13,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [400] = 3,
+  [428] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(128), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(130), 11,
+    ACTIONS(130), 13,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [422] = 3,
+  [452] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(132), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(134), 11,
+    ACTIONS(134), 13,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [444] = 5,
+  [476] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(136), 1,
@@ -1552,17 +1679,19 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(98), 9,
+    ACTIONS(98), 11,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
-  [470] = 6,
+  [504] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(138), 1,
@@ -1575,51 +1704,57 @@ static const uint16_t ts_small_parse_table[] = {
       sym_item,
       sym_plan,
       aux_sym_source_file_repeat1,
-    ACTIONS(140), 7,
+    ACTIONS(140), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
-  [497] = 3,
+  [533] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(146), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(148), 10,
+    ACTIONS(148), 12,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [518] = 3,
+  [556] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(150), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(152), 10,
+    ACTIONS(152), 12,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [539] = 6,
+  [579] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(9), 1,
@@ -1632,162 +1767,186 @@ static const uint16_t ts_small_parse_table[] = {
       sym_item,
       sym_plan,
       aux_sym_source_file_repeat1,
-    ACTIONS(7), 7,
+    ACTIONS(7), 9,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
-  [566] = 3,
+  [608] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(156), 3,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
       sym_field_name,
-    ACTIONS(158), 9,
+    ACTIONS(158), 11,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
-  [586] = 2,
+  [630] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(160), 9,
+    ACTIONS(160), 11,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [601] = 2,
+  [647] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(162), 9,
+    ACTIONS(162), 11,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [616] = 2,
+  [664] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(164), 9,
+    ACTIONS(164), 11,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [631] = 2,
+  [681] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(166), 9,
+    ACTIONS(166), 11,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [646] = 2,
+  [698] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(168), 9,
+    ACTIONS(168), 11,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [661] = 2,
+  [715] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(44), 9,
+    ACTIONS(44), 11,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [676] = 2,
+  [732] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(82), 9,
+    ACTIONS(82), 11,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [691] = 2,
+  [749] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(170), 9,
+    ACTIONS(170), 11,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [706] = 2,
+  [766] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(172), 9,
+    ACTIONS(172), 11,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [721] = 2,
+  [783] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(174), 9,
+    ACTIONS(174), 11,
       ts_builtin_sym_end,
       anon_sym_asset,
       anon_sym_threat,
       anon_sym_risk,
       anon_sym_control,
       anon_sym_verification,
+      anon_sym_component,
+      anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [736] = 4,
+  [800] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(176), 1,
@@ -1797,7 +1956,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(44), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [750] = 4,
+  [814] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(180), 1,
@@ -1807,7 +1966,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(44), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [764] = 4,
+  [828] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(178), 1,
@@ -1817,7 +1976,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(43), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [778] = 4,
+  [842] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(187), 1,
@@ -1827,7 +1986,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(96), 2,
       anon_sym_RBRACE,
       sym_field_name,
-  [792] = 4,
+  [856] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(189), 1,
@@ -1837,7 +1996,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(35), 2,
       anon_sym_RBRACE,
       sym_field_name,
-  [806] = 5,
+  [870] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(191), 1,
@@ -1848,7 +2007,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(34), 1,
       sym_item_body,
-  [822] = 4,
+  [886] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(197), 1,
@@ -1857,7 +2016,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(42), 1,
       sym_plan_body,
-  [835] = 4,
+  [899] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(193), 1,
@@ -1866,61 +2025,61 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(35), 1,
       sym_item_body,
-  [848] = 2,
+  [912] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(203), 3,
       anon_sym_LBRACE,
       sym_identifier,
       sym_string,
-  [857] = 3,
+  [921] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(205), 1,
       anon_sym_LBRACE,
     STATE(32), 1,
       sym_field_block,
-  [867] = 3,
+  [931] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(205), 1,
       anon_sym_LBRACE,
     STATE(30), 1,
       sym_field_block,
-  [877] = 3,
+  [941] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(193), 1,
       anon_sym_LBRACE,
     STATE(37), 1,
       sym_item_body,
-  [887] = 3,
+  [951] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(193), 1,
       anon_sym_LBRACE,
     STATE(36), 1,
       sym_item_body,
-  [897] = 3,
+  [961] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(205), 1,
       anon_sym_LBRACE,
     STATE(29), 1,
       sym_field_block,
-  [907] = 3,
+  [971] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(197), 1,
       anon_sym_LBRACE,
     STATE(41), 1,
       sym_plan_body,
-  [917] = 2,
+  [981] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(207), 1,
       sym_identifier,
-  [924] = 2,
+  [988] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(209), 1,
@@ -1929,54 +2088,54 @@ static const uint16_t ts_small_parse_table[] = {
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(11)] = 0,
-  [SMALL_STATE(12)] = 30,
-  [SMALL_STATE(13)] = 65,
-  [SMALL_STATE(14)] = 98,
-  [SMALL_STATE(15)] = 133,
-  [SMALL_STATE(16)] = 161,
-  [SMALL_STATE(17)] = 192,
-  [SMALL_STATE(18)] = 215,
-  [SMALL_STATE(19)] = 242,
-  [SMALL_STATE(20)] = 271,
-  [SMALL_STATE(21)] = 294,
-  [SMALL_STATE(22)] = 321,
-  [SMALL_STATE(23)] = 352,
-  [SMALL_STATE(24)] = 378,
-  [SMALL_STATE(25)] = 400,
-  [SMALL_STATE(26)] = 422,
-  [SMALL_STATE(27)] = 444,
-  [SMALL_STATE(28)] = 470,
-  [SMALL_STATE(29)] = 497,
-  [SMALL_STATE(30)] = 518,
-  [SMALL_STATE(31)] = 539,
-  [SMALL_STATE(32)] = 566,
-  [SMALL_STATE(33)] = 586,
-  [SMALL_STATE(34)] = 601,
-  [SMALL_STATE(35)] = 616,
-  [SMALL_STATE(36)] = 631,
-  [SMALL_STATE(37)] = 646,
-  [SMALL_STATE(38)] = 661,
-  [SMALL_STATE(39)] = 676,
-  [SMALL_STATE(40)] = 691,
-  [SMALL_STATE(41)] = 706,
-  [SMALL_STATE(42)] = 721,
-  [SMALL_STATE(43)] = 736,
-  [SMALL_STATE(44)] = 750,
-  [SMALL_STATE(45)] = 764,
-  [SMALL_STATE(46)] = 778,
-  [SMALL_STATE(47)] = 792,
-  [SMALL_STATE(48)] = 806,
-  [SMALL_STATE(49)] = 822,
-  [SMALL_STATE(50)] = 835,
-  [SMALL_STATE(51)] = 848,
-  [SMALL_STATE(52)] = 857,
-  [SMALL_STATE(53)] = 867,
-  [SMALL_STATE(54)] = 877,
-  [SMALL_STATE(55)] = 887,
-  [SMALL_STATE(56)] = 897,
-  [SMALL_STATE(57)] = 907,
-  [SMALL_STATE(58)] = 917,
-  [SMALL_STATE(59)] = 924,
+  [SMALL_STATE(12)] = 32,
+  [SMALL_STATE(13)] = 69,
+  [SMALL_STATE(14)] = 104,
+  [SMALL_STATE(15)] = 141,
+  [SMALL_STATE(16)] = 171,
+  [SMALL_STATE(17)] = 204,
+  [SMALL_STATE(18)] = 229,
+  [SMALL_STATE(19)] = 258,
+  [SMALL_STATE(20)] = 289,
+  [SMALL_STATE(21)] = 314,
+  [SMALL_STATE(22)] = 343,
+  [SMALL_STATE(23)] = 376,
+  [SMALL_STATE(24)] = 404,
+  [SMALL_STATE(25)] = 428,
+  [SMALL_STATE(26)] = 452,
+  [SMALL_STATE(27)] = 476,
+  [SMALL_STATE(28)] = 504,
+  [SMALL_STATE(29)] = 533,
+  [SMALL_STATE(30)] = 556,
+  [SMALL_STATE(31)] = 579,
+  [SMALL_STATE(32)] = 608,
+  [SMALL_STATE(33)] = 630,
+  [SMALL_STATE(34)] = 647,
+  [SMALL_STATE(35)] = 664,
+  [SMALL_STATE(36)] = 681,
+  [SMALL_STATE(37)] = 698,
+  [SMALL_STATE(38)] = 715,
+  [SMALL_STATE(39)] = 732,
+  [SMALL_STATE(40)] = 749,
+  [SMALL_STATE(41)] = 766,
+  [SMALL_STATE(42)] = 783,
+  [SMALL_STATE(43)] = 800,
+  [SMALL_STATE(44)] = 814,
+  [SMALL_STATE(45)] = 828,
+  [SMALL_STATE(46)] = 842,
+  [SMALL_STATE(47)] = 856,
+  [SMALL_STATE(48)] = 870,
+  [SMALL_STATE(49)] = 886,
+  [SMALL_STATE(50)] = 899,
+  [SMALL_STATE(51)] = 912,
+  [SMALL_STATE(52)] = 921,
+  [SMALL_STATE(53)] = 931,
+  [SMALL_STATE(54)] = 941,
+  [SMALL_STATE(55)] = 951,
+  [SMALL_STATE(56)] = 961,
+  [SMALL_STATE(57)] = 971,
+  [SMALL_STATE(58)] = 981,
+  [SMALL_STATE(59)] = 988,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {

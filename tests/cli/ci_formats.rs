@@ -159,12 +159,13 @@ fn the_gitlab_report_has_gitlab_s_documented_fields() {
                 "unique: {fingerprint}"
             );
             assert_eq!(issue["location"]["path"], diagnostic["file"]);
-            let begin = issue["location"]["lines"]["begin"].as_u64().unwrap();
-            assert!(begin >= 1);
-            assert_eq!(
-                begin,
-                diagnostic["range"]["start"]["line"].as_u64().unwrap()
-            );
+            let begin = &issue["location"]["positions"]["begin"];
+            assert!(begin["line"].as_u64().unwrap() >= 1);
+            assert_eq!(begin["line"], diagnostic["range"]["start"]["line"]);
+            assert_eq!(begin["column"], diagnostic["range"]["start"]["column"]);
+            let end = &issue["location"]["positions"]["end"];
+            assert_eq!(end["line"], diagnostic["range"]["end"]["line"]);
+            assert_eq!(end["column"], diagnostic["range"]["end"]["column"]);
         }
     }
 }

@@ -91,7 +91,8 @@ fn every_section_has_an_example_and_a_fix() {
     }
 }
 
-/// Every ```ward example of the page, checked: it produces the code of its section.
+/// Every ```ward example of the page, checked: it produces the code of its section (with
+/// the section's test reports beside it).
 #[test]
 fn every_example_triggers_its_code() {
     let page = page();
@@ -104,9 +105,24 @@ fn every_example_triggers_its_code() {
             examples.push(&body[..end]);
             rest = &body[end + 3..];
         }
+        // The files an example reads, in blocks such as ```xml reports/a.xml or
+        // ```json sbom.cdx.json: written beside each example of the section.
+        let mut beside = Vec::new();
+        for fence in ["```xml ", "```json "] {
+            let mut rest = section;
+            while let Some(start) = rest.find(fence) {
+                let body = &rest[start + fence.len()..];
+                let (path, body) = body.split_once('\n').expect("a path, then the file");
+                let end = body.find("```").expect("the file is closed");
+                beside.push((path.trim(), &body[..end]));
+                rest = &body[end + 3..];
+            }
+        }
         let mut codes = BTreeSet::new();
         for example in &examples {
-            let dir = crate::workspace(&[("example.ward", example)]);
+            let mut files = vec![("example.ward", *example)];
+            files.extend(beside.iter().copied());
+            let dir = crate::workspace(&files);
             // Some rules are off unless a gate requires them: the examples say which gate.
             let (json, _) = crate::check_json(dir.path(), &[]);
             for diagnostic in json["diagnostics"].as_array().expect("an array") {
@@ -203,7 +219,16 @@ impl Cli {
             let flags = if name == "help" {
                 Vec::new()
             } else {
-                flags(&help(&[&name]))
+                let text = help(&[&name]);
+                // A command of commands (`ward import sbom`): each as `import sbom`.
+                for entry in help_section(&text, "Commands:") {
+                    let sub = entry.split_whitespace().next().unwrap().to_owned();
+                    if sub != "help" {
+                        let sub_flags = flags(&help(&[&name, &sub]));
+                        commands.insert(format!("{name} {sub}"), sub_flags);
+                    }
+                }
+                flags(&text)
             };
             commands.insert(name, flags);
         }
@@ -353,6 +378,10 @@ fn check_invocation(cli: &Cli, words: &[String], problems: &mut Vec<String>) {
                     return;
                 }
                 command = word.clone();
+            } else if !command.contains(' ')
+                && cli.commands.contains_key(&format!("{command} {word}"))
+            {
+                command = format!("{command} {word}");
             }
             continue;
         };
@@ -489,7 +518,7 @@ fn every_command_and_flag_the_docs_mention_exists() {
 fn the_command_scan_tells_ward_from_other_programs() {
     let cli = Cli::read();
     let page = "\
-Run `ward lint`, or `ward check --junit`, `--junit` or `--frobnicate`, and
+Run `ward lint`, or `ward check --xunit`, `--xunit` or `--frobnicate`, and
 `ward report --format pdf`.
 
 ```sh
@@ -506,9 +535,9 @@ ward check --deny errors | less
             "`ward check --format` does not accept `junit` (only [\"human\", \"json\", \"sarif\", \"github\", \"gitlab\"])",
             "`ward check --deny` does not accept `errors` (only [\"warnings\"])",
             "`ward lint` is not a command",
-            "`ward check` has no flag `--junit`",
+            "`ward check` has no flag `--xunit`",
             "`ward report --format` does not accept `pdf` (only [\"html\", \"markdown\", \"csv\", \"json\"])",
-            "`--junit` is a flag of no Ward command",
+            "`--xunit` is a flag of no Ward command",
             "`--frobnicate` is a flag of no Ward command",
         ]
     );

@@ -22,8 +22,12 @@
 //!   the message.
 //! - An annotation refers to the nearest line above it that is not an annotation.
 //!
+//! A JSON file (an SBOM) has no comments: its expectations are in a file beside it, named
+//! after it with `.expect` added, one a line, each `LINE:COLUMN` and then the same
+//! `severity[code] ...: message` (the column is where the range starts).
+//!
 //! A file `args` in the fixture folder holds more arguments for `ward check` (e.g.
-//! `--gate design`). The sets must agree exactly: every diagnostic expected, every
+//! `--gate design`; `./x` is the fixture's file `x`). The sets must agree exactly: every diagnostic expected, every
 //! expectation met. Together the fixtures must produce every code that
 //! `docs/diagnostics.md` documents.
 //!
@@ -47,6 +51,8 @@ struct Expectation {
     line: u64,
     /// Start column and caret count, or `None` for `~`.
     columns: Option<(u64, u64)>,
+    /// The start column alone (a JSON file's expectations).
+    column: Option<u64>,
     /// The length in scalar values of the flagged line.
     line_len: u64,
     severity: String,
@@ -63,10 +69,15 @@ fn lines(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The body of an annotation comment (after `//`), if the line is one.
+/// The body of an annotation comment (after `//`, or inside `<!-- -->` in a test report),
+/// if the line is one.
 fn annotation_body(line: &str) -> Option<&str> {
-    let rest = line.trim_start().strip_prefix("//")?;
-    let body = rest.trim_start();
+    let line = line.trim_start();
+    let body = match line.strip_prefix("<!--") {
+        Some(rest) => rest.strip_suffix("-->")?.trim_end(),
+        None => line.strip_prefix("//")?,
+    };
+    let body = body.trim_start();
     (body.starts_with('^') || body.starts_with("~ ")).then_some(body)
 }
 
@@ -131,7 +142,40 @@ fn parse_annotations(file: &str, text: &str) -> Result<Vec<Expectation>, String>
             at: index + 1,
             line: line_no,
             columns,
+            column: None,
             line_len,
+            severity,
+            code,
+            gate,
+            waived,
+            prefix,
+        });
+    }
+    Ok(expectations)
+}
+
+/// The expectations of a JSON file, from its `.expect` file (`LINE:COLUMN spec` a line).
+fn parse_sidecar(file: &str, text: &str) -> Result<Vec<Expectation>, String> {
+    let mut expectations = Vec::new();
+    for (index, line) in lines(text).iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fail = |why: &str| format!("{file}.expect:{}: bad expectation: {why}", index + 1);
+        let (place, spec) = line.split_once(' ').ok_or_else(|| fail("no place"))?;
+        let (line_no, column) = place
+            .split_once(':')
+            .and_then(|(l, c)| Some((l.parse().ok()?, c.parse().ok()?)))
+            .ok_or_else(|| fail("the place is not LINE:COLUMN"))?;
+        let (severity, code, gate, waived, prefix) =
+            parse_expectation(spec).map_err(|why| fail(&why))?;
+        expectations.push(Expectation {
+            file: file.to_owned(),
+            at: index + 1,
+            line: line_no,
+            columns: None,
+            column: Some(column),
+            line_len: 0,
             severity,
             code,
             gate,
@@ -192,6 +236,7 @@ impl Expectation {
             || actual.gate != self.gate
             || actual.waived != self.waived
             || !actual.message.starts_with(&self.prefix)
+            || self.column.is_some_and(|column| column != actual.start.1)
         {
             return false;
         }
@@ -212,9 +257,39 @@ impl Expectation {
     }
 }
 
-/// `actual` written as the annotation that expects it.
+/// `actual` written as the annotation that expects it, in the comments of its file.
 fn annotation(actual: &Actual, line: &str) -> String {
-    let line_len = line.chars().count() as u64;
+    if actual.file.ends_with(".json") {
+        return format!(
+            "{}:{} {}  (in the file's `.expect`)",
+            actual.start.0,
+            actual.start.1,
+            ward_comment_spec(actual)
+        );
+    }
+    if actual.file.ends_with(".xml") {
+        // `<!--` is two columns wider than `//`.
+        let spec = ward_comment(actual, line);
+        return match spec.strip_prefix("// ~ ") {
+            Some(rest) => format!("<!-- ~ {rest} -->"),
+            None if actual.start.1 >= 6 => {
+                format!("<!--{} -->", &spec["//".len() + 2..])
+            }
+            None => format!("<!-- ~ {} -->", spec.trim_start_matches(['/', ' ', '^'])),
+        };
+    }
+    ward_comment(actual, line)
+}
+
+/// The path of a JSON file's expectations.
+fn sidecar_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".expect");
+    PathBuf::from(name)
+}
+
+/// `severity[code] gate=… waived=…: message`.
+fn ward_comment_spec(actual: &Actual) -> String {
     let gate = actual
         .gate
         .as_ref()
@@ -225,10 +300,15 @@ fn annotation(actual: &Actual, line: &str) -> String {
         .as_ref()
         .map(|waiver| format!(" waived={waiver}"))
         .unwrap_or_default();
-    let spec = format!(
+    format!(
         "{}[{}]{gate}{waived}: {}",
         actual.severity, actual.code, actual.message
-    );
+    )
+}
+
+fn ward_comment(actual: &Actual, line: &str) -> String {
+    let line_len = line.chars().count() as u64;
+    let spec = ward_comment_spec(actual);
     let col = actual.start.1;
     if col < 3 {
         return format!("// ~ {spec}");
@@ -245,7 +325,7 @@ fn annotation(actual: &Actual, line: &str) -> String {
     )
 }
 
-/// The `.ward` files of a fixture, relative paths with `/`, sorted.
+/// The `.ward` files and test reports of a fixture, relative paths with `/`, sorted.
 fn ward_files(dir: &Path) -> Vec<(String, PathBuf)> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -260,7 +340,7 @@ fn ward_files(dir: &Path) -> Vec<(String, PathBuf)> {
             }
             if path.is_dir() {
                 walk(root, &path, out);
-            } else if name.ends_with(".ward") {
+            } else if name.ends_with(".ward") || name.ends_with(".xml") || name.ends_with(".json") {
                 let relative = path.strip_prefix(root).expect("under the root");
                 let shown = relative
                     .components()
@@ -276,15 +356,38 @@ fn ward_files(dir: &Path) -> Vec<(String, PathBuf)> {
     out
 }
 
-fn fixture_args(dir: &Path) -> Vec<String> {
+/// The `args` file of a fixture, `./x` made the fixture's file `x`.
+pub fn fixture_args(dir: &Path) -> Vec<String> {
     std::fs::read_to_string(dir.join("args"))
-        .map(|text| text.split_whitespace().map(str::to_owned).collect())
+        .map(|text| {
+            text.split_whitespace()
+                // `./x` names a file of the fixture (`--sbom ./extra/a.json`).
+                .map(|word| match word.strip_prefix("./") {
+                    Some(relative) => dir.join(relative).display().to_string(),
+                    None => word.to_owned(),
+                })
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// Rewrites the annotations of a fixture from the actual diagnostics.
 fn bless(dir: &Path, actuals: &[Actual]) {
     for (shown, path) in ward_files(dir) {
+        if shown.ends_with(".json") {
+            let expected: String = actuals
+                .iter()
+                .filter(|a| a.file == shown)
+                .map(|a| format!("{}:{} {}\n", a.start.0, a.start.1, ward_comment_spec(a)))
+                .collect();
+            let sidecar = sidecar_path(&path);
+            if expected.is_empty() {
+                let _ = std::fs::remove_file(&sidecar);
+            } else {
+                std::fs::write(&sidecar, expected).expect("write the expectations");
+            }
+            continue;
+        }
         let text = std::fs::read_to_string(&path).expect("read the fixture");
         let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
         let mut out = String::new();
@@ -322,8 +425,14 @@ fn run_fixture(dir: &Path) -> Result<BTreeSet<String>, String> {
     let mut problems = String::new();
     let files = ward_files(dir);
     for (shown, path) in &files {
-        let text = std::fs::read_to_string(path).expect("fixtures are UTF-8");
-        match parse_annotations(shown, &text) {
+        let parsed = if shown.ends_with(".json") {
+            let sidecar = std::fs::read_to_string(sidecar_path(path)).unwrap_or_default();
+            parse_sidecar(shown, &sidecar)
+        } else {
+            let text = std::fs::read_to_string(path).expect("fixtures are UTF-8");
+            parse_annotations(shown, &text)
+        };
+        match parsed {
             Ok(found) => expectations.extend(found),
             Err(error) => {
                 let _ = writeln!(problems, "{error}");
@@ -368,7 +477,13 @@ fn run_fixture(dir: &Path) -> Result<BTreeSet<String>, String> {
     if summary["errors"].as_u64() != Some(count("error") as u64)
         || summary["warnings"].as_u64() != Some(count("warning") as u64)
         || summary["waived"].as_u64() != Some(waived as u64)
-        || summary["files"].as_u64() != Some(files.len() as u64)
+        || summary["files"].as_u64()
+            != Some(
+                files
+                    .iter()
+                    .filter(|(name, _)| name.ends_with(".ward"))
+                    .count() as u64,
+            )
     {
         let _ = writeln!(problems, "the summary does not add up: {summary}");
     }

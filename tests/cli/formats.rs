@@ -81,7 +81,7 @@ fn json_is_exactly_as_documented() {
                 "range": range((2, 8), (2, 11)),
                 "severity": "error",
                 "code": "missing-field",
-                "message": "threat `T-2` has no `targets`: the assets this threat is against",
+                "message": "threat `T-2` has no `targets`: the assets and components this threat is against",
                 "gate": null,
                 "related": [],
             },
@@ -539,8 +539,8 @@ fn sarif_is_valid_and_fit_for_github_code_scanning() {
         if !dir.is_dir() {
             continue;
         }
-        let args = std::fs::read_to_string(dir.join("args")).unwrap_or_default();
-        let args: Vec<&str> = args.split_whitespace().collect();
+        let args = crate::fixtures::fixture_args(&dir);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         check_sarif(&validator, &dir, &args);
     }
     // The waivers fixture has waived results, so their suppressions were checked above.

@@ -24,9 +24,11 @@ mod fmt;
 mod formats;
 mod generator;
 mod init;
+mod junit;
 mod manifests;
 mod manual;
 mod reliability;
+mod supply;
 #[path = "../support/unreadable.rs"]
 mod unreadable;
 mod workspaces;

@@ -20,6 +20,8 @@
 //!   warning once an edit moves the waiver's `expires` into the past.
 //! - `disk`: what the start-up scan reads from disk: an unreadable folder is skipped with a
 //!   warning and the rest indexed; evidence counts only inside the workspace folders.
+//! - `sbom`: the plan's SBOMs read and watched: a version edited into a mismatch, an SBOM
+//!   changed on disk.
 //! - `robustness`: malformed messages (not JSON, not UTF-8, batches, bad versions and ids,
 //!   header case, missing lengths, lone surrogates) answered while the server goes on.
 
@@ -32,6 +34,7 @@ mod harness;
 mod lifecycle;
 mod positions;
 mod robustness;
+mod sbom;
 mod startup;
 #[path = "../support/unreadable.rs"]
 mod unreadable;

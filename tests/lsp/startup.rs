@@ -151,8 +151,8 @@ fn complete_answers(workspace: &Workspace) -> Vec<(&'static str, Result<Value, V
     let symbols = answer("workspace/symbol").expect("symbols");
     assert_eq!(
         symbols.as_array().unwrap().len(),
-        93,
-        "the 92 items and the plan"
+        101,
+        "the 100 items and the plan"
     );
     assert!(files_in(&symbols, workspace).len() >= 10, "{symbols}");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));

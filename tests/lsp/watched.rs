@@ -393,3 +393,92 @@ fn the_server_indexes_the_files_ward_check_reads() {
     client.wait_codes(&threats, &["unassessed-threat"]);
     same_as_check(&mut client, ".gitignore deleted");
 }
+
+/// The plan's test reports are read, watched (a registration of their globs), and read
+/// again when one changes, comes or goes on disk; a report's own diagnostics are published
+/// for it. Editing the plan's globs registers the watchers again.
+#[test]
+fn test_reports_are_read_and_watched() {
+    let plan = "plan \"P\" {\n  test-results: \"reports/*.xml\"\n}\n";
+    let chain = "asset A \"A\" { kind: function }\nthreat T \"T\" { targets: A }\nrisk R \"R\" { threat: T exploitability: 1 severity: 1 }\ncontrol C \"C\" { mitigates: R status: implemented }\nverification V \"V\" {\n  verifies: C\n  test: \"pump::pairs\"\n  result: pass\n}\n";
+    let passed = "<testsuite name=\"pump\">\n  <testcase classname=\"pump\" name=\"pairs\"/>\n</testsuite>\n";
+    let failed = "<testsuite name=\"pump\">\n  <testcase classname=\"pump\" name=\"pairs\"><failure/></testcase>\n</testsuite>\n";
+    let workspace = Workspace::new(&[
+        ("plan.ward", plan),
+        ("chain.ward", chain),
+        ("reports/run.xml", passed),
+    ]);
+    let mut client = Client::start(Editor::VsCode, &workspace.root());
+    let chain_path = workspace.path("chain.ward");
+    let report = workspace.path("reports/run.xml");
+    client.wait_codes(&chain_path, &[]);
+    // The globs' watchers, relative to the plan's folder, for changes.
+    client.wait_until("the test report watchers", |client| {
+        client.received.iter().any(|m| {
+            m["method"] == "client/registerCapability"
+                && m["params"]["registrations"][0]["id"] == "ward/input-files"
+        })
+    });
+    let registration = client
+        .received
+        .iter()
+        .find(|m| m["params"]["registrations"][0]["id"] == "ward/input-files")
+        .unwrap();
+    let watcher = &registration["params"]["registrations"][0]["registerOptions"]["watchers"][0];
+    assert_eq!(watcher["globPattern"]["pattern"], "reports/*.xml");
+    assert_eq!(watcher["globPattern"]["baseUri"], uri(&workspace.root()));
+    assert_eq!(watcher["kind"], 2);
+
+    // Changed on disk: the written result is contradicted now.
+    workspace.write("reports/run.xml", failed);
+    client.watched(&[(&report, CHANGED)]);
+    client.wait_codes(&chain_path, &["contradicted-result"]);
+
+    // Broken: its own diagnostic, located in it; the verification has no result from it.
+    workspace.write(
+        "reports/run.xml",
+        "<testsuite name=\"pump\">\n  <testcase name=\"pairs\">\n",
+    );
+    client.watched(&[(&report, CHANGED)]);
+    client.wait_codes(&report, &["invalid-test-report"]);
+    client.wait_codes(&chain_path, &["missing-test-result"]);
+
+    // Deleted: no report, so no finding; the report's diagnostics are cleared.
+    std::fs::remove_file(&report).unwrap();
+    client.watched(&[(&report, DELETED)]);
+    client.wait_codes(&chain_path, &[]);
+    client.wait_codes(&report, &[]);
+
+    // Created under another name the glob matches.
+    let other = workspace.path("reports/nightly.xml");
+    workspace.write("reports/nightly.xml", failed);
+    client.watched(&[(&other, CREATED)]);
+    client.wait_codes(&chain_path, &["contradicted-result"]);
+
+    // The plan's globs edited in the editor: the report is no longer read, and the
+    // watchers are registered again for the new glob.
+    let plan_path = workspace.path("plan.ward");
+    client.did_open(&plan_path, plan);
+    client.did_change(
+        &plan_path,
+        2,
+        serde_json::json!([{"text": plan.replace("reports/*.xml", "out/*.xml")}]),
+    );
+    client.wait_codes(&chain_path, &[]);
+    client.wait_until("the watchers registered again", |client| {
+        client.received.iter().any(|m| {
+            m["method"] == "client/registerCapability"
+                && m["params"]["registrations"][0]["registerOptions"]["watchers"][0]["globPattern"]
+                    ["pattern"]
+                    == "out/*.xml"
+        })
+    });
+    assert!(
+        client
+            .received
+            .iter()
+            .any(|m| m["method"] == "client/unregisterCapability"
+                && m["params"]["unregisterations"][0]["id"] == "ward/input-files"),
+        "the old watchers are withdrawn"
+    );
+}

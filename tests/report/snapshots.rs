@@ -63,6 +63,11 @@ fn example_insulin_pump() {
 }
 
 #[test]
+fn fixture_supply_chain() {
+    snapshot_all("supply-chain", &fixture("supply-chain"));
+}
+
+#[test]
 fn fixture_gaps() {
     snapshot_all("gaps", &fixture("gaps"));
 }

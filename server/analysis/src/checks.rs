@@ -5,20 +5,26 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
-use ward_syntax::{Block, BlockKind, Field, Item, ItemKind, Value};
+use ward_syntax::{Block, BlockKind, Field, Item, ItemKind, TextRange, Value};
 
 use crate::dates::{self, Date};
 use crate::db::{
     Db, FileNames, ItemRef, Referrer, SourceFile, all_definitions, file_ast, file_names,
 };
 use crate::diagnostics::{Code, Severity};
-use crate::model::{Approval, ItemModel, Risk, Scoring, Verification, Written};
+use crate::inputs::{InputKind, has_inputs};
+use crate::junit::{Reported, TestFound, find_tests};
+use crate::model::{
+    Approval, Component, ItemModel, Risk, Scoring, Verification, Vulnerability, Written,
+};
 use crate::plan::{GateStatus, Plan, approvals, covered_categories, plan, plan_every_gate_passed};
 use crate::schema::{
-    self, Category, FieldSpec, FieldType, LinkField, Responsibility, Rule, Status, TestResult,
-    control, risk, verification, waiver,
+    self, Category, FieldSpec, FieldType, LinkField, Responsibility, Rule, Status, Support,
+    TestResult, VexStatus, component, control, risk, verification, vulnerability, waiver,
 };
 use crate::suggest::{Candidate, closest, nearest};
+use crate::supply;
+use crate::supply_chain::{file_listings, vulnerability_recorded};
 
 /// A place in a file's syntax, by index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -39,6 +45,25 @@ pub enum SyntaxPlace {
     BlockFieldName(u32, u32, u32),
     /// A value inside a block: item, block, field, value.
     BlockValue(u32, u32, u32, u32),
+    /// A range of an external input file (a test report), which has no syntax to index.
+    Input(TextRange),
+}
+
+impl SyntaxPlace {
+    /// The item a place is in; `None` for a place in an input file.
+    pub fn item(self) -> Option<u32> {
+        match self {
+            SyntaxPlace::Item(at)
+            | SyntaxPlace::Keyword(at)
+            | SyntaxPlace::FieldName(at, _)
+            | SyntaxPlace::Value(at, ..)
+            | SyntaxPlace::Block(at, _)
+            | SyntaxPlace::BlockName(at, _)
+            | SyntaxPlace::BlockFieldName(at, ..)
+            | SyntaxPlace::BlockValue(at, ..) => Some(at),
+            SyntaxPlace::Input(_) => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,6 +125,38 @@ fn file_waivers(db: &dyn Db, file: SourceFile) -> Vec<(u32, WaiverTerms)> {
         found.push((at as u32, terms));
     }
     found
+}
+
+/// Whether each risk of a file is controlled: scored, and acceptable as it stands or after
+/// its controls (or accepted). A query of the risk's file, so that a vulnerability in
+/// another file reads this, not the risk's text, and an edit elsewhere re-reads nothing.
+#[salsa::tracked(returns(ref))]
+fn file_risks_controlled(db: &dyn Db, file: SourceFile) -> Vec<(u32, Arc<str>, bool)> {
+    let ast = file_ast(db, file);
+    let names = file_names(db, file);
+    let plan = plan(db);
+    ast.items
+        .iter()
+        .enumerate()
+        .filter_map(|(at, item)| {
+            let risk = ItemModel::of(item).risk()?;
+            let id = item.id.as_deref()?;
+            let mitigated = names
+                .referrers(id)
+                .iter()
+                .any(|referrer| referrer.via == control::MITIGATES_LINK);
+            let controlled = risk.score().is_some_and(|score| {
+                if !mitigated {
+                    return plan.is_acceptable(score);
+                }
+                risk.is_accepted()
+                    || risk
+                        .residual_score(score)
+                        .is_some_and(|residual| plan.is_acceptable(residual))
+            });
+            Some((at as u32, Arc::from(id), controlled))
+        })
+        .collect()
 }
 
 #[salsa::tracked(returns(clone))]
@@ -280,6 +337,45 @@ fn canonical_roots(db: &dyn Db) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
+/// A finding of a rule, graded by the plan's gates: its severity, and when a gate decides
+/// it, the gate in its message and related information; `None` when the rule is off.
+pub(crate) fn graded(plan: &Plan, code: Code, at: SyntaxPlace, message: String) -> Option<Finding> {
+    let grade = plan.grade(code)?;
+    let mut finding = Finding {
+        code,
+        severity: grade.severity,
+        gate: None,
+        message,
+        at,
+        related: Vec::new(),
+        waived: None,
+    };
+    if let Some(gate) = grade.gate {
+        let rule = gate.rule.name();
+        let phase = &gate.phase;
+        finding.message = match gate.status {
+            GateStatus::Passed => format!(
+                "{} (phase-gate gap: gate `{phase}`, already passed, requires `{rule}`)",
+                finding.message
+            ),
+            _ => format!(
+                "{} (gate `{phase}`, the next review, requires `{rule}`)",
+                finding.message
+            ),
+        };
+        if let Some(plan_item) = plan.item {
+            let (block, field, value) = gate.at;
+            finding.related.push((
+                plan_item.file,
+                SyntaxPlace::BlockValue(plan_item.item, block, field, value),
+                format!("gate `{}` requires `{rule}`", gate.phase),
+            ));
+        }
+        finding.gate = Some(gate.phase);
+    }
+    Some(finding)
+}
+
 struct Checker<'db> {
     db: &'db dyn Db,
     file: SourceFile,
@@ -312,7 +408,7 @@ impl Checker<'_> {
     /// The first such waiver in workspace order is the one named.
     fn waive(&mut self, items: &[Item]) {
         for finding in &mut self.findings {
-            let SyntaxPlace::Item(at) = finding.at else {
+            let Some(at) = finding.at.item() else {
                 continue;
             };
             if !finding.code.is_waivable() {
@@ -338,44 +434,16 @@ impl Checker<'_> {
         }
     }
 
-    /// Reports a completeness finding, graded by the plan's gates.
+    /// Reports a completeness finding at an item, graded by the plan's gates.
     fn finding(&mut self, code: Code, item: u32, message: String) {
-        let Some(grade) = self.plan.grade(code) else {
-            return;
-        };
-        let mut finding = Finding {
-            code,
-            severity: grade.severity,
-            gate: None,
-            message,
-            at: SyntaxPlace::Item(item),
-            related: Vec::new(),
-            waived: None,
-        };
-        if let Some(gate) = grade.gate {
-            let rule = gate.rule.name();
-            let phase = &gate.phase;
-            finding.message = match gate.status {
-                GateStatus::Passed => format!(
-                    "{} (phase-gate gap: gate `{phase}`, already passed, requires `{rule}`)",
-                    finding.message
-                ),
-                _ => format!(
-                    "{} (gate `{phase}`, the next review, requires `{rule}`)",
-                    finding.message
-                ),
-            };
-            if let Some(plan_item) = self.plan.item {
-                let (block, field, value) = gate.at;
-                finding.related.push((
-                    plan_item.file,
-                    SyntaxPlace::BlockValue(plan_item.item, block, field, value),
-                    format!("gate `{}` requires `{rule}`", gate.phase),
-                ));
-            }
-            finding.gate = Some(gate.phase);
+        self.finding_at(code, SyntaxPlace::Item(item), message);
+    }
+
+    /// Reports a completeness finding at a place of an item, graded by the plan's gates.
+    fn finding_at(&mut self, code: Code, at: SyntaxPlace, message: String) {
+        if let Some(finding) = graded(self.plan, code, at, message) {
+            self.findings.push(finding);
         }
-        self.findings.push(finding);
     }
 
     fn item(&mut self, at: u32, item: &Item, model: &ItemModel) {
@@ -457,6 +525,10 @@ impl Checker<'_> {
                 }
             }
             ItemModel::Approval(approval) => self.approval(at, approval),
+            ItemModel::Component(component) => self.component(at, component, name),
+            ItemModel::Vulnerability(vulnerability) => {
+                self.vulnerability(at, vulnerability, name, referrers)
+            }
             ItemModel::Waiver(waiver) => {
                 if let Some(expires) = waiver.expires().valid() {
                     let today = self.db.workspace().today(self.db);
@@ -476,22 +548,275 @@ impl Checker<'_> {
                     }
                 }
             }
-            ItemModel::Verification(verification) => match verification.result() {
-                Some(TestResult::Fail) => {
-                    self.finding(Code::FailedVerification, at, format!("{name} has failed"))
+            ItemModel::Verification(verification) => {
+                match self.verification_result(at, verification, name) {
+                    Some((TestResult::Fail, from_reports)) => self.finding(
+                        Code::FailedVerification,
+                        at,
+                        format!(
+                            "{name} has failed{}",
+                            if from_reports {
+                                " (by its test reports)"
+                            } else {
+                                ""
+                            }
+                        ),
+                    ),
+                    Some((TestResult::Pending, _)) => self.finding(
+                        Code::PendingVerification,
+                        at,
+                        format!(
+                            "{name} has no result yet (`{}`)",
+                            TestResult::Pending.as_str()
+                        ),
+                    ),
+                    Some((TestResult::Pass, _)) => self.evidence(at, verification, name),
+                    None => {}
                 }
-                Some(TestResult::Pending) => self.finding(
-                    Code::PendingVerification,
+            }
+        }
+    }
+
+    /// `components-declared` and `vulnerabilities-triaged`: what the SBOMs say of a
+    /// declared component, when an SBOM was read.
+    fn listed_component(&mut self, at: u32, component: &Component, name: &str) {
+        let Some(listings) = file_listings(self.db, self.file) else {
+            return;
+        };
+        let Ok(found) = listings.binary_search_by_key(&at, |(item, _)| *item) else {
+            return;
+        };
+        let listings = &listings[found].1;
+        let shown = |sbom: SourceFile| {
+            let path = sbom.path(self.db);
+            path.file_name().map_or_else(
+                || path.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            )
+        };
+        let version = component.version().valid();
+        if listings.listed.is_empty() {
+            self.finding(
+                Code::StaleComponent,
+                at,
+                format!("{name} is in no SBOM: no SBOM lists it"),
+            );
+        } else if let Some(version) = version
+            && !listings.listed.iter().any(|listing| {
+                listing
+                    .version
+                    .as_deref()
+                    .is_none_or(|listed| listed == version)
+            })
+        {
+            let mut versions: Vec<&str> = listings
+                .listed
+                .iter()
+                .filter_map(|listing| listing.version.as_deref())
+                .collect();
+            versions.dedup();
+            let mut related = Vec::new();
+            for listing in &listings.listed {
+                related.push((
+                    listing.sbom,
+                    SyntaxPlace::Input(listing.range),
+                    format!(
+                        "listed in `{}` with version {}",
+                        shown(listing.sbom),
+                        listing.version.as_deref().unwrap_or("(none)")
+                    ),
+                ));
+            }
+            if let Some(mut finding) = graded(
+                self.plan,
+                Code::StaleComponent,
+                SyntaxPlace::Item(at),
+                format!(
+                    "{name} is declared at version {version} but listed with version {}",
+                    versions.join(", ")
+                ),
+            ) {
+                finding.related.splice(0..0, related);
+                self.findings.push(finding);
+            }
+        }
+        for reported in &listings.vulnerabilities {
+            if vulnerability_recorded(self.db, reported) {
+                continue;
+            }
+            let message = format!(
+                "`{}` is reported for {name} by `{}`, and no `{}` records it (by ID or alias)",
+                reported.id,
+                shown(reported.sbom),
+                ItemKind::Vulnerability
+            );
+            if let Some(mut finding) = graded(
+                self.plan,
+                Code::UntriagedVulnerability,
+                SyntaxPlace::Item(at),
+                message,
+            ) {
+                finding.related.insert(
+                    0,
+                    (
+                        reported.sbom,
+                        SyntaxPlace::Input(reported.range),
+                        format!("`{}` is reported here", reported.id),
+                    ),
+                );
+                self.findings.push(finding);
+            }
+        }
+    }
+
+    /// `components-traced` and `components-supported`.
+    fn component(&mut self, at: u32, component: &Component, name: &str) {
+        self.listed_component(at, component, name);
+        if !component.has_part_of() {
+            self.finding(
+                Code::UntracedComponent,
+                at,
+                format!(
+                    "{name} is part of no asset: it has no `{}`",
+                    component::PART_OF.name
+                ),
+            );
+        }
+        let missing: Vec<String> = [
+            (component.support().is_absent(), component::SUPPORT.name),
+            (
+                component.support_ends().is_absent(),
+                component::SUPPORT_ENDS.name,
+            ),
+        ]
+        .into_iter()
+        .filter(|(absent, _)| *absent)
+        .map(|(_, field)| format!("`{field}`"))
+        .collect();
+        if !missing.is_empty() {
+            self.finding(
+                Code::UndocumentedSupport,
+                at,
+                format!(
+                    "{name} does not document its support: it has no {}",
+                    missing.join(" and no ")
+                ),
+            );
+        }
+        let mut reasons = Vec::new();
+        if let Some(support @ (Support::Unmaintained | Support::Abandoned)) =
+            component.support().valid()
+        {
+            reasons.push(format!("its support is `{support}`"));
+        }
+        // Today is read only for components with an end of support.
+        if let Some(ends) = component.support_ends().valid() {
+            let today = self.db.workspace().today(self.db);
+            if ends < today {
+                reasons.push(format!("its support ended on {ends} (today is {today})"));
+            }
+        }
+        if !reasons.is_empty() {
+            self.finding(
+                Code::UnsupportedComponent,
+                at,
+                format!("{name} is no longer supported: {}", reasons.join(", and ")),
+            );
+        }
+    }
+
+    /// `vulnerabilities-assessed` and `vulnerabilities-timely`.
+    fn vulnerability(
+        &mut self,
+        at: u32,
+        vulnerability: &Vulnerability,
+        name: &str,
+        referrers: &[Referrer],
+    ) {
+        let Some(status) = vulnerability.status() else {
+            // An invalid status is an `invalid-value` already.
+            return;
+        };
+        let assessing: Vec<&Referrer> = referrers
+            .iter()
+            .filter(|referrer| referrer.via == risk::VULNERABILITY_LINK)
+            .collect();
+        match status {
+            VexStatus::NotAffected if vulnerability.justification().is_absent() => {
+                self.finding(
+                    Code::UnjustifiedVulnerability,
                     at,
                     format!(
-                        "{name} has no result yet (`{}`)",
-                        TestResult::Pending.as_str()
+                        "{name} is `{status}` without a `{}`: say why the product is not affected",
+                        vulnerability::JUSTIFICATION.name
                     ),
-                ),
-                Some(TestResult::Pass) => self.evidence(at, verification, name),
-                None => {}
-            },
+                );
+            }
+            VexStatus::Affected | VexStatus::UnderInvestigation if assessing.is_empty() => {
+                self.finding(
+                    Code::UnassessedVulnerability,
+                    at,
+                    format!(
+                        "{name} is `{status}` and no risk assesses it (no risk names it in `{}`)",
+                        risk::VULNERABILITY.name
+                    ),
+                );
+            }
+            _ => {}
         }
+        let limit = match status {
+            VexStatus::UnderInvestigation => {
+                (self.plan.triage_days, schema::plan::TRIAGE_DAYS.name)
+            }
+            VexStatus::Affected => (self.plan.patch_days, schema::plan::PATCH_DAYS.name),
+            _ => return,
+        };
+        let Some(learned) = vulnerability.learned().valid() else {
+            return;
+        };
+        if self.plan.grade(Code::OverdueVulnerability).is_none() {
+            return;
+        }
+        // Today is read only for open vulnerabilities with a `learned` date.
+        let today = self.db.workspace().today(self.db);
+        let days = dates::days_between(learned, today);
+        let (allowed, field) = limit;
+        if days <= allowed {
+            return;
+        }
+        let why = if status == VexStatus::Affected {
+            let uncontrolled: Vec<String> = assessing
+                .iter()
+                .filter_map(|referrer| {
+                    let risks = file_risks_controlled(self.db, referrer.item.file);
+                    let found = risks
+                        .binary_search_by_key(&referrer.item.item, |(at, ..)| *at)
+                        .ok()?;
+                    let (_, id, controlled) = &risks[found];
+                    (!controlled).then(|| format!("`{id}`"))
+                })
+                .collect();
+            if !assessing.is_empty() && uncontrolled.is_empty() {
+                return;
+            }
+            if assessing.is_empty() {
+                ", and no risk assesses it".to_owned()
+            } else {
+                format!(
+                    ", and its risk {} is not controlled to an acceptable residual",
+                    uncontrolled.join(", ")
+                )
+            }
+        } else {
+            String::new()
+        };
+        self.finding(
+            Code::OverdueVulnerability,
+            at,
+            format!(
+                "{name} has been `{status}` for {days} days since it was learned on {learned} (today is {today}), more than the plan's `{field}` of {allowed}{why}"
+            ),
+        );
     }
 
     /// `acceptance-signed`: an accepted risk says who accepted it and when, on or before
@@ -580,6 +905,17 @@ impl Checker<'_> {
     }
 
     fn risk(&mut self, at: u32, risk: &Risk, name: &str, mitigated: bool) {
+        if !risk.assesses_anything() {
+            self.error(
+                Code::MissingField,
+                SyntaxPlace::Item(at),
+                format!(
+                    "{name} has no `{}` or `{}`: a risk assesses threats, vulnerabilities or both",
+                    risk::THREAT.name,
+                    risk::VULNERABILITY.name
+                ),
+            );
+        }
         self.acceptance(at, risk, name);
         let score = match risk.scoring() {
             // Present but invalid: already an `invalid-value`, so no other finding.
@@ -629,6 +965,117 @@ impl Checker<'_> {
                 ),
             );
         }
+    }
+
+    /// A verification's result: as written, else as its test reports say (and whether it
+    /// came from them), else the default; `None` when the written one is invalid. Reports
+    /// the findings of its tests on the way: a test no report has, one that several cases
+    /// match, a written result the reports contradict.
+    fn verification_result(
+        &mut self,
+        at: u32,
+        verification: &Verification,
+        name: &str,
+    ) -> Option<(TestResult, bool)> {
+        let reported = self.tests(at, verification, name);
+        match (
+            verification.written_result(),
+            reported.and_then(Reported::effective),
+        ) {
+            (Written::Absent, Some(result)) => Some((result, true)),
+            _ => verification.result().map(|result| (result, false)),
+        }
+    }
+
+    /// The findings of a verification's tests, and what the reports say of them; `None`
+    /// when it names no test or there is no report (and no gate asks for them).
+    fn tests(&mut self, at: u32, verification: &Verification, name: &str) -> Option<Reported> {
+        let tests: Vec<((u32, u32), &str)> = verification.tests().collect();
+        if tests.is_empty() {
+            return None;
+        }
+        let reports = has_inputs(self.db, InputKind::TestReport);
+        // `tests-reported` is off without reports, unless a gate requires it.
+        let missing_counts = reports
+            || self
+                .plan
+                .grade(Code::MissingTestResult)
+                .is_some_and(|grade| grade.gate.is_some());
+        if !reports && !missing_counts {
+            return None;
+        }
+        let found = find_tests(self.db, tests.iter().map(|(_, test)| *test));
+        for (&((field, value), test), found) in tests.iter().zip(&found) {
+            let place = SyntaxPlace::Value(at, field, value);
+            match found {
+                TestFound::Missing if missing_counts => self.finding_at(
+                    Code::MissingTestResult,
+                    place,
+                    format!("no test report has a result for `{test}`, a test of {name}"),
+                ),
+                TestFound::Missing | TestFound::One(_) => {}
+                TestFound::Ambiguous(cases) => {
+                    let related = cases
+                        .iter()
+                        .map(|case| {
+                            (
+                                case.file,
+                                SyntaxPlace::Input(case.get(self.db).range),
+                                format!("`{test}` matches this test case"),
+                            )
+                        })
+                        .collect();
+                    self.error(
+                        Code::AmbiguousTest,
+                        place,
+                        format!(
+                            "`{test}` matches {} test cases of the reports; name one by its `classname` and `name`",
+                            cases.len()
+                        ),
+                    )
+                    .related = related;
+                }
+            }
+        }
+        let reported = Reported::of(&found, self.db);
+        if let (Written::Valid(written), Some(says), Some((field, value))) = (
+            verification.written_result(),
+            reported.result,
+            verification.result_at(),
+        ) && written != says
+        {
+            let related = found
+                .iter()
+                .filter_map(|test| match test {
+                    TestFound::One(case) => Some(case.get(self.db)).zip(Some(case)),
+                    _ => None,
+                })
+                .filter(|(case, _)| case.outcome.result() == says)
+                .map(|(case, at)| {
+                    (
+                        at.file,
+                        SyntaxPlace::Input(case.range),
+                        format!(
+                            "test case {} {} here",
+                            case.describe(),
+                            case.outcome.as_str()
+                        ),
+                    )
+                })
+                .collect();
+            self.error(
+                Code::ContradictedResult,
+                SyntaxPlace::Value(at, field, value),
+                format!(
+                    "{name} says `{}: {}` but its test reports say `{}`",
+                    verification::RESULT.name,
+                    written.as_str(),
+                    says.as_str()
+                ),
+            )
+            .related = related;
+        }
+        Some(reported)
     }
 
     fn evidence(&mut self, at: u32, verification: &Verification, name: &str) {
@@ -1120,6 +1567,21 @@ impl Checker<'_> {
                     );
                 }
             },
+            (FieldType::Purl, Value::Str(text)) => {
+                if let Some(problem) = supply::purl_problem(text) {
+                    invalid(self, format!(", not `{text}`: {problem}"));
+                }
+            }
+            (FieldType::License, Value::Str(text)) => {
+                if let Some(problem) = supply::license_problem(text) {
+                    invalid(self, format!(", not `{text}`: {problem}"));
+                }
+            }
+            (FieldType::Cvss, Value::Str(text)) => {
+                if let Err(problem) = supply::cvss(text) {
+                    invalid(self, format!(", not `{text}`: {problem}"));
+                }
+            }
             (FieldType::Date, Value::Date(date)) => {
                 if dates::calendar(*date).is_none() {
                     invalid(self, format!(", not `{date}`, a day that does not exist"));

@@ -22,6 +22,11 @@ pub fn from_unix_seconds(seconds: i64) -> Option<Date> {
     Some(jiff::tz::Offset::UTC.to_datetime(timestamp).date())
 }
 
+/// How many days lie from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: Date, to: Date) -> i64 {
+    from.duration_until(to).as_secs() / 86_400
+}
+
 /// Today's date in UTC, by the system clock.
 pub fn today_utc() -> Date {
     jiff::tz::Offset::UTC
@@ -32,6 +37,14 @@ pub fn today_utc() -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_between_dates() {
+        let day = |text| parse(text).unwrap();
+        assert_eq!(days_between(day("2026-07-01"), day("2026-07-31")), 30);
+        assert_eq!(days_between(day("2028-02-28"), day("2028-03-01")), 2);
+        assert_eq!(days_between(day("2026-07-31"), day("2026-07-01")), -30);
+    }
 
     #[test]
     fn impossible_days_are_no_dates() {

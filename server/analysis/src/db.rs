@@ -41,6 +41,7 @@ impl RootDatabase {
         let workspace = Workspace::new(
             &db,
             Vec::new(),
+            Vec::new(),
             None,
             0,
             crate::dates::today_utc(),
@@ -61,8 +62,10 @@ impl Db for RootDatabase {
     }
 }
 
-/// One `.ward` file. `tree` is the language server's incrementally parsed tree of an open
-/// document; files read from disk leave it empty and are parsed on demand.
+/// One file the analysis reads: a `.ward` file, or an external input (a test report). `tree`
+/// is the language server's incrementally parsed tree of an open `.ward` document; files read
+/// from disk leave it empty and are parsed on demand. Inputs are never parsed as `.ward`
+/// text: only their kind's own queries (`crate::inputs`) read them.
 #[salsa::input(debug)]
 pub struct SourceFile {
     #[returns(ref)]
@@ -71,6 +74,15 @@ pub struct SourceFile {
     pub text: Arc<str>,
     #[returns(ref)]
     pub tree: Option<tree_sitter::Tree>,
+    #[returns(copy)]
+    pub kind: FileKind,
+}
+
+/// What a [`SourceFile`] holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    Ward,
+    Input(crate::inputs::InputKind),
 }
 
 // Ordered by creation, which is all the sorting of diagnostics and references needs: output
@@ -90,9 +102,13 @@ impl Ord for SourceFile {
 
 #[salsa::input]
 pub struct Workspace {
-    /// Every file of the workspace, sorted by path.
+    /// Every `.ward` file of the workspace, sorted by path.
     #[returns(ref)]
     pub files: Vec<SourceFile>,
+    /// The external input files (test reports), sorted by path: each a [`SourceFile`] of
+    /// kind [`FileKind::Input`].
+    #[returns(ref)]
+    pub inputs: Vec<SourceFile>,
     /// `--gate <phase>`: check as if the gates up to this phase had been passed.
     #[returns(ref)]
     pub gate_override: Option<String>,

@@ -10,12 +10,17 @@ pub mod dates;
 mod db;
 mod diagnostics;
 pub mod ide;
+pub mod inputs;
+mod junit;
 mod locate;
 pub mod model;
 mod plan;
 pub mod report;
+pub mod sbom;
 pub mod schema;
 mod suggest;
+pub mod supply;
+mod supply_chain;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,6 +33,7 @@ pub use dates::Date;
 pub use db::{ItemRef, NameInfo, Referrer, SourceFile as FileId};
 pub use diagnostics::{Code, DefaultLevel, Diagnostic, FileRange, Related, Severity, Waived};
 pub use ide::FilePosition;
+pub use inputs::{InputKind, InputSource};
 pub use plan::{Gate, GateRule, GateStatus, Grade, Plan};
 pub use salsa::Cancelled;
 /// The formatter (`ward fmt`, LSP formatting): byte edits of a file's text.
@@ -37,7 +43,7 @@ pub use ward_syntax::{
     TextEdit, TextRange, Value,
 };
 
-use db::{Db, RootDatabase, SourceFile};
+use db::{Db, FileKind, RootDatabase, SourceFile};
 
 /// A query's answer, or [`Cancelled`] when a write overtook it.
 pub type Cancellable<T> = Result<T, Cancelled>;
@@ -49,6 +55,8 @@ pub type EventSink = Box<dyn Fn(salsa::Event) + Send + Sync + 'static>;
 pub struct AnalysisHost {
     db: RootDatabase,
     files: FxHashMap<PathBuf, SourceFile>,
+    /// The external input files ever set, by path (see [`AnalysisHost::set_inputs`]).
+    inputs: FxHashMap<PathBuf, SourceFile>,
 }
 
 impl Default for AnalysisHost {
@@ -62,6 +70,7 @@ impl AnalysisHost {
         AnalysisHost {
             db: RootDatabase::new(None),
             files: FxHashMap::default(),
+            inputs: FxHashMap::default(),
         }
     }
 
@@ -70,6 +79,7 @@ impl AnalysisHost {
         AnalysisHost {
             db: RootDatabase::new(Some(sink)),
             files: FxHashMap::default(),
+            inputs: FxHashMap::default(),
         }
     }
 
@@ -115,7 +125,7 @@ impl AnalysisHost {
             }
             return file;
         }
-        let file = SourceFile::new(&self.db, path.to_path_buf(), text, tree);
+        let file = SourceFile::new(&self.db, path.to_path_buf(), text, tree, FileKind::Ward);
         self.files.insert(path.to_path_buf(), file);
         let workspace = self.db.workspace();
         let mut files = workspace.files(&self.db).clone();
@@ -139,7 +149,7 @@ impl AnalysisHost {
                     }
                 }
                 None => {
-                    let file = SourceFile::new(&self.db, path.clone(), text, None);
+                    let file = SourceFile::new(&self.db, path.clone(), text, None, FileKind::Ward);
                     self.files.insert(path, file);
                     all.push(file);
                 }
@@ -168,6 +178,57 @@ impl AnalysisHost {
         // Drop the text so a deleted file holds no memory.
         file.set_text(&mut self.db).to(Arc::from(""));
         file.set_tree(&mut self.db).to(None);
+    }
+
+    /// Sets the external input files of one kind (the files of the plan's globs and of the
+    /// command line, read by the front end): the workspace's inputs of that kind become
+    /// exactly these. A file whose text is unchanged keeps what was computed from it.
+    pub fn set_inputs(&mut self, kind: InputKind, files: Vec<(PathBuf, Arc<str>)>) {
+        let workspace = self.db.workspace();
+        let mut inputs: Vec<SourceFile> = workspace
+            .inputs(&self.db)
+            .iter()
+            .copied()
+            .filter(|file| file.kind(&self.db) != FileKind::Input(kind))
+            .collect();
+        let mut kept = Vec::with_capacity(files.len());
+        for (path, text) in files {
+            let file = match self.inputs.get(&path) {
+                Some(&file) => {
+                    if **file.text(&self.db) != *text {
+                        file.set_text(&mut self.db).to(text);
+                    }
+                    if file.kind(&self.db) != FileKind::Input(kind) {
+                        file.set_kind(&mut self.db).to(FileKind::Input(kind));
+                    }
+                    file
+                }
+                None => {
+                    let file =
+                        SourceFile::new(&self.db, path.clone(), text, None, FileKind::Input(kind));
+                    self.inputs.insert(path, file);
+                    file
+                }
+            };
+            kept.push(file);
+        }
+        inputs.extend(kept);
+        let db = &self.db;
+        inputs.sort_by(|a, b| a.path(db).cmp(b.path(db)));
+        inputs.dedup();
+        if *workspace.inputs(&self.db) != inputs {
+            // Inputs that left hold no memory.
+            let gone: Vec<SourceFile> = workspace
+                .inputs(&self.db)
+                .iter()
+                .copied()
+                .filter(|file| !inputs.contains(file))
+                .collect();
+            workspace.set_inputs(&mut self.db).to(inputs);
+            for file in gone {
+                file.set_text(&mut self.db).to(Arc::from(""));
+            }
+        }
     }
 
     /// Checks as if every gate up to and including `phase` had been passed.
@@ -232,9 +293,27 @@ impl Analysis {
         Cancelled::catch(move || f(*db))
     }
 
-    /// The files of the workspace, sorted by path.
+    /// The `.ward` files of the workspace, sorted by path.
     pub fn files(&self) -> Vec<FileId> {
         self.db.workspace().files(&self.db).clone()
+    }
+
+    /// The external input files of the workspace, sorted by path.
+    pub fn inputs(&self) -> Vec<FileId> {
+        self.db.workspace().inputs(&self.db).clone()
+    }
+
+    /// The kind of an external input file; `None` for a `.ward` file.
+    pub fn input_kind(&self, file: FileId) -> Option<InputKind> {
+        match file.kind(&self.db) {
+            FileKind::Input(kind) => Some(kind),
+            FileKind::Ward => None,
+        }
+    }
+
+    /// Where the plan says the external input files are: globs relative to its folder.
+    pub fn input_sources(&self) -> Cancellable<Vec<InputSource>> {
+        self.with_db(|db| inputs::input_sources(db).clone())
     }
 
     pub fn path(&self, file: FileId) -> PathBuf {
@@ -294,9 +373,12 @@ impl Analysis {
         self.with_db(|db| plan::plan(db).clone())
     }
 
-    /// Every diagnostic of one file, sorted by position.
+    /// Every diagnostic of one file (a `.ward` file or an input), sorted by position.
     pub fn diagnostics(&self, file: FileId) -> Cancellable<Arc<Vec<Diagnostic>>> {
-        self.with_db(|db| locate::file_diagnostics(db, file))
+        self.with_db(|db| match file.kind(db) {
+            FileKind::Ward => locate::file_diagnostics(db, file),
+            FileKind::Input(_) => inputs::input_diagnostics(db, file),
+        })
     }
 
     /// Every diagnostic of the workspace, files checked in parallel.
@@ -322,6 +404,16 @@ impl Analysis {
                 Cancelled::catch(move || query(*db, file))
             })
             .collect();
+        // The inputs' own diagnostics do not depend on the gates.
+        let per_input: Cancellable<Vec<Arc<Vec<Diagnostic>>>> = self
+            .inputs()
+            .into_iter()
+            .map(|file| self.with_db(|db| inputs::input_diagnostics(db, file)))
+            .collect();
+        let per_file: Cancellable<Vec<Arc<Vec<Diagnostic>>>> = per_file.and_then(|mut all| {
+            all.extend(per_input?);
+            Ok(all)
+        });
         Ok(per_file?
             .iter()
             .flat_map(|diagnostics| diagnostics.iter().cloned())

@@ -62,7 +62,7 @@ fn located(db: &dyn Db, file: SourceFile, findings: &[Finding]) -> Arc<Vec<Diagn
             .map(|(other, loc, message)| Related {
                 location: FileRange {
                     file: *other,
-                    range: locate(&parse(db, *other).source_map, *loc),
+                    range: place(db, *other, *loc),
                 },
                 message: message.clone(),
             })
@@ -91,6 +91,15 @@ fn located(db: &dyn Db, file: SourceFile, findings: &[Finding]) -> Arc<Vec<Diagn
     }
     diagnostics.sort_by_key(|d| (d.range.start, d.code));
     Arc::new(diagnostics)
+}
+
+/// The range of a place in any file: an input file's places are ranges already, and it has
+/// no syntax to parse.
+pub(crate) fn place(db: &dyn Db, file: SourceFile, loc: SyntaxPlace) -> TextRange {
+    match loc {
+        SyntaxPlace::Input(range) => range,
+        _ => locate(&parse(db, file).source_map, loc),
+    }
 }
 
 /// An unknown item kind's message, with the kind it was likely meant to be, or the kinds.
@@ -137,6 +146,7 @@ pub fn locate(map: &SourceMap, loc: SyntaxPlace) -> TextRange {
             .and_then(|b| b.fields.get(field as usize))
             .and_then(|f| f.values.get(value as usize))
             .copied(),
+        SyntaxPlace::Input(range) => Some(range),
     };
     found.unwrap_or_default()
 }

@@ -12,8 +12,9 @@ use ward_syntax::{BlockKind, Field, Item, ItemKind, Value};
 use crate::dates::{self, Date};
 use crate::schema::{self, Code, FieldSpec, Keyword, SCORE};
 use crate::schema::{
-    Category, ControlKind, Meaning, Method, Responsibility, Status, TestResult, approval, control,
-    residual, risk, verification, waiver,
+    Category, ControlKind, ItemClass, Justification, Meaning, Method, Response, Responsibility,
+    Status, Support, TestResult, VexStatus, approval, component, control, residual, risk,
+    verification, vulnerability, waiver,
 };
 
 /// What a single-valued field holds.
@@ -208,6 +209,13 @@ impl<'a> Risk<'a> {
             .map(|(at, _)| at)
     }
 
+    /// Whether the risk names a threat or a vulnerability (a field of either, of whatever
+    /// value): a risk needs one or both.
+    pub fn assesses_anything(self) -> bool {
+        schema::find(&self.0.fields, &risk::THREAT).is_some()
+            || schema::find(&self.0.fields, &risk::VULNERABILITY).is_some()
+    }
+
     /// Whether an `accepted` rationale is given (of whatever value).
     pub fn is_accepted(self) -> bool {
         schema::find(&self.0.fields, &risk::ACCEPTED).is_some()
@@ -281,8 +289,20 @@ impl<'a> Verification<'a> {
         }
     }
 
-    pub fn test(self) -> Written<'a, &'a str> {
-        text(&self.0.fields, &verification::TEST)
+    /// The test names (strings; other values are `invalid-value` already), each with its
+    /// field and value index.
+    pub fn tests(self) -> impl Iterator<Item = ((u32, u32), &'a str)> + 'a {
+        values_at(self.0, &verification::TEST).filter_map(|(at, value)| match value {
+            Value::Str(name) => Some((at, name.as_str())),
+            _ => None,
+        })
+    }
+
+    /// The field and value index of the written `result`.
+    pub fn result_at(self) -> Option<(u32, u32)> {
+        values_at(self.0, &verification::RESULT)
+            .next()
+            .map(|(at, _)| at)
     }
 }
 
@@ -369,6 +389,112 @@ impl<'a> Approval<'a> {
     }
 }
 
+/// A component (an SBOM entry), typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Component<'a>(&'a Item);
+
+impl<'a> Component<'a> {
+    pub fn version(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &component::VERSION)
+    }
+
+    pub fn purl(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &component::PURL)
+    }
+
+    pub fn bom_ref(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &component::BOM_REF)
+    }
+
+    pub fn supplier(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &component::SUPPLIER)
+    }
+
+    pub fn license(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &component::LICENSE)
+    }
+
+    /// Whether `part-of` is written (with whatever values).
+    pub fn has_part_of(self) -> bool {
+        schema::find(&self.0.fields, &component::PART_OF).is_some()
+    }
+
+    pub fn item_class(self) -> Written<'a, ItemClass> {
+        keyword(&self.0.fields, &component::ITEM_CLASS)
+    }
+
+    pub fn support(self) -> Written<'a, Support> {
+        keyword(&self.0.fields, &component::SUPPORT)
+    }
+
+    pub fn support_ends(self) -> Written<'a, Date> {
+        date(&self.0.fields, &component::SUPPORT_ENDS)
+    }
+}
+
+/// A vulnerability (a VEX statement), typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Vulnerability<'a>(&'a Item);
+
+impl<'a> Vulnerability<'a> {
+    pub fn written_status(self) -> Written<'a, VexStatus> {
+        keyword(&self.0.fields, &vulnerability::STATUS)
+    }
+
+    /// The status in effect; `None` when the written one is invalid.
+    pub fn status(self) -> Option<VexStatus> {
+        match self.written_status() {
+            Written::Invalid(_) => None,
+            status => Some(status.or_default(&vulnerability::STATUS)),
+        }
+    }
+
+    pub fn justification(self) -> Written<'a, Justification> {
+        keyword(&self.0.fields, &vulnerability::JUSTIFICATION)
+    }
+
+    pub fn impact(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &vulnerability::IMPACT)
+    }
+
+    /// The valid words of `response`.
+    pub fn responses(self) -> impl Iterator<Item = Response> + 'a {
+        keywords(&self.0.fields, &vulnerability::RESPONSE)
+    }
+
+    pub fn action(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &vulnerability::ACTION)
+    }
+
+    pub fn fixed_in(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &vulnerability::FIXED_IN)
+    }
+
+    pub fn cvss(self) -> Written<'a, &'a str> {
+        text(&self.0.fields, &vulnerability::CVSS)
+    }
+
+    /// The strings of `aliases`.
+    pub fn aliases(self) -> impl Iterator<Item = &'a str> + 'a {
+        schema::find(&self.0.fields, &vulnerability::ALIASES)
+            .into_iter()
+            .flat_map(|field| field.values.iter())
+            .filter_map(|value| match value {
+                Value::Str(text) => Some(text.as_str()),
+                _ => None,
+            })
+    }
+
+    /// The names of `affects`.
+    pub fn affects(self) -> impl Iterator<Item = &'a str> + 'a {
+        values_at(self.0, &vulnerability::AFFECTS).filter_map(|(_, value)| value.as_ident())
+    }
+
+    pub fn learned(self) -> Written<'a, Date> {
+        date(&self.0.fields, &vulnerability::LEARNED)
+    }
+}
+
 /// One item, typed: a view that reads each value from the item when asked, so that a
 /// check pays for the fields it reads and no other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -380,6 +506,8 @@ pub enum ItemModel<'a> {
     Risk(Risk<'a>),
     Control(Control<'a>),
     Verification(Verification<'a>),
+    Component(Component<'a>),
+    Vulnerability(Vulnerability<'a>),
     Waiver(Waiver<'a>),
     Approval(Approval<'a>),
     /// The plan is read by [`crate::plan`], which needs the places of its values.
@@ -394,6 +522,8 @@ impl<'a> ItemModel<'a> {
             ItemKind::Risk => ItemModel::Risk(Risk(item)),
             ItemKind::Control => ItemModel::Control(Control(item)),
             ItemKind::Verification => ItemModel::Verification(Verification(item)),
+            ItemKind::Component => ItemModel::Component(Component(item)),
+            ItemKind::Vulnerability => ItemModel::Vulnerability(Vulnerability(item)),
             ItemKind::Waiver => ItemModel::Waiver(Waiver(item)),
             ItemKind::Approval => ItemModel::Approval(Approval(item)),
             ItemKind::Plan => ItemModel::Plan,
@@ -414,9 +544,23 @@ impl<'a> ItemModel<'a> {
         }
     }
 
+    pub fn component(self) -> Option<Component<'a>> {
+        match self {
+            ItemModel::Component(component) => Some(component),
+            _ => None,
+        }
+    }
+
     pub fn control(self) -> Option<Control<'a>> {
         match self {
             ItemModel::Control(control) => Some(control),
+            _ => None,
+        }
+    }
+
+    pub fn vulnerability(self) -> Option<Vulnerability<'a>> {
+        match self {
+            ItemModel::Vulnerability(vulnerability) => Some(vulnerability),
             _ => None,
         }
     }

@@ -26,6 +26,9 @@ pub struct Plan {
     /// The `matrix { }`, when complete and valid: for each severity (1 to 5), the highest
     /// acceptable exploitability. It replaces `acceptable`.
     pub matrix: Option<[i64; 5]>,
+    /// `triage-days` and `patch-days`, or their defaults.
+    pub triage_days: i64,
+    pub patch_days: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +94,8 @@ impl Plan {
             gate_override,
             not_applicable: Vec::new(),
             matrix: None,
+            triage_days: default_int(&schema::plan::TRIAGE_DAYS),
+            patch_days: default_int(&schema::plan::PATCH_DAYS),
         }
     }
 
@@ -219,6 +224,24 @@ impl Plan {
                 DefaultLevel::Off => None,
             },
         }
+    }
+}
+
+/// The default of an integer field, as the table writes it.
+fn default_int(spec: &schema::FieldSpec) -> i64 {
+    spec.default
+        .and_then(|value| value.parse().ok())
+        .expect("the table gives this integer field a default")
+}
+
+/// The value of an integer field of the plan, when valid.
+fn plan_int(item: &ward_syntax::Item, spec: &schema::FieldSpec) -> Option<i64> {
+    let schema::FieldType::Int(low, high) = spec.ty else {
+        return None;
+    };
+    match item.field(spec.name)?.values.first()? {
+        &Value::Int(Some(value)) if (low..=high).contains(&value) => Some(value),
+        _ => None,
     }
 }
 
@@ -382,6 +405,12 @@ pub fn plan(db: &dyn Db) -> Plan {
         .and_then(|field| field.values.first())
     {
         plan.acceptable = acceptable;
+    }
+    if let Some(days) = plan_int(item, &schema::plan::TRIAGE_DAYS) {
+        plan.triage_days = days;
+    }
+    if let Some(days) = plan_int(item, &schema::plan::PATCH_DAYS) {
+        plan.patch_days = days;
     }
     plan.not_applicable =
         crate::model::keywords(&item.fields, &schema::plan::NOT_APPLICABLE).collect();

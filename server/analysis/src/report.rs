@@ -1,7 +1,7 @@
 //! The report model of `ward report`: an editor-neutral record of the workspace for the
 //! design history file (header, gate status, traceability matrix, risk matrix, deployer
-//! guidance, waivers, control categories, findings and the catalogue of items), built from
-//! the analysis and from the
+//! guidance, waivers, control categories, components, vulnerabilities, findings and the
+//! catalogue of items), built from the analysis and from the
 //! diagnostics `ward check` reports. Nothing here renders; the front end turns a
 //! [`Report`] into HTML, Markdown, CSV or JSON.
 //!
@@ -20,13 +20,13 @@ use std::sync::Arc;
 
 use ward_syntax::{FileAst, Item, ItemKind, Value};
 
-use crate::Date;
+use crate::dates::Date;
 use crate::diagnostics::{Code, Diagnostic, FileRange, Severity};
 use crate::model::{self, ItemModel};
 use crate::plan::{GateStatus, Plan};
 use crate::schema::{
     self, Category, FieldSpec, Keyword, LinkField, Responsibility, Rule, SCORE, TestResult,
-    control, risk, verification,
+    control, risk, verification, vulnerability,
 };
 use crate::{Analysis, Cancellable, FileId, ItemRef, SourceMap, TextRange};
 
@@ -45,6 +45,10 @@ pub struct Report {
     pub waivers: Vec<WaiverEntry>,
     /// FDA's security control categories, in their order: the controls naming each.
     pub categories: Vec<CategoryEntry>,
+    /// Every component, in workspace order.
+    pub components: Vec<ComponentEntry>,
+    /// Every vulnerability, in workspace order.
+    pub vulnerabilities: Vec<VulnerabilityEntry>,
     /// Every diagnostic of `ward check`, in its order (file, line, column, code).
     pub findings: Vec<FindingEntry>,
     /// Every item with an ID, by kind in chain order, then in workspace order.
@@ -195,7 +199,7 @@ pub enum WaiverStatus {
 impl WaiverStatus {
     pub fn as_str(self) -> &'static str {
         match self {
-            WaiverStatus::Active => "active",
+            WaiverStatus::Active => "active", // tidy: a waiver's status in the report, not a value
             WaiverStatus::Expired => "expired",
             WaiverStatus::Unused => "unused",
         }
@@ -522,6 +526,84 @@ pub struct GuidanceEntry {
     pub guidance: Option<String>,
 }
 
+/// A component: its version, class, support and end of support, and its vulnerabilities.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComponentEntry {
+    pub component: ItemLink,
+    pub version: Option<String>,
+    pub item_class: Option<String>,
+    pub support: Option<String>,
+    pub support_ends: Option<Date>,
+    /// Whether `support-ends` is before today.
+    pub support_ended: bool,
+    /// The vulnerabilities that name it in `affects`.
+    pub vulnerabilities: Vec<ItemLink>,
+}
+
+/// A vulnerability: its status, justification, CVSS base score, and the risks assessing it
+/// with their residual scores.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VulnerabilityEntry {
+    pub vulnerability: ItemLink,
+    pub status: String,
+    pub justification: Option<String>,
+    /// The vector and its base score, when it is a valid one.
+    pub cvss: Option<(String, CvssScore)>,
+    pub affects: Vec<ItemLink>,
+    pub assessed_by: Vec<AssessingRisk>,
+}
+
+/// A risk that assesses a vulnerability, with the score it keeps after its controls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssessingRisk {
+    pub risk: ItemLink,
+    /// The residual score when mitigated, else its own; `None` when unscored.
+    pub score_after: Option<Score>,
+    pub above_acceptable: bool,
+    pub accepted: bool,
+}
+
+impl AssessingRisk {
+    /// The residual in words: `8 (2 × 4), above acceptable, accepted`, `unscored`.
+    pub fn describe_residual(&self) -> String {
+        let Some(score) = self.score_after else {
+            return "unscored".to_owned();
+        };
+        let mut text = format!(
+            "{} ({} × {})",
+            score.value(),
+            score.exploitability,
+            score.severity
+        );
+        if self.above_acceptable {
+            text.push_str(", above acceptable");
+            if self.accepted {
+                text.push_str(", accepted");
+            }
+        }
+        text
+    }
+}
+
+impl ComponentEntry {
+    /// The end of support as the report shows it, marked when it has passed.
+    pub fn describe_support_ends(&self) -> Option<String> {
+        let ends = self.support_ends?;
+        Some(if self.support_ended {
+            format!("{ends} (ended)")
+        } else {
+            ends.to_string()
+        })
+    }
+}
+
+/// A CVSS base score as the report shows it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CvssScore(pub crate::supply::CvssScore);
+
+// Scores are one decimal (CVSS's own rounding), so comparing them exactly is sound.
+impl Eq for CvssScore {}
+
 /// One diagnostic of `ward check`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FindingEntry {
@@ -648,6 +730,8 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
     let traceability = builder.traceability()?;
     let risk_matrix = builder.risk_matrix(&traceability);
     let deployer_guidance = builder.guidance()?;
+    let components = builder.components()?;
+    let vulnerabilities = builder.vulnerabilities(&traceability)?;
     let findings = input
         .findings
         .into_iter()
@@ -674,6 +758,8 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
         deployer_guidance,
         waivers,
         categories,
+        components,
+        vulnerabilities,
         findings,
         items,
     })
@@ -994,7 +1080,10 @@ impl Builder<'_> {
                             .as_str()
                             .to_owned(),
                         evidence: typed.evidence().text().map(str::to_owned),
-                        test: typed.test().text().map(str::to_owned),
+                        test: {
+                            let tests: Vec<&str> = typed.tests().map(|(_, test)| test).collect();
+                            (!tests.is_empty()).then(|| tests.join(", "))
+                        },
                     });
                 }
                 controls.push(TraceControl {
@@ -1086,6 +1175,79 @@ impl Builder<'_> {
                 status: control.status().as_str().to_owned(),
                 mitigates: self.links(item, &control::MITIGATES)?,
                 guidance: control.guidance().text().map(str::to_owned),
+            });
+        }
+        Ok(entries)
+    }
+
+    fn components(&self) -> Cancellable<Vec<ComponentEntry>> {
+        let today = self.analysis.today();
+        let mut entries = Vec::new();
+        for (this, item) in self.all_items() {
+            let ItemModel::Component(component) = self.model(this) else {
+                continue;
+            };
+            let Some(id) = &item.id else { continue };
+            let support_ends = component.support_ends().valid();
+            let vulnerabilities = self
+                .referrers(id, vulnerability::AFFECTS_LINK)?
+                .into_iter()
+                .filter_map(|referrer| self.item(referrer).id.clone())
+                .map(|id| self.link(&id))
+                .collect::<Cancellable<Vec<_>>>()?;
+            entries.push(ComponentEntry {
+                component: self.link_to(this, id),
+                version: component.version().valid().map(str::to_owned),
+                item_class: component
+                    .item_class()
+                    .valid()
+                    .map(|c| c.as_str().to_owned()),
+                support: component.support().valid().map(|s| s.as_str().to_owned()),
+                support_ends,
+                support_ended: support_ends.is_some_and(|ends| ends < today),
+                vulnerabilities,
+            });
+        }
+        Ok(entries)
+    }
+
+    fn vulnerabilities(&self, traceability: &[TraceRisk]) -> Cancellable<Vec<VulnerabilityEntry>> {
+        let mut entries = Vec::new();
+        for (this, item) in self.all_items() {
+            let ItemModel::Vulnerability(vulnerability) = self.model(this) else {
+                continue;
+            };
+            let Some(id) = &item.id else { continue };
+            let mut assessed_by = Vec::new();
+            for referrer in self.referrers(id, risk::VULNERABILITY_LINK)? {
+                let Some(risk_id) = self.item(referrer).id.clone() else {
+                    continue;
+                };
+                let traced = traceability.iter().find(|trace| trace.risk.id == risk_id);
+                assessed_by.push(AssessingRisk {
+                    risk: self.link(&risk_id)?,
+                    score_after: traced.and_then(TraceRisk::score_after),
+                    above_acceptable: traced.is_some_and(|trace| match trace.residual {
+                        Some(_) => trace.residual_above_acceptable,
+                        None => trace.score_above_acceptable,
+                    }),
+                    accepted: traced.is_some_and(|trace| trace.accepted.is_some()),
+                });
+            }
+            let cvss = vulnerability.cvss().valid().and_then(|vector| {
+                let score = crate::supply::cvss(vector).ok()?;
+                Some((vector.to_owned(), CvssScore(score)))
+            });
+            entries.push(VulnerabilityEntry {
+                vulnerability: self.link_to(this, id),
+                status: vulnerability.written_status().word(&vulnerability::STATUS),
+                justification: vulnerability
+                    .justification()
+                    .valid()
+                    .map(|j| j.as_str().to_owned()),
+                cvss,
+                affects: self.links(item, &vulnerability::AFFECTS)?,
+                assessed_by,
             });
         }
         Ok(entries)

@@ -374,3 +374,76 @@ fn a_waiver_rechecks_only_the_files_it_waives_and_today_only_what_reads_dates() 
     assert!(!ran(&events, "check_file", r1), "{events:#?}");
     assert!(!ran(&events, "check_file", r2), "{events:#?}");
 }
+
+/// A component and its SBOM entry, 1 to a file.
+fn component_file(name: &str) -> String {
+    format!(
+        "component {name} \"{name}\" {{\n  version: \"1.0\"\n  purl: \"pkg:cargo/{name}@1.0\"\n}}\n"
+    )
+}
+
+fn sbom_text(versions: &[(&str, &str)]) -> Arc<str> {
+    let entries: Vec<String> = versions
+        .iter()
+        .map(|(name, version)| {
+            format!(
+                "{{\"type\": \"library\", \"name\": \"{name}\", \"version\": \"{version}\", \"purl\": \"pkg:cargo/{name}@{version}\"}}"
+            )
+        })
+        .collect();
+    Arc::from(format!(
+        "{{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": [{}]}}",
+        entries.join(", ")
+    ))
+}
+
+/// A changed SBOM re-checks only the files whose components it changed: the listings of
+/// each file backdate.
+#[test]
+fn a_changed_sbom_rechecks_only_the_files_of_the_components_it_changed() {
+    let (mut host, log) = host_with_log();
+    let a = host.set_file(&path("a.ward"), Arc::from(component_file("alpha")));
+    let b = host.set_file(&path("b.ward"), Arc::from(component_file("beta")));
+    let sbom = path("sbom.cdx.json");
+    host.set_inputs(
+        ward_analysis::InputKind::Sbom,
+        vec![(
+            sbom.clone(),
+            sbom_text(&[("alpha", "1.0"), ("beta", "1.0")]),
+        )],
+    );
+    let codes = |host: &AnalysisHost| -> Vec<Code> {
+        let mut codes: Vec<Code> = host
+            .analysis()
+            .all_diagnostics()
+            .unwrap()
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(
+        codes(&host),
+        [Code::UntracedComponent, Code::UntracedComponent]
+    );
+    log.take();
+
+    // Beta's version moves on in the SBOM: only b.ward is re-checked.
+    host.set_inputs(
+        ward_analysis::InputKind::Sbom,
+        vec![(sbom, sbom_text(&[("alpha", "1.0"), ("beta", "2.0")]))],
+    );
+    assert_eq!(
+        codes(&host),
+        [
+            Code::StaleComponent,
+            Code::UntracedComponent,
+            Code::UntracedComponent
+        ]
+    );
+    let events = log.take();
+    assert!(ran(&events, "check_file", b), "{events:#?}");
+    assert!(!ran(&events, "check_file", a), "{events:#?}");
+    assert_eq!(count(&events, "check_file"), 1, "{events:#?}");
+}

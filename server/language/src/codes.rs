@@ -38,6 +38,13 @@ rules! {
     CategoriesCovered = "categories-covered", "every one of FDA's eight security control categories is named by a control or declared not applicable";
     AcceptanceSigned = "acceptance-signed", "every accepted residual risk says who accepted it and when";
     GatesApproved = "gates-approved", "every passed gate that requires this rule is signed by an approval";
+    ComponentsDeclared = "components-declared", "every component of the SBOMs is declared, and every declared component is listed with its version";
+    ComponentsTraced = "components-traced", "every component is part of an asset";
+    ComponentsSupported = "components-supported", "every component documents its support and end of support, and is still supported";
+    VulnerabilitiesTriaged = "vulnerabilities-triaged", "every vulnerability an SBOM reports for a declared component is recorded by a vulnerability item";
+    VulnerabilitiesAssessed = "vulnerabilities-assessed", "every affecting or uninvestigated vulnerability is assessed by a risk, and every unaffecting one says why";
+    VulnerabilitiesTimely = "vulnerabilities-timely", "every vulnerability is triaged within the plan's `triage-days` and an affecting one controlled within its `patch-days`";
+    TestsReported = "tests-reported", "every test a verification names has a result in the test reports";
 }
 
 impl Rule {
@@ -125,6 +132,20 @@ codes! {
     UncoveredCategory = "uncovered-category", Off, Some(Rule::CategoriesCovered), "A security control category that no control names and the plan does not declare `not-applicable`.";
     UnsignedAcceptance = "unsigned-acceptance", Off, Some(Rule::AcceptanceSigned), "A risk with `accepted` but without `accepted-by` or `accepted-on`.";
     UnapprovedGate = "unapproved-gate", Off, Some(Rule::GatesApproved), "A passed gate that requires `gates-approved` and that no approval signs.";
+    UndeclaredComponent = "undeclared-component", Warning, Some(Rule::ComponentsDeclared), "A component of an SBOM that no `component` declares (only when an SBOM is given).";
+    StaleComponent = "stale-component", Warning, Some(Rule::ComponentsDeclared), "A declared component that no SBOM lists, or that they list with another version (only when an SBOM is given).";
+    UntracedComponent = "untraced-component", Warning, Some(Rule::ComponentsTraced), "A component with no `part-of`.";
+    UndocumentedSupport = "undocumented-support", Off, Some(Rule::ComponentsSupported), "A component without `support` or without `support-ends`.";
+    UnsupportedComponent = "unsupported-component", Warning, Some(Rule::ComponentsSupported), "A component whose `support-ends` is before today, or whose `support` is `unmaintained` or `abandoned`.";
+    UntriagedVulnerability = "untriaged-vulnerability", Warning, Some(Rule::VulnerabilitiesTriaged), "A vulnerability an SBOM reports for a declared component that no `vulnerability` item records (by ID or alias).";
+    UnassessedVulnerability = "unassessed-vulnerability", Warning, Some(Rule::VulnerabilitiesAssessed), "A vulnerability `affected` or `under-investigation` that no risk assesses.";
+    UnjustifiedVulnerability = "unjustified-vulnerability", Warning, Some(Rule::VulnerabilitiesAssessed), "A vulnerability `not-affected` without a `justification`.";
+    OverdueVulnerability = "overdue-vulnerability", Warning, Some(Rule::VulnerabilitiesTimely), "A vulnerability under investigation for longer than the plan's `triage-days`, or affecting the product with an unacceptable residual for longer than its `patch-days`, since `learned`.";
+    MissingTestResult = "missing-test-result", Warning, Some(Rule::TestsReported), "A test a verification names that no test report contains (only when a report is given).";
+    ContradictedResult = "contradicted-result", Error, None, "A verification's written `result` that its test reports contradict.";
+    AmbiguousTest = "ambiguous-test", Error, None, "A test name that several test cases of the reports match.";
+    InvalidTestReport = "invalid-test-report", Error, None, "A test report that is not well-formed JUnit XML.";
+    InvalidSbom = "invalid-sbom", Error, None, "An SBOM that cannot be read as CycloneDX JSON 1.4 to 1.6 or SPDX 2.3 JSON.";
     ExpiredWaiver = "expired-waiver", Warning, None, "A waiver whose `expires` is before today: it waives nothing.";
     UnusedWaiver = "unused-waiver", Warning, None, "A code or item of a waiver that matches no finding.";
 }

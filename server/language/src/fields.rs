@@ -35,6 +35,12 @@ pub enum FieldType {
     Date,
     /// One or more codes of findings that can be waived (the findings of rules).
     Codes,
+    /// Exactly one string holding a package URL (`pkg:type/namespace/name@version`).
+    Purl,
+    /// Exactly one string holding an SPDX license expression.
+    License,
+    /// Exactly one string holding a CVSS 3.0, 3.1 or 4.0 vector.
+    Cvss,
 }
 
 /// What a link field points at, and how each end of the link is called.
@@ -72,6 +78,9 @@ impl FieldType {
                 | FieldType::Text
                 | FieldType::Name
                 | FieldType::Date
+                | FieldType::Purl
+                | FieldType::License
+                | FieldType::Cvss
         )
     }
 
@@ -103,6 +112,9 @@ impl FieldType {
             FieldType::Rules => format!("one or more of {}", quote_list(Rule::NAMES)),
             FieldType::Date => "a date (`YYYY-MM-DD`)".to_owned(),
             FieldType::Codes => "one or more codes of findings of rules".to_owned(),
+            FieldType::Purl => "a package URL (a string, `pkg:type/name@version`)".to_owned(),
+            FieldType::License => "an SPDX license expression (a string)".to_owned(),
+            FieldType::Cvss => "a CVSS 3.0, 3.1 or 4.0 vector (a string)".to_owned(),
         }
     }
 

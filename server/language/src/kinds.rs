@@ -6,8 +6,8 @@ use std::fmt;
 use crate::codes::Code;
 use crate::fields::{FieldSpec, FieldType, LinkSpec};
 use crate::values::{
-    AssetKind, Category, ControlKind, Keyword, Meaning, Method, Property, Responsibility, Status,
-    Stride, TestResult, Vector,
+    AssetKind, Category, ControlKind, ItemClass, Justification, Keyword, Meaning, Method, Property,
+    Response, Responsibility, Status, Stride, Support, TestResult, Vector, VexStatus,
 };
 
 /// How an editor draws a kind in its outline and symbol lists. The names are LSP's symbol
@@ -22,6 +22,8 @@ pub enum SymbolClass {
     Property,
     Constant,
     Module,
+    Package,
+    Struct,
 }
 
 /// One row of the kinds table.
@@ -120,6 +122,28 @@ kinds! {
         fields: verification::FIELDS,
         blocks: &[],
     },
+    Component => KindSpec {
+        keyword: "component",
+        plural: "components",
+        article: "a",
+        has_id: true,
+        reported: true,
+        symbol: SymbolClass::Package,
+        doc: "A software item of the product (an SBOM entry, SOUP): its version, package URL, supplier, the assets it is part of, and its support.",
+        fields: component::FIELDS,
+        blocks: &[],
+    },
+    Vulnerability => KindSpec {
+        keyword: "vulnerability",
+        plural: "vulnerabilities",
+        article: "a",
+        has_id: true,
+        reported: true,
+        symbol: SymbolClass::Struct,
+        doc: "A known vulnerability of components and its triage (a VEX statement): its status, justification or response, and when it was learned of.",
+        fields: vulnerability::FIELDS,
+        blocks: &[],
+    },
     Waiver => KindSpec {
         keyword: "waiver",
         plural: "waivers",
@@ -179,6 +203,8 @@ impl ItemKind {
         ItemKind::Risk,
         ItemKind::Control,
         ItemKind::Verification,
+        ItemKind::Component,
+        ItemKind::Vulnerability,
         ItemKind::Waiver,
         ItemKind::Approval,
     ];
@@ -413,11 +439,11 @@ pub mod threat {
     pub const TARGETS: FieldSpec = FieldSpec::new(
         "targets",
         FieldType::Link(&LinkSpec {
-            targets: &[ItemKind::Asset],
+            targets: &[ItemKind::Asset, ItemKind::Component],
             up: "Targets",
             down: "Targeted by",
         }),
-        "The assets this threat is against.",
+        "The assets and components this threat is against.",
     )
     .required();
     pub const STRIDE: FieldSpec = FieldSpec::new(
@@ -444,9 +470,17 @@ pub mod risk {
             up: "Threat",
             down: "Assessed by",
         }),
-        "The threats this risk assesses.",
-    )
-    .required();
+        "The threats this risk assesses (a risk needs `threat` or `vulnerability`).",
+    );
+    pub const VULNERABILITY: FieldSpec = FieldSpec::new(
+        "vulnerability",
+        FieldType::Link(&LinkSpec {
+            targets: &[ItemKind::Vulnerability],
+            up: "Vulnerability",
+            down: "Assessed by",
+        }),
+        "The vulnerabilities this risk assesses (a risk needs `threat` or `vulnerability`).",
+    );
     pub const EXPLOITABILITY: FieldSpec = FieldSpec::new(
         "exploitability",
         FieldType::Int(SCORE.0, SCORE.1),
@@ -494,6 +528,7 @@ pub mod risk {
         shared::DESCRIPTION,
         shared::TAGS,
         THREAT,
+        VULNERABILITY,
         EXPLOITABILITY,
         SEVERITY,
         HARM,
@@ -505,6 +540,8 @@ pub mod risk {
         ASSETS,
     ];
     pub const THREAT_LINK: LinkField = LinkField::named(ItemKind::Risk, FIELDS, THREAT.name);
+    pub const VULNERABILITY_LINK: LinkField =
+        LinkField::named(ItemKind::Risk, FIELDS, VULNERABILITY.name);
 }
 
 /// The `residual { }` block of a risk.
@@ -616,8 +653,8 @@ pub mod verification {
     );
     pub const TEST: FieldSpec = FieldSpec::new(
         "test",
-        FieldType::Str,
-        "The name of the test case behind the verification (Ward reads no test results).",
+        FieldType::Strs,
+        "The test cases behind the verification, by name as the JUnit reports give them: a case's `name`, or its `classname` and `name` joined by `.`, `::` or `/`.",
     );
     pub const FIELDS: &[FieldSpec] = &[
         shared::DESCRIPTION,
@@ -652,6 +689,28 @@ pub mod plan {
         FieldType::Keywords(Category::WORDS),
         "The security control categories that do not apply to the product.",
     );
+    pub const TEST_RESULTS: FieldSpec = FieldSpec::new(
+        "test-results",
+        FieldType::Strs,
+        "JUnit XML reports whose results the verifications' tests take: globs, relative to the plan's folder.",
+    );
+    pub const SBOM: FieldSpec = FieldSpec::new(
+        "sbom",
+        FieldType::Strs,
+        "SBOMs (CycloneDX JSON 1.4 to 1.6, SPDX 2.3 JSON) the components are checked against: globs, relative to the plan's folder.",
+    );
+    pub const TRIAGE_DAYS: FieldSpec = FieldSpec::new(
+        "triage-days",
+        FieldType::Int(0, MAX_DAYS),
+        "How many days after `learned` a vulnerability may stay `under-investigation`.",
+    )
+    .default("30");
+    pub const PATCH_DAYS: FieldSpec = FieldSpec::new(
+        "patch-days",
+        FieldType::Int(0, MAX_DAYS),
+        "How many days after `learned` an `affected` vulnerability may keep an unacceptable residual risk.",
+    )
+    .default("60");
     pub const FIELDS: &[FieldSpec] = &[
         shared::DESCRIPTION,
         shared::TAGS,
@@ -659,7 +718,151 @@ pub mod plan {
         PHASE,
         ACCEPTABLE,
         NOT_APPLICABLE,
+        TEST_RESULTS,
+        SBOM,
+        TRIAGE_DAYS,
+        PATCH_DAYS,
     ];
+    /// The longest period the plan may give, in days (ten years). The defaults of
+    /// `triage-days` and `patch-days` are FDA's postmarket 30 and 60 days for uncontrolled
+    /// risks.
+    pub const MAX_DAYS: i64 = 3650;
+}
+
+pub mod component {
+    use super::*;
+
+    pub const VERSION: FieldSpec = FieldSpec::new(
+        "version",
+        FieldType::Str,
+        "The version of the component in the product.",
+    );
+    pub const PURL: FieldSpec = FieldSpec::new(
+        "purl",
+        FieldType::Purl,
+        "The component's package URL, as the SBOM lists it.",
+    );
+    pub const BOM_REF: FieldSpec = FieldSpec::new(
+        "bom-ref",
+        FieldType::Str,
+        "The component's `bom-ref` (CycloneDX) or `SPDXID` (SPDX), for matching when there is no purl.",
+    );
+    pub const SUPPLIER: FieldSpec =
+        FieldSpec::new("supplier", FieldType::Str, "Who supplies the component.");
+    pub const LICENSE: FieldSpec = FieldSpec::new(
+        "license",
+        FieldType::License,
+        "The component's license, as an SPDX license expression.",
+    );
+    pub const PART_OF: FieldSpec = FieldSpec::new(
+        "part-of",
+        FieldType::Link(&LinkSpec {
+            targets: &[ItemKind::Asset],
+            up: "Part of",
+            down: "Contains",
+        }),
+        "The assets that contain this component.",
+    );
+    pub const ITEM_CLASS: FieldSpec = FieldSpec::new(
+        "item-class",
+        FieldType::Keyword(ItemClass::WORDS),
+        "The software item's class (IEC 81001-5-1, 4.3): `maintained`, `supported` or `required`.",
+    );
+    pub const SUPPORT: FieldSpec = FieldSpec::new(
+        "support",
+        FieldType::Keyword(Support::WORDS),
+        "The component's level of support.",
+    );
+    pub const SUPPORT_ENDS: FieldSpec = FieldSpec::new(
+        "support-ends",
+        FieldType::Date,
+        "The component's end-of-support date.",
+    );
+    pub const FIELDS: &[FieldSpec] = &[
+        shared::DESCRIPTION,
+        shared::TAGS,
+        VERSION,
+        PURL,
+        BOM_REF,
+        SUPPLIER,
+        LICENSE,
+        PART_OF,
+        ITEM_CLASS,
+        SUPPORT,
+        SUPPORT_ENDS,
+    ];
+    pub const PART_OF_LINK: LinkField = LinkField::named(ItemKind::Component, FIELDS, PART_OF.name);
+}
+
+pub mod vulnerability {
+    use super::*;
+
+    pub const AFFECTS: FieldSpec = FieldSpec::new(
+        "affects",
+        FieldType::Link(&LinkSpec {
+            targets: &[ItemKind::Component],
+            up: "Affects",
+            down: "Affected by",
+        }),
+        "The components this vulnerability is known in.",
+    )
+    .required();
+    pub const STATUS: FieldSpec = FieldSpec::new(
+        "status",
+        FieldType::Keyword(VexStatus::WORDS),
+        "The VEX status: `under-investigation` (default), `affected`, `not-affected` or `fixed`.",
+    )
+    .default(VexStatus::UnderInvestigation.as_str());
+    pub const JUSTIFICATION: FieldSpec = FieldSpec::new(
+        "justification",
+        FieldType::Keyword(Justification::WORDS),
+        "Why the product is `not-affected`.",
+    );
+    pub const IMPACT: FieldSpec =
+        FieldSpec::new("impact", FieldType::Text, "The impact statement.");
+    pub const RESPONSE: FieldSpec = FieldSpec::new(
+        "response",
+        FieldType::Keywords(Response::WORDS),
+        "What is done about a vulnerability that is `affected`.",
+    );
+    pub const ACTION: FieldSpec =
+        FieldSpec::new("action", FieldType::Text, "The action statement.");
+    pub const FIXED_IN: FieldSpec = FieldSpec::new(
+        "fixed-in",
+        FieldType::Str,
+        "The product version that fixes the vulnerability.",
+    );
+    pub const CVSS: FieldSpec = FieldSpec::new(
+        "cvss",
+        FieldType::Cvss,
+        "The CVSS 3.0, 3.1 or 4.0 vector of the vulnerability.",
+    );
+    pub const ALIASES: FieldSpec = FieldSpec::new(
+        "aliases",
+        FieldType::Strs,
+        "Other identifiers of the vulnerability (GHSA-…, vendor IDs).",
+    );
+    pub const LEARNED: FieldSpec = FieldSpec::new(
+        "learned",
+        FieldType::Date,
+        "When the manufacturer learned of the vulnerability.",
+    );
+    pub const FIELDS: &[FieldSpec] = &[
+        shared::DESCRIPTION,
+        shared::TAGS,
+        AFFECTS,
+        STATUS,
+        JUSTIFICATION,
+        IMPACT,
+        RESPONSE,
+        ACTION,
+        FIXED_IN,
+        CVSS,
+        ALIASES,
+        LEARNED,
+    ];
+    pub const AFFECTS_LINK: LinkField =
+        LinkField::named(ItemKind::Vulnerability, FIELDS, AFFECTS.name);
 }
 
 pub mod waiver {

@@ -21,12 +21,13 @@ pub use codes::{Code, DefaultLevel, Rule};
 pub use fields::{FieldSpec, FieldType, LinkSpec};
 pub use kinds::{
     BlockSpec, COVERAGE, Coverage, DEFAULT_ACCEPTABLE, DEFAULT_PHASES, ItemKind, KindSpec,
-    LinkField, SCORE, SymbolClass, approval, asset, control, gate, matrix, plan, residual, risk,
-    shared, threat, verification, waiver,
+    LinkField, SCORE, SymbolClass, approval, asset, component, control, gate, matrix, plan,
+    residual, risk, shared, threat, verification, vulnerability, waiver,
 };
 pub use values::{
-    AssetKind, Category, ControlKind, KEYWORD_SETS, Keyword, Meaning, Method, Property,
-    Responsibility, Status, Stride, TestResult, Vector,
+    AssetKind, Category, ControlKind, ItemClass, Justification, KEYWORD_SETS, Keyword, Meaning,
+    Method, Property, Response, Responsibility, Status, Stride, Support, TestResult, Vector,
+    VexStatus,
 };
 
 /// Every word the grammar reserves: the item keywords, then the block keywords.

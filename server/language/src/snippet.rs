@@ -15,23 +15,36 @@ pub const STARTER_GATES: &[(&str, &[Rule])] = &[
             Rule::ThreatsAssessed,
             Rule::RisksScored,
             Rule::GatesApproved,
+            Rule::ComponentsTraced,
         ],
     ),
     (
         "implementation",
-        &[Rule::RisksControlled, Rule::CategoriesCovered],
+        &[
+            Rule::RisksControlled,
+            Rule::CategoriesCovered,
+            Rule::ComponentsDeclared,
+            Rule::VulnerabilitiesAssessed,
+        ],
     ),
     (
         "verification",
-        &[Rule::ControlsImplemented, Rule::ControlsVerified],
+        &[
+            Rule::ControlsImplemented,
+            Rule::ControlsVerified,
+            Rule::ComponentsSupported,
+            Rule::VulnerabilitiesTriaged,
+        ],
     ),
     (
         "release",
         &[
             Rule::VerificationsPassed,
+            Rule::TestsReported,
             Rule::ResidualAcceptable,
             Rule::AcceptanceSigned,
             Rule::GuidanceDocumented,
+            Rule::VulnerabilitiesTimely,
             Rule::EvidencePresent,
         ],
     ),
@@ -39,7 +52,8 @@ pub const STARTER_GATES: &[(&str, &[Rule])] = &[
 
 /// The snippet of one kind: its header, then every required field (links, codes, text,
 /// dates) and every field of keywords or small integers, each a tab stop with the choices
-/// the table allows.
+/// the table allows. A kind with no required link still gets its first link field (a
+/// risk's `threat`, a component's `part-of`): the link that places it in the chain.
 pub fn item_snippet(kind: ItemKind) -> String {
     if kind == ItemKind::Plan {
         return plan_snippet();
@@ -47,9 +61,19 @@ pub fn item_snippet(kind: ItemKind) -> String {
     let spec = kind.spec();
     let mut lines = vec![format!("{} ${{1:ID}} \"${{2:Title}}\" {{", spec.keyword)];
     let mut stop = 3;
-    for field in spec.fields {
+    let first_link = spec
+        .fields
+        .iter()
+        .position(|field| field.ty.link().is_some())
+        .filter(|_| {
+            !spec
+                .fields
+                .iter()
+                .any(|field| field.required && field.ty.link().is_some())
+        });
+    for (at, field) in spec.fields.iter().enumerate() {
         let value = match field.ty {
-            FieldType::Link(link) if field.required => {
+            FieldType::Link(link) if field.required || first_link == Some(at) => {
                 format!("${{{stop}:{}}}", link.targets[0].as_str().to_uppercase())
             }
             FieldType::Keyword(words) | FieldType::Keywords(words) => {

@@ -133,6 +133,43 @@ keywords! {
         Responsible = "responsible",
         Authored = "authored",
     }
+    /// A software item's class (IEC 81001-5-1, 4.3).
+    ItemClass ("item-class") {
+        Maintained = "maintained",
+        Supported = "supported",
+        Required = "required",
+    }
+    /// A component's level of support (FDA premarket guidance, 2025, V.A.4).
+    Support ("support") {
+        Active = "active",
+        SecurityOnly = "security-only",
+        Unmaintained = "unmaintained",
+        Abandoned = "abandoned",
+    }
+    /// A vulnerability's VEX status (OpenVEX and CSAF words).
+    VexStatus ("vex-status") {
+        UnderInvestigation = "under-investigation",
+        Affected = "affected",
+        NotAffected = "not-affected",
+        Fixed = "fixed",
+    }
+    /// Why a product is not affected by a vulnerability (VEX justifications).
+    Justification ("justification") {
+        ComponentNotPresent = "component-not-present",
+        VulnerableCodeNotPresent = "vulnerable-code-not-present",
+        VulnerableCodeNotInExecutePath = "vulnerable-code-not-in-execute-path",
+        VulnerableCodeCannotBeControlledByAdversary = "vulnerable-code-cannot-be-controlled-by-adversary",
+        InlineMitigationsAlreadyExist = "inline-mitigations-already-exist",
+    }
+    /// What the manufacturer does about a vulnerability that affects the product (the
+    /// CycloneDX analysis responses).
+    Response ("response") {
+        Update = "update",
+        Workaround = "workaround",
+        Rollback = "rollback",
+        WillNotFix = "will-not-fix",
+        CanNotFix = "can-not-fix",
+    }
     /// The result of a verification.
     TestResult ("result") {
         Pending = "pending",

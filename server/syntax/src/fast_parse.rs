@@ -3,7 +3,8 @@
 //! It reads the grammar's tokens straight from the bytes and builds the same [`Parse`] as
 //! [`crate::lower`] over a tree-sitter tree, but only for text it is sure about: anything
 //! that is, or might be, an error, and anything whose reading depends on the grammar's
-//! conflicts (a keyword used as a name or a value), makes it give up and return `None`,
+//! conflicts (a keyword used as a name, or as a value where an item or block could
+//! start), makes it give up and return `None`,
 //! and the caller parses with tree-sitter. So tree-sitter stays the definition of the
 //! language and the source of every syntax error; this is only a shortcut for clean text,
 //! held to it by differential tests.
@@ -293,6 +294,22 @@ impl<'a> Parser<'a> {
         (lexeme.token == Token::Word && !ward_language::is_reserved(word)).then_some(word)
     }
 
+    /// A word as a value. A keyword is a value too (`kind: component`): the grammar's
+    /// conflict also reads it as the start of an item or block after a field without
+    /// values, but that reading fails when a comma, a `}` or a field name follows, since
+    /// no item or block header continues so. Anything else after it is left to tree-sitter.
+    fn value_word(&mut self, lexeme: Lexeme) -> Option<&'a str> {
+        if let Some(word) = self.name(lexeme) {
+            return Some(word);
+        }
+        let next = self.peek()?.token;
+        matches!(
+            next,
+            Token::Comma | Token::CloseBrace | Token::FieldName { .. }
+        )
+        .then(|| self.slice(lexeme))
+    }
+
     fn file(&mut self) -> Option<()> {
         loop {
             let lexeme = self.next()?;
@@ -466,9 +483,9 @@ impl<'a> Parser<'a> {
         Some((field, map))
     }
 
-    fn value(&self, lexeme: Lexeme) -> Option<Value> {
+    fn value(&mut self, lexeme: Lexeme) -> Option<Value> {
         Some(match lexeme.token {
-            Token::Word => Value::Ident(self.name(lexeme)?.to_owned()),
+            Token::Word => Value::Ident(self.value_word(lexeme)?.to_owned()),
             Token::Integer => Value::Int(self.slice(lexeme).parse().ok()),
             Token::Date => Value::Date(DateValue::parse(self.slice(lexeme))?),
             Token::Str { escaped } => Value::Str(self.string_value(lexeme, escaped)),

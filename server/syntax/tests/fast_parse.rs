@@ -178,30 +178,31 @@ risk R1 {
 #[test]
 fn doubtful_text_falls_back() {
     for text in [
-        "asset A {\n  kind: data\n",        // no closing brace
-        "asset A {\n  kind:\n}\n",          // a field without values
-        "asset A {\n  tags: a,\n}\n",       // a trailing comma
-        "asset A {\n  kind\n: data\n}\n",   // a line break before the colon
-        "asset A \"tab\\t\" {}\n",          // an unknown escape
-        "asset risk {}\n",                  // a keyword as an ID
-        "threat T {\n  tags: risk\n}\n",    // a keyword as a value
-        "plan { gate verification { } }\n", // a keyword as a phase
-        "asset gate {}\n",                  // reserved words as IDs,
-        "threat T { tags: plan }\n",        // as values,
-        "plan { gate residual { } }\n",     // as phases
-        "plan { residual { } }\n",          // a residual block in the plan
-        "asset A { gate g { } }\n",         // a gate outside the plan
-        "asset A {}\n/ not a comment\n",    // a lone slash
-        "asset A { kind: data }\u{feff}",   // not ASCII outside strings
-        "asset A { d: \"\"\"a\"\"\"\" }",   // a quote right after a text block
-        "asset A { kind: \"a\nb\" }",       // a line break in a string
-        "asset A { kind: \"a\rb\" }",       // a carriage return alone: a line break too
-        "asset A { kind: data\0 }",         // a NUL
-        "asset A { kind: data } }",         // a stray brace
-        "asset A { on: 2027-6-30 }",        // a date of the wrong shape
-        "asset A { matrix { } }",           // a matrix outside the plan
-        "plan { matrix m { } }",            // a named matrix
-        "asset A { on: 2027-06-301 }",      // a date and then a number
+        "asset A {\n  kind: data\n",           // no closing brace
+        "asset A {\n  kind:\n}\n",             // a field without values
+        "asset A {\n  tags: a,\n}\n",          // a trailing comma
+        "asset A {\n  kind\n: data\n}\n",      // a line break before the colon
+        "asset A \"tab\\t\" {}\n",             // an unknown escape
+        "asset risk {}\n",                     // a keyword as an ID
+        "threat T {\n  tags: risk \"t\" {}\n", // a keyword as a value, then an item's rest
+        "threat T {\n  tags: risk\n",          // a keyword as a value at the end
+        "plan { gate verification { } }\n",    // a keyword as a phase
+        "asset gate {}\n",                     // reserved words as IDs,
+        "threat T { tags: plan {} }\n",        // as values that could start an item,
+        "plan { gate residual { } }\n",        // as phases
+        "plan { residual { } }\n",             // a residual block in the plan
+        "asset A { gate g { } }\n",            // a gate outside the plan
+        "asset A {}\n/ not a comment\n",       // a lone slash
+        "asset A { kind: data }\u{feff}",      // not ASCII outside strings
+        "asset A { d: \"\"\"a\"\"\"\" }",      // a quote right after a text block
+        "asset A { kind: \"a\nb\" }",          // a line break in a string
+        "asset A { kind: \"a\rb\" }",          // a carriage return alone: a line break too
+        "asset A { kind: data\0 }",            // a NUL
+        "asset A { kind: data } }",            // a stray brace
+        "asset A { on: 2027-6-30 }",           // a date of the wrong shape
+        "asset A { matrix { } }",              // a matrix outside the plan
+        "plan { matrix m { } }",               // a named matrix
+        "asset A { on: 2027-06-301 }",         // a date and then a number
     ] {
         assert!(parse_fast(text).is_none(), "{text:?} took the fast path");
     }
@@ -222,6 +223,12 @@ fn tricky_clean_text_takes_the_fast_path() {
         "plan { gate: 1 asset: 2 }",              // in the plan too
         "asset A { kind: assetX, risks, plan-1, gate.2 }", // words that only start with keywords
         "asset assetX {} threat risk-1 {}",       // as IDs too
+        "asset A {\n  kind: component\n}\n",      // a keyword as a value, then `}`
+        "asset A { kind: component properties: integrity }", // then a field
+        "asset A { tags: risk, plan, gate }",     // then a comma
+        "threat T { tags: residual, matrix }",    // block keywords as values
+        "risk R { residual { exploitability: 1 } tags: vulnerability }",
+        "plan { gate design { requires: component } }", // in a block
         "asset A { a: -0 b: 007 c: -9223372036854775808 d: 9223372036854775808 }",
         "asset A { kind: data } // a comment at the end, no line break",
         "asset A { tags: a // after a value\n , b, // after a comma\n c }",

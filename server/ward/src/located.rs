@@ -2,9 +2,10 @@
 //! placed at 1-based lines and columns (Unicode scalar values) with paths as shown. Every
 //! output of `ward check` (`check/`) and `ward report` (`report/`) is rendered from it.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use ward_analysis::{Analysis, Date, Diagnostic, FileRange, ItemKind, Severity};
+use ward_analysis::{Analysis, Date, Diagnostic, FileRange, InputKind, ItemKind, Severity};
 
 use crate::places::{Places, ShownPaths, Span};
 use crate::workspace::{self, LoadError, LoadedWorkspace, Skipped};
@@ -93,9 +94,12 @@ impl AnalysedWorkspace {
     }
 }
 
-/// Finds, loads and analyses the workspaces of the paths; also used by `ward report`.
+/// Finds, loads and analyses the workspaces of the paths, each with the external inputs of
+/// its plan's globs and those named on the command line (`inputs`); also used by
+/// `ward report`.
 pub fn analyse(
     paths: &[PathBuf],
+    inputs: &[(InputKind, PathBuf)],
     gate: Option<&str>,
     today: Date,
 ) -> Result<(workspace::Discovery, Vec<AnalysedWorkspace>), LoadError> {
@@ -104,7 +108,10 @@ pub fn analyse(
     let mut analysed = Vec::with_capacity(discovery.workspaces.len());
     let several = discovery.workspaces.len() > 1;
     for files in &discovery.workspaces {
-        let workspace = workspace::load(files)?;
+        let mut workspace = workspace::load(files)?;
+        for note in crate::inputs::load(&mut workspace.host, inputs)? {
+            let _ = writeln!(anstream::stderr(), "warning: {note}");
+        }
         timer.mark("read files");
         analysed.push(analyse_one(workspace, gate, today, several, &timer)?);
     }
@@ -153,15 +160,24 @@ fn cancelled(_: ward_analysis::Cancelled) -> LoadError {
 }
 
 /// Analyses the workspaces of the paths and places the diagnostics of the files they name.
-pub fn check(paths: &[PathBuf], gate: Option<&str>, today: Date) -> Result<Checked, LoadError> {
+/// A diagnostic in an external input (a test report, an SBOM) is shown whichever `.ward`
+/// files are named: the input is no file of the workspace's own.
+pub fn check(
+    paths: &[PathBuf],
+    inputs: &[(InputKind, PathBuf)],
+    gate: Option<&str>,
+    today: Date,
+) -> Result<Checked, LoadError> {
     let shown_root = workspace::shown_root()?;
-    let (discovery, workspaces) = analyse(paths, gate, today)?;
+    let (discovery, workspaces) = analyse(paths, inputs, gate, today)?;
     let mut diagnostics = Vec::new();
     let (mut files, mut items) = (0, 0);
     for (index, analysed) in workspaces.iter().enumerate() {
         let analysis = &analysed.analysis;
         let is_named = |path: &Path| discovery.named.contains(path);
-        for file in analysis.files() {
+        let ward_files: std::collections::HashSet<ward_analysis::FileId> =
+            analysis.files().into_iter().collect();
+        for &file in &ward_files {
             if is_named(&analysis.path(file)) {
                 files += 1;
                 let ast = analysis.file_ast(file).map_err(cancelled)?;
@@ -175,7 +191,9 @@ pub fn check(paths: &[PathBuf], gate: Option<&str>, today: Date) -> Result<Check
         let named: Vec<Diagnostic> = analysed
             .diagnostics
             .iter()
-            .filter(|diagnostic| is_named(&analysis.path(diagnostic.file)))
+            .filter(|diagnostic| {
+                !ward_files.contains(&diagnostic.file) || is_named(&analysis.path(diagnostic.file))
+            })
             .cloned()
             .collect();
         locate(&mut diagnostics, index, &shown_root, analysis, named);

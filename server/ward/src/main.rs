@@ -4,12 +4,14 @@ mod check;
 mod explain;
 mod fmt;
 mod init;
+mod inputs;
 mod located;
 mod lsp;
 mod manifest;
 mod manual;
 mod places;
 mod report;
+mod supply;
 mod today;
 mod workspace;
 
@@ -41,6 +43,10 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Run the language server on stdio.
     Lsp(lsp::LspArgs),
+    /// Import from another format: `ward import sbom FILE` prints component items.
+    Import(supply::ImportArgs),
+    /// Export to another format: `ward export vex` writes a VEX document.
+    Export(supply::ExportArgs),
     /// Explain a diagnostic code: what it means, an example, and how to fix it.
     Explain(explain::ExplainArgs),
     /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
@@ -65,6 +71,8 @@ fn main() {
         Command::Init(args) => init::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp(args) => lsp::run(&args),
+        Command::Import(args) => supply::import(&args),
+        Command::Export(args) => supply::export(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => manual::completions(&args, Cli::command()),
         Command::Man => manual::man_page(Cli::command()),

@@ -485,7 +485,10 @@ impl Owners {
                     new.insert(manifest)
                 }
             };
-            if manifest.excludes(file, false) {
+            // A folder named on the command line inside what a workspace leaves out is
+            // checked all the same, as a file named is: the user asked for it.
+            let named_inside = walked_from.is_some_and(|from| manifest.excludes(from, true));
+            if !named_inside && manifest.excludes(file, false) {
                 return Ok(true);
             }
         }
@@ -547,6 +550,30 @@ pub fn tell_alone(alone: &[PathBuf]) {
 /// The folder paths are shown relative to on the terminal: the current one.
 pub fn shown_root() -> Result<PathBuf, LoadError> {
     current_dir()
+}
+
+/// Loads the one workspace the paths touch, for the commands that read a workspace as a
+/// whole (`ward export vex`, `ward import sbom`); paths touching several are an error that
+/// names them.
+pub fn load_one(paths: &[PathBuf], command: &str) -> Result<LoadedWorkspace, LoadError> {
+    let mut discovery = discover(paths)?;
+    if discovery.workspaces.len() > 1 {
+        let roots: Vec<String> = discovery
+            .workspaces
+            .iter()
+            .map(|workspace| format!("`{}`", shown(&workspace.root)))
+            .collect();
+        return Err(LoadError(format!(
+            "`{command}` reads one workspace, and the paths given touch {}: {}; name one of them",
+            roots.len(),
+            roots.join(", ")
+        )));
+    }
+    let workspace = discovery
+        .workspaces
+        .pop()
+        .expect("discovery finds at least one workspace");
+    load(&workspace)
 }
 
 /// Reads a workspace's files (in parallel) into an analysis host.

@@ -843,6 +843,14 @@ mod tests {
                 Keyword uncovered-category "uncovered-category" [un] finding of `categories-covered`
                 Keyword unsigned-acceptance "unsigned-acceptance" [un] finding of `acceptance-signed`
                 Keyword unapproved-gate "unapproved-gate" [un] finding of `gates-approved`
+                Keyword undeclared-component "undeclared-component" [un] finding of `components-declared`
+                Keyword untraced-component "untraced-component" [un] finding of `components-traced`
+                Keyword undocumented-support "undocumented-support" [un] finding of `components-supported`
+                Keyword unsupported-component "unsupported-component" [un] finding of `components-supported`
+                Keyword untriaged-vulnerability "untriaged-vulnerability" [un] finding of `vulnerabilities-triaged`
+                Keyword unassessed-vulnerability "unassessed-vulnerability" [un] finding of `vulnerabilities-assessed`
+                Keyword unjustified-vulnerability "unjustified-vulnerability" [un] finding of `vulnerabilities-assessed`
+                Keyword overdue-vulnerability "overdue-vulnerability" [un] finding of `vulnerabilities-timely`
             "#]],
         );
     }
@@ -979,7 +987,7 @@ mod tests {
             "#,
             expect![[r#"
                 Field tags "tags: " [] one or more tags (free keywords)
-                Field targets "targets: " [] IDs of asset items, required
+                Field targets "targets: " [] IDs of asset or component items, required
                 Field vector "vector: " [] one of `network`, `adjacent`, `local`, `physical`
             "#]],
         );
@@ -1112,12 +1120,15 @@ mod tests {
                 Rule risks-controlled "risks-controlled" [con] every risk above the acceptable score is mitigated by a control
                 Rule verifications-passed "verifications-passed" [con] every verification has passed
                 Rule guidance-documented "guidance-documented" [con] every deployer control has guidance
+                Rule components-declared "components-declared" [con] every component of the SBOMs is declared, and every declared component is listed with its version
+                Rule components-traced "components-traced" [con] every component is part of an asset
+                Rule components-supported "components-supported" [con] every component documents its support and end of support, and is still supported
             "#]],
         );
         check(
             &plan("gate design { $0 }"),
             expect![[r#"
-                Field requires "requires: " [] one or more of `assets-covered`, `threats-assessed`, `risks-scored`, `risks-controlled`, `controls-implemented`, `controls-verified`, `verifications-passed`, `residual-acceptable`, `guidance-documented`, `evidence-present`, `categories-covered`, `acceptance-signed`, `gates-approved`
+                Field requires "requires: " [] one or more of `assets-covered`, `threats-assessed`, `risks-scored`, `risks-controlled`, `controls-implemented`, `controls-verified`, `verifications-passed`, `residual-acceptable`, `guidance-documented`, `evidence-present`, `categories-covered`, `acceptance-signed`, `gates-approved`, `components-declared`, `components-traced`, `components-supported`, `vulnerabilities-triaged`, `vulnerabilities-assessed`, `vulnerabilities-timely`, `tests-reported`
             "#]],
         );
         check(
@@ -1175,9 +1186,11 @@ mod tests {
                 ItemTemplate(Risk) risk "risk ${1:ID} \"${2:Title}\" {\n  threat: ${3:THREAT}\n  exploitability: ${4|1,2,3,4,5|}\n  severity: ${5|1,2,3,4,5|}\n}\n$0" [] a new risk
                 ItemTemplate(Control) control "control ${1:ID} \"${2:Title}\" {\n  mitigates: ${3:RISK}\n  kind: ${4|technical,procedural,information|}\n  responsibility: ${5|manufacturer,deployer|}\n  status: ${6|proposed,implemented|}\n  category: ${7|authentication,authorization,cryptography,integrity,confidentiality,logging,resiliency,updatability|}\n}\n$0" [] a new control
                 ItemTemplate(Verification) verification "verification ${1:ID} \"${2:Title}\" {\n  verifies: ${3:CONTROL}\n  method: ${4|test,analysis,inspection,review,pentest,fuzz,sast,dast,sca|}\n  result: ${5|pending,pass,fail|}\n}\n$0" [] a new verification
-                ItemTemplate(Waiver) waiver "waiver ${1:ID} \"${2:Title}\" {\n  waives: ${3|untargeted-asset,unassessed-threat,unscored-risk,unmitigated-risk,unimplemented-control,unverified-control,failed-verification,pending-verification,unacceptable-residual,undocumented-deployer-control,missing-evidence,uncovered-category,unsigned-acceptance,unapproved-gate|}\n  items: ${4:ASSET}\n  rationale: \"${5:rationale}\"\n  approved-by: \"${6:approved-by}\"\n  approved: ${7:YYYY-MM-DD}\n}\n$0" [] a new waiver
+                ItemTemplate(Component) component "component ${1:ID} \"${2:Title}\" {\n  part-of: ${3:ASSET}\n  item-class: ${4|maintained,supported,required|}\n  support: ${5|active,security-only,unmaintained,abandoned|}\n}\n$0" [] a new component
+                ItemTemplate(Vulnerability) vulnerability "vulnerability ${1:ID} \"${2:Title}\" {\n  affects: ${3:COMPONENT}\n  status: ${4|under-investigation,affected,not-affected,fixed|}\n  justification: ${5|component-not-present,vulnerable-code-not-present,vulnerable-code-not-in-execute-path,vulnerable-code-cannot-be-controlled-by-adversary,inline-mitigations-already-exist|}\n  response: ${6|update,workaround,rollback,will-not-fix,can-not-fix|}\n}\n$0" [] a new vulnerability
+                ItemTemplate(Waiver) waiver "waiver ${1:ID} \"${2:Title}\" {\n  waives: ${3|untargeted-asset,unassessed-threat,unscored-risk,unmitigated-risk,unimplemented-control,unverified-control,failed-verification,pending-verification,unacceptable-residual,undocumented-deployer-control,missing-evidence,uncovered-category,unsigned-acceptance,unapproved-gate,undeclared-component,stale-component,untraced-component,undocumented-support,unsupported-component,untriaged-vulnerability,unassessed-vulnerability,unjustified-vulnerability,overdue-vulnerability,missing-test-result|}\n  items: ${4:ASSET}\n  rationale: \"${5:rationale}\"\n  approved-by: \"${6:approved-by}\"\n  approved: ${7:YYYY-MM-DD}\n}\n$0" [] a new waiver
                 ItemTemplate(Approval) approval "approval ${1:ID} \"${2:Title}\" {\n  by: \"${3:by}\"\n  meaning: ${4|reviewed,approved,responsible,authored|}\n  date: ${5:YYYY-MM-DD}\n}\n$0" [] a new approval
-                ItemTemplate(Plan) plan "plan \"${1:Security risk management plan}\" {\n  phases: concept, design, implementation, verification, release, maintenance\n  phase: ${2|concept,design,implementation,verification,release,maintenance|}\n  acceptable: ${3:6}\n  gate design { requires: assets-covered, threats-assessed, risks-scored, gates-approved }\n  gate implementation { requires: risks-controlled, categories-covered }\n  gate verification { requires: controls-implemented, controls-verified }\n  gate release { requires: verifications-passed, residual-acceptable, acceptance-signed, guidance-documented, evidence-present }\n}\n$0" [] a new plan
+                ItemTemplate(Plan) plan "plan \"${1:Security risk management plan}\" {\n  phases: concept, design, implementation, verification, release, maintenance\n  phase: ${2|concept,design,implementation,verification,release,maintenance|}\n  acceptable: ${3:6}\n  gate design { requires: assets-covered, threats-assessed, risks-scored, gates-approved, components-traced }\n  gate implementation { requires: risks-controlled, categories-covered, components-declared, vulnerabilities-assessed }\n  gate verification { requires: controls-implemented, controls-verified, components-supported, vulnerabilities-triaged }\n  gate release { requires: verifications-passed, tests-reported, residual-acceptable, acceptance-signed, guidance-documented, vulnerabilities-timely, evidence-present }\n}\n$0" [] a new plan
             "#]],
         );
         // Not inside a body, where fields go, nor at a value.

@@ -96,6 +96,10 @@ fn value_card(field: &Field, value: &Value, spec: &FieldSpec) -> Option<String> 
             Some(_) => format!("**`{}`**: {date}\n\n{}", spec.name, spec.doc),
             None => format!("`{date}` is not a day of the calendar"),
         }),
+        (FieldType::Cvss, Value::Str(text)) => Some(match crate::supply::cvss(text) {
+            Ok(score) => format!("**CVSS {} base score** {score}\n\n`{text}`", score.version),
+            Err(problem) => format!("`{text}` is not a CVSS 3.0, 3.1 or 4.0 vector: {problem}"),
+        }),
         (FieldType::Int(..), Value::Int(_)) => Some(format!(
             "**`{}`**: {}\n\n{}",
             spec.name,
@@ -198,6 +202,11 @@ fn item_card(db: &dyn Db, def: ItemRef) -> String {
     let mut facts = Vec::new();
     if let Some(risk) = model.risk() {
         risk_facts(db, risk, id, &mut facts);
+    }
+    if let Some(vulnerability) = model.vulnerability()
+        && let Some(Ok(score)) = vulnerability.cvss().valid().map(crate::supply::cvss)
+    {
+        facts.push(format!("CVSS {} base score: {score}", score.version));
     }
     if let Some(waiver) = model.waiver() {
         let today = db.workspace().today(db);
@@ -639,9 +648,9 @@ mod tests {
             "#,
             expect![[r#"
                 main.ward:1:13-1:20 targets
-                **`targets`** (threat field, required): IDs of asset items
+                **`targets`** (threat field, required): IDs of asset or component items
 
-                The assets this threat is against.
+                The assets and components this threat is against.
             "#]],
         );
         check(
@@ -780,6 +789,54 @@ mod tests {
             main.ward:1:62-1:72 2027-02-30
             `2027-02-30` is not a day of the calendar
         "#]],
+        );
+    }
+
+    #[test]
+    fn a_cvss_vector_shows_its_base_score_and_rating() {
+        let fixture = r#"
+            //- /main.ward
+            component openssl { version: "3.0.13" part-of: A }
+            vulnerability CVE-2024-5535 "Overread" {
+              affects: openssl
+              cvss: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"
+            }
+            vulnerability GHSA-abcd-efgh-ijkl { affects: openssl cvss: "CVSS:4.0/AV:N" }
+            "#;
+        check(
+            &at(fixture, "/main.ward", "\"CVSS:3.1"),
+            expect![[r#"
+                main.ward:4:9-4:55 "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"
+                **CVSS 3.1 base score** 7.5 (high)
+
+                `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N`
+            "#]],
+        );
+        check(
+            &at(fixture, "/main.ward", "CVE-2024-5535"),
+            expect![[r#"
+                main.ward:2:15-2:28 CVE-2024-5535
+                ```ward
+                vulnerability CVE-2024-5535 "Overread"
+                ```
+                ---
+                - CVSS 3.1 base score: 7.5 (high)
+                - cvss: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N
+                - status: under-investigation (default)
+
+                **Affects**
+                - component `openssl`
+
+                **Fails**
+                - `unassessed-vulnerability`: rule `vulnerabilities-assessed` (warning)
+            "#]],
+        );
+        check(
+            &at(fixture, "/main.ward", "\"CVSS:4.0"),
+            expect![[r#"
+                main.ward:6:60-6:75 "CVSS:4.0/AV:N"
+                `CVSS:4.0/AV:N` is not a CVSS 3.0, 3.1 or 4.0 vector: missing mandatory CVSSv4 AC (Attack Complexity) metric
+            "#]],
         );
     }
 

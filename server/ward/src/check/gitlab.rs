@@ -19,16 +19,24 @@ struct Issue<'a> {
     location: Location<'a>,
 }
 
+// `positions` rather than `lines`: the report's other form, with columns, which a
+// finding inside a long line (a test report on one line, as pytest writes it) needs.
 #[derive(Serialize)]
 struct Location<'a> {
     path: &'a str,
-    lines: Lines,
+    positions: Positions,
 }
 
 #[derive(Serialize)]
-struct Lines {
-    begin: u32,
-    end: u32,
+struct Positions {
+    begin: Position,
+    end: Position,
+}
+
+#[derive(Serialize)]
+struct Position {
+    line: u32,
+    column: u32,
 }
 
 pub fn render(checked: &Checked) -> String {
@@ -57,9 +65,15 @@ pub fn render(checked: &Checked) -> String {
                 },
                 location: Location {
                     path: &located.path,
-                    lines: Lines {
-                        begin: located.start.0,
-                        end: located.end.0,
+                    positions: Positions {
+                        begin: Position {
+                            line: located.start.0,
+                            column: located.start.1,
+                        },
+                        end: Position {
+                            line: located.end.0,
+                            column: located.end.1,
+                        },
                     },
                 },
             }

@@ -200,6 +200,8 @@ pub fn item_symbol_kind(kind: ItemKind) -> lsp::SymbolKind {
         SymbolClass::Property => lsp::SymbolKind::PROPERTY,
         SymbolClass::Constant => lsp::SymbolKind::CONSTANT,
         SymbolClass::Module => lsp::SymbolKind::MODULE,
+        SymbolClass::Package => lsp::SymbolKind::PACKAGE,
+        SymbolClass::Struct => lsp::SymbolKind::STRUCT,
     }
 }
 

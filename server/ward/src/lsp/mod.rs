@@ -134,6 +134,7 @@ impl Backend {
                 indexed: Mutex::new(None),
                 ready: watch::Sender::new(false),
                 semantic_tokens: semantic::Sent::default(),
+                input_watchers: tokio::sync::Mutex::new(false),
             }),
         }
     }
@@ -148,6 +149,7 @@ impl Backend {
             log::error(format_args!("{what} panicked: {}", panic_message(&panic)));
         }
         self.state.diagnostics_changed.notify_one();
+        register_input_watchers(&self.state, &self.client);
     }
 
     /// Reads the workspace in the background, reporting progress when the client can show
@@ -216,6 +218,7 @@ impl Backend {
                 tokio::time::sleep(hold).await;
             }
             state.world().finish_indexing(scan);
+            register_input_watchers(&state, &client);
             // Build the index before letting requests go, so that each does not build it
             // alone. A write cancels this; requests then build what is missing themselves.
             let (analyses, _) = state.world().snapshots();
@@ -294,6 +297,48 @@ fn test_today() -> Option<ward_analysis::Date> {
     let path = std::env::var_os("WARD_LSP_TEST_TODAY_FILE")?;
     let text = std::fs::read_to_string(path).ok()?;
     ward_analysis::dates::parse(text.trim())
+}
+
+/// Registers the watchers of the plan's input globs again when they changed: the old
+/// registration is withdrawn first. One task at a time does it, with the globs as they are
+/// when its turn comes, so the last one stands.
+fn register_input_watchers(state: &Arc<State>, client: &Client) {
+    if !state.caps().watch_registration {
+        return;
+    }
+    if state.world().take_stale_input_watchers().is_none() {
+        return;
+    }
+    let client = client.clone();
+    let state = state.clone();
+    tokio::spawn(async move {
+        const ID: &str = "ward/input-files";
+        const METHOD: &str = "workspace/didChangeWatchedFiles";
+        let mut registered = state.input_watchers.lock().await;
+        let sources = state.world().input_sources();
+        if *registered {
+            let unregistration = lsp::Unregistration {
+                id: ID.to_owned(),
+                method: METHOD.to_owned(),
+            };
+            let _ = client.unregister_capability(vec![unregistration]).await;
+            *registered = false;
+        }
+        if sources.is_empty() {
+            return;
+        }
+        let registration = Registration {
+            id: ID.to_owned(),
+            method: METHOD.to_owned(),
+            register_options: serde_json::to_value(world::input_watchers(&sources)).ok(),
+        };
+        match client.register_capability(vec![registration]).await {
+            Ok(()) => *registered = true,
+            Err(error) => log::warn(format_args!(
+                "the client refused the test report watchers: {error}"
+            )),
+        }
+    });
 }
 
 /// How long to wait before looking at the clock again: until just after the next UTC

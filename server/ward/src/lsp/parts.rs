@@ -3,11 +3,11 @@
 //! as `ward check` of the folders would make them. Each is analysed on its own, so IDs,
 //! definitions, references, renames and diagnostics stay inside it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ward_analysis::{Analysis, AnalysisHost, Date, FileId, TextEdit};
+use ward_analysis::{Analysis, AnalysisHost, Date, FileId, InputKind, InputSource, TextEdit};
 
 use crate::manifest::Manifest;
 
@@ -16,6 +16,56 @@ struct Part {
     /// The folder of its `ward.toml`; empty for the files under none.
     root: PathBuf,
     host: AnalysisHost,
+    /// Its plan's globs of external inputs, as last read, and the input files they matched.
+    input_sources: Vec<InputSource>,
+    input_files: BTreeSet<PathBuf>,
+}
+
+impl Part {
+    fn new(root: PathBuf, host: AnalysisHost) -> Part {
+        Part {
+            root,
+            host,
+            input_sources: Vec::new(),
+            input_files: BTreeSet::new(),
+        }
+    }
+
+    /// Finds and reads the external inputs of its plan's globs (on disk: an input is never
+    /// an open document); returns the inputs that came, changed or went.
+    fn reload_inputs(&mut self) -> Vec<PathBuf> {
+        let mut now = BTreeSet::new();
+        for &kind in InputKind::ALL {
+            let mut files = Vec::new();
+            for source in self
+                .input_sources
+                .iter()
+                .filter(|source| source.kind == kind)
+            {
+                let (found, notes) = crate::inputs::matching_files(source);
+                for note in notes {
+                    super::log::info(format_args!("{note}"));
+                }
+                files.extend(found);
+            }
+            files.sort();
+            files.dedup();
+            let texts: Vec<(PathBuf, Arc<str>)> = files
+                .into_iter()
+                .filter_map(|path| match crate::workspace::read_text(&path) {
+                    Ok(text) => Some((path, Arc::from(text))),
+                    Err(error) => {
+                        super::log::warn(format_args!("{error}"));
+                        None
+                    }
+                })
+                .collect();
+            now.extend(texts.iter().map(|(path, _)| path.clone()));
+            self.host.set_inputs(kind, texts);
+        }
+        let before = std::mem::replace(&mut self.input_files, now);
+        before.union(&self.input_files).cloned().collect()
+    }
 }
 
 pub struct Parts {
@@ -30,10 +80,7 @@ pub struct Parts {
 impl Parts {
     pub fn new() -> Parts {
         Parts {
-            parts: vec![Part {
-                root: PathBuf::new(),
-                host: AnalysisHost::new(),
-            }],
+            parts: vec![Part::new(PathBuf::new(), AnalysisHost::new())],
             placed: HashMap::new(),
             manifests: BTreeMap::new(),
             today: None,
@@ -62,7 +109,7 @@ impl Parts {
         if let Some(today) = self.today {
             host.set_today(today);
         }
-        self.parts.push(Part { root, host });
+        self.parts.push(Part::new(root, host));
         self.parts.len() - 1
     }
 
@@ -154,6 +201,51 @@ impl Parts {
     /// The workspace folders: evidence of the files under no `ward.toml` must lie in one.
     pub fn set_folders(&mut self, folders: Vec<PathBuf>) {
         self.parts[0].host.set_roots(folders);
+    }
+
+    /// When a workspace's plan names other globs of external inputs than before, reads
+    /// its inputs again: the inputs that came, changed or went, or `None` when no glob
+    /// changed.
+    pub fn check_input_sources(&mut self) -> Option<Vec<PathBuf>> {
+        let mut dirty = None;
+        for part in &mut self.parts {
+            let sources = part.host.analysis().input_sources().unwrap_or_default();
+            if sources != part.input_sources {
+                part.input_sources = sources;
+                dirty
+                    .get_or_insert_with(Vec::new)
+                    .extend(part.reload_inputs());
+            }
+        }
+        dirty
+    }
+
+    /// Reads every workspace's external inputs again.
+    pub fn reload_inputs(&mut self) -> Vec<PathBuf> {
+        self.parts
+            .iter_mut()
+            .flat_map(|part| part.reload_inputs())
+            .collect()
+    }
+
+    /// Every workspace's globs of external inputs, as last read.
+    pub fn input_sources(&self) -> Vec<InputSource> {
+        self.parts
+            .iter()
+            .flat_map(|part| part.input_sources.iter().cloned())
+            .collect()
+    }
+
+    /// Whether a file changed on disk is, or may become, an external input: one of a
+    /// workspace's, a folder holding one, or a path its globs match.
+    pub fn is_input(&self, path: &Path) -> bool {
+        self.parts.iter().any(|part| {
+            part.input_files.iter().any(|input| input.starts_with(path))
+                || part
+                    .input_sources
+                    .iter()
+                    .any(|source| crate::inputs::may_match(source, path))
+        })
     }
 
     /// The workspace roots marked by a `ward.toml`, with their settings.

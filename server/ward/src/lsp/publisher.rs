@@ -193,8 +193,11 @@ fn run(
         .iter()
         .enumerate()
         .flat_map(|(at, analysis)| {
-            analysis
-                .files()
+            // The `.ward` files and the external inputs (test reports, SBOMs), whose own
+            // diagnostics (`invalid-test-report`) are published like any file's.
+            let mut files = analysis.files();
+            files.extend(analysis.inputs());
+            files
                 .into_iter()
                 .map(move |file| (analysis.path(file), (at, file)))
         })

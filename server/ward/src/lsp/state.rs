@@ -24,6 +24,9 @@ pub struct State {
     pub(super) ready: watch::Sender<bool>,
     /// The semantic tokens last sent for each document, for deltas.
     pub(super) semantic_tokens: super::semantic::Sent,
+    /// Whether the watchers of the plan's input globs are registered; held while they are
+    /// registered again.
+    pub(super) input_watchers: tokio::sync::Mutex<bool>,
 }
 
 impl State {

@@ -14,9 +14,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher,
-    GlobPattern, TextDocumentContentChangeEvent, Uri, WatchKind,
+    GlobPattern, OneOf, RelativePattern, TextDocumentContentChangeEvent, Uri, WatchKind,
 };
-use ward_analysis::{Analysis, PositionEncoding};
+use ward_analysis::{Analysis, InputSource, PositionEncoding};
 
 use super::convert;
 use super::documents::{Document, Documents};
@@ -50,6 +50,9 @@ pub struct World {
     dirty: Vec<PathBuf>,
     /// A copy of the open documents' URIs and versions, rebuilt when they change.
     open: OpenDocs,
+    /// Set when the plans' globs of external inputs changed: the input watchers must be
+    /// registered again.
+    input_watchers_stale: bool,
 }
 
 impl World {
@@ -63,6 +66,39 @@ impl World {
             changed_during_scan: Vec::new(),
             dirty: Vec::new(),
             open: Arc::default(),
+            input_watchers_stale: false,
+        }
+    }
+
+    /// After a change to the `.ward` files: when a plan's globs of external inputs have
+    /// changed, that workspace's inputs are found and read again.
+    pub fn check_input_sources(&mut self) {
+        if !self.indexed {
+            return;
+        }
+        if let Some(dirty) = self.parts.check_input_sources() {
+            self.input_watchers_stale = true;
+            for path in dirty {
+                self.mark_dirty(&path);
+            }
+        }
+    }
+
+    /// The input globs, once, when their watchers must be registered again.
+    pub fn take_stale_input_watchers(&mut self) -> Option<Vec<InputSource>> {
+        std::mem::take(&mut self.input_watchers_stale).then(|| self.parts.input_sources())
+    }
+
+    /// Every workspace's globs of external inputs, as last read.
+    pub fn input_sources(&self) -> Vec<InputSource> {
+        self.parts.input_sources()
+    }
+
+    /// Finds and reads the external inputs of every workspace again, and marks the inputs
+    /// that came, changed or went dirty.
+    fn reload_inputs(&mut self) {
+        for path in self.parts.reload_inputs() {
+            self.mark_dirty(&path);
         }
     }
 
@@ -129,6 +165,8 @@ impl World {
         for path in moved {
             self.mark_dirty(&path);
         }
+        // A workspace made or changed may have a plan that names other inputs.
+        self.check_input_sources();
     }
 
     /// The `ward.toml` roots known, with `changed` read again and `gone` (folders) dropped.
@@ -190,6 +228,7 @@ impl World {
         self.docs.insert(path.clone(), doc);
         self.refresh_open();
         self.mark_dirty(&path);
+        self.check_input_sources();
     }
 
     /// Applies an edit; refuses (and logs) one whose version does not increase.
@@ -219,6 +258,7 @@ impl World {
         self.parts.edit_file(&path, &edits);
         self.refresh_open();
         self.mark_dirty(&path);
+        self.check_input_sources();
     }
 
     pub fn did_close(&mut self, uri: &Uri) {
@@ -229,6 +269,7 @@ impl World {
         self.refresh_open();
         self.reload_from_disk(&path);
         self.mark_dirty(&path);
+        self.check_input_sources();
     }
 
     /// Sets a closed file to its text on disk, or removes it when it is not a workspace file
@@ -280,6 +321,7 @@ impl World {
             .collect();
         self.parts.add_files(files);
         self.indexed = true;
+        self.check_input_sources();
     }
 
     /// Applies `workspace/didChangeWorkspaceFolders`: the roots change, and the files no
@@ -337,6 +379,7 @@ impl World {
             }
             self.mark_dirty(&path);
         }
+        self.check_input_sources();
     }
 
     /// Files created or changed on disk, and folders created: the workspace files among them
@@ -393,6 +436,7 @@ impl World {
     /// a symbolic link); they are looked up after the deletions, on the disk as it is now.
     pub fn did_change_watched_files(&mut self, changes: Vec<FileEvent>) {
         let mut other_files_changed = false;
+        let mut inputs_changed = false;
         let mut arrived = Vec::new();
         let mut rules_changed = false;
         // Folders whose `ward.toml` appeared or changed, and paths deleted that may have held one.
@@ -412,6 +456,8 @@ impl World {
                 deleted.push(path.clone());
             }
             let is_ward = path.extension().is_some_and(|ext| ext == "ward");
+            // A report or SBOM created, changed or deleted, or a folder of them.
+            inputs_changed |= self.parts.is_input(&path);
             rules_changed |= crate::workspace::is_ignore_file(&path)
                 && self.roots.iter().any(|root| path.starts_with(root));
             match event.typ {
@@ -460,6 +506,11 @@ impl World {
             // Evidence files may have come or gone.
             self.parts.invalidate_file_system();
         }
+        if inputs_changed {
+            self.reload_inputs();
+        }
+        // A `.ward` file that came or went may hold a plan.
+        self.check_input_sources();
     }
 }
 
@@ -551,7 +602,8 @@ pub fn read_workspace(roots: &[PathBuf]) -> Scan {
 /// - changes of `.ward` files (their text), of ignore files and of `ward.toml` files (which
 ///   files belong, and to which workspace).
 ///
-/// Changes of other files are not asked for: nothing reads them.
+/// Changes of other files are not asked for here; those of the external inputs (test
+/// reports, SBOMs) are, by [`input_watchers`], once a plan names them.
 pub fn watchers() -> DidChangeWatchedFilesRegistrationOptions {
     let watcher = |glob: &str, kind: WatchKind| FileSystemWatcher {
         glob_pattern: GlobPattern::String(glob.to_owned()),
@@ -566,4 +618,26 @@ pub fn watchers() -> DidChangeWatchedFilesRegistrationOptions {
             ),
         ],
     }
+}
+
+/// The watchers of the external inputs' changes: the plans' globs, relative to each plan's
+/// folder (their creation and deletion come with every file's, from [`watchers`]).
+pub fn input_watchers(sources: &[InputSource]) -> DidChangeWatchedFilesRegistrationOptions {
+    let watchers = sources
+        .iter()
+        .flat_map(|source| {
+            let base = convert::path_to_uri(&source.folder);
+            source
+                .patterns
+                .iter()
+                .map(move |pattern| FileSystemWatcher {
+                    glob_pattern: GlobPattern::Relative(RelativePattern {
+                        base_uri: OneOf::Right(base.clone()),
+                        pattern: pattern.clone(),
+                    }),
+                    kind: Some(WatchKind::Change),
+                })
+        })
+        .collect();
+    DidChangeWatchedFilesRegistrationOptions { watchers }
 }

@@ -8,7 +8,8 @@
 //! rule), `traceability` (one row per risk × control × verification, gaps included),
 //! `risk-matrix` (one row per cell of the before and after grids), `deployer-guidance`,
 //! `approvals` (one row per approval of a gate), `waivers`, `categories` (FDA's eight, with
-//! the controls naming each), `findings` and `items`.
+//! the controls naming each), `components`, `vulnerabilities` (one row per vulnerability ×
+//! assessing risk), `findings` and `items`.
 
 use crate::places::ShownPlaces;
 use ward_analysis::report::{AttrValue, ItemLink, Report, Score};
@@ -29,6 +30,8 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> Vec<Table> {
         table("approvals", approvals(report)),
         table("waivers", waivers(report)),
         table("categories", categories(report)),
+        table("components", components(report)),
+        table("vulnerabilities", vulnerabilities(report)),
         table("findings", findings(report, places)),
         table("items", items(report, places)),
     ]
@@ -375,6 +378,81 @@ fn guidance(report: &Report) -> Vec<Vec<String>> {
             entry.status.clone(),
             opt(entry.guidance.as_deref()),
         ]);
+    }
+    rows
+}
+
+fn components(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![row([
+        "component",
+        "title",
+        "version",
+        "item_class",
+        "support",
+        "support_ends",
+        "support_ended",
+        "vulnerabilities",
+    ])];
+    for entry in &report.components {
+        rows.push(vec![
+            entry.component.id.clone(),
+            opt(entry.component.title.as_deref()),
+            opt(entry.version.as_deref()),
+            opt(entry.item_class.as_deref()),
+            opt(entry.support.as_deref()),
+            entry
+                .support_ends
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            entry.support_ended.to_string(),
+            ids(&entry.vulnerabilities),
+        ]);
+    }
+    rows
+}
+
+fn vulnerabilities(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![row([
+        "vulnerability",
+        "title",
+        "status",
+        "justification",
+        "cvss",
+        "cvss_score",
+        "cvss_rating",
+        "affects",
+        "risk",
+        "residual",
+    ])];
+    for entry in &report.vulnerabilities {
+        let (vector, score, rating) = match &entry.cvss {
+            Some((vector, score)) => (
+                vector.clone(),
+                format!("{:.1}", score.0.score),
+                score.0.rating.to_owned(),
+            ),
+            None => Default::default(),
+        };
+        let base = vec![
+            entry.vulnerability.id.clone(),
+            opt(entry.vulnerability.title.as_deref()),
+            entry.status.clone(),
+            opt(entry.justification.as_deref()),
+            vector,
+            score,
+            rating,
+            ids(&entry.affects),
+        ];
+        if entry.assessed_by.is_empty() {
+            let mut cells = base.clone();
+            cells.extend([String::new(), String::new()]);
+            rows.push(cells);
+        }
+        for risk in &entry.assessed_by {
+            let mut cells = base.clone();
+            cells.extend([risk.risk.id.clone(), risk.describe_residual()]);
+            rows.push(cells);
+        }
     }
     rows
 }

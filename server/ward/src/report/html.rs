@@ -42,6 +42,12 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                         li { a href="#deployer-guidance" { "Deployer guidance" } }
                         li { a href="#waivers" { "Waivers" } }
                         li { a href="#categories" { "Security control categories" } }
+                        @if !report.components.is_empty() {
+                            li { a href="#components" { "Components" } }
+                        }
+                        @if !report.vulnerabilities.is_empty() {
+                            li { a href="#vulnerabilities" { "Vulnerabilities" } }
+                        }
                         li { a href="#findings" { "Findings" } }
                         li { a href="#items" { "Items" } }
                     }
@@ -53,6 +59,8 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                     (guidance(report))
                     (waivers(report))
                     (categories(report))
+                    (components(report))
+                    (vulnerabilities(report))
                     (findings(report, places))
                     (items(report, places))
                 }
@@ -332,7 +340,10 @@ fn waivers(report: &Report) -> Markup {
                                 td { (text::date(waiver.approved)) }
                                 td { (text::date(waiver.expires)) }
                                 @match waiver.status {
-                                    WaiverStatus::Active => td { span.badge.met { "active" } " " (waiver.waived) " waived" },
+                                    WaiverStatus::Active => td {
+                                        span.badge.met { (WaiverStatus::Active.as_str()) }
+                                        " " (waiver.waived) " waived"
+                                    },
                                     status => td.gap { (status.as_str()) },
                                 }
                             }
@@ -348,7 +359,7 @@ fn categories(report: &Report) -> Markup {
     html! {
         section #categories aria-labelledby="categories-h" {
             h2 #categories-h { "Security control categories" }
-            p.legend { "FDA's eight categories (premarket guidance, 2025, V.B.1): the controls that name each, or the plan's " code { "not-applicable" } "." }
+            p.legend { "FDA's eight categories (premarket guidance, 2025, V.B.1): the controls that name each, or the plan's " code { (ward_analysis::schema::plan::NOT_APPLICABLE.name) } "." }
             table.categories {
                 caption { "Categories and the controls that address them" }
                 thead { tr {
@@ -613,6 +624,87 @@ fn guidance(report: &Report) -> Markup {
                                 @match &entry.guidance {
                                     Some(guidance) => td.text { (guidance) },
                                     None => td.gap { "no guidance" },
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn components(report: &Report) -> Markup {
+    html! {
+        @if !report.components.is_empty() {
+            section #components aria-labelledby="components-h" {
+                h2 #components-h { "Components" }
+                p.legend { "Every software component (SOUP): its version, class (IEC 81001-5-1, 4.3), level and end of support (FDA), and the known vulnerabilities that affect it. A past end of support is marked." }
+                table.components {
+                    caption { "Components of the product" }
+                    thead { tr {
+                        th scope="col" { "Component" }
+                        th scope="col" { "Version" }
+                        th scope="col" { "Class" }
+                        th scope="col" { "Support" }
+                        th scope="col" { "End of support" }
+                        th scope="col" { "Vulnerabilities" }
+                    } }
+                    tbody {
+                        @for entry in &report.components {
+                            tr {
+                                th scope="row" { (link(&entry.component, true)) }
+                                td { (entry.version.as_deref().unwrap_or("")) }
+                                td { (entry.item_class.as_deref().unwrap_or("")) }
+                                td { (entry.support.as_deref().unwrap_or("")) }
+                                @match entry.describe_support_ends() {
+                                    Some(ends) if entry.support_ended => td.gap { (ends) },
+                                    Some(ends) => td { (ends) },
+                                    None => td {},
+                                }
+                                td { (links(&entry.vulnerabilities)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn vulnerabilities(report: &Report) -> Markup {
+    html! {
+        @if !report.vulnerabilities.is_empty() {
+            section #vulnerabilities aria-labelledby="vulnerabilities-h" {
+                h2 #vulnerabilities-h { "Vulnerabilities" }
+                p.legend { "Every known vulnerability and its triage (a VEX statement): its status and justification, its CVSS base score, the components it affects, and the risks that assess it with the score each keeps after its controls." }
+                table.vulnerabilities {
+                    caption { "Known vulnerabilities" }
+                    thead { tr {
+                        th scope="col" { "Vulnerability" }
+                        th scope="col" { "Status" }
+                        th scope="col" { "Justification" }
+                        th scope="col" { "CVSS" }
+                        th scope="col" { "Affects" }
+                        th scope="col" { "Assessed by (residual)" }
+                    } }
+                    tbody {
+                        @for entry in &report.vulnerabilities {
+                            tr {
+                                th scope="row" { (link(&entry.vulnerability, true)) }
+                                td { (entry.status) }
+                                td { (entry.justification.as_deref().unwrap_or("")) }
+                                td {
+                                    @if let Some((vector, score)) = &entry.cvss {
+                                        span title=(vector) { (score.0.to_string()) }
+                                    }
+                                }
+                                td { (links(&entry.affects)) }
+                                td {
+                                    @for (at, risk) in entry.assessed_by.iter().enumerate() {
+                                        @if at > 0 { "; " }
+                                        (link(&risk.risk, false)) ": " (risk.describe_residual())
+                                    }
                                 }
                             }
                         }

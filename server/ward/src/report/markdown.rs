@@ -106,6 +106,7 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
     guidance(&mut out, report);
     waivers(&mut out, report);
     categories(&mut out, report);
+    supply_chain(&mut out, report);
     findings(&mut out, report, places);
     items(&mut out, report, places);
     out
@@ -508,6 +509,89 @@ fn categories(out: &mut String, report: &Report) {
         })
         .collect();
     table(out, &["Category", "Controls"], &rows);
+}
+
+/// The components and vulnerabilities sections, when the workspace has any.
+fn supply_chain(out: &mut String, report: &Report) {
+    if !report.components.is_empty() {
+        out.push_str(
+            "## Components
+
+",
+        );
+        let rows: Vec<Vec<String>> = report
+            .components
+            .iter()
+            .map(|entry| {
+                vec![
+                    link_titled(&entry.component),
+                    entry.version.as_deref().map(escape).unwrap_or_default(),
+                    entry.item_class.clone().unwrap_or_default(),
+                    entry.support.clone().unwrap_or_default(),
+                    match entry.describe_support_ends() {
+                        Some(ends) if entry.support_ended => format!("**{ends}**"),
+                        Some(ends) => ends,
+                        None => String::new(),
+                    },
+                    links(&entry.vulnerabilities),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            &[
+                "Component",
+                "Version",
+                "Class",
+                "Support",
+                "End of support",
+                "Vulnerabilities",
+            ],
+            &rows,
+        );
+    }
+    if !report.vulnerabilities.is_empty() {
+        out.push_str(
+            "## Vulnerabilities
+
+",
+        );
+        let rows: Vec<Vec<String>> = report
+            .vulnerabilities
+            .iter()
+            .map(|entry| {
+                let assessed: Vec<String> = entry
+                    .assessed_by
+                    .iter()
+                    .map(|risk| format!("{}: {}", link(&risk.risk), risk.describe_residual()))
+                    .collect();
+                vec![
+                    link_titled(&entry.vulnerability),
+                    entry.status.clone(),
+                    entry.justification.clone().unwrap_or_default(),
+                    entry
+                        .cvss
+                        .as_ref()
+                        .map(|(_, score)| score.0.to_string())
+                        .unwrap_or_default(),
+                    links(&entry.affects),
+                    assessed.join("; "),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            &[
+                "Vulnerability",
+                "Status",
+                "Justification",
+                "CVSS",
+                "Affects",
+                "Assessed by (residual)",
+            ],
+            &rows,
+        );
+    }
 }
 
 fn findings(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {

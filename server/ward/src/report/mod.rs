@@ -71,7 +71,8 @@ pub fn run(args: &ReportArgs) -> i32 {
 fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
     let generated = generation_time()?;
     let today = crate::today::resolve(args.today)?;
-    let (discovery, mut workspaces) = located::analyse(&args.paths, args.gate.as_deref(), today)?;
+    let (discovery, mut workspaces) =
+        located::analyse(&args.paths, &[], args.gate.as_deref(), today)?;
     discovery.skipped.tell(args.verbose);
     workspace::tell_alone(&discovery.alone);
     if workspaces.len() > 1 {
@@ -102,7 +103,7 @@ fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
 }
 
 /// The generation time: `SOURCE_DATE_EPOCH` when set (reproducible output), else now.
-fn generation_time() -> Result<Timestamp, LoadError> {
+pub(crate) fn generation_time() -> Result<Timestamp, LoadError> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(value) => value
             .trim()
