@@ -55,14 +55,14 @@
 (item
   id: (identifier) @type)
 
-; One match per field, capturing every identifier of the list, so that no two
-; matches share the field name.
+; One match per field, capturing every identifier of the list (stamped or not), so
+; that no two matches share the field name.
 ((field
   name: (field_name) @variable.other.member
   values: (value_list
-    (identifier) @type
+    [(identifier) (stamped_link)] @type
     (","
-      (identifier) @type)*))
+      [(identifier) (stamped_link)] @type)*))
   (#match? @variable.other.member "^(targets|threat|mitigates|verifies|items)[ \t]*:$")) ; @generated: link fields
 
 ; Phases: declared by `phases:`, named by `phase:` and by each gate.

@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 60
 #define LARGE_STATE_COUNT 11
-#define SYMBOL_COUNT 41
+#define SYMBOL_COUNT 42
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 22
+#define TOKEN_COUNT 23
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 7
 #define MAX_ALIAS_SEQUENCE_LENGTH 4
@@ -36,30 +36,31 @@ enum ts_symbol_identifiers {
   anon_sym_matrix = 14,
   sym_field_name = 15,
   anon_sym_COMMA = 16,
-  sym_integer = 17,
-  sym_date = 18,
-  sym_string = 19,
-  sym_text_block = 20,
-  sym_comment = 21,
-  sym_source_file = 22,
-  sym_item = 23,
-  sym_item_kind = 24,
-  sym_item_body = 25,
-  sym_residual = 26,
-  sym_plan = 27,
-  sym_plan_body = 28,
-  sym_gate = 29,
-  sym_matrix = 30,
-  sym_field_block = 31,
-  sym_field = 32,
-  sym_value_list = 33,
-  sym__value = 34,
-  sym__keyword_value = 35,
-  aux_sym_source_file_repeat1 = 36,
-  aux_sym_item_body_repeat1 = 37,
-  aux_sym_plan_body_repeat1 = 38,
-  aux_sym_field_block_repeat1 = 39,
-  aux_sym_value_list_repeat1 = 40,
+  sym_stamped_link = 17,
+  sym_integer = 18,
+  sym_date = 19,
+  sym_string = 20,
+  sym_text_block = 21,
+  sym_comment = 22,
+  sym_source_file = 23,
+  sym_item = 24,
+  sym_item_kind = 25,
+  sym_item_body = 26,
+  sym_residual = 27,
+  sym_plan = 28,
+  sym_plan_body = 29,
+  sym_gate = 30,
+  sym_matrix = 31,
+  sym_field_block = 32,
+  sym_field = 33,
+  sym_value_list = 34,
+  sym__value = 35,
+  sym__keyword_value = 36,
+  aux_sym_source_file_repeat1 = 37,
+  aux_sym_item_body_repeat1 = 38,
+  aux_sym_plan_body_repeat1 = 39,
+  aux_sym_field_block_repeat1 = 40,
+  aux_sym_value_list_repeat1 = 41,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -80,6 +81,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_matrix] = "matrix",
   [sym_field_name] = "field_name",
   [anon_sym_COMMA] = ",",
+  [sym_stamped_link] = "stamped_link",
   [sym_integer] = "integer",
   [sym_date] = "date",
   [sym_string] = "string",
@@ -124,6 +126,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_matrix] = anon_sym_matrix,
   [sym_field_name] = sym_field_name,
   [anon_sym_COMMA] = anon_sym_COMMA,
+  [sym_stamped_link] = sym_stamped_link,
   [sym_integer] = sym_integer,
   [sym_date] = sym_date,
   [sym_string] = sym_string,
@@ -218,6 +221,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   [anon_sym_COMMA] = {
     .visible = true,
     .named = false,
+  },
+  [sym_stamped_link] = {
+    .visible = true,
+    .named = true,
   },
   [sym_integer] = {
     .visible = true,
@@ -462,7 +469,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   switch (state) {
     case 0:
       if (eof) ADVANCE(14);
-      if (lookahead == '"') ADVANCE(28);
+      if (lookahead == '"') ADVANCE(29);
       if (lookahead == ',') ADVANCE(18);
       if (lookahead == '-') ADVANCE(11);
       if (lookahead == '/') ADVANCE(5);
@@ -470,12 +477,12 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '}') ADVANCE(16);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(0);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(19);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(20);
       END_STATE();
     case 1:
-      if (lookahead == '"') ADVANCE(31);
+      if (lookahead == '"') ADVANCE(32);
       if (lookahead != 0) ADVANCE(3);
       END_STATE();
     case 2:
@@ -490,7 +497,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '-') ADVANCE(10);
       END_STATE();
     case 5:
-      if (lookahead == '/') ADVANCE(32);
+      if (lookahead == '/') ADVANCE(33);
       END_STATE();
     case 6:
       if (lookahead == ':') ADVANCE(17);
@@ -501,7 +508,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(4);
       END_STATE();
     case 8:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(26);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(27);
       END_STATE();
     case 9:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(7);
@@ -510,24 +517,24 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(8);
       END_STATE();
     case 11:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(26);
       END_STATE();
     case 12:
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(30);
+          lookahead != '\r') ADVANCE(31);
       END_STATE();
     case 13:
       if (eof) ADVANCE(14);
-      if (lookahead == '"') ADVANCE(28);
+      if (lookahead == '"') ADVANCE(29);
       if (lookahead == '-') ADVANCE(11);
       if (lookahead == '/') ADVANCE(5);
       if (lookahead == '{') ADVANCE(15);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(20);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(21);
       END_STATE();
     case 14:
       ACCEPT_TOKEN(ts_builtin_sym_end);
@@ -545,10 +552,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
     case 19:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == ':') ADVANCE(17);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(6);
+      ACCEPT_TOKEN(sym_stamped_link);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
@@ -558,6 +562,10 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 20:
       ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == ':') ADVANCE(17);
+      if (lookahead == '@') ADVANCE(19);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(6);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
@@ -566,13 +574,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(20);
       END_STATE();
     case 21:
-      ACCEPT_TOKEN(sym_integer);
-      if (lookahead == '-') ADVANCE(9);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '@') ADVANCE(19);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(21);
       END_STATE();
     case 22:
       ACCEPT_TOKEN(sym_integer);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(21);
+      if (lookahead == '-') ADVANCE(9);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(26);
       END_STATE();
     case 23:
       ACCEPT_TOKEN(sym_integer);
@@ -584,42 +598,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 25:
       ACCEPT_TOKEN(sym_integer);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
       END_STATE();
     case 26:
-      ACCEPT_TOKEN(sym_date);
+      ACCEPT_TOKEN(sym_integer);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(26);
       END_STATE();
     case 27:
-      ACCEPT_TOKEN(sym_string);
+      ACCEPT_TOKEN(sym_date);
       END_STATE();
     case 28:
       ACCEPT_TOKEN(sym_string);
-      if (lookahead == '"') ADVANCE(29);
-      if (lookahead == '\\') ADVANCE(12);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(30);
       END_STATE();
     case 29:
       ACCEPT_TOKEN(sym_string);
-      if (lookahead == '"') ADVANCE(3);
-      END_STATE();
-    case 30:
-      ACCEPT_TOKEN(sym_string);
-      if (lookahead == '"') ADVANCE(27);
+      if (lookahead == '"') ADVANCE(30);
       if (lookahead == '\\') ADVANCE(12);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(30);
+          lookahead != '\r') ADVANCE(31);
+      END_STATE();
+    case 30:
+      ACCEPT_TOKEN(sym_string);
+      if (lookahead == '"') ADVANCE(3);
       END_STATE();
     case 31:
-      ACCEPT_TOKEN(sym_text_block);
+      ACCEPT_TOKEN(sym_string);
+      if (lookahead == '"') ADVANCE(28);
+      if (lookahead == '\\') ADVANCE(12);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(31);
       END_STATE();
     case 32:
+      ACCEPT_TOKEN(sym_text_block);
+      END_STATE();
+    case 33:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(32);
+          lookahead != '\r') ADVANCE(33);
       END_STATE();
     default:
       return false;
@@ -938,6 +956,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_matrix] = ACTIONS(1),
     [sym_field_name] = ACTIONS(1),
     [anon_sym_COMMA] = ACTIONS(1),
+    [sym_stamped_link] = ACTIONS(1),
     [sym_integer] = ACTIONS(1),
     [sym_date] = ACTIONS(1),
     [sym_string] = ACTIONS(1),
@@ -980,6 +999,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(15),
     [anon_sym_matrix] = ACTIONS(15),
     [sym_field_name] = ACTIONS(11),
+    [sym_stamped_link] = ACTIONS(20),
     [sym_integer] = ACTIONS(13),
     [sym_date] = ACTIONS(20),
     [sym_string] = ACTIONS(13),
@@ -1005,6 +1025,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(18),
     [anon_sym_matrix] = ACTIONS(18),
     [sym_field_name] = ACTIONS(11),
+    [sym_stamped_link] = ACTIONS(24),
     [sym_integer] = ACTIONS(22),
     [sym_date] = ACTIONS(24),
     [sym_string] = ACTIONS(22),
@@ -1029,6 +1050,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(30),
     [anon_sym_matrix] = ACTIONS(30),
     [sym_field_name] = ACTIONS(26),
+    [sym_stamped_link] = ACTIONS(33),
     [sym_integer] = ACTIONS(28),
     [sym_date] = ACTIONS(33),
     [sym_string] = ACTIONS(28),
@@ -1053,6 +1075,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(37),
     [anon_sym_matrix] = ACTIONS(37),
     [sym_field_name] = ACTIONS(35),
+    [sym_stamped_link] = ACTIONS(33),
     [sym_integer] = ACTIONS(28),
     [sym_date] = ACTIONS(33),
     [sym_string] = ACTIONS(28),
@@ -1077,6 +1100,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(18),
     [anon_sym_matrix] = ACTIONS(18),
     [sym_field_name] = ACTIONS(35),
+    [sym_stamped_link] = ACTIONS(33),
     [sym_integer] = ACTIONS(28),
     [sym_date] = ACTIONS(33),
     [sym_string] = ACTIONS(28),
@@ -1101,6 +1125,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(18),
     [anon_sym_matrix] = ACTIONS(18),
     [sym_field_name] = ACTIONS(26),
+    [sym_stamped_link] = ACTIONS(33),
     [sym_integer] = ACTIONS(28),
     [sym_date] = ACTIONS(33),
     [sym_string] = ACTIONS(28),
@@ -1125,6 +1150,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(18),
     [anon_sym_matrix] = ACTIONS(18),
     [sym_field_name] = ACTIONS(11),
+    [sym_stamped_link] = ACTIONS(42),
     [sym_integer] = ACTIONS(40),
     [sym_date] = ACTIONS(42),
     [sym_string] = ACTIONS(40),
@@ -1148,6 +1174,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(18),
     [anon_sym_matrix] = ACTIONS(18),
     [sym_field_name] = ACTIONS(35),
+    [sym_stamped_link] = ACTIONS(33),
     [sym_integer] = ACTIONS(28),
     [sym_date] = ACTIONS(33),
     [sym_string] = ACTIONS(28),
@@ -1171,6 +1198,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(18),
     [anon_sym_matrix] = ACTIONS(18),
     [sym_field_name] = ACTIONS(26),
+    [sym_stamped_link] = ACTIONS(33),
     [sym_integer] = ACTIONS(28),
     [sym_date] = ACTIONS(33),
     [sym_string] = ACTIONS(28),
@@ -1183,9 +1211,6 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 2,
-      sym_date,
-      sym_text_block,
     STATE(20), 2,
       sym__value,
       sym__keyword_value,
@@ -1193,6 +1218,10 @@ static const uint16_t ts_small_parse_table[] = {
       sym_identifier,
       sym_integer,
       sym_string,
+    ACTIONS(33), 3,
+      sym_stamped_link,
+      sym_date,
+      sym_text_block,
     ACTIONS(18), 11,
       anon_sym_asset,
       anon_sym_threat,
@@ -1205,7 +1234,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [30] = 8,
+  [31] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(44), 1,
@@ -1232,7 +1261,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [65] = 7,
+  [66] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(60), 1,
@@ -1258,7 +1287,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [98] = 8,
+  [99] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(50), 1,
@@ -1285,7 +1314,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [133] = 5,
+  [134] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -1308,7 +1337,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [161] = 7,
+  [162] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(82), 1,
@@ -1332,7 +1361,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [192] = 3,
+  [193] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(92), 4,
@@ -1352,7 +1381,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [215] = 5,
+  [216] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(100), 1,
@@ -1374,7 +1403,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [242] = 6,
+  [243] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(106), 1,
@@ -1397,7 +1426,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [271] = 3,
+  [272] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 4,
@@ -1417,7 +1446,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [294] = 5,
+  [295] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(114), 1,
@@ -1439,7 +1468,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [321] = 7,
+  [322] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(88), 1,
@@ -1463,7 +1492,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [352] = 5,
+  [353] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(122), 1,
@@ -1484,7 +1513,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
-  [378] = 3,
+  [379] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(124), 3,
@@ -1503,7 +1532,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [400] = 3,
+  [401] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(128), 3,
@@ -1522,7 +1551,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [422] = 3,
+  [423] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(132), 3,
@@ -1541,7 +1570,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [444] = 5,
+  [445] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(136), 1,
@@ -1562,7 +1591,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
-  [470] = 6,
+  [471] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(138), 1,
@@ -1583,7 +1612,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_verification,
       anon_sym_waiver,
       anon_sym_approval,
-  [497] = 3,
+  [498] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(146), 3,
@@ -1601,7 +1630,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [518] = 3,
+  [519] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(150), 3,
@@ -1619,7 +1648,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [539] = 6,
+  [540] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(9), 1,
@@ -1640,7 +1669,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_verification,
       anon_sym_waiver,
       anon_sym_approval,
-  [566] = 3,
+  [567] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(156), 3,
@@ -1657,7 +1686,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
-  [586] = 2,
+  [587] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(160), 9,
@@ -1670,7 +1699,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [601] = 2,
+  [602] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(162), 9,
@@ -1683,7 +1712,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [616] = 2,
+  [617] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(164), 9,
@@ -1696,7 +1725,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [631] = 2,
+  [632] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(166), 9,
@@ -1709,7 +1738,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [646] = 2,
+  [647] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(168), 9,
@@ -1722,7 +1751,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [661] = 2,
+  [662] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(44), 9,
@@ -1735,7 +1764,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [676] = 2,
+  [677] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(82), 9,
@@ -1748,7 +1777,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [691] = 2,
+  [692] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(170), 9,
@@ -1761,7 +1790,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [706] = 2,
+  [707] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(172), 9,
@@ -1774,7 +1803,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [721] = 2,
+  [722] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(174), 9,
@@ -1787,7 +1816,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [736] = 4,
+  [737] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(176), 1,
@@ -1797,7 +1826,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(44), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [750] = 4,
+  [751] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(180), 1,
@@ -1807,7 +1836,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(44), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [764] = 4,
+  [765] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(178), 1,
@@ -1817,7 +1846,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(43), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [778] = 4,
+  [779] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(187), 1,
@@ -1827,7 +1856,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(96), 2,
       anon_sym_RBRACE,
       sym_field_name,
-  [792] = 4,
+  [793] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(189), 1,
@@ -1837,7 +1866,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(35), 2,
       anon_sym_RBRACE,
       sym_field_name,
-  [806] = 5,
+  [807] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(191), 1,
@@ -1848,7 +1877,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(34), 1,
       sym_item_body,
-  [822] = 4,
+  [823] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(197), 1,
@@ -1857,7 +1886,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(42), 1,
       sym_plan_body,
-  [835] = 4,
+  [836] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(193), 1,
@@ -1866,61 +1895,61 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(35), 1,
       sym_item_body,
-  [848] = 2,
+  [849] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(203), 3,
       anon_sym_LBRACE,
       sym_identifier,
       sym_string,
-  [857] = 3,
+  [858] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(205), 1,
       anon_sym_LBRACE,
     STATE(32), 1,
       sym_field_block,
-  [867] = 3,
+  [868] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(205), 1,
       anon_sym_LBRACE,
     STATE(30), 1,
       sym_field_block,
-  [877] = 3,
+  [878] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(193), 1,
       anon_sym_LBRACE,
     STATE(37), 1,
       sym_item_body,
-  [887] = 3,
+  [888] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(193), 1,
       anon_sym_LBRACE,
     STATE(36), 1,
       sym_item_body,
-  [897] = 3,
+  [898] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(205), 1,
       anon_sym_LBRACE,
     STATE(29), 1,
       sym_field_block,
-  [907] = 3,
+  [908] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(197), 1,
       anon_sym_LBRACE,
     STATE(41), 1,
       sym_plan_body,
-  [917] = 2,
+  [918] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(207), 1,
       sym_identifier,
-  [924] = 2,
+  [925] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(209), 1,
@@ -1929,54 +1958,54 @@ static const uint16_t ts_small_parse_table[] = {
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(11)] = 0,
-  [SMALL_STATE(12)] = 30,
-  [SMALL_STATE(13)] = 65,
-  [SMALL_STATE(14)] = 98,
-  [SMALL_STATE(15)] = 133,
-  [SMALL_STATE(16)] = 161,
-  [SMALL_STATE(17)] = 192,
-  [SMALL_STATE(18)] = 215,
-  [SMALL_STATE(19)] = 242,
-  [SMALL_STATE(20)] = 271,
-  [SMALL_STATE(21)] = 294,
-  [SMALL_STATE(22)] = 321,
-  [SMALL_STATE(23)] = 352,
-  [SMALL_STATE(24)] = 378,
-  [SMALL_STATE(25)] = 400,
-  [SMALL_STATE(26)] = 422,
-  [SMALL_STATE(27)] = 444,
-  [SMALL_STATE(28)] = 470,
-  [SMALL_STATE(29)] = 497,
-  [SMALL_STATE(30)] = 518,
-  [SMALL_STATE(31)] = 539,
-  [SMALL_STATE(32)] = 566,
-  [SMALL_STATE(33)] = 586,
-  [SMALL_STATE(34)] = 601,
-  [SMALL_STATE(35)] = 616,
-  [SMALL_STATE(36)] = 631,
-  [SMALL_STATE(37)] = 646,
-  [SMALL_STATE(38)] = 661,
-  [SMALL_STATE(39)] = 676,
-  [SMALL_STATE(40)] = 691,
-  [SMALL_STATE(41)] = 706,
-  [SMALL_STATE(42)] = 721,
-  [SMALL_STATE(43)] = 736,
-  [SMALL_STATE(44)] = 750,
-  [SMALL_STATE(45)] = 764,
-  [SMALL_STATE(46)] = 778,
-  [SMALL_STATE(47)] = 792,
-  [SMALL_STATE(48)] = 806,
-  [SMALL_STATE(49)] = 822,
-  [SMALL_STATE(50)] = 835,
-  [SMALL_STATE(51)] = 848,
-  [SMALL_STATE(52)] = 857,
-  [SMALL_STATE(53)] = 867,
-  [SMALL_STATE(54)] = 877,
-  [SMALL_STATE(55)] = 887,
-  [SMALL_STATE(56)] = 897,
-  [SMALL_STATE(57)] = 907,
-  [SMALL_STATE(58)] = 917,
-  [SMALL_STATE(59)] = 924,
+  [SMALL_STATE(12)] = 31,
+  [SMALL_STATE(13)] = 66,
+  [SMALL_STATE(14)] = 99,
+  [SMALL_STATE(15)] = 134,
+  [SMALL_STATE(16)] = 162,
+  [SMALL_STATE(17)] = 193,
+  [SMALL_STATE(18)] = 216,
+  [SMALL_STATE(19)] = 243,
+  [SMALL_STATE(20)] = 272,
+  [SMALL_STATE(21)] = 295,
+  [SMALL_STATE(22)] = 322,
+  [SMALL_STATE(23)] = 353,
+  [SMALL_STATE(24)] = 379,
+  [SMALL_STATE(25)] = 401,
+  [SMALL_STATE(26)] = 423,
+  [SMALL_STATE(27)] = 445,
+  [SMALL_STATE(28)] = 471,
+  [SMALL_STATE(29)] = 498,
+  [SMALL_STATE(30)] = 519,
+  [SMALL_STATE(31)] = 540,
+  [SMALL_STATE(32)] = 567,
+  [SMALL_STATE(33)] = 587,
+  [SMALL_STATE(34)] = 602,
+  [SMALL_STATE(35)] = 617,
+  [SMALL_STATE(36)] = 632,
+  [SMALL_STATE(37)] = 647,
+  [SMALL_STATE(38)] = 662,
+  [SMALL_STATE(39)] = 677,
+  [SMALL_STATE(40)] = 692,
+  [SMALL_STATE(41)] = 707,
+  [SMALL_STATE(42)] = 722,
+  [SMALL_STATE(43)] = 737,
+  [SMALL_STATE(44)] = 751,
+  [SMALL_STATE(45)] = 765,
+  [SMALL_STATE(46)] = 779,
+  [SMALL_STATE(47)] = 793,
+  [SMALL_STATE(48)] = 807,
+  [SMALL_STATE(49)] = 823,
+  [SMALL_STATE(50)] = 836,
+  [SMALL_STATE(51)] = 849,
+  [SMALL_STATE(52)] = 858,
+  [SMALL_STATE(53)] = 868,
+  [SMALL_STATE(54)] = 878,
+  [SMALL_STATE(55)] = 888,
+  [SMALL_STATE(56)] = 898,
+  [SMALL_STATE(57)] = 908,
+  [SMALL_STATE(58)] = 918,
+  [SMALL_STATE(59)] = 925,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {

@@ -27,6 +27,7 @@ mod junit;
 mod manifests;
 mod manual;
 mod reliability;
+mod stamp;
 #[path = "../support/unreadable.rs"]
 mod unreadable;
 

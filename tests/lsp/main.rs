@@ -32,6 +32,7 @@ mod harness;
 mod lifecycle;
 mod positions;
 mod robustness;
+mod stamps;
 mod startup;
 #[path = "../support/unreadable.rs"]
 mod unreadable;

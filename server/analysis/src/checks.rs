@@ -12,6 +12,7 @@ use crate::db::{
     Db, FileNames, ItemRef, Referrer, SourceFile, all_definitions, file_ast, file_names,
 };
 use crate::diagnostics::{Code, Severity};
+use crate::fingerprint::{file_stamp_targets, is_valid_stamp};
 use crate::inputs::{InputKind, has_inputs};
 use crate::junit::{Reported, TestFound, find_tests};
 use crate::model::{Approval, ItemModel, Risk, Scoring, Verification, Written};
@@ -43,6 +44,8 @@ pub enum SyntaxPlace {
     BlockValue(u32, u32, u32, u32),
     /// A range of an external input file (a test report), which has no syntax to index.
     Input(TextRange),
+    /// The stamp of a stamped link: item, field, value, and the stamp's length.
+    Stamp(u32, u32, u32, u32),
 }
 
 impl SyntaxPlace {
@@ -56,7 +59,8 @@ impl SyntaxPlace {
             | SyntaxPlace::Block(at, _)
             | SyntaxPlace::BlockName(at, _)
             | SyntaxPlace::BlockFieldName(at, ..)
-            | SyntaxPlace::BlockValue(at, ..) => Some(at),
+            | SyntaxPlace::BlockValue(at, ..)
+            | SyntaxPlace::Stamp(at, ..) => Some(at),
             SyntaxPlace::Input(_) => None,
         }
     }
@@ -146,6 +150,7 @@ fn check_with<'db>(db: &'db dyn Db, file: SourceFile, plan: &'db Plan) -> Arc<Ve
     for (at, item) in ast.items.iter().enumerate() {
         checker.item(at as u32, item, &ItemModel::of(item));
     }
+    checker.suspect_links(&ast.items);
     checker.waive(&ast.items);
     Arc::new(checker.findings)
 }
@@ -191,7 +196,7 @@ pub fn unused_waivers(db: &dyn Db, file: SourceFile) -> Arc<Vec<Finding>> {
                 let def = names.def(name)?;
                 let found = check_file(db, def.file)
                     .iter()
-                    .filter(|finding| finding.at == SyntaxPlace::Item(def.item))
+                    .filter(|finding| finding.at.item() == Some(def.item))
                     .map(|finding| finding.code)
                     .collect();
                 Some((name, place, found))
@@ -364,11 +369,47 @@ impl Checker<'_> {
         self.finding_at(code, SyntaxPlace::Item(item), message);
     }
 
-    /// Reports a completeness finding at a place of an item, graded by the plan's gates.
-    fn finding_at(&mut self, code: Code, at: SyntaxPlace, message: String) {
-        let Some(grade) = self.plan.grade(code) else {
-            return;
-        };
+    /// `links-current`: each stamped link (with a well-formed stamp) whose target's
+    /// fingerprint is no longer its stamp.
+    fn suspect_links(&mut self, items: &[Item]) {
+        let targets = file_stamp_targets(self.db, self.file);
+        for target in targets.iter() {
+            let Some((def, now)) = target.target else {
+                continue;
+            };
+            let (at, field, value) = target.at;
+            let Some(Value::Stamped(name, stamp)) = items
+                .get(at as usize)
+                .and_then(|item| item.fields.get(field as usize))
+                .and_then(|field| field.values.get(value as usize))
+            else {
+                continue;
+            };
+            if !is_valid_stamp(stamp) || now.is(stamp) {
+                continue;
+            }
+            let message = format!(
+                "{} has changed since this link was stamped (stamp `{stamp}`, now `{now}`): review the link, then stamp it again",
+                quote(def.kind, name)
+            );
+            if let Some(finding) = self.finding_at(
+                Code::SuspectLink,
+                SyntaxPlace::Value(at, field, value),
+                message,
+            ) {
+                finding.related.push((
+                    def.file,
+                    SyntaxPlace::Item(def.item),
+                    format!("`{name}` changed since the link was stamped"),
+                ));
+            }
+        }
+    }
+
+    /// Reports a completeness finding at a place of an item, graded by the plan's gates;
+    /// `None` when the plan turns it off.
+    fn finding_at(&mut self, code: Code, at: SyntaxPlace, message: String) -> Option<&mut Finding> {
+        let grade = self.plan.grade(code)?;
         let mut finding = Finding {
             code,
             severity: grade.severity,
@@ -402,6 +443,7 @@ impl Checker<'_> {
             finding.gate = Some(gate.phase);
         }
         self.findings.push(finding);
+        self.findings.last_mut()
     }
 
     fn item(&mut self, at: u32, item: &Item, model: &ItemModel) {
@@ -709,11 +751,13 @@ impl Checker<'_> {
         for (&((field, value), test), found) in tests.iter().zip(&found) {
             let place = SyntaxPlace::Value(at, field, value);
             match found {
-                TestFound::Missing if missing_counts => self.finding_at(
-                    Code::MissingTestResult,
-                    place,
-                    format!("no test report has a result for `{test}`, a test of {name}"),
-                ),
+                TestFound::Missing if missing_counts => {
+                    self.finding_at(
+                        Code::MissingTestResult,
+                        place,
+                        format!("no test report has a result for `{test}`, a test of {name}"),
+                    );
+                }
                 TestFound::Missing | TestFound::One(_) => {}
                 TestFound::Ambiguous(cases) => {
                     let related = cases
@@ -1216,6 +1260,27 @@ impl Checker<'_> {
                 Some(via) => self.link(loc, via, name),
                 None => unreachable!("link fields are an item's own"),
             },
+            (FieldType::Link(_), Value::Stamped(name, stamp)) => {
+                match via {
+                    Some(via) => self.link(loc, via, name),
+                    None => unreachable!("link fields are an item's own"),
+                }
+                if !is_valid_stamp(stamp) {
+                    let at = match loc {
+                        SyntaxPlace::Value(item, field, value) => {
+                            SyntaxPlace::Stamp(item, field, value, stamp.len() as u32)
+                        }
+                        other => other,
+                    };
+                    self.error(
+                        Code::InvalidValue,
+                        at,
+                        format!(
+                            "the stamp of `{name}` is `{stamp}`: a stamp is 12 lowercase hex digits, the fingerprint that `ward stamp` writes"
+                        ),
+                    );
+                }
+            }
             (FieldType::Tags, Value::Ident(_)) => {}
             (FieldType::Keywords(allowed) | FieldType::Keyword(allowed), Value::Ident(word)) => {
                 if !allowed.contains(&word.as_str()) {

@@ -657,7 +657,7 @@ impl Builder<'_> {
         field
             .values
             .iter()
-            .filter_map(Value::as_ident)
+            .filter_map(Value::as_link)
             .map(|id| self.link(id))
             .collect()
     }
@@ -980,6 +980,7 @@ impl Builder<'_> {
 fn shown(value: &Value) -> String {
     match value {
         Value::Ident(word) => word.clone(),
+        Value::Stamped(name, _) => name.clone(),
         Value::Int(Some(n)) => n.to_string(),
         Value::Int(None) => "(too large)".to_owned(),
         Value::Date(date) => date.to_string(),

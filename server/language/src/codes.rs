@@ -39,6 +39,7 @@ rules! {
     AcceptanceSigned = "acceptance-signed", "every accepted residual risk says who accepted it and when";
     GatesApproved = "gates-approved", "every passed gate that requires this rule is signed by an approval";
     TestsReported = "tests-reported", "every test a verification names has a result in the test reports";
+    LinksCurrent = "links-current", "every stamped link's target is unchanged since the link was stamped";
 }
 
 impl Rule {
@@ -127,6 +128,7 @@ codes! {
     UnsignedAcceptance = "unsigned-acceptance", Off, Some(Rule::AcceptanceSigned), "A risk with `accepted` but without `accepted-by` or `accepted-on`.";
     UnapprovedGate = "unapproved-gate", Off, Some(Rule::GatesApproved), "A passed gate that requires `gates-approved` and that no approval signs.";
     MissingTestResult = "missing-test-result", Warning, Some(Rule::TestsReported), "A test a verification names that no test report contains (only when a report is given).";
+    SuspectLink = "suspect-link", Warning, Some(Rule::LinksCurrent), "A stamped link whose target has changed since the link was stamped.";
     ContradictedResult = "contradicted-result", Error, None, "A verification's written `result` that its test reports contradict.";
     AmbiguousTest = "ambiguous-test", Error, None, "A test name that several test cases of the reports match.";
     InvalidTestReport = "invalid-test-report", Error, None, "A test report that is not well-formed JUnit XML.";

@@ -23,7 +23,11 @@ pub const STARTER_GATES: &[(&str, &[Rule])] = &[
     ),
     (
         "verification",
-        &[Rule::ControlsImplemented, Rule::ControlsVerified],
+        &[
+            Rule::ControlsImplemented,
+            Rule::ControlsVerified,
+            Rule::LinksCurrent,
+        ],
     ),
     (
         "release",

@@ -94,6 +94,9 @@ pub struct Field {
 pub enum Value {
     /// An ID or a keyword: the grammar cannot tell them apart, the field's type does.
     Ident(String),
+    /// A link with a stamp, `C-PAIR@3f9a2c1b4d5e`: the name and the word after `@` (not
+    /// necessarily a valid fingerprint). Its range in the source map is the name's.
+    Stamped(String, String),
     /// An integer; `None` when it does not fit in an `i64`.
     Int(Option<i64>),
     /// A string with its escapes resolved.
@@ -156,6 +159,22 @@ impl Value {
         }
     }
 
+    /// The name a link value names: an identifier's, or a stamped link's.
+    pub fn as_link(&self) -> Option<&str> {
+        match self {
+            Value::Ident(name) | Value::Stamped(name, _) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The stamp of a stamped link.
+    pub fn stamp(&self) -> Option<&str> {
+        match self {
+            Value::Stamped(_, stamp) => Some(stamp),
+            _ => None,
+        }
+    }
+
     pub fn as_text(&self) -> Option<&str> {
         match self {
             Value::Str(text) | Value::TextBlock(text) => Some(text),
@@ -167,12 +186,20 @@ impl Value {
     pub fn describe(&self) -> &'static str {
         match self {
             Value::Ident(_) => "a name",
+            Value::Stamped(..) => "a stamped link",
             Value::Int(_) => "an integer",
             Value::Str(_) => "a string",
             Value::TextBlock(_) => "a text block",
             Value::Date(_) => "a date",
         }
     }
+}
+
+/// Where the stamp of a stamped link stands, from its value's range (its name's) and the
+/// stamp: just after the `@` that follows the name.
+pub fn stamp_range(value: TextRange, stamp: &str) -> TextRange {
+    let start = value.end as usize + 1;
+    TextRange::new(start, start + stamp.len())
 }
 
 /// Where each part of a [`FileAst`] is, index for index.

@@ -9,6 +9,7 @@ mod lsp;
 mod manual;
 mod places;
 mod report;
+mod stamp;
 mod today;
 mod workspace;
 
@@ -36,6 +37,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Give `.ward` files the canonical layout (`--check`: only say which would change).
     Fmt(fmt::FmtArgs),
+    /// Write the current fingerprints of the links' targets into the links of items.
+    Stamp(stamp::StampArgs),
     /// Run the language server on stdio.
     Lsp(lsp::LspArgs),
     /// Explain a diagnostic code: what it means, an example, and how to fix it.
@@ -60,6 +63,7 @@ fn main() {
         Command::Check(args) => check::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Stamp(args) => stamp::run(&args),
         Command::Lsp(args) => lsp::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => manual::completions(&args, Cli::command()),

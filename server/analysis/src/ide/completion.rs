@@ -843,6 +843,7 @@ mod tests {
                 Keyword uncovered-category "uncovered-category" [un] finding of `categories-covered`
                 Keyword unsigned-acceptance "unsigned-acceptance" [un] finding of `acceptance-signed`
                 Keyword unapproved-gate "unapproved-gate" [un] finding of `gates-approved`
+                Keyword suspect-link "suspect-link" [un] finding of `links-current`
             "#]],
         );
     }
@@ -1117,7 +1118,7 @@ mod tests {
         check(
             &plan("gate design { $0 }"),
             expect![[r#"
-                Field requires "requires: " [] one or more of `assets-covered`, `threats-assessed`, `risks-scored`, `risks-controlled`, `controls-implemented`, `controls-verified`, `verifications-passed`, `residual-acceptable`, `guidance-documented`, `evidence-present`, `categories-covered`, `acceptance-signed`, `gates-approved`, `tests-reported`
+                Field requires "requires: " [] one or more of `assets-covered`, `threats-assessed`, `risks-scored`, `risks-controlled`, `controls-implemented`, `controls-verified`, `verifications-passed`, `residual-acceptable`, `guidance-documented`, `evidence-present`, `categories-covered`, `acceptance-signed`, `gates-approved`, `tests-reported`, `links-current`
             "#]],
         );
         check(
@@ -1175,9 +1176,9 @@ mod tests {
                 ItemTemplate(Risk) risk "risk ${1:ID} \"${2:Title}\" {\n  threat: ${3:THREAT}\n  exploitability: ${4|1,2,3,4,5|}\n  severity: ${5|1,2,3,4,5|}\n}\n$0" [] a new risk
                 ItemTemplate(Control) control "control ${1:ID} \"${2:Title}\" {\n  mitigates: ${3:RISK}\n  kind: ${4|technical,procedural,information|}\n  responsibility: ${5|manufacturer,deployer|}\n  status: ${6|proposed,implemented|}\n  category: ${7|authentication,authorization,cryptography,integrity,confidentiality,logging,resiliency,updatability|}\n}\n$0" [] a new control
                 ItemTemplate(Verification) verification "verification ${1:ID} \"${2:Title}\" {\n  verifies: ${3:CONTROL}\n  method: ${4|test,analysis,inspection,review,pentest,fuzz,sast,dast,sca|}\n  result: ${5|pending,pass,fail|}\n}\n$0" [] a new verification
-                ItemTemplate(Waiver) waiver "waiver ${1:ID} \"${2:Title}\" {\n  waives: ${3|untargeted-asset,unassessed-threat,unscored-risk,unmitigated-risk,unimplemented-control,unverified-control,failed-verification,pending-verification,unacceptable-residual,undocumented-deployer-control,missing-evidence,uncovered-category,unsigned-acceptance,unapproved-gate,missing-test-result|}\n  items: ${4:ASSET}\n  rationale: \"${5:rationale}\"\n  approved-by: \"${6:approved-by}\"\n  approved: ${7:YYYY-MM-DD}\n}\n$0" [] a new waiver
+                ItemTemplate(Waiver) waiver "waiver ${1:ID} \"${2:Title}\" {\n  waives: ${3|untargeted-asset,unassessed-threat,unscored-risk,unmitigated-risk,unimplemented-control,unverified-control,failed-verification,pending-verification,unacceptable-residual,undocumented-deployer-control,missing-evidence,uncovered-category,unsigned-acceptance,unapproved-gate,missing-test-result,suspect-link|}\n  items: ${4:ASSET}\n  rationale: \"${5:rationale}\"\n  approved-by: \"${6:approved-by}\"\n  approved: ${7:YYYY-MM-DD}\n}\n$0" [] a new waiver
                 ItemTemplate(Approval) approval "approval ${1:ID} \"${2:Title}\" {\n  by: \"${3:by}\"\n  meaning: ${4|reviewed,approved,responsible,authored|}\n  date: ${5:YYYY-MM-DD}\n}\n$0" [] a new approval
-                ItemTemplate(Plan) plan "plan \"${1:Security risk management plan}\" {\n  phases: concept, design, implementation, verification, release, maintenance\n  phase: ${2|concept,design,implementation,verification,release,maintenance|}\n  acceptable: ${3:6}\n  gate design { requires: assets-covered, threats-assessed, risks-scored, gates-approved }\n  gate implementation { requires: risks-controlled, categories-covered }\n  gate verification { requires: controls-implemented, controls-verified }\n  gate release { requires: verifications-passed, tests-reported, residual-acceptable, acceptance-signed, guidance-documented, evidence-present }\n}\n$0" [] a new plan
+                ItemTemplate(Plan) plan "plan \"${1:Security risk management plan}\" {\n  phases: concept, design, implementation, verification, release, maintenance\n  phase: ${2|concept,design,implementation,verification,release,maintenance|}\n  acceptable: ${3:6}\n  gate design { requires: assets-covered, threats-assessed, risks-scored, gates-approved }\n  gate implementation { requires: risks-controlled, categories-covered }\n  gate verification { requires: controls-implemented, controls-verified, links-current }\n  gate release { requires: verifications-passed, tests-reported, residual-acceptable, acceptance-signed, guidance-documented, evidence-present }\n}\n$0" [] a new plan
             "#]],
         );
         // Not inside a body, where fields go, nor at a value.

@@ -524,6 +524,13 @@ impl LanguageServer for Backend {
         handlers::document_highlight(&self.state, params).await
     }
 
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Option<lsp::CodeActionResponse>> {
+        handlers::code_action(&self.state, params).await
+    }
+
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         handlers::formatting(&self.state, params.text_document.uri, None).await
     }
