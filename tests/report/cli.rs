@@ -84,6 +84,7 @@ fn csv_writes_one_file_per_table_into_the_folder() {
             "traceability",
             "risk-matrix",
             "deployer-guidance",
+            "suspect-links",
             "findings",
             "items"
         ]
@@ -93,7 +94,7 @@ fn csv_writes_one_file_per_table_into_the_folder() {
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .collect();
     files.sort();
-    assert_eq!(files.len(), 7);
+    assert_eq!(files.len(), 8);
     for (name, body) in tables {
         let file = fs::read_to_string(out.join(format!("{name}.csv"))).unwrap();
         assert_eq!(file, body, "{name}.csv");

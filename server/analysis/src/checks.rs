@@ -546,18 +546,29 @@ impl Checker<'_> {
             }
             ItemModel::Verification(verification) => {
                 match self.verification_result(at, verification, name) {
-                    Some((TestResult::Fail, from_reports)) => self.finding(
-                        Code::FailedVerification,
-                        at,
-                        format!(
-                            "{name} has failed{}",
-                            if from_reports {
-                                " (by its test reports)"
-                            } else {
-                                ""
+                    Some((TestResult::Fail, reported)) => {
+                        let by = if reported.is_some() {
+                            " (by its test reports)"
+                        } else {
+                            ""
+                        };
+                        let message = format!("{name} has failed{by}");
+                        let db = self.db;
+                        if let Some(finding) = self.finding_at(
+                            Code::FailedVerification,
+                            SyntaxPlace::Item(at),
+                            message,
+                        ) {
+                            for case in reported.iter().flat_map(|reported| &reported.failed) {
+                                let test = case.get(db);
+                                finding.related.push((
+                                    case.file,
+                                    SyntaxPlace::Input(test.range),
+                                    format!("test case {} failed here", test.describe()),
+                                ));
                             }
-                        ),
-                    ),
+                        }
+                    }
                     Some((TestResult::Pending, _)) => self.finding(
                         Code::PendingVerification,
                         at,
@@ -719,14 +730,14 @@ impl Checker<'_> {
         at: u32,
         verification: &Verification,
         name: &str,
-    ) -> Option<(TestResult, bool)> {
+    ) -> Option<(TestResult, Option<Reported>)> {
         let reported = self.tests(at, verification, name);
         match (
             verification.written_result(),
-            reported.and_then(Reported::effective),
+            reported.as_ref().and_then(Reported::effective),
         ) {
-            (Written::Absent, Some(result)) => Some((result, true)),
-            _ => verification.result().map(|result| (result, false)),
+            (Written::Absent, Some(result)) => Some((result, reported)),
+            _ => verification.result().map(|result| (result, None)),
         }
     }
 

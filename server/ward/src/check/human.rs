@@ -1,7 +1,7 @@
 //! `--format human`: rustc-style diagnostics with source snippets.
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use ward_analysis::{FileId, Severity, TextRange};
+use ward_analysis::{FileId, InputKind, Severity, TextRange};
 
 use crate::located::AnalysedWorkspace;
 use crate::workspace::sanitise;
@@ -134,11 +134,20 @@ fn summary(checked: &AnalysedWorkspace) -> String {
         0 => String::new(),
         count => format!(", {count} waived"),
     };
-    let checked_what = format!(
+    let reports = checked
+        .analysis
+        .inputs()
+        .into_iter()
+        .filter(|&file| checked.analysis.input_kind(file) == Some(InputKind::TestReport))
+        .count();
+    let mut checked_what = format!(
         "{} in {}",
         plural(checked.items, "item"),
         plural(checked.files, "file")
     );
+    if reports > 0 {
+        checked_what.push_str(&format!(" and {}", plural(reports, "test report")));
+    }
     if errors == 0 && warnings == 0 {
         format!("ward: no findings{waived} ({checked_what} checked)\n")
     } else {

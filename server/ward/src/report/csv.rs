@@ -7,7 +7,7 @@
 //! Tables: `summary` (field, value), `gates` (one row per failing item, one row per met
 //! rule), `traceability` (one row per risk × control × verification, gaps included),
 //! `risk-matrix` (one row per cell of the before and after grids), `deployer-guidance`,
-//! `findings` and `items`.
+//! `suspect-links`, `findings` and `items`.
 
 use crate::places::ShownPlaces;
 use ward_analysis::report::{AttrValue, ItemLink, Report, Score};
@@ -22,9 +22,10 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> Vec<Table> {
     vec![
         table("summary", summary(report)),
         table("gates", gates(report, places)),
-        table("traceability", traceability(report)),
+        table("traceability", traceability(report, places)),
         table("risk-matrix", risk_matrix(report)),
         table("deployer-guidance", guidance(report)),
+        table("suspect-links", suspect_links(report, places)),
         table("findings", findings(report, places)),
         table("items", items(report, places)),
     ]
@@ -161,7 +162,7 @@ fn gates(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
     rows
 }
 
-fn traceability(report: &Report) -> Vec<Vec<String>> {
+fn traceability(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
     let mut rows = vec![row([
         "risk",
         "risk_title",
@@ -182,6 +183,7 @@ fn traceability(report: &Report) -> Vec<Vec<String>> {
         "verification_title",
         "method",
         "result",
+        "result_source",
         "evidence",
         "gap",
     ])];
@@ -220,9 +222,10 @@ fn traceability(report: &Report) -> Vec<Vec<String>> {
                     opt(v.verification.title.as_deref()),
                     opt(v.method.as_deref()),
                     v.result.clone(),
+                    super::result_source(&v.result_from, places),
                     opt(v.evidence.as_deref()),
                 ]),
-                None => cells.extend(std::iter::repeat_n(String::new(), 5)),
+                None => cells.extend(std::iter::repeat_n(String::new(), 6)),
             }
             cells.push(
                 trace
@@ -232,6 +235,20 @@ fn traceability(report: &Report) -> Vec<Vec<String>> {
             );
             rows.push(cells);
         }
+    }
+    rows
+}
+
+fn suspect_links(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
+    let mut rows = vec![row(["location", "item", "target", "stamp", "fingerprint"])];
+    for entry in &report.suspect_links {
+        rows.push(vec![
+            places.place(entry.location).to_string(),
+            entry.item.id.clone(),
+            entry.target.id.clone(),
+            entry.stamp.clone(),
+            entry.now.clone(),
+        ]);
     }
     rows
 }

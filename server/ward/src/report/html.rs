@@ -4,7 +4,7 @@
 //! markup. Every item has an anchor `item-<ID>` that the tables link to.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
-use ward_analysis::report::{AttrValue, Grid, ItemEntry, ItemLink, Report, TraceRisk};
+use ward_analysis::report::{AttrValue, Grid, ItemEntry, ItemLink, Report, ResultFrom, TraceRisk};
 use ward_analysis::{GateStatus, ItemKind, Severity};
 
 use super::text;
@@ -38,15 +38,17 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                         li { a href="#traceability" { "Traceability matrix" } }
                         li { a href="#risk-matrix" { "Risk matrix" } }
                         li { a href="#deployer-guidance" { "Deployer guidance" } }
+                        li { a href="#suspect-links" { "Suspect links" } }
                         li { a href="#findings" { "Findings" } }
                         li { a href="#items" { "Items" } }
                     }
                 }
                 main {
                     (gates(report, places))
-                    (traceability(report))
+                    (traceability(report, places))
                     (risk_matrix(report))
                     (guidance(report))
+                    (suspect_links(report, places))
                     (findings(report, places))
                     (items(report, places))
                 }
@@ -297,7 +299,7 @@ fn residual_cell(risk: &TraceRisk, acceptable: i64) -> Markup {
     }
 }
 
-fn traceability(report: &Report) -> Markup {
+fn traceability(report: &Report, places: &ShownPlaces<'_>) -> Markup {
     let acceptable = report.header.acceptable;
     html! {
         section #traceability aria-labelledby="traceability-h" {
@@ -375,7 +377,12 @@ fn traceability(report: &Report) -> Markup {
                                                 (link(&v.verification, true))
                                                 @if let Some(method) = &v.method { div.where { (method) } }
                                             }
-                                            td { (result_badge(&v.result)) }
+                                            td {
+                                                (result_badge(&v.result))
+                                                @if matches!(v.result_from, ResultFrom::TestReports(_)) {
+                                                    div.where { (super::result_source(&v.result_from, places)) }
+                                                }
+                                            }
                                             td.text.evidence {
                                                 @if let Some(evidence) = &v.evidence { (evidence) }
                                                 @else { span.muted { "—" } }
@@ -493,6 +500,41 @@ fn guidance(report: &Report) -> Markup {
                                     Some(guidance) => td.text { (guidance) },
                                     None => td.gap { "no guidance" },
                                 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn suspect_links(report: &Report, places: &ShownPlaces<'_>) -> Markup {
+    html! {
+        section #suspect-links aria-labelledby="suspect-links-h" {
+            h2 #suspect-links-h { "Suspect links" }
+            @if report.suspect_links.is_empty() {
+                p.muted { "No suspect links: every stamped link's target is unchanged since it was stamped." }
+            } @else {
+                table {
+                    caption { "Stamped links whose target changed since they were stamped" }
+                    thead {
+                        tr {
+                            th scope="col" { "Location" }
+                            th scope="col" { "Item" }
+                            th scope="col" { "Links to" }
+                            th scope="col" { "Stamp" }
+                            th scope="col" { "Fingerprint now" }
+                        }
+                    }
+                    tbody {
+                        @for entry in &report.suspect_links {
+                            tr {
+                                td.where { (places.place(entry.location).to_string()) }
+                                td { (link(&entry.item, false)) }
+                                td { (link(&entry.target, true)) }
+                                td { code { (entry.stamp) } }
+                                td { code { (entry.now) } }
                             }
                         }
                     }
