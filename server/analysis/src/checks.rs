@@ -378,13 +378,14 @@ impl Checker<'_> {
                 continue;
             };
             let (at, field, value) = target.at;
-            let Some(Value::Stamped(name, stamp)) = items
+            let Some(Value::Stamped(link)) = items
                 .get(at as usize)
                 .and_then(|item| item.fields.get(field as usize))
                 .and_then(|field| field.values.get(value as usize))
             else {
                 continue;
             };
+            let (name, stamp) = (&link.name, &link.stamp);
             if !is_valid_stamp(stamp) || now.is(stamp) {
                 continue;
             }
@@ -1271,7 +1272,8 @@ impl Checker<'_> {
                 Some(via) => self.link(loc, via, name),
                 None => unreachable!("link fields are an item's own"),
             },
-            (FieldType::Link(_), Value::Stamped(name, stamp)) => {
+            (FieldType::Link(_), Value::Stamped(link)) => {
+                let (name, stamp) = (&link.name, &link.stamp);
                 match via {
                     Some(via) => self.link(loc, via, name),
                     None => unreachable!("link fields are an item's own"),

@@ -33,9 +33,16 @@ impl Fingerprint {
         Fingerprint(bytes)
     }
 
-    /// Whether a written stamp is this fingerprint.
+    /// Whether a written stamp is this fingerprint (compared digit by digit: every file's
+    /// checks ask this of each of their stamped links).
     pub fn is(self, stamp: &str) -> bool {
-        stamp.len() == 12 && stamp == self.to_string()
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let stamp = stamp.as_bytes();
+        stamp.len() == 12
+            && self.0.iter().enumerate().all(|(at, byte)| {
+                stamp[2 * at] == HEX[usize::from(byte >> 4)]
+                    && stamp[2 * at + 1] == HEX[usize::from(byte & 0xf)]
+            })
     }
 }
 
@@ -101,9 +108,13 @@ fn fields(out: &mut String, fields: &[Field]) {
         out.push('\n');
         for value in &field.values {
             match value {
-                Value::Ident(name) | Value::Stamped(name, _) => {
+                Value::Ident(name) => {
                     out.push_str("name ");
                     out.push_str(name);
+                }
+                Value::Stamped(link) => {
+                    out.push_str("name ");
+                    out.push_str(&link.name);
                 }
                 Value::Int(Some(number)) => {
                     out.push_str("integer ");
@@ -161,9 +172,10 @@ pub fn file_stamp_targets(db: &dyn Db, file: SourceFile) -> Arc<Vec<StampTarget>
     for (at, item) in ast.items.iter().enumerate() {
         for (field_at, field) in item.fields.iter().enumerate() {
             for (value_at, value) in field.values.iter().enumerate() {
-                let Value::Stamped(name, _) = value else {
+                let Value::Stamped(link) = value else {
                     continue;
                 };
+                let name = &link.name;
                 let names = *names.get_or_insert_with(|| file_names(db, file));
                 let target = names
                     .def(name)

@@ -716,11 +716,12 @@ impl Builder<'_> {
                 };
                 let (at, field, value) = target.at;
                 let item = &data.ast.items[at as usize];
-                let Some(Value::Stamped(name, stamp)) =
+                let Some(Value::Stamped(link)) =
                     item.fields[field as usize].values.get(value as usize)
                 else {
                     continue;
                 };
+                let (name, stamp) = (&link.name, &link.stamp);
                 if !crate::fingerprint::is_valid_stamp(stamp) || now.is(stamp) {
                     continue;
                 }
@@ -1118,7 +1119,7 @@ impl Builder<'_> {
 fn shown(value: &Value) -> String {
     match value {
         Value::Ident(word) => word.clone(),
-        Value::Stamped(name, _) => name.clone(),
+        Value::Stamped(link) => link.name.clone(),
         Value::Int(Some(n)) => n.to_string(),
         Value::Int(None) => "(too large)".to_owned(),
         Value::Date(date) => date.to_string(),

@@ -503,10 +503,7 @@ impl<'a> Parser<'a> {
             Token::Stamped { name_end } => {
                 let whole = self.slice(lexeme);
                 let name = name_end - lexeme.start;
-                Value::Stamped(
-                    whole[..name as usize].to_owned(),
-                    whole[name as usize + 1..].to_owned(),
-                )
+                Value::stamped(&whole[..name as usize], &whole[name as usize + 1..])
             }
             Token::Integer => Value::Int(self.slice(lexeme).parse().ok()),
             Token::Date => Value::Date(DateValue::parse(self.slice(lexeme))?),

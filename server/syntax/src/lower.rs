@@ -261,7 +261,7 @@ impl<'a> Lowering<'a> {
             "identifier" => Value::Ident(text.to_owned()),
             "stamped_link" => {
                 let (name, stamp) = text.split_once('@')?;
-                Value::Stamped(name.to_owned(), stamp.to_owned())
+                Value::stamped(name, stamp)
             }
             "integer" => Value::Int(text.parse().ok()),
             "date" => Value::Date(DateValue::parse(text)?), // tidy: a grammar node kind
@@ -385,8 +385,8 @@ fn snippet(text: &str) -> String {
 fn value_range(node: Node<'_>, value: &Value) -> TextRange {
     let whole = range(node);
     match value {
-        Value::Stamped(name, _) => {
-            TextRange::new(whole.start as usize, whole.start as usize + name.len())
+        Value::Stamped(link) => {
+            TextRange::new(whole.start as usize, whole.start as usize + link.name.len())
         }
         _ => whole,
     }

@@ -403,7 +403,7 @@ fn item_line(db: &dyn Db, item: ItemRef) -> String {
 fn short_value(value: &Value) -> String {
     match value {
         Value::Ident(word) => word.clone(),
-        Value::Stamped(name, stamp) => format!("{name}@{stamp}"),
+        Value::Stamped(link) => format!("{}@{}", link.name, link.stamp),
         Value::Int(Some(number)) => number.to_string(),
         Value::Int(None) => "(too large)".to_owned(),
         Value::Date(date) => date.to_string(),

@@ -31,11 +31,11 @@ fn stamp_value(db: &dyn Db, item: ItemRef, value: &Value, range: TextRange) -> O
     let target = lookup_definitions(db, name).first().copied()?;
     let new = fingerprint(db, target)?;
     let (old, edit) = match value {
-        Value::Stamped(_, stamp) if new.is(stamp) => return None,
-        Value::Stamped(_, stamp) => (
-            Some(stamp.clone()),
+        Value::Stamped(link) if new.is(&link.stamp) => return None,
+        Value::Stamped(link) => (
+            Some(link.stamp.clone()),
             TextEdit {
-                range: stamp_range(range, stamp),
+                range: stamp_range(range, &link.stamp),
                 insert: new.to_string(),
             },
         ),
