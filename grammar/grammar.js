@@ -82,8 +82,13 @@ module.exports = grammar({
     ),
 
     _value: $ => choice(
-      $.identifier, $._keyword_value, $.date, $.integer, $.string, $.text_block,
+      $.identifier, $._keyword_value, $.stamped_link, $.date, $.integer, $.string, $.text_block,
     ),
+
+    // A link with the fingerprint of its target as it was reviewed: `C-PAIR@3f9a2c1b4d5e`.
+    // One token, so that the name and its stamp cannot be split by a space or a comment;
+    // any word after `@` is taken, and the checks say when it is not 12 hex digits.
+    stamped_link: _ => token(seq(NAME, '@', /[A-Za-z0-9_.\-]*/)),
 
     _keyword_value: $ => alias(choice(...KEYWORDS), $.identifier),
 

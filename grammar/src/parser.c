@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 60
 #define LARGE_STATE_COUNT 11
-#define SYMBOL_COUNT 43
+#define SYMBOL_COUNT 44
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 24
+#define TOKEN_COUNT 25
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 7
 #define MAX_ALIAS_SEQUENCE_LENGTH 4
@@ -38,30 +38,31 @@ enum ts_symbol_identifiers {
   anon_sym_matrix = 16,
   sym_field_name = 17,
   anon_sym_COMMA = 18,
-  sym_integer = 19,
-  sym_date = 20,
-  sym_string = 21,
-  sym_text_block = 22,
-  sym_comment = 23,
-  sym_source_file = 24,
-  sym_item = 25,
-  sym_item_kind = 26,
-  sym_item_body = 27,
-  sym_residual = 28,
-  sym_plan = 29,
-  sym_plan_body = 30,
-  sym_gate = 31,
-  sym_matrix = 32,
-  sym_field_block = 33,
-  sym_field = 34,
-  sym_value_list = 35,
-  sym__value = 36,
-  sym__keyword_value = 37,
-  aux_sym_source_file_repeat1 = 38,
-  aux_sym_item_body_repeat1 = 39,
-  aux_sym_plan_body_repeat1 = 40,
-  aux_sym_field_block_repeat1 = 41,
-  aux_sym_value_list_repeat1 = 42,
+  sym_stamped_link = 19,
+  sym_integer = 20,
+  sym_date = 21,
+  sym_string = 22,
+  sym_text_block = 23,
+  sym_comment = 24,
+  sym_source_file = 25,
+  sym_item = 26,
+  sym_item_kind = 27,
+  sym_item_body = 28,
+  sym_residual = 29,
+  sym_plan = 30,
+  sym_plan_body = 31,
+  sym_gate = 32,
+  sym_matrix = 33,
+  sym_field_block = 34,
+  sym_field = 35,
+  sym_value_list = 36,
+  sym__value = 37,
+  sym__keyword_value = 38,
+  aux_sym_source_file_repeat1 = 39,
+  aux_sym_item_body_repeat1 = 40,
+  aux_sym_plan_body_repeat1 = 41,
+  aux_sym_field_block_repeat1 = 42,
+  aux_sym_value_list_repeat1 = 43,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -84,6 +85,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_matrix] = "matrix",
   [sym_field_name] = "field_name",
   [anon_sym_COMMA] = ",",
+  [sym_stamped_link] = "stamped_link",
   [sym_integer] = "integer",
   [sym_date] = "date",
   [sym_string] = "string",
@@ -130,6 +132,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_matrix] = anon_sym_matrix,
   [sym_field_name] = sym_field_name,
   [anon_sym_COMMA] = anon_sym_COMMA,
+  [sym_stamped_link] = sym_stamped_link,
   [sym_integer] = sym_integer,
   [sym_date] = sym_date,
   [sym_string] = sym_string,
@@ -232,6 +235,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   [anon_sym_COMMA] = {
     .visible = true,
     .named = false,
+  },
+  [sym_stamped_link] = {
+    .visible = true,
+    .named = true,
   },
   [sym_integer] = {
     .visible = true,
@@ -476,7 +483,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   switch (state) {
     case 0:
       if (eof) ADVANCE(14);
-      if (lookahead == '"') ADVANCE(28);
+      if (lookahead == '"') ADVANCE(29);
       if (lookahead == ',') ADVANCE(18);
       if (lookahead == '-') ADVANCE(11);
       if (lookahead == '/') ADVANCE(5);
@@ -484,12 +491,12 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '}') ADVANCE(16);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(0);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(19);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(20);
       END_STATE();
     case 1:
-      if (lookahead == '"') ADVANCE(31);
+      if (lookahead == '"') ADVANCE(32);
       if (lookahead != 0) ADVANCE(3);
       END_STATE();
     case 2:
@@ -504,7 +511,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '-') ADVANCE(10);
       END_STATE();
     case 5:
-      if (lookahead == '/') ADVANCE(32);
+      if (lookahead == '/') ADVANCE(33);
       END_STATE();
     case 6:
       if (lookahead == ':') ADVANCE(17);
@@ -515,7 +522,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(4);
       END_STATE();
     case 8:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(26);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(27);
       END_STATE();
     case 9:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(7);
@@ -524,24 +531,24 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(8);
       END_STATE();
     case 11:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(26);
       END_STATE();
     case 12:
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(30);
+          lookahead != '\r') ADVANCE(31);
       END_STATE();
     case 13:
       if (eof) ADVANCE(14);
-      if (lookahead == '"') ADVANCE(28);
+      if (lookahead == '"') ADVANCE(29);
       if (lookahead == '-') ADVANCE(11);
       if (lookahead == '/') ADVANCE(5);
       if (lookahead == '{') ADVANCE(15);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(20);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(21);
       END_STATE();
     case 14:
       ACCEPT_TOKEN(ts_builtin_sym_end);
@@ -559,10 +566,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
     case 19:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == ':') ADVANCE(17);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(6);
+      ACCEPT_TOKEN(sym_stamped_link);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
@@ -572,6 +576,10 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 20:
       ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == ':') ADVANCE(17);
+      if (lookahead == '@') ADVANCE(19);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(6);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
@@ -580,13 +588,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(20);
       END_STATE();
     case 21:
-      ACCEPT_TOKEN(sym_integer);
-      if (lookahead == '-') ADVANCE(9);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '@') ADVANCE(19);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(21);
       END_STATE();
     case 22:
       ACCEPT_TOKEN(sym_integer);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(21);
+      if (lookahead == '-') ADVANCE(9);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(26);
       END_STATE();
     case 23:
       ACCEPT_TOKEN(sym_integer);
@@ -598,42 +612,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 25:
       ACCEPT_TOKEN(sym_integer);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
       END_STATE();
     case 26:
-      ACCEPT_TOKEN(sym_date);
+      ACCEPT_TOKEN(sym_integer);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(26);
       END_STATE();
     case 27:
-      ACCEPT_TOKEN(sym_string);
+      ACCEPT_TOKEN(sym_date);
       END_STATE();
     case 28:
       ACCEPT_TOKEN(sym_string);
-      if (lookahead == '"') ADVANCE(29);
-      if (lookahead == '\\') ADVANCE(12);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(30);
       END_STATE();
     case 29:
       ACCEPT_TOKEN(sym_string);
-      if (lookahead == '"') ADVANCE(3);
-      END_STATE();
-    case 30:
-      ACCEPT_TOKEN(sym_string);
-      if (lookahead == '"') ADVANCE(27);
+      if (lookahead == '"') ADVANCE(30);
       if (lookahead == '\\') ADVANCE(12);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(30);
+          lookahead != '\r') ADVANCE(31);
+      END_STATE();
+    case 30:
+      ACCEPT_TOKEN(sym_string);
+      if (lookahead == '"') ADVANCE(3);
       END_STATE();
     case 31:
-      ACCEPT_TOKEN(sym_text_block);
+      ACCEPT_TOKEN(sym_string);
+      if (lookahead == '"') ADVANCE(28);
+      if (lookahead == '\\') ADVANCE(12);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(31);
       END_STATE();
     case 32:
+      ACCEPT_TOKEN(sym_text_block);
+      END_STATE();
+    case 33:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(32);
+          lookahead != '\r') ADVANCE(33);
       END_STATE();
     default:
       return false;
@@ -1013,6 +1031,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_matrix] = ACTIONS(1),
     [sym_field_name] = ACTIONS(1),
     [anon_sym_COMMA] = ACTIONS(1),
+    [sym_stamped_link] = ACTIONS(1),
     [sym_integer] = ACTIONS(1),
     [sym_date] = ACTIONS(1),
     [sym_string] = ACTIONS(1),
@@ -1059,6 +1078,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(15),
     [anon_sym_matrix] = ACTIONS(15),
     [sym_field_name] = ACTIONS(11),
+    [sym_stamped_link] = ACTIONS(20),
     [sym_integer] = ACTIONS(13),
     [sym_date] = ACTIONS(20),
     [sym_string] = ACTIONS(13),
@@ -1086,6 +1106,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(18),
     [anon_sym_matrix] = ACTIONS(18),
     [sym_field_name] = ACTIONS(11),
+    [sym_stamped_link] = ACTIONS(24),
     [sym_integer] = ACTIONS(22),
     [sym_date] = ACTIONS(24),
     [sym_string] = ACTIONS(22),
@@ -1112,6 +1133,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(30),
     [anon_sym_matrix] = ACTIONS(30),
     [sym_field_name] = ACTIONS(26),
+    [sym_stamped_link] = ACTIONS(33),
     [sym_integer] = ACTIONS(28),
     [sym_date] = ACTIONS(33),
     [sym_string] = ACTIONS(28),
@@ -1138,6 +1160,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(37),
     [anon_sym_matrix] = ACTIONS(37),
     [sym_field_name] = ACTIONS(35),
+    [sym_stamped_link] = ACTIONS(33),
     [sym_integer] = ACTIONS(28),
     [sym_date] = ACTIONS(33),
     [sym_string] = ACTIONS(28),
@@ -1164,6 +1187,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(18),
     [anon_sym_matrix] = ACTIONS(18),
     [sym_field_name] = ACTIONS(35),
+    [sym_stamped_link] = ACTIONS(33),
     [sym_integer] = ACTIONS(28),
     [sym_date] = ACTIONS(33),
     [sym_string] = ACTIONS(28),
@@ -1190,6 +1214,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(18),
     [anon_sym_matrix] = ACTIONS(18),
     [sym_field_name] = ACTIONS(26),
+    [sym_stamped_link] = ACTIONS(33),
     [sym_integer] = ACTIONS(28),
     [sym_date] = ACTIONS(33),
     [sym_string] = ACTIONS(28),
@@ -1216,6 +1241,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(18),
     [anon_sym_matrix] = ACTIONS(18),
     [sym_field_name] = ACTIONS(11),
+    [sym_stamped_link] = ACTIONS(42),
     [sym_integer] = ACTIONS(40),
     [sym_date] = ACTIONS(42),
     [sym_string] = ACTIONS(40),
@@ -1241,6 +1267,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(18),
     [anon_sym_matrix] = ACTIONS(18),
     [sym_field_name] = ACTIONS(35),
+    [sym_stamped_link] = ACTIONS(33),
     [sym_integer] = ACTIONS(28),
     [sym_date] = ACTIONS(33),
     [sym_string] = ACTIONS(28),
@@ -1266,6 +1293,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_gate] = ACTIONS(18),
     [anon_sym_matrix] = ACTIONS(18),
     [sym_field_name] = ACTIONS(26),
+    [sym_stamped_link] = ACTIONS(33),
     [sym_integer] = ACTIONS(28),
     [sym_date] = ACTIONS(33),
     [sym_string] = ACTIONS(28),
@@ -1278,9 +1306,6 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 2,
-      sym_date,
-      sym_text_block,
     STATE(20), 2,
       sym__value,
       sym__keyword_value,
@@ -1288,6 +1313,10 @@ static const uint16_t ts_small_parse_table[] = {
       sym_identifier,
       sym_integer,
       sym_string,
+    ACTIONS(33), 3,
+      sym_stamped_link,
+      sym_date,
+      sym_text_block,
     ACTIONS(18), 13,
       anon_sym_asset,
       anon_sym_threat,
@@ -1302,7 +1331,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [32] = 8,
+  [33] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(44), 1,
@@ -1331,7 +1360,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [69] = 7,
+  [70] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(60), 1,
@@ -1359,7 +1388,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [104] = 8,
+  [105] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(50), 1,
@@ -1388,7 +1417,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [141] = 5,
+  [142] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -1413,7 +1442,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [171] = 7,
+  [172] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(82), 1,
@@ -1439,7 +1468,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [204] = 3,
+  [205] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(92), 4,
@@ -1461,7 +1490,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [229] = 5,
+  [230] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(100), 1,
@@ -1485,7 +1514,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [258] = 6,
+  [259] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(106), 1,
@@ -1510,7 +1539,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [289] = 3,
+  [290] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 4,
@@ -1532,7 +1561,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [314] = 5,
+  [315] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(114), 1,
@@ -1556,7 +1585,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [343] = 7,
+  [344] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(88), 1,
@@ -1582,7 +1611,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [376] = 5,
+  [377] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(122), 1,
@@ -1605,7 +1634,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
-  [404] = 3,
+  [405] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(124), 3,
@@ -1626,7 +1655,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [428] = 3,
+  [429] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(128), 3,
@@ -1647,7 +1676,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [452] = 3,
+  [453] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(132), 3,
@@ -1668,7 +1697,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [476] = 5,
+  [477] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(136), 1,
@@ -1691,7 +1720,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
-  [504] = 6,
+  [505] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(138), 1,
@@ -1714,7 +1743,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
-  [533] = 3,
+  [534] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(146), 3,
@@ -1734,7 +1763,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [556] = 3,
+  [557] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(150), 3,
@@ -1754,7 +1783,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_plan,
       anon_sym_gate,
       anon_sym_matrix,
-  [579] = 6,
+  [580] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(9), 1,
@@ -1777,7 +1806,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_vulnerability,
       anon_sym_waiver,
       anon_sym_approval,
-  [608] = 3,
+  [609] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(156), 3,
@@ -1796,7 +1825,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_approval,
       anon_sym_residual,
       anon_sym_plan,
-  [630] = 2,
+  [631] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(160), 11,
@@ -1811,7 +1840,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [647] = 2,
+  [648] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(162), 11,
@@ -1826,7 +1855,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [664] = 2,
+  [665] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(164), 11,
@@ -1841,7 +1870,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [681] = 2,
+  [682] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(166), 11,
@@ -1856,7 +1885,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [698] = 2,
+  [699] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(168), 11,
@@ -1871,7 +1900,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [715] = 2,
+  [716] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(44), 11,
@@ -1886,7 +1915,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [732] = 2,
+  [733] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(82), 11,
@@ -1901,7 +1930,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [749] = 2,
+  [750] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(170), 11,
@@ -1916,7 +1945,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [766] = 2,
+  [767] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(172), 11,
@@ -1931,7 +1960,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [783] = 2,
+  [784] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(174), 11,
@@ -1946,7 +1975,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_waiver,
       anon_sym_approval,
       anon_sym_plan,
-  [800] = 4,
+  [801] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(176), 1,
@@ -1956,7 +1985,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(44), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [814] = 4,
+  [815] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(180), 1,
@@ -1966,7 +1995,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(44), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [828] = 4,
+  [829] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(178), 1,
@@ -1976,7 +2005,7 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(43), 2,
       sym_field,
       aux_sym_field_block_repeat1,
-  [842] = 4,
+  [843] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(187), 1,
@@ -1986,7 +2015,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(96), 2,
       anon_sym_RBRACE,
       sym_field_name,
-  [856] = 4,
+  [857] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(189), 1,
@@ -1996,7 +2025,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(35), 2,
       anon_sym_RBRACE,
       sym_field_name,
-  [870] = 5,
+  [871] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(191), 1,
@@ -2007,7 +2036,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(34), 1,
       sym_item_body,
-  [886] = 4,
+  [887] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(197), 1,
@@ -2016,7 +2045,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(42), 1,
       sym_plan_body,
-  [899] = 4,
+  [900] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(193), 1,
@@ -2025,61 +2054,61 @@ static const uint16_t ts_small_parse_table[] = {
       sym_string,
     STATE(35), 1,
       sym_item_body,
-  [912] = 2,
+  [913] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(203), 3,
       anon_sym_LBRACE,
       sym_identifier,
       sym_string,
-  [921] = 3,
+  [922] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(205), 1,
       anon_sym_LBRACE,
     STATE(32), 1,
       sym_field_block,
-  [931] = 3,
+  [932] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(205), 1,
       anon_sym_LBRACE,
     STATE(30), 1,
       sym_field_block,
-  [941] = 3,
+  [942] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(193), 1,
       anon_sym_LBRACE,
     STATE(37), 1,
       sym_item_body,
-  [951] = 3,
+  [952] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(193), 1,
       anon_sym_LBRACE,
     STATE(36), 1,
       sym_item_body,
-  [961] = 3,
+  [962] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(205), 1,
       anon_sym_LBRACE,
     STATE(29), 1,
       sym_field_block,
-  [971] = 3,
+  [972] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(197), 1,
       anon_sym_LBRACE,
     STATE(41), 1,
       sym_plan_body,
-  [981] = 2,
+  [982] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(207), 1,
       sym_identifier,
-  [988] = 2,
+  [989] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(209), 1,
@@ -2088,54 +2117,54 @@ static const uint16_t ts_small_parse_table[] = {
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(11)] = 0,
-  [SMALL_STATE(12)] = 32,
-  [SMALL_STATE(13)] = 69,
-  [SMALL_STATE(14)] = 104,
-  [SMALL_STATE(15)] = 141,
-  [SMALL_STATE(16)] = 171,
-  [SMALL_STATE(17)] = 204,
-  [SMALL_STATE(18)] = 229,
-  [SMALL_STATE(19)] = 258,
-  [SMALL_STATE(20)] = 289,
-  [SMALL_STATE(21)] = 314,
-  [SMALL_STATE(22)] = 343,
-  [SMALL_STATE(23)] = 376,
-  [SMALL_STATE(24)] = 404,
-  [SMALL_STATE(25)] = 428,
-  [SMALL_STATE(26)] = 452,
-  [SMALL_STATE(27)] = 476,
-  [SMALL_STATE(28)] = 504,
-  [SMALL_STATE(29)] = 533,
-  [SMALL_STATE(30)] = 556,
-  [SMALL_STATE(31)] = 579,
-  [SMALL_STATE(32)] = 608,
-  [SMALL_STATE(33)] = 630,
-  [SMALL_STATE(34)] = 647,
-  [SMALL_STATE(35)] = 664,
-  [SMALL_STATE(36)] = 681,
-  [SMALL_STATE(37)] = 698,
-  [SMALL_STATE(38)] = 715,
-  [SMALL_STATE(39)] = 732,
-  [SMALL_STATE(40)] = 749,
-  [SMALL_STATE(41)] = 766,
-  [SMALL_STATE(42)] = 783,
-  [SMALL_STATE(43)] = 800,
-  [SMALL_STATE(44)] = 814,
-  [SMALL_STATE(45)] = 828,
-  [SMALL_STATE(46)] = 842,
-  [SMALL_STATE(47)] = 856,
-  [SMALL_STATE(48)] = 870,
-  [SMALL_STATE(49)] = 886,
-  [SMALL_STATE(50)] = 899,
-  [SMALL_STATE(51)] = 912,
-  [SMALL_STATE(52)] = 921,
-  [SMALL_STATE(53)] = 931,
-  [SMALL_STATE(54)] = 941,
-  [SMALL_STATE(55)] = 951,
-  [SMALL_STATE(56)] = 961,
-  [SMALL_STATE(57)] = 971,
-  [SMALL_STATE(58)] = 981,
-  [SMALL_STATE(59)] = 988,
+  [SMALL_STATE(12)] = 33,
+  [SMALL_STATE(13)] = 70,
+  [SMALL_STATE(14)] = 105,
+  [SMALL_STATE(15)] = 142,
+  [SMALL_STATE(16)] = 172,
+  [SMALL_STATE(17)] = 205,
+  [SMALL_STATE(18)] = 230,
+  [SMALL_STATE(19)] = 259,
+  [SMALL_STATE(20)] = 290,
+  [SMALL_STATE(21)] = 315,
+  [SMALL_STATE(22)] = 344,
+  [SMALL_STATE(23)] = 377,
+  [SMALL_STATE(24)] = 405,
+  [SMALL_STATE(25)] = 429,
+  [SMALL_STATE(26)] = 453,
+  [SMALL_STATE(27)] = 477,
+  [SMALL_STATE(28)] = 505,
+  [SMALL_STATE(29)] = 534,
+  [SMALL_STATE(30)] = 557,
+  [SMALL_STATE(31)] = 580,
+  [SMALL_STATE(32)] = 609,
+  [SMALL_STATE(33)] = 631,
+  [SMALL_STATE(34)] = 648,
+  [SMALL_STATE(35)] = 665,
+  [SMALL_STATE(36)] = 682,
+  [SMALL_STATE(37)] = 699,
+  [SMALL_STATE(38)] = 716,
+  [SMALL_STATE(39)] = 733,
+  [SMALL_STATE(40)] = 750,
+  [SMALL_STATE(41)] = 767,
+  [SMALL_STATE(42)] = 784,
+  [SMALL_STATE(43)] = 801,
+  [SMALL_STATE(44)] = 815,
+  [SMALL_STATE(45)] = 829,
+  [SMALL_STATE(46)] = 843,
+  [SMALL_STATE(47)] = 857,
+  [SMALL_STATE(48)] = 871,
+  [SMALL_STATE(49)] = 887,
+  [SMALL_STATE(50)] = 900,
+  [SMALL_STATE(51)] = 913,
+  [SMALL_STATE(52)] = 922,
+  [SMALL_STATE(53)] = 932,
+  [SMALL_STATE(54)] = 942,
+  [SMALL_STATE(55)] = 952,
+  [SMALL_STATE(56)] = 962,
+  [SMALL_STATE(57)] = 972,
+  [SMALL_STATE(58)] = 982,
+  [SMALL_STATE(59)] = 989,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {

@@ -28,6 +28,7 @@ mod junit;
 mod manifests;
 mod manual;
 mod reliability;
+mod stamp;
 mod supply;
 #[path = "../support/unreadable.rs"]
 mod unreadable;

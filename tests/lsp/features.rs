@@ -236,7 +236,7 @@ fn item_templates_follow_the_client_s_snippet_support() {
 }
 
 /// Applies a WorkspaceEdit as the client would; returns the edited texts by URI.
-fn apply_workspace_edit(
+pub(crate) fn apply_workspace_edit(
     editor: Editor,
     edit: &Value,
     text_of: &dyn Fn(&str) -> String,

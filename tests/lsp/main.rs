@@ -35,6 +35,7 @@ mod lifecycle;
 mod positions;
 mod robustness;
 mod sbom;
+mod stamps;
 mod startup;
 #[path = "../support/unreadable.rs"]
 mod unreadable;

@@ -89,6 +89,7 @@ fn csv_writes_one_file_per_table_into_the_folder() {
             "categories",
             "components",
             "vulnerabilities",
+            "suspect-links",
             "findings",
             "items"
         ]
@@ -98,7 +99,7 @@ fn csv_writes_one_file_per_table_into_the_folder() {
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .collect();
     files.sort();
-    assert_eq!(files.len(), 12);
+    assert_eq!(files.len(), 13);
     for (name, body) in tables {
         let file = fs::read_to_string(out.join(format!("{name}.csv"))).unwrap();
         assert_eq!(file, body, "{name}.csv");

@@ -12,6 +12,7 @@ use crate::db::{
     Db, FileNames, ItemRef, Referrer, SourceFile, all_definitions, file_ast, file_names,
 };
 use crate::diagnostics::{Code, Severity};
+use crate::fingerprint::{file_stamp_targets, is_valid_stamp};
 use crate::inputs::{InputKind, has_inputs};
 use crate::junit::{Reported, TestFound, find_tests};
 use crate::model::{
@@ -47,6 +48,8 @@ pub enum SyntaxPlace {
     BlockValue(u32, u32, u32, u32),
     /// A range of an external input file (a test report), which has no syntax to index.
     Input(TextRange),
+    /// The stamp of a stamped link: item, field, value, and the stamp's length.
+    Stamp(u32, u32, u32, u32),
 }
 
 impl SyntaxPlace {
@@ -60,7 +63,8 @@ impl SyntaxPlace {
             | SyntaxPlace::Block(at, _)
             | SyntaxPlace::BlockName(at, _)
             | SyntaxPlace::BlockFieldName(at, ..)
-            | SyntaxPlace::BlockValue(at, ..) => Some(at),
+            | SyntaxPlace::BlockValue(at, ..)
+            | SyntaxPlace::Stamp(at, ..) => Some(at),
             SyntaxPlace::Input(_) => None,
         }
     }
@@ -182,6 +186,7 @@ fn check_with<'db>(db: &'db dyn Db, file: SourceFile, plan: &'db Plan) -> Arc<Ve
     for (at, item) in ast.items.iter().enumerate() {
         checker.item(at as u32, item, &ItemModel::of(item));
     }
+    checker.suspect_links(&ast.items);
     checker.waive(&ast.items);
     Arc::new(checker.findings)
 }
@@ -227,7 +232,7 @@ pub fn unused_waivers(db: &dyn Db, file: SourceFile) -> Arc<Vec<Finding>> {
                 let def = names.def(name)?;
                 let found = check_file(db, def.file)
                     .iter()
-                    .filter(|finding| finding.at == SyntaxPlace::Item(def.item))
+                    .filter(|finding| finding.at.item() == Some(def.item))
                     .map(|finding| finding.code)
                     .collect();
                 Some((name, place, found))
@@ -439,11 +444,50 @@ impl Checker<'_> {
         self.finding_at(code, SyntaxPlace::Item(item), message);
     }
 
-    /// Reports a completeness finding at a place of an item, graded by the plan's gates.
-    fn finding_at(&mut self, code: Code, at: SyntaxPlace, message: String) {
-        if let Some(finding) = graded(self.plan, code, at, message) {
-            self.findings.push(finding);
+    /// `links-current`: each stamped link (with a well-formed stamp) whose target's
+    /// fingerprint is no longer its stamp.
+    fn suspect_links(&mut self, items: &[Item]) {
+        let targets = file_stamp_targets(self.db, self.file);
+        for target in targets.iter() {
+            let Some((def, now)) = target.target else {
+                continue;
+            };
+            let (at, field, value) = target.at;
+            let Some(Value::Stamped(link)) = items
+                .get(at as usize)
+                .and_then(|item| item.fields.get(field as usize))
+                .and_then(|field| field.values.get(value as usize))
+            else {
+                continue;
+            };
+            let (name, stamp) = (&link.name, &link.stamp);
+            if !is_valid_stamp(stamp) || now.is(stamp) {
+                continue;
+            }
+            let message = format!(
+                "{} has changed since this link was stamped (stamp `{stamp}`, now `{now}`): review the link, then stamp it again",
+                quote(def.kind, name)
+            );
+            if let Some(finding) = self.finding_at(
+                Code::SuspectLink,
+                SyntaxPlace::Value(at, field, value),
+                message,
+            ) {
+                finding.related.push((
+                    def.file,
+                    SyntaxPlace::Item(def.item),
+                    format!("`{name}` changed since the link was stamped"),
+                ));
+            }
         }
+    }
+
+    /// Reports a completeness finding at a place of an item, graded by the plan's gates;
+    /// `None` when the plan turns it off.
+    fn finding_at(&mut self, code: Code, at: SyntaxPlace, message: String) -> Option<&mut Finding> {
+        let finding = graded(self.plan, code, at, message)?;
+        self.findings.push(finding);
+        self.findings.last_mut()
     }
 
     fn item(&mut self, at: u32, item: &Item, model: &ItemModel) {
@@ -550,18 +594,29 @@ impl Checker<'_> {
             }
             ItemModel::Verification(verification) => {
                 match self.verification_result(at, verification, name) {
-                    Some((TestResult::Fail, from_reports)) => self.finding(
-                        Code::FailedVerification,
-                        at,
-                        format!(
-                            "{name} has failed{}",
-                            if from_reports {
-                                " (by its test reports)"
-                            } else {
-                                ""
+                    Some((TestResult::Fail, reported)) => {
+                        let by = if reported.is_some() {
+                            " (by its test reports)"
+                        } else {
+                            ""
+                        };
+                        let message = format!("{name} has failed{by}");
+                        let db = self.db;
+                        if let Some(finding) = self.finding_at(
+                            Code::FailedVerification,
+                            SyntaxPlace::Item(at),
+                            message,
+                        ) {
+                            for case in reported.iter().flat_map(|reported| &reported.failed) {
+                                let test = case.get(db);
+                                finding.related.push((
+                                    case.file,
+                                    SyntaxPlace::Input(test.range),
+                                    format!("test case {} failed here", test.describe()),
+                                ));
                             }
-                        ),
-                    ),
+                        }
+                    }
                     Some((TestResult::Pending, _)) => self.finding(
                         Code::PendingVerification,
                         at,
@@ -976,14 +1031,14 @@ impl Checker<'_> {
         at: u32,
         verification: &Verification,
         name: &str,
-    ) -> Option<(TestResult, bool)> {
+    ) -> Option<(TestResult, Option<Reported>)> {
         let reported = self.tests(at, verification, name);
         match (
             verification.written_result(),
-            reported.and_then(Reported::effective),
+            reported.as_ref().and_then(Reported::effective),
         ) {
-            (Written::Absent, Some(result)) => Some((result, true)),
-            _ => verification.result().map(|result| (result, false)),
+            (Written::Absent, Some(result)) => Some((result, reported)),
+            _ => verification.result().map(|result| (result, None)),
         }
     }
 
@@ -1008,11 +1063,13 @@ impl Checker<'_> {
         for (&((field, value), test), found) in tests.iter().zip(&found) {
             let place = SyntaxPlace::Value(at, field, value);
             match found {
-                TestFound::Missing if missing_counts => self.finding_at(
-                    Code::MissingTestResult,
-                    place,
-                    format!("no test report has a result for `{test}`, a test of {name}"),
-                ),
+                TestFound::Missing if missing_counts => {
+                    self.finding_at(
+                        Code::MissingTestResult,
+                        place,
+                        format!("no test report has a result for `{test}`, a test of {name}"),
+                    );
+                }
                 TestFound::Missing | TestFound::One(_) => {}
                 TestFound::Ambiguous(cases) => {
                     let related = cases
@@ -1515,6 +1572,28 @@ impl Checker<'_> {
                 Some(via) => self.link(loc, via, name),
                 None => unreachable!("link fields are an item's own"),
             },
+            (FieldType::Link(_), Value::Stamped(link)) => {
+                let (name, stamp) = (&link.name, &link.stamp);
+                match via {
+                    Some(via) => self.link(loc, via, name),
+                    None => unreachable!("link fields are an item's own"),
+                }
+                if !is_valid_stamp(stamp) {
+                    let at = match loc {
+                        SyntaxPlace::Value(item, field, value) => {
+                            SyntaxPlace::Stamp(item, field, value, stamp.len() as u32)
+                        }
+                        other => other,
+                    };
+                    self.error(
+                        Code::InvalidValue,
+                        at,
+                        format!(
+                            "the stamp of `{name}` is `{stamp}`: a stamp is 12 lowercase hex digits, the fingerprint that `ward stamp` writes"
+                        ),
+                    );
+                }
+            }
             (FieldType::Tags, Value::Ident(_)) => {}
             (FieldType::Keywords(allowed) | FieldType::Keyword(allowed), Value::Ident(word)) => {
                 if !allowed.contains(&word.as_str()) {

@@ -237,7 +237,7 @@ pub fn file_links(db: &dyn Db, file: SourceFile) -> Arc<Vec<ItemLinks>> {
                     field: at as u8,
                 };
                 names.reserve_exact(field.values.len());
-                for name in field.values.iter().filter_map(Value::as_ident) {
+                for name in field.values.iter().filter_map(Value::as_link) {
                     names.push((via, Arc::from(name)));
                 }
             }

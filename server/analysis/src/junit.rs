@@ -283,38 +283,90 @@ pub enum TestFound {
 /// What the reports say of a verification: the result of the tests they have (any failed:
 /// `fail`; any skipped: `pending`; all passed: `pass`), `None` when they have none of them,
 /// and whether every test was found once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reported {
     pub result: Option<TestResult>,
     pub complete: bool,
+    /// The cases that failed.
+    pub failed: Vec<CaseRef>,
 }
 
 impl Reported {
     pub fn of(found: &[TestFound], db: &dyn Db) -> Reported {
         let mut result = None;
         let mut complete = true;
+        let mut failed = Vec::new();
         for test in found {
             let TestFound::One(case) = test else {
                 complete = false;
                 continue;
             };
             let this = case.get(db).outcome.result();
+            if this == TestResult::Fail {
+                failed.push(*case);
+            }
             result = Some(match (result, this) {
                 (Some(TestResult::Fail), _) | (_, TestResult::Fail) => TestResult::Fail,
                 (Some(TestResult::Pending), _) | (_, TestResult::Pending) => TestResult::Pending,
                 _ => TestResult::Pass,
             });
         }
-        Reported { result, complete }
+        Reported {
+            result,
+            complete,
+            failed,
+        }
     }
 
     /// The verification's result when it writes none: a pass only when every test passed.
-    pub fn effective(self) -> Option<TestResult> {
+    pub fn effective(&self) -> Option<TestResult> {
         match self.result {
             Some(TestResult::Pass) if !self.complete => Some(TestResult::Pending),
             result => result,
         }
     }
+}
+
+/// Where a verification's result comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResultSource {
+    /// Its `result` field.
+    Written,
+    /// Neither written nor reported: the table's default, `pending`.
+    Default,
+    /// The test reports, with the cases of its tests.
+    Reports(Vec<CaseRef>),
+}
+
+/// A verification's result and where it comes from, as the checks decide it; `None` when
+/// the written result is invalid.
+pub fn result_with_source(
+    db: &dyn Db,
+    verification: crate::model::Verification<'_>,
+) -> Option<(TestResult, ResultSource)> {
+    use crate::model::Written;
+    match verification.written_result() {
+        Written::Valid(result) => return Some((result, ResultSource::Written)),
+        Written::Invalid(_) => return None,
+        Written::Absent => {}
+    }
+    if crate::inputs::has_inputs(db, InputKind::TestReport) {
+        let found = find_tests(db, verification.tests().map(|(_, test)| test));
+        let reported = Reported::of(&found, db);
+        if let Some(result) = reported.effective() {
+            let cases = found
+                .iter()
+                .filter_map(|test| match test {
+                    TestFound::One(case) => Some(*case),
+                    _ => None,
+                })
+                .collect();
+            return Some((result, ResultSource::Reports(cases)));
+        }
+    }
+    verification
+        .result()
+        .map(|result| (result, ResultSource::Default))
 }
 
 /// What the reports say of each test name.

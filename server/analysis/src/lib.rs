@@ -9,6 +9,7 @@ mod checks;
 pub mod dates;
 mod db;
 mod diagnostics;
+pub mod fingerprint;
 pub mod ide;
 pub mod inputs;
 mod junit;
@@ -351,6 +352,16 @@ impl Analysis {
     /// The ranges of a file's syntax.
     pub fn source_map(&self, file: FileId) -> Cancellable<SourceMap> {
         self.with_db(|db| db::parse(db, file).source_map.clone())
+    }
+
+    /// The syntax errors of a `.ward` file.
+    pub fn syntax_errors(&self, file: FileId) -> Cancellable<Vec<SyntaxError>> {
+        self.with_db(|db| db::parse(db, file).errors.clone())
+    }
+
+    /// The fingerprint of an item, which a stamped link to it records.
+    pub fn fingerprint(&self, item: ItemRef) -> Cancellable<Option<fingerprint::Fingerprint>> {
+        self.with_db(|db| fingerprint::fingerprint(db, item))
     }
 
     /// The definitions and referrers of an ID.

@@ -147,6 +147,13 @@ pub fn locate(map: &SourceMap, loc: SyntaxPlace) -> TextRange {
             .and_then(|f| f.values.get(value as usize))
             .copied(),
         SyntaxPlace::Input(range) => Some(range),
+        SyntaxPlace::Stamp(at, field, value, len) => item(at)
+            .and_then(|i| i.fields.get(field as usize))
+            .and_then(|f| f.values.get(value as usize))
+            .map(|&name| {
+                let start = name.end as usize + 1;
+                TextRange::new(start, start + len as usize)
+            }),
     };
     found.unwrap_or_default()
 }

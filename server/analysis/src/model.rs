@@ -325,7 +325,7 @@ impl<'a> Waiver<'a> {
     /// The names of `items`, each with its field and value index.
     pub fn items(self) -> Vec<(&'a str, (u32, u32))> {
         values_at(self.0, &waiver::ITEMS)
-            .filter_map(|(at, value)| Some((value.as_ident()?, at)))
+            .filter_map(|(at, value)| Some((value.as_link()?, at)))
             .collect()
     }
 

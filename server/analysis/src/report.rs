@@ -53,6 +53,8 @@ pub struct Report {
     pub findings: Vec<FindingEntry>,
     /// Every item with an ID, by kind in chain order, then in workspace order.
     pub items: Vec<ItemEntry>,
+    /// Every stamped link whose target changed since it was stamped, in workspace order.
+    pub suspect_links: Vec<SuspectLinkEntry>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -308,10 +310,57 @@ pub struct TraceControl {
 pub struct TraceVerification {
     pub verification: ItemLink,
     pub method: Option<String>,
-    /// `pending` (the default), `pass` or `fail`.
+    /// `pending` (the default), `pass` or `fail`: as written, else as the test reports say.
     pub result: String,
+    /// Where `result` comes from.
+    pub result_from: ResultFrom,
     pub evidence: Option<String>,
     pub test: Option<String>,
+}
+
+/// Where a verification's result comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResultFrom {
+    /// Its `result` field.
+    Written,
+    /// Nothing: the default, `pending`.
+    Default,
+    /// The JUnit reports: the case of each of its tests that a report has.
+    TestReports(Vec<ReportedCase>),
+}
+
+impl ResultFrom {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ResultFrom::Written => "written",
+            ResultFrom::Default => "default",
+            ResultFrom::TestReports(_) => "test-reports",
+        }
+    }
+}
+
+/// A test case of a report, as the report shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportedCase {
+    pub name: String,
+    pub classname: Option<String>,
+    /// `passed`, `failed` or `skipped`.
+    pub outcome: &'static str,
+    /// Its name in the report file.
+    pub location: FileRange,
+}
+
+/// A stamped link whose target changed since it was stamped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuspectLinkEntry {
+    /// The item whose link it is.
+    pub item: ItemLink,
+    pub target: ItemLink,
+    pub stamp: String,
+    /// The target's fingerprint now.
+    pub now: String,
+    /// The link's name in the linking item.
+    pub location: FileRange,
 }
 
 /// What a row of the flattened traceability matrix shows missing or wrong.
@@ -750,6 +799,7 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
         })
         .collect::<Cancellable<Vec<_>>>()?;
     let items = builder.items()?;
+    let suspect_links = builder.suspect_links()?;
     Ok(Report {
         header,
         gates,
@@ -762,6 +812,7 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
         vulnerabilities,
         findings,
         items,
+        suspect_links,
     })
 }
 
@@ -772,6 +823,96 @@ impl Builder<'_> {
 
     fn item(&self, item: ItemRef) -> &Item {
         &self.file(item.file).ast.items[item.item as usize]
+    }
+
+    /// A verification's result, as the checks decide it, and where it comes from.
+    fn result_of(
+        &self,
+        verification: crate::model::Verification<'_>,
+    ) -> Cancellable<(String, ResultFrom)> {
+        let found = self.analysis.with_db(|db| {
+            crate::junit::result_with_source(db, verification).map(|(result, source)| {
+                let from = match source {
+                    crate::junit::ResultSource::Written => ResultFrom::Written,
+                    crate::junit::ResultSource::Default => ResultFrom::Default,
+                    crate::junit::ResultSource::Reports(cases) => ResultFrom::TestReports(
+                        cases
+                            .into_iter()
+                            .map(|case| {
+                                let test = case.get(db);
+                                ReportedCase {
+                                    name: test.name.clone(),
+                                    classname: test.classname.clone(),
+                                    outcome: test.outcome.as_str(),
+                                    location: FileRange {
+                                        file: case.file,
+                                        range: test.range,
+                                    },
+                                }
+                            })
+                            .collect(),
+                    ),
+                };
+                (result, from)
+            })
+        })?;
+        Ok(match found {
+            Some((result, from)) => (result.as_str().to_owned(), from),
+            // An invalid written result: already an `invalid-value`; the default stands.
+            None => (
+                verification
+                    .written_result()
+                    .or_default(&verification::RESULT)
+                    .as_str()
+                    .to_owned(),
+                ResultFrom::Written,
+            ),
+        })
+    }
+
+    /// Every suspect stamped link, in workspace order.
+    fn suspect_links(&self) -> Cancellable<Vec<SuspectLinkEntry>> {
+        let mut found = Vec::new();
+        for &file in &self.order {
+            let targets = self
+                .analysis
+                .with_db(|db| crate::fingerprint::file_stamp_targets(db, file))?;
+            let data = self.file(file);
+            for target in targets.iter() {
+                let Some((def, now)) = target.target else {
+                    continue;
+                };
+                let (at, field, value) = target.at;
+                let item = &data.ast.items[at as usize];
+                let Some(Value::Stamped(link)) =
+                    item.fields[field as usize].values.get(value as usize)
+                else {
+                    continue;
+                };
+                let (name, stamp) = (&link.name, &link.stamp);
+                if !crate::fingerprint::is_valid_stamp(stamp) || now.is(stamp) {
+                    continue;
+                }
+                let this = ItemRef {
+                    file,
+                    item: at,
+                    kind: item.kind,
+                };
+                let Some(id) = &item.id else { continue };
+                found.push(SuspectLinkEntry {
+                    item: self.link_to(this, id),
+                    target: self.link_to(def, name),
+                    stamp: stamp.clone(),
+                    now: now.to_string(),
+                    location: FileRange {
+                        file,
+                        range: data.map.items[at as usize].fields[field as usize].values
+                            [value as usize],
+                    },
+                });
+            }
+        }
+        Ok(found)
     }
 
     fn item_location(&self, item: ItemRef) -> FileRange {
@@ -825,7 +966,7 @@ impl Builder<'_> {
         field
             .values
             .iter()
-            .filter_map(Value::as_ident)
+            .filter_map(Value::as_link)
             .map(|id| self.link(id))
             .collect()
     }
@@ -1071,14 +1212,12 @@ impl Builder<'_> {
                     let ItemModel::Verification(typed) = self.model(verification_ref) else {
                         continue;
                     };
+                    let (result, result_from) = self.result_of(typed)?;
                     verifications.push(TraceVerification {
                         verification: self.link(verification_id)?,
                         method: typed.method().valid().map(|m| m.as_str().to_owned()),
-                        result: typed
-                            .written_result()
-                            .or_default(&verification::RESULT)
-                            .as_str()
-                            .to_owned(),
+                        result,
+                        result_from,
                         evidence: typed.evidence().text().map(str::to_owned),
                         test: {
                             let tests: Vec<&str> = typed.tests().map(|(_, test)| test).collect();
@@ -1331,6 +1470,7 @@ impl Builder<'_> {
 fn shown(value: &Value) -> String {
     match value {
         Value::Ident(word) => word.clone(),
+        Value::Stamped(link) => link.name.clone(),
         Value::Int(Some(n)) => n.to_string(),
         Value::Int(None) => "(too large)".to_owned(),
         Value::Date(date) => date.to_string(),

@@ -447,3 +447,62 @@ fn a_changed_sbom_rechecks_only_the_files_of_the_components_it_changed() {
     assert!(!ran(&events, "check_file", a), "{events:#?}");
     assert_eq!(count(&events, "check_file"), 1, "{events:#?}");
 }
+
+/// Stamped links: an edit that changes no fingerprint (a tag, a comment) re-checks no file
+/// that links to the edited item, and fingerprints only the edited file again; an edit that
+/// changes one (a title) re-checks the stamped link's file.
+#[test]
+fn fingerprints_are_recomputed_only_for_the_edited_file_and_backdate() {
+    let (mut host, log) = host_with_log();
+    let controls = "control C1 \"Pairing\" {\n  mitigates: R1\n  status: implemented\n}\n";
+    let other = "control C2 \"Other\" {\n  mitigates: R2\n  status: implemented\n}\n";
+    let mut files = load(&mut host);
+    let c1 = host.set_file(&path("c1.ward"), Arc::from(controls));
+    let c2 = host.set_file(&path("c2.ward"), Arc::from(other));
+    // Stamp the verification's links with the controls' current fingerprints.
+    let unstamped = "verification V1 \"Test\" { verifies: C1, C2 }\n";
+    let v1 = host.set_file(&path("v1.ward"), Arc::from(unstamped));
+    files.push(v1);
+    let analysis = host.analysis();
+    let v1_item = analysis.name_info("V1").unwrap().def().unwrap();
+    let edits = analysis.stamp_items(&[v1_item]).unwrap();
+    let text_edits: Vec<TextEdit> = edits.iter().map(|edit| edit.edit.clone()).collect();
+    drop(analysis);
+    let stamped = ward_analysis::format::apply(unstamped, &text_edits);
+    assert_eq!(stamped.matches('@').count(), 2, "{stamped}");
+    host.set_file(&path("v1.ward"), Arc::from(stamped.as_str()));
+    let all = host.analysis().all_diagnostics().unwrap();
+    assert!(all.is_empty(), "{all:?}");
+    log.take();
+
+    // A tag and a comment on C1: C1's file is fingerprinted again, nothing is re-checked
+    // but C1's own file, and C2's file is not fingerprinted again.
+    let tagged = controls.replace("  status:", "  // reviewed\n  tags: ble\n  status:");
+    host.set_file(&path("c1.ward"), Arc::from(tagged.as_str()));
+    let all = host.analysis().all_diagnostics().unwrap();
+    assert!(all.is_empty(), "{all:?}");
+    let after_tag = log.take();
+    assert!(ran(&after_tag, "file_fingerprints", c1), "{after_tag:#?}");
+    assert!(!ran(&after_tag, "file_fingerprints", c2), "{after_tag:#?}");
+    assert!(!ran(&after_tag, "check_file", v1), "{after_tag:#?}");
+
+    // A new title for C1: the stamped link is suspect, and only V1's file is re-checked
+    // besides C1's.
+    host.set_file(
+        &path("c1.ward"),
+        Arc::from(tagged.replace("Pairing", "Pairing v2").as_str()),
+    );
+    let all = host.analysis().all_diagnostics().unwrap();
+    let codes: Vec<Code> = all.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::SuspectLink], "{all:?}");
+    let after_title = log.take();
+    assert!(ran(&after_title, "check_file", v1), "{after_title:#?}");
+    assert!(!ran(&after_title, "check_file", c2), "{after_title:#?}");
+    assert!(
+        !ran(&after_title, "file_fingerprints", c2),
+        "{after_title:#?}"
+    );
+    for file in &files[..4] {
+        assert!(!ran(&after_title, "check_file", *file), "{after_title:#?}");
+    }
+}

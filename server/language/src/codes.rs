@@ -45,6 +45,7 @@ rules! {
     VulnerabilitiesAssessed = "vulnerabilities-assessed", "every affecting or uninvestigated vulnerability is assessed by a risk, and every unaffecting one says why";
     VulnerabilitiesTimely = "vulnerabilities-timely", "every vulnerability is triaged within the plan's `triage-days` and an affecting one controlled within its `patch-days`";
     TestsReported = "tests-reported", "every test a verification names has a result in the test reports";
+    LinksCurrent = "links-current", "every stamped link's target is unchanged since the link was stamped";
 }
 
 impl Rule {
@@ -142,6 +143,7 @@ codes! {
     UnjustifiedVulnerability = "unjustified-vulnerability", Warning, Some(Rule::VulnerabilitiesAssessed), "A vulnerability `not-affected` without a `justification`.";
     OverdueVulnerability = "overdue-vulnerability", Warning, Some(Rule::VulnerabilitiesTimely), "A vulnerability under investigation for longer than the plan's `triage-days`, or affecting the product with an unacceptable residual for longer than its `patch-days`, since `learned`.";
     MissingTestResult = "missing-test-result", Warning, Some(Rule::TestsReported), "A test a verification names that no test report contains (only when a report is given).";
+    SuspectLink = "suspect-link", Warning, Some(Rule::LinksCurrent), "A stamped link whose target has changed since the link was stamped.";
     ContradictedResult = "contradicted-result", Error, None, "A verification's written `result` that its test reports contradict.";
     AmbiguousTest = "ambiguous-test", Error, None, "A test name that several test cases of the reports match.";
     InvalidTestReport = "invalid-test-report", Error, None, "A test report that is not well-formed JUnit XML.";

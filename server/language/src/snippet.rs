@@ -34,6 +34,7 @@ pub const STARTER_GATES: &[(&str, &[Rule])] = &[
             Rule::ControlsVerified,
             Rule::ComponentsSupported,
             Rule::VulnerabilitiesTriaged,
+            Rule::LinksCurrent,
         ],
     ),
     (

@@ -94,6 +94,9 @@ pub struct Field {
 pub enum Value {
     /// An ID or a keyword: the grammar cannot tell them apart, the field's type does.
     Ident(String),
+    /// A link with a stamp, `C-PAIR@3f9a2c1b4d5e`. Its range in the source map is the
+    /// name's. Boxed: a value of every other kind fits in 32 bytes, and most are not stamped.
+    Stamped(Box<StampedLink>),
     /// An integer; `None` when it does not fit in an `i64`.
     Int(Option<i64>),
     /// A string with its escapes resolved.
@@ -103,6 +106,27 @@ pub enum Value {
     /// A `YYYY-MM-DD` date as written: the shape is syntax, whether the day exists is the
     /// checks' business (an impossible date is an invalid value, not a syntax error).
     Date(DateValue),
+}
+
+// Every value of every file is kept: a stamped link, rare, must not make them all larger.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Value>() <= 32);
+
+/// A stamped link's name and the word after its `@` (not necessarily a valid fingerprint).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StampedLink {
+    pub name: String,
+    pub stamp: String,
+}
+
+impl Value {
+    /// A stamped link's value.
+    pub fn stamped(name: &str, stamp: &str) -> Value {
+        Value::Stamped(Box::new(StampedLink {
+            name: name.to_owned(),
+            stamp: stamp.to_owned(),
+        }))
+    }
 }
 
 /// The numbers of a `YYYY-MM-DD` date, as written; not necessarily a day of the calendar.
@@ -156,6 +180,23 @@ impl Value {
         }
     }
 
+    /// The name a link value names: an identifier's, or a stamped link's.
+    pub fn as_link(&self) -> Option<&str> {
+        match self {
+            Value::Ident(name) => Some(name),
+            Value::Stamped(link) => Some(&link.name),
+            _ => None,
+        }
+    }
+
+    /// The stamp of a stamped link.
+    pub fn stamp(&self) -> Option<&str> {
+        match self {
+            Value::Stamped(link) => Some(&link.stamp),
+            _ => None,
+        }
+    }
+
     pub fn as_text(&self) -> Option<&str> {
         match self {
             Value::Str(text) | Value::TextBlock(text) => Some(text),
@@ -167,12 +208,20 @@ impl Value {
     pub fn describe(&self) -> &'static str {
         match self {
             Value::Ident(_) => "a name",
+            Value::Stamped(..) => "a stamped link",
             Value::Int(_) => "an integer",
             Value::Str(_) => "a string",
             Value::TextBlock(_) => "a text block",
             Value::Date(_) => "a date",
         }
     }
+}
+
+/// Where the stamp of a stamped link stands, from its value's range (its name's) and the
+/// stamp: just after the `@` that follows the name.
+pub fn stamp_range(value: TextRange, stamp: &str) -> TextRange {
+    let start = value.end as usize + 1;
+    TextRange::new(start, start + stamp.len())
 }
 
 /// Where each part of a [`FileAst`] is, index for index.

@@ -46,6 +46,10 @@ enum Token {
     Comma,
     /// An identifier or a keyword: the grammar's word token.
     Word,
+    /// `NAME@word`: a stamped link; `name_end` is where the name ends (the `@`).
+    Stamped {
+        name_end: u32,
+    },
     /// A field name with its colon; `name_end` is where the name itself ends.
     FieldName {
         name_end: u32,
@@ -100,6 +104,14 @@ struct Scratch {
 /// The elements from `base` on, moved into a vector of their exact size.
 fn take_from<T>(scratch: &mut Vec<T>, base: usize) -> Vec<T> {
     scratch.drain(base..).collect()
+}
+
+/// A value's range in the source map: a stamped link's is its name's, as lowering has it.
+fn value_range(lexeme: Lexeme) -> TextRange {
+    match lexeme.token {
+        Token::Stamped { name_end } => span(lexeme.start, name_end),
+        _ => lexeme.range(),
+    }
 }
 
 fn span(start: u32, end: u32) -> TextRange {
@@ -204,6 +216,22 @@ impl<'a> Parser<'a> {
                     .unwrap_or(rest.len());
                 self.at = start + 1 + len;
                 let name_end = self.at;
+                if self.byte(name_end) == Some(b'@') {
+                    // The grammar's `stamped_link` token, longer than the word it starts with.
+                    let rest = &self.bytes[name_end + 1..];
+                    let len = rest
+                        .iter()
+                        .position(|&b| !is_name_continue(b))
+                        .unwrap_or(rest.len());
+                    self.at = name_end + 1 + len;
+                    return Some(Lexeme {
+                        token: Token::Stamped {
+                            name_end: name_end as u32,
+                        },
+                        start: start as u32,
+                        end: self.at as u32,
+                    });
+                }
                 let mut after = name_end;
                 while matches!(self.byte(after), Some(b' ' | b'\t')) {
                     after += 1;
@@ -450,27 +478,30 @@ impl<'a> Parser<'a> {
     fn field(&mut self, name: Lexeme, name_end: u32) -> Option<(Field, FieldMap)> {
         let first = self.next()?;
         let value = self.value(first)?;
+        let mut last_end = first.end;
         // Most fields hold one value: straight into vectors of one, no scratch.
         let (values, ranges) = if self.peek()?.token != Token::Comma {
-            (vec![value], vec![first.range()])
+            (vec![value], vec![value_range(first)])
         } else {
             self.scratch.values.clear();
             self.scratch.value_ranges.clear();
             self.scratch.values.push(value);
-            self.scratch.value_ranges.push(first.range());
+            self.scratch.value_ranges.push(value_range(first));
             while self.peek()?.token == Token::Comma {
                 self.next()?;
                 let lexeme = self.next()?;
                 let value = self.value(lexeme)?;
+                last_end = lexeme.end;
                 self.scratch.values.push(value);
-                self.scratch.value_ranges.push(lexeme.range());
+                self.scratch.value_ranges.push(value_range(lexeme));
             }
             (
                 take_from(&mut self.scratch.values, 0),
                 take_from(&mut self.scratch.value_ranges, 0),
             )
         };
-        let end = ranges.last().map_or(name.end, |range| range.end);
+        // The field ends where its last value's text does (past a stamp).
+        let end = last_end;
         let field = Field {
             name: self.text[name.start as usize..name_end as usize].to_owned(),
             values,
@@ -486,6 +517,11 @@ impl<'a> Parser<'a> {
     fn value(&mut self, lexeme: Lexeme) -> Option<Value> {
         Some(match lexeme.token {
             Token::Word => Value::Ident(self.value_word(lexeme)?.to_owned()),
+            Token::Stamped { name_end } => {
+                let whole = self.slice(lexeme);
+                let name = name_end - lexeme.start;
+                Value::stamped(&whole[..name as usize], &whole[name as usize + 1..])
+            }
             Token::Integer => Value::Int(self.slice(lexeme).parse().ok()),
             Token::Date => Value::Date(DateValue::parse(self.slice(lexeme))?),
             Token::Str { escaped } => Value::Str(self.string_value(lexeme, escaped)),

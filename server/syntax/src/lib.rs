@@ -14,7 +14,7 @@ mod text;
 
 pub use ast::{
     Block, BlockKind, BlockMap, DateValue, Field, FieldMap, FileAst, Item, ItemKind, ItemMap,
-    SourceMap, SyntaxError, SyntaxErrorKind, TextRange, Value,
+    SourceMap, StampedLink, SyntaxError, SyntaxErrorKind, TextRange, Value, stamp_range,
 };
 pub use edit::{TextEdit, apply_edits};
 pub use fast_parse::parse_fast;

@@ -233,8 +233,8 @@ impl<'a> Lowering<'a> {
                 for child in list.children(&mut cursor) {
                     last_was_comma = child.kind() == ",";
                     if let Some(value) = self.value(child) {
+                        field_map.values.push(value_range(child, &value));
                         field.values.push(value);
-                        field_map.values.push(range(child));
                     }
                 }
                 if last_was_comma {
@@ -260,6 +260,10 @@ impl<'a> Lowering<'a> {
         let text = self.text(node);
         Some(match node.kind() {
             "identifier" => Value::Ident(text.to_owned()),
+            "stamped_link" => {
+                let (name, stamp) = text.split_once('@')?;
+                Value::stamped(name, stamp)
+            }
             "integer" => Value::Int(text.parse().ok()),
             "date" => Value::Date(DateValue::parse(text)?), // tidy: a grammar node kind
             "string" => Value::Str(self.string(node)),
@@ -454,6 +458,19 @@ fn snippet(text: &str) -> String {
         cut.push('…');
     }
     cut
+}
+
+/// A value's range in the source map: a stamped link's is its name's, so that navigation,
+/// rename and diagnostics about the link see the name alone (the stamp follows at
+/// [`crate::stamp_range`]).
+fn value_range(node: Node<'_>, value: &Value) -> TextRange {
+    let whole = range(node);
+    match value {
+        Value::Stamped(link) => {
+            TextRange::new(whole.start as usize, whole.start as usize + link.name.len())
+        }
+        _ => whole,
+    }
 }
 
 #[cfg(test)]

@@ -154,10 +154,22 @@ risk R1 {
   residual {}
   on: 2027-06-30, 2027-02-30
 }
+verification V { verifies: C-1@3f9a2c1b4d5e, risk@, C-2 }
 "#;
     assert!(agrees(text, "every construct"));
     let parse = parse_fast(text).expect("taken");
-    assert_eq!(parse.ast.items.len(), 3);
+    assert_eq!(parse.ast.items.len(), 4);
+    // A stamped link: its name and stamp, its range the name's.
+    let links = &parse.ast.items[3].fields[0].values;
+    assert_eq!(links[0], ward_syntax::Value::stamped("C-1", "3f9a2c1b4d5e"));
+    assert_eq!(links[1], ward_syntax::Value::stamped("risk", ""));
+    let range = parse.source_map.items[3].fields[0].values[0];
+    assert_eq!(&text[range.start as usize..range.end as usize], "C-1");
+    let stamp = ward_syntax::stamp_range(range, "3f9a2c1b4d5e");
+    assert_eq!(
+        &text[stamp.start as usize..stamp.end as usize],
+        "3f9a2c1b4d5e"
+    );
     assert_eq!(
         parse.ast.items[1].fields[3].values[0],
         ward_syntax::Value::Int(None)

@@ -3,6 +3,8 @@
 //! the `ward` crate so that installing `ward` installs nothing else.
 
 pub mod generate;
+pub mod stamp;
 pub mod synthetic;
 
 pub use generate::{Options, write_workspace};
+pub use stamp::stamped_copy;

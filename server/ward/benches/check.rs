@@ -17,6 +17,10 @@
 //! `WARD_BENCH_BASELINE=/path/to/old/ward` also runs that binary on the same workspaces,
 //! its runs interleaved with the new one's so that both see the same machine, and prints
 //! the ratios new / old of the median wall time and of the peak memory.
+//!
+//! `WARD_BENCH_STAMP=1`: the new binary checks a copy of each workspace in which every
+//! verification's links are stamped (by its own `ward stamp`); an old binary, which knows
+//! no stamps, checks the workspace as generated.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -128,22 +132,33 @@ fn main() {
         // One warm-up run puts the files in the page cache and checks the exit code: the
         // generated workspace has errors on purpose.
         let expected = if clean { 0 } else { 1 };
-        let mut binaries = vec![("new", Path::new(WARD).to_path_buf())];
+        // `WARD_BENCH_STAMP=1`: the new binary checks a copy with every verification's
+        // links stamped; the old one, which knows no stamps, the workspace without.
+        let new_dir = if std::env::var_os("WARD_BENCH_STAMP").is_some() {
+            let stamped = temp.path().join("stamped");
+            let count = ward_test_support::stamped_copy(Path::new(WARD), &dir, &stamped)
+                .expect("ward stamp stamps the copy");
+            println!("{items:>8} (new: {count} verifications stamped)");
+            stamped
+        } else {
+            dir.clone()
+        };
+        let mut binaries = vec![("new", Path::new(WARD).to_path_buf(), new_dir)];
         if let Some(baseline) = std::env::var_os("WARD_BENCH_BASELINE") {
-            binaries.push(("old", baseline.into()));
+            binaries.push(("old", baseline.into(), dir.clone()));
         }
-        for (_, ward) in &binaries {
-            let warm_up = run_check(ward, &dir, "json");
+        for (_, ward, dir) in &binaries {
+            let warm_up = run_check(ward, dir, "json");
             assert_eq!(warm_up.code, expected, "ward check's exit code");
         }
         let mut measured: Vec<Vec<Measure>> = binaries.iter().map(|_| Vec::new()).collect();
         for _ in 0..runs {
-            for (at, (_, ward)) in binaries.iter().enumerate() {
-                measured[at].push(run_check(ward, &dir, "json"));
+            for (at, (_, ward, dir)) in binaries.iter().enumerate() {
+                measured[at].push(run_check(ward, dir, "json"));
             }
         }
         let mut figures = Vec::new();
-        for ((label, _), mut runs) in binaries.iter().zip(measured) {
+        for ((label, ..), mut runs) in binaries.iter().zip(measured) {
             runs.sort_by_key(|run| run.wall);
             let median = &runs[runs.len() / 2];
             let peak = runs.iter().map(|run| run.rss).max().unwrap_or(0);

@@ -15,6 +15,10 @@
 //!
 //! With `WARD_LOG=debug`, the server's log up to the first diagnostics is printed too.
 //!
+//! `WARD_BENCH_STAMP=1`: the new binary serves a copy of the workspace in which every
+//! verification's links are stamped (by its own `ward stamp`), the old one the workspace as
+//! generated.
+//!
 //! `WARD_BENCH_BASELINE=/path/to/old/ward` measures that binary too, on the same workspace,
 //! new and old in turn, each table labelled, so that both are compared on the same machine
 //! (`WARD_BENCH_OLD_FIRST=1` runs the old one first; `WARD_BENCH_BINARY` measures another
@@ -171,7 +175,7 @@ fn bench(items: usize, count: usize) {
     generate(items, &root);
     // `WARD_BENCH_BINARY`: measure that binary as the new one instead of the one built.
     let new = std::env::var_os("WARD_BENCH_BINARY").map(std::path::PathBuf::from);
-    let mut binaries: Vec<(&str, Option<std::path::PathBuf>)> = vec![("new", new)];
+    let mut binaries: Vec<(&str, Option<std::path::PathBuf>)> = vec![("new", new.clone())];
     if let Some(baseline) = std::env::var_os("WARD_BENCH_BASELINE") {
         binaries.push(("old", Some(baseline.into())));
     }
@@ -183,8 +187,28 @@ fn bench(items: usize, count: usize) {
     if std::env::var_os("WARD_BENCH_OLD_FIRST").is_some() {
         binaries.reverse();
     }
+    // `WARD_BENCH_STAMP=1`: the new binary serves a copy with every verification's links
+    // stamped; the old one, which knows no stamps, the workspace as generated.
+    let stamped = std::env::var_os("WARD_BENCH_STAMP").map(|_| {
+        let to = dir.path().with_extension("stamped");
+        let ward = new
+            .clone()
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_ward").into());
+        let count =
+            ward_test_support::stamped_copy(&ward, &root, &to).expect("ward stamp stamps the copy");
+        println!("(new: {count} verifications stamped)");
+        warm_up(&to);
+        to
+    });
     for (label, binary) in binaries {
+        let root = match (&stamped, label) {
+            (Some(stamped), "new") => stamped.clone(),
+            _ => root.clone(),
+        };
         bench_one(items, count, &root, label, binary);
+    }
+    if let Some(stamped) = stamped {
+        let _ = std::fs::remove_dir_all(stamped);
     }
 }
 

@@ -11,6 +11,7 @@ mod manifest;
 mod manual;
 mod places;
 mod report;
+mod stamp;
 mod supply;
 mod today;
 mod workspace;
@@ -41,6 +42,8 @@ enum Command {
     Init(init::InitArgs),
     /// Give `.ward` files the canonical layout (`--check`: only say which would change).
     Fmt(fmt::FmtArgs),
+    /// Write the current fingerprints of the links' targets into the links of items.
+    Stamp(stamp::StampArgs),
     /// Run the language server on stdio.
     Lsp(lsp::LspArgs),
     /// Import from another format: `ward import sbom FILE` prints component items.
@@ -70,6 +73,7 @@ fn main() {
         Command::Report(args) => report::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Stamp(args) => stamp::run(&args),
         Command::Lsp(args) => lsp::run(&args),
         Command::Import(args) => supply::import(&args),
         Command::Export(args) => supply::export(&args),

@@ -82,7 +82,7 @@ pub(crate) fn outgoing(db: &dyn Db, name: &str) -> Vec<Call> {
             continue;
         }
         for (value, &range) in field.values.iter().zip(&field_map.values) {
-            let Some(target) = value.as_ident() else {
+            let Some(target) = value.as_link() else {
                 continue;
             };
             if let Some((_, call)) = calls.iter_mut().find(|(named, _)| named == target) {

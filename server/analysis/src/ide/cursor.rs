@@ -276,7 +276,7 @@ pub(crate) fn classify(db: &dyn Db, file: SourceFile, cursor: &AtCursor<'_>) -> 
             _ => None,
         },
         Hit::Value { at, value, .. } => {
-            let name = at.field(item).values[value].as_ident()?.to_owned();
+            let name = at.field(item).values[value].as_link()?.to_owned();
             match at.spec(item)?.ty {
                 FieldType::Link(_) => {
                     let def = lookup_definitions(db, &name).first().copied();
@@ -331,7 +331,7 @@ pub(crate) fn phase_occurrences(db: &dyn Db, name: &str) -> Vec<(SourceFile, Tex
             _ => continue,
         };
         for (value, &range) in field.values.iter().zip(&field_map.values) {
-            if value.as_ident() == Some(name) {
+            if value.as_link() == Some(name) {
                 found.push((plan_item.file, range, is_definition));
             }
         }

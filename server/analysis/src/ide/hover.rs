@@ -18,7 +18,14 @@ use crate::schema::{self, FieldSpec, FieldType, Rule};
 pub(crate) fn hover(db: &dyn Db, position: FilePosition) -> Option<HoverResult> {
     let cursor = at_cursor(db, position)?;
     let markdown = match classify(db, position.file, &cursor) {
-        Some(Symbol::Item { def, .. }) => item_card(db, def?),
+        Some(Symbol::Item { def, .. }) => {
+            let def = def?;
+            let mut card = item_card(db, def);
+            if let Some(stamp) = stamp_at(&cursor) {
+                let _ = write!(card, "\n\n---\n{}", stamp_line(db, def, stamp));
+            }
+            card
+        }
         Some(Symbol::Phase { name, .. }) => phase_card(db, &name),
         Some(Symbol::Rule { rule, .. }) => rule_card(rule),
         None => syntax_card(&cursor)?,
@@ -27,6 +34,30 @@ pub(crate) fn hover(db: &dyn Db, position: FilePosition) -> Option<HoverResult> 
         markdown,
         range: cursor.range,
     })
+}
+
+/// The stamp of the stamped link under the cursor.
+fn stamp_at<'a>(cursor: &'a AtCursor<'a>) -> Option<&'a str> {
+    let Hit::Value { at, value, .. } = cursor.hit else {
+        return None;
+    };
+    at.field(cursor.item()).values[value].stamp()
+}
+
+/// What a link's stamp says of its target now: current, or changed since stamped.
+fn stamp_line(db: &dyn Db, def: ItemRef, stamp: &str) -> String {
+    let Some(now) = crate::fingerprint::fingerprint(db, def) else {
+        return format!("stamp `{stamp}`");
+    };
+    if !crate::fingerprint::is_valid_stamp(stamp) {
+        format!(
+            "stamp `{stamp}`: not a fingerprint (12 lowercase hex digits); the target's is `{now}`"
+        )
+    } else if now.is(stamp) {
+        format!("stamp `{stamp}`: current, the target is unchanged since the link was stamped")
+    } else {
+        format!("stamp `{stamp}`: changed since stamped; the target's fingerprint is now `{now}`")
+    }
 }
 
 /// Hover on syntax that names nothing: field names, keyword and number values, blocks.
@@ -255,7 +286,7 @@ fn item_card(db: &dyn Db, def: ItemRef) -> String {
             continue;
         };
         let _ = write!(card, "\n**{}**\n", via.link().up);
-        for name in field.values.iter().filter_map(Value::as_ident) {
+        for name in field.values.iter().filter_map(Value::as_link) {
             match lookup_definitions(db, name).first() {
                 Some(&target) => {
                     let _ = writeln!(card, "- {}", item_line(db, target));
@@ -381,6 +412,7 @@ fn item_line(db: &dyn Db, item: ItemRef) -> String {
 fn short_value(value: &Value) -> String {
     match value {
         Value::Ident(word) => word.clone(),
+        Value::Stamped(link) => format!("{}@{}", link.name, link.stamp),
         Value::Int(Some(number)) => number.to_string(),
         Value::Int(None) => "(too large)".to_owned(),
         Value::Date(date) => date.to_string(),

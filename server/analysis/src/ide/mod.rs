@@ -21,6 +21,7 @@ mod references;
 mod rename;
 mod selection;
 mod semantic_tokens;
+mod stamp;
 mod symbols;
 
 #[cfg(test)]
@@ -28,7 +29,9 @@ mod fixture;
 
 use ward_syntax::{ItemKind, TextRange};
 
-use crate::{Analysis, Cancellable, FileId, FileRange};
+use crate::{Analysis, Cancellable, FileId, FileRange, ItemRef};
+
+pub use stamp::StampEdit;
 
 pub use call_hierarchy::Call;
 pub use code_lens::CodeLens;
@@ -194,6 +197,22 @@ impl Analysis {
         new_name: &str,
     ) -> Cancellable<Result<SourceChange, RenameError>> {
         self.with_db(|db| rename::rename(db, position, new_name))
+    }
+
+    /// The edits that stamp every link of these items with their targets' fingerprints
+    /// (`ward stamp`), in the items' order; links already current are left out.
+    pub fn stamp_items(&self, items: &[ItemRef]) -> Cancellable<Vec<StampEdit>> {
+        self.with_db(|db| {
+            items
+                .iter()
+                .flat_map(|&item| stamp::stamp_item(db, item))
+                .collect()
+        })
+    }
+
+    /// The edit that stamps the link under the cursor ("Mark link as reviewed").
+    pub fn stamp_at(&self, position: FilePosition) -> Cancellable<Option<StampEdit>> {
+        self.with_db(|db| stamp::stamp_at(db, position))
     }
 
     pub fn document_symbols(&self, file: FileId) -> Cancellable<Vec<DocumentSymbol>> {

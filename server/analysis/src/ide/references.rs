@@ -106,7 +106,7 @@ pub(crate) fn links_in(
             continue;
         }
         for (value, &range) in field.values.iter().zip(&field_map.values) {
-            if value.as_ident() == Some(name) {
+            if value.as_link() == Some(name) {
                 ranges.push(range);
             }
         }

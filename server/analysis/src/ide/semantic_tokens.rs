@@ -107,6 +107,11 @@ fn fields(
             let kind = match value {
                 Value::Str(_) | Value::TextBlock(_) => TokenKind::String,
                 Value::Int(_) | Value::Date(_) => TokenKind::Number,
+                // A stamped link (`ID@fingerprint`) is a link like any other.
+                Value::Stamped(link) if lookup_definitions(db, &link.name).is_empty() => {
+                    TokenKind::Unresolved
+                }
+                Value::Stamped(_) => TokenKind::Reference,
                 Value::Ident(name) => match spec.map(|spec| spec.ty) {
                     Some(FieldType::Link(_)) if lookup_definitions(db, name).is_empty() => {
                         TokenKind::Unresolved

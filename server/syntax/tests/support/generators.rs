@@ -47,6 +47,10 @@ fn value() -> impl Strategy<Value = &'static str> {
             "\"\"\"\"\"\"",
         ]),
         1 => prop::sample::select(vec!["risk", "verification", "gate", "residual"]),
+        // Stamped links, well-formed or not, a keyword stamped, and an empty stamp.
+        2 => prop::sample::select(vec![
+            "C-1@3f9a2c1b4d5e", "A@0", "risk@abc", "T.1@", "x@3F9A-2c.1_b", "A@@b",
+        ]),
     ]
 }
 
@@ -169,6 +173,8 @@ pub fn edit_piece() -> impl Strategy<Value = &'static str> {
         "gate",
         "a:",
         "a :",
+        "@",
+        "@3f9a2c1b4d5e",
     ])
 }
 
@@ -181,6 +187,7 @@ pub fn piece() -> impl Strategy<Value = &'static str> {
         "risk R.1 {\n  threat: T-1\n  exploitability: 3 severity: -2\n  residual { severity: 1 }\n}\n",
         "control C_1 { mitigates: R.1 description: \"\"\"\n    x\n    \"\"\" }\n",
         "verification V { verifies: C_1 result: passed }\n",
+        "verification W { verifies: C_1@3f9a2c1b4d5e, C-2@x }\n",
         "plan \"P\" { phases: design, implementation current: design gate design { require: all-risks-scored } }\n",
         "// comment\n",
         "{",

@@ -1,7 +1,7 @@
 //! `--format human`: rustc-style diagnostics with source snippets.
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use ward_analysis::{FileId, Severity, TextRange};
+use ward_analysis::{FileId, InputKind, Severity, TextRange};
 
 use crate::located::Checked;
 use crate::workspace::sanitise;
@@ -138,11 +138,26 @@ fn summary(checked: &Checked) -> String {
         0 => String::new(),
         count => format!(", {count} waived"),
     };
-    let checked_what = format!(
+    let reports: usize = checked
+        .workspaces
+        .iter()
+        .map(|workspace| {
+            let analysis = &workspace.analysis;
+            analysis
+                .inputs()
+                .into_iter()
+                .filter(|&file| analysis.input_kind(file) == Some(InputKind::TestReport))
+                .count()
+        })
+        .sum();
+    let mut checked_what = format!(
         "{} in {}",
         plural(checked.items, "item"),
         plural(checked.files, "file")
     );
+    if reports > 0 {
+        checked_what.push_str(&format!(" and {}", plural(reports, "test report")));
+    }
     if errors == 0 && warnings == 0 {
         format!("ward: no findings{waived} ({checked_what} checked)\n")
     } else {

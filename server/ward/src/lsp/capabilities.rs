@@ -158,6 +158,13 @@ pub fn server_capabilities(caps: &ClientCaps) -> ServerCapabilities {
             resolve_provider: Some(false),
         }),
         document_range_formatting_provider: Some(OneOf::Left(true)),
+        // "Mark link as reviewed": a quick fix that stamps a suspect or unstamped link.
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+            lsp::CodeActionOptions {
+                code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                ..lsp::CodeActionOptions::default()
+            },
+        )),
         workspace: Some(lsp::WorkspaceServerCapabilities {
             workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
                 supported: Some(true),

@@ -428,31 +428,88 @@ pub async fn rename(state: &State, params: RenameParams) -> jsonrpc::Result<Opti
                     .collect();
                 per_file.push((map.uri().clone(), s.version(file), edits));
             }
-            let edit = if s.caps.document_changes {
-                let changes = per_file
-                    .into_iter()
-                    .map(|(uri, version, edits)| TextDocumentEdit {
-                        text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
-                        edits: edits.into_iter().map(OneOf::Left).collect(),
-                    })
-                    .collect();
-                WorkspaceEdit {
-                    document_changes: Some(lsp::DocumentChanges::Edits(changes)),
-                    ..WorkspaceEdit::default()
-                }
-            } else {
-                let changes = per_file
-                    .into_iter()
-                    .map(|(uri, _, edits)| (uri, edits))
-                    .collect();
-                WorkspaceEdit {
-                    changes: Some(changes),
-                    ..WorkspaceEdit::default()
-                }
-            };
-            Ok(Ok(Some(edit)))
+            Ok(Ok(Some(workspace_edit(s, per_file))))
         },
     )
+    .await
+}
+
+/// Edits of several files as a workspace edit in the form the client negotiated: versioned
+/// `documentChanges` when it supports them, else `changes`.
+fn workspace_edit(
+    s: &Snapshot,
+    per_file: Vec<(lsp::Uri, Option<i32>, Vec<lsp::TextEdit>)>,
+) -> WorkspaceEdit {
+    if s.caps.document_changes {
+        let changes = per_file
+            .into_iter()
+            .map(|(uri, version, edits)| TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+                edits: edits.into_iter().map(OneOf::Left).collect(),
+            })
+            .collect();
+        WorkspaceEdit {
+            document_changes: Some(lsp::DocumentChanges::Edits(changes)),
+            ..WorkspaceEdit::default()
+        }
+    } else {
+        let changes = per_file
+            .into_iter()
+            .map(|(uri, _, edits)| (uri, edits))
+            .collect();
+        WorkspaceEdit {
+            changes: Some(changes),
+            ..WorkspaceEdit::default()
+        }
+    }
+}
+
+/// "Mark link as reviewed" on a suspect or unstamped link: the edit that writes the
+/// target's current fingerprint into the link, as `ward stamp` does.
+pub async fn code_action(
+    state: &State,
+    params: lsp::CodeActionParams,
+) -> jsonrpc::Result<Option<lsp::CodeActionResponse>> {
+    let position = TextDocumentPositionParams {
+        text_document: params.text_document,
+        position: params.range.start,
+    };
+    let offered = params.context.diagnostics;
+    run_at(state, "codeAction", position, move |s, at, _| {
+        let Some(stamp) = s.analysis.stamp_at(at)? else {
+            return Ok(Ok(None));
+        };
+        let map = s.line_map(stamp.file);
+        let name_range = map.range(stamp.name_range);
+        let edit = lsp::TextEdit {
+            range: map.range(stamp.edit.range),
+            new_text: stamp.edit.insert,
+        };
+        let edit = workspace_edit(
+            s,
+            vec![(map.uri().clone(), s.version(stamp.file), vec![edit])],
+        );
+        // The `suspect-link` this fixes, among those the client sent.
+        let fixes: Vec<lsp::Diagnostic> = offered
+            .into_iter()
+            .filter(|diagnostic| {
+                diagnostic.range == name_range
+                    && diagnostic.code
+                        == Some(lsp::NumberOrString::String(
+                            ward_analysis::Code::SuspectLink.as_str().to_owned(),
+                        ))
+            })
+            .collect();
+        let action = lsp::CodeAction {
+            title: "Mark link as reviewed".to_owned(),
+            kind: Some(lsp::CodeActionKind::QUICKFIX),
+            diagnostics: (!fixes.is_empty()).then_some(fixes),
+            edit: Some(edit),
+            is_preferred: Some(stamp.old.is_some()),
+            ..lsp::CodeAction::default()
+        };
+        Ok(Ok(Some(vec![lsp::CodeActionOrCommand::CodeAction(action)])))
+    })
     .await
 }
 

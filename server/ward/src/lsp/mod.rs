@@ -666,6 +666,13 @@ impl LanguageServer for Backend {
         ))
     }
 
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Option<lsp::CodeActionResponse>> {
+        handlers::code_action(&self.state, params).await
+    }
+
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         handlers::formatting(&self.state, params.text_document.uri, None).await
     }

@@ -9,7 +9,7 @@
 //! `risk-matrix` (one row per cell of the before and after grids), `deployer-guidance`,
 //! `approvals` (one row per approval of a gate), `waivers`, `categories` (FDA's eight, with
 //! the controls naming each), `components`, `vulnerabilities` (one row per vulnerability ×
-//! assessing risk), `findings` and `items`.
+//! assessing risk), `suspect-links`, `findings` and `items`.
 
 use crate::places::ShownPlaces;
 use ward_analysis::report::{AttrValue, ItemLink, Report, Score};
@@ -24,7 +24,7 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> Vec<Table> {
     vec![
         table("summary", summary(report)),
         table("gates", gates(report, places)),
-        table("traceability", traceability(report)),
+        table("traceability", traceability(report, places)),
         table("risk-matrix", risk_matrix(report)),
         table("deployer-guidance", guidance(report)),
         table("approvals", approvals(report)),
@@ -32,6 +32,7 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> Vec<Table> {
         table("categories", categories(report)),
         table("components", components(report)),
         table("vulnerabilities", vulnerabilities(report)),
+        table("suspect-links", suspect_links(report, places)),
         table("findings", findings(report, places)),
         table("items", items(report, places)),
     ]
@@ -255,7 +256,7 @@ fn categories(report: &Report) -> Vec<Vec<String>> {
     rows
 }
 
-fn traceability(report: &Report) -> Vec<Vec<String>> {
+fn traceability(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
     let mut rows = vec![row([
         "risk",
         "risk_title",
@@ -276,6 +277,7 @@ fn traceability(report: &Report) -> Vec<Vec<String>> {
         "verification_title",
         "method",
         "result",
+        "result_source",
         "evidence",
         "gap",
     ])];
@@ -314,9 +316,10 @@ fn traceability(report: &Report) -> Vec<Vec<String>> {
                     opt(v.verification.title.as_deref()),
                     opt(v.method.as_deref()),
                     v.result.clone(),
+                    super::result_source(&v.result_from, places),
                     opt(v.evidence.as_deref()),
                 ]),
-                None => cells.extend(std::iter::repeat_n(String::new(), 5)),
+                None => cells.extend(std::iter::repeat_n(String::new(), 6)),
             }
             cells.push(
                 trace
@@ -326,6 +329,20 @@ fn traceability(report: &Report) -> Vec<Vec<String>> {
             );
             rows.push(cells);
         }
+    }
+    rows
+}
+
+fn suspect_links(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
+    let mut rows = vec![row(["location", "item", "target", "stamp", "fingerprint"])];
+    for entry in &report.suspect_links {
+        rows.push(vec![
+            places.place(entry.location).to_string(),
+            entry.item.id.clone(),
+            entry.target.id.clone(),
+            entry.stamp.clone(),
+            entry.now.clone(),
+        ]);
     }
     rows
 }

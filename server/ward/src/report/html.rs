@@ -5,7 +5,7 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use ward_analysis::report::{
-    AttrValue, GateReport, Grid, ItemEntry, ItemLink, Report, TraceRisk, WaiverStatus,
+    AttrValue, GateReport, Grid, ItemEntry, ItemLink, Report, ResultFrom, TraceRisk, WaiverStatus,
 };
 use ward_analysis::{GateStatus, ItemKind, Severity};
 
@@ -48,19 +48,21 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                         @if !report.vulnerabilities.is_empty() {
                             li { a href="#vulnerabilities" { "Vulnerabilities" } }
                         }
+                        li { a href="#suspect-links" { "Suspect links" } }
                         li { a href="#findings" { "Findings" } }
                         li { a href="#items" { "Items" } }
                     }
                 }
                 main {
                     (gates(report, places))
-                    (traceability(report))
+                    (traceability(report, places))
                     (risk_matrix(report))
                     (guidance(report))
                     (waivers(report))
                     (categories(report))
                     (components(report))
                     (vulnerabilities(report))
+                    (suspect_links(report, places))
                     (findings(report, places))
                     (items(report, places))
                 }
@@ -428,7 +430,7 @@ fn residual_cell(risk: &TraceRisk, acceptable: i64) -> Markup {
     }
 }
 
-fn traceability(report: &Report) -> Markup {
+fn traceability(report: &Report, places: &ShownPlaces<'_>) -> Markup {
     let acceptable = report.header.acceptable;
     html! {
         section #traceability aria-labelledby="traceability-h" {
@@ -506,7 +508,12 @@ fn traceability(report: &Report) -> Markup {
                                                 (link(&v.verification, true))
                                                 @if let Some(method) = &v.method { div.where { (method) } }
                                             }
-                                            td { (result_badge(&v.result)) }
+                                            td {
+                                                (result_badge(&v.result))
+                                                @if matches!(v.result_from, ResultFrom::TestReports(_)) {
+                                                    div.where { (super::result_source(&v.result_from, places)) }
+                                                }
+                                            }
                                             td.text.evidence {
                                                 @if let Some(evidence) = &v.evidence { (evidence) }
                                                 @else { span.muted { "—" } }
@@ -706,6 +713,41 @@ fn vulnerabilities(report: &Report) -> Markup {
                                         (link(&risk.risk, false)) ": " (risk.describe_residual())
                                     }
                                 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn suspect_links(report: &Report, places: &ShownPlaces<'_>) -> Markup {
+    html! {
+        section #suspect-links aria-labelledby="suspect-links-h" {
+            h2 #suspect-links-h { "Suspect links" }
+            @if report.suspect_links.is_empty() {
+                p.muted { "No suspect links: every stamped link's target is unchanged since it was stamped." }
+            } @else {
+                table {
+                    caption { "Stamped links whose target changed since they were stamped" }
+                    thead {
+                        tr {
+                            th scope="col" { "Location" }
+                            th scope="col" { "Item" }
+                            th scope="col" { "Links to" }
+                            th scope="col" { "Stamp" }
+                            th scope="col" { "Fingerprint now" }
+                        }
+                    }
+                    tbody {
+                        @for entry in &report.suspect_links {
+                            tr {
+                                td.where { (places.place(entry.location).to_string()) }
+                                td { (link(&entry.item, false)) }
+                                td { (link(&entry.target, true)) }
+                                td { code { (entry.stamp) } }
+                                td { code { (entry.now) } }
                             }
                         }
                     }

@@ -5,7 +5,9 @@
 use crate::places::{Place, ShownPlaces};
 use serde_json::{Value, json};
 use ward_analysis::FileRange;
-use ward_analysis::report::{AttrValue, Grid, ItemLink, Report, RuleFailure, Score, TraceRisk};
+use ward_analysis::report::{
+    AttrValue, Grid, ItemLink, Report, ResultFrom, RuleFailure, Score, TraceRisk,
+};
 
 /// The version of this JSON layout.
 pub const REPORT_FORMAT: u32 = 2;
@@ -123,6 +125,13 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                 "accepted": risk.accepted,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
+        "suspect_links": report.suspect_links.iter().map(|entry| json!({
+            "location": location(places, entry.location),
+            "item": entry.item.id,
+            "target": entry.target.id,
+            "stamp": entry.stamp,
+            "fingerprint": entry.now,
+        })).collect::<Vec<_>>(),
         "findings": report.findings.iter().map(|finding| json!({
             "location": location(places, finding.location),
             "severity": finding.severity.as_str(),
@@ -208,6 +217,21 @@ fn trace(risk: &TraceRisk, places: &ShownPlaces<'_>) -> Value {
                 "title": v.verification.title,
                 "method": v.method,
                 "result": v.result,
+                "result_source": v.result_from.as_str(),
+                "test_cases": match &v.result_from {
+                    ResultFrom::TestReports(cases) => cases.iter().map(|case| {
+                        let place = places.place(case.location);
+                        json!({
+                            "name": case.name,
+                            "classname": case.classname,
+                            "outcome": case.outcome,
+                            "file": place.path,
+                            "line": place.line,
+                            "column": place.column,
+                        })
+                    }).collect::<Vec<_>>(),
+                    _ => Vec::new(),
+                },
                 "evidence": v.evidence,
                 "test": v.test,
             })).collect::<Vec<_>>(),

@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use ward_analysis::ItemKind;
-use ward_analysis::report::{AttrValue, Grid, ItemLink, Report, WaiverStatus};
+use ward_analysis::report::{AttrValue, Grid, ItemLink, Report, ResultFrom, WaiverStatus};
 
 use super::text;
 use crate::places::{Place, ShownPlaces};
@@ -101,15 +101,48 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
     let mut out = String::new();
     header(&mut out, report);
     gates(&mut out, report, places);
-    traceability(&mut out, report);
+    traceability(&mut out, report, places);
     risk_matrix(&mut out, report);
     guidance(&mut out, report);
     waivers(&mut out, report);
     categories(&mut out, report);
     supply_chain(&mut out, report);
+    suspect_links(&mut out, report, places);
     findings(&mut out, report, places);
     items(&mut out, report, places);
     out
+}
+
+fn suspect_links(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
+    out.push_str(
+        "## Suspect links
+
+",
+    );
+    if report.suspect_links.is_empty() {
+        out.push_str(
+            "No suspect links: every stamped link's target is unchanged since it was stamped.\n\n",
+        );
+        return;
+    }
+    let rows: Vec<Vec<String>> = report
+        .suspect_links
+        .iter()
+        .map(|entry| {
+            vec![
+                location(&places.place(entry.location)),
+                link(&entry.item),
+                link_titled(&entry.target),
+                code(&entry.stamp),
+                code(&entry.now),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &["Location", "Item", "Links to", "Stamp", "Fingerprint now"],
+        &rows,
+    );
 }
 
 fn header(out: &mut String, report: &Report) {
@@ -272,7 +305,7 @@ fn gates(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
     }
 }
 
-fn traceability(out: &mut String, report: &Report) {
+fn traceability(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
     let acceptable = report.header.acceptable;
     let _ = writeln!(
         out,
@@ -321,7 +354,14 @@ fn traceability(out: &mut String, report: &Report) {
                 Some(v) => (
                     link_titled(&v.verification),
                     v.method.clone().unwrap_or_default(),
-                    v.result.clone(),
+                    match &v.result_from {
+                        ResultFrom::TestReports(_) => format!(
+                            "{}<br>{}",
+                            v.result,
+                            escape(&super::result_source(&v.result_from, places))
+                        ),
+                        _ => v.result.clone(),
+                    },
                     v.evidence.as_deref().map(escape).unwrap_or_default(),
                 ),
                 None if row.control.is_some() => (

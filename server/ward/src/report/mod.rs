@@ -22,6 +22,28 @@ use crate::located::{self, AnalysedWorkspace};
 use crate::places::{Places, ShownPaths, ShownPlaces};
 use crate::workspace::{self, LoadError};
 
+/// Where a verification's result comes from, in words: `written`, `default`, or the test
+/// cases of the reports with their places (`reports/a.xml:16:25 `name` failed`).
+pub fn result_source(from: &report::ResultFrom, places: &ShownPlaces<'_>) -> String {
+    match from {
+        report::ResultFrom::TestReports(cases) => {
+            let cases: Vec<String> = cases
+                .iter()
+                .map(|case| {
+                    format!(
+                        "{} `{}` {}",
+                        places.place(case.location),
+                        case.name,
+                        case.outcome
+                    )
+                })
+                .collect();
+            format!("test reports: {}", cases.join("; "))
+        }
+        other => other.as_str().to_owned(),
+    }
+}
+
 /// Where the HTML report goes without `-o`.
 pub const DEFAULT_HTML: &str = "ward-report.html";
 
