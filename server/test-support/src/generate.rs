@@ -29,6 +29,10 @@ pub struct Options {
     pub per_file: usize,
     /// Plant no findings: a workspace that `ward check` finds nothing in.
     pub clean: bool,
+    /// Write `governance/` (the approval of the `design` gate, which then requires
+    /// `gates-approved`, and the waivers); without it the workspace is what a version of
+    /// Ward before waivers and approvals reads, for benchmarks against one.
+    pub governance: bool,
 }
 
 impl Options {
@@ -40,6 +44,7 @@ impl Options {
             seed: 42,
             per_file: 100,
             clean: false,
+            governance: true,
         }
     }
 }
@@ -294,7 +299,14 @@ pub fn write_workspace(args: &Options, out: &Path) -> Result<String, String> {
         bytes += text.len();
         Ok(())
     };
-    write(&out.join("plan.ward"), PLAN)?;
+    if !args.governance {
+        write(
+            &out.join("plan.ward"),
+            &PLAN.replace(", gates-approved", ""),
+        )?;
+    } else {
+        write(&out.join("plan.ward"), PLAN)?;
+    }
     let mut governance =
         String::from("// Synthetic waivers and approvals, written by ward-gen.\n\n");
     governance.push_str(APPROVAL);
@@ -304,7 +316,11 @@ pub fn write_workspace(args: &Options, out: &Path) -> Result<String, String> {
         waiver(&mut governance, chain);
         waivers += 1;
     }
-    write(&out.join("governance/governance-00000.ward"), &governance)?;
+    if args.governance {
+        write(&out.join("governance/governance-00000.ward"), &governance)?;
+    } else {
+        waivers = 0;
+    }
     for (kind, (_, folder)) in KINDS.iter().enumerate() {
         let total = counts[kind];
         let mut chain = 0;

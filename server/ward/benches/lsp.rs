@@ -14,6 +14,8 @@
 //! - the server's peak resident memory (`VmHWM` of `/proc/<pid>/status`).
 //!
 //! With `WARD_LOG=debug`, the server's log up to the first diagnostics is printed too.
+//! `WARD_BENCH_GOVERNANCE=0`: a workspace without `ward-gen`'s waivers and approvals (and
+//! a plan that does not require `gates-approved`), which a binary built before them reads.
 //!
 //! `WARD_BENCH_STAMP=1`: the new binary serves a copy of the workspace in which every
 //! verification's links are stamped (by its own `ward stamp`), the old one the workspace as
@@ -40,9 +42,14 @@ use std::time::{Duration, Instant};
 use harness::{Client, Editor, Enc, range};
 use serde_json::json;
 
+/// `WARD_BENCH_GOVERNANCE=0`: without the waivers and approvals, for a baseline built
+/// before them.
 fn generate(items: usize, dir: &Path) {
-    ward_test_support::write_workspace(&ward_test_support::Options::new(items), dir)
-        .expect("the generator writes");
+    let options = ward_test_support::Options {
+        governance: std::env::var_os("WARD_BENCH_GOVERNANCE").is_none_or(|value| value != "0"),
+        ..ward_test_support::Options::new(items)
+    };
+    ward_test_support::write_workspace(&options, dir).expect("the generator writes");
 }
 
 fn env_number(name: &str, default: usize) -> usize {

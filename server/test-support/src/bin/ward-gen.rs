@@ -28,6 +28,9 @@ struct Args {
     /// Plant no findings: a workspace that `ward check` finds nothing in.
     #[arg(long)]
     clean: bool,
+    /// Write no waivers and approvals (`governance/`), for a version of Ward before them.
+    #[arg(long)]
+    no_governance: bool,
 }
 
 fn main() -> ExitCode {
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         seed: args.seed,
         per_file: args.per_file,
         clean: args.clean,
+        governance: !args.no_governance,
     };
     match write_workspace(&options, &args.out) {
         Ok(summary) => {
