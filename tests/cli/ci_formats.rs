@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use crate::{check, check_json, fixture, repo_root};
+use crate::{check_in, check_json, fixture, repo_root};
 
 fn example() -> std::path::PathBuf {
     repo_root().join("examples/insulin-pump")
@@ -36,7 +36,7 @@ fn parse_command(line: &str) -> (String, Vec<(String, String)>, String) {
 #[test]
 fn github_annotations_carry_every_finding_at_its_place() {
     let (json, _) = check_json(&example(), &[]);
-    let output = check(&[example().to_str().unwrap(), "--format", "github"]);
+    let output = check_in(&example(), &["--format", "github"]);
     assert_eq!(output.status.code(), Some(0), "warnings only");
     let text = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -89,7 +89,11 @@ fn github_properties_escape_what_would_split_them() {
         "asset A \"Lonely\" { kind: data }\n",
     )
     .unwrap();
-    let output = check(&[dir.path().to_str().unwrap(), "--format", "github"]);
+    let output = crate::ward()
+        .current_dir(dir.path())
+        .args(["check", "--format", "github"])
+        .output()
+        .unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
         text.starts_with("::warning file=a%2Cb%3Ac%25.ward,line=1,"),
@@ -101,7 +105,7 @@ fn github_properties_escape_what_would_split_them() {
 
 #[test]
 fn errors_are_github_errors_and_exit_1() {
-    let output = check(&[fixture("errors").to_str().unwrap(), "--format", "github"]);
+    let output = check_in(&fixture("errors"), &["--format", "github"]);
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
@@ -116,7 +120,7 @@ fn errors_are_github_errors_and_exit_1() {
 fn the_gitlab_report_has_gitlab_s_documented_fields() {
     for dir in [example(), fixture("errors")] {
         let (json, _) = check_json(&dir, &[]);
-        let output = check(&[dir.to_str().unwrap(), "--format", "gitlab"]);
+        let output = check_in(&dir, &["--format", "gitlab"]);
         let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
         let issues = report.as_array().expect("an array of issues");
         let expected = json["diagnostics"].as_array().unwrap();
@@ -174,7 +178,7 @@ fn gitlab_fingerprints_survive_moving_lines() {
     let text = "asset A \"One\" { kind: data }\nasset B \"Two\" { kind: data }\n";
     std::fs::write(&file, text).unwrap();
     let fingerprints = || -> Vec<String> {
-        let output = check(&[dir.path().to_str().unwrap(), "--format", "gitlab"]);
+        let output = check_in(dir.path(), &["--format", "gitlab"]);
         let report: Value = serde_json::from_slice(&output.stdout).unwrap();
         report
             .as_array()

@@ -683,6 +683,7 @@ fn today_decides_which_waivers_have_expired() {
     }
     // The day of `SOURCE_DATE_EPOCH` (2027-01-15T12:00:00Z) is the fixture's `--today`.
     let output = crate::ward()
+        .current_dir(&dir)
         .arg("check")
         .arg(&dir)
         .args(["--format", "json"])

@@ -150,7 +150,12 @@ fn json_without_findings_is_an_empty_list() {
 
 /// The human output of `ward check <dir>` without colours.
 fn human(dir: &Path) -> String {
-    let output = ward().arg("check").arg(dir).output().expect("ward runs");
+    let output = ward()
+        .current_dir(dir)
+        .arg("check")
+        .arg(dir)
+        .output()
+        .expect("ward runs");
     stdout(&output)
 }
 
@@ -183,6 +188,7 @@ fn human_output_counts_waived_findings_apart() {
     assert!(waived.len() >= 2, "the fixture waives findings");
     let run = |extra: &[&str]| {
         let output = ward()
+            .current_dir(&dir)
             .arg("check")
             .arg(&dir)
             .args(today)
@@ -278,6 +284,7 @@ fn strip_ansi(text: &str) -> String {
 
 fn sarif(dir: &Path, extra: &[&str]) -> Value {
     let output = ward()
+        .current_dir(dir)
         .arg("check")
         .arg(dir)
         .args(["--format", "sarif"])

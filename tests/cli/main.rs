@@ -23,6 +23,7 @@ mod fixtures;
 mod fmt;
 mod formats;
 mod generator;
+mod init;
 mod junit;
 mod manifests;
 mod manual;
@@ -30,6 +31,7 @@ mod reliability;
 mod supply;
 #[path = "../support/unreadable.rs"]
 mod unreadable;
+mod workspaces;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -60,9 +62,23 @@ pub fn check(args: &[&str]) -> Output {
     ward().arg("check").args(args).output().expect("ward runs")
 }
 
+/// Runs `ward check <dir>` with these arguments from `dir`, so that paths show relative to
+/// the workspace, as in CI.
+pub fn check_in(dir: &Path, args: &[&str]) -> Output {
+    ward()
+        .current_dir(dir)
+        .arg("check")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("ward runs")
+}
+
 /// Runs `ward check <dir> --format json` plus `extra`, and parses its output.
 pub fn check_json(dir: &Path, extra: &[&str]) -> (serde_json::Value, Output) {
+    // Paths are shown relative to the current folder: the workspace's, as in CI.
     let output = ward()
+        .current_dir(dir)
         .arg("check")
         .arg(dir)
         .args(["--format", "json"])

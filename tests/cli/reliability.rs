@@ -342,6 +342,7 @@ fn escape_sequences_in_file_names_do_not_reach_the_terminal() {
     let output = ward()
         .env_remove("NO_COLOR")
         .env("CLICOLOR_FORCE", "1")
+        .current_dir(dir.path())
         .arg("check")
         .arg(dir.path())
         .output()

@@ -618,3 +618,312 @@ fn completion_documentation_follows_the_client_s_formats() {
         }
     }
 }
+
+/// The traceability chain as a call hierarchy: below a risk its controls (incoming), above
+/// it its threat (outgoing), each with the range of the link that makes the edge.
+#[test]
+fn the_chain_is_a_call_hierarchy() {
+    for editor in EDITORS {
+        let (workspace, mut client) = started(editor);
+        let (risks, text) = open(&mut client, &workspace, "risks/ble.ward");
+        let at = text.find("R-BLE-BOLUS").unwrap() + 2;
+        let items = client
+            .request(
+                "textDocument/prepareCallHierarchy",
+                client.at(&risks, &text, at),
+            )
+            .unwrap();
+        let root = items[0].clone();
+        assert_eq!(root["name"], "R-BLE-BOLUS", "{items}");
+        assert_eq!(root["uri"], uri(&risks));
+        let incoming = client
+            .request("callHierarchy/incomingCalls", json!({ "item": root }))
+            .unwrap();
+        let mut below: Vec<&str> = incoming
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|call| call["from"]["name"].as_str().unwrap())
+            .collect();
+        below.sort();
+        assert_eq!(below, ["C-BLE-PAIR", "C-HOSP-NET"], "{incoming}");
+        let controls = example_text("controls.ward");
+        let link = controls.find("R-BLE-BOLUS").unwrap();
+        assert_eq!(
+            incoming[0]["fromRanges"][0],
+            range(controls, link, link + 11, editor.encoding())
+        );
+        let outgoing = client
+            .request("callHierarchy/outgoingCalls", json!({ "item": root }))
+            .unwrap();
+        assert_eq!(outgoing[0]["to"]["name"], "T-BLE-SPOOF", "{outgoing}");
+        assert_eq!(
+            outgoing[0]["to"]["uri"],
+            uri(&workspace.path("threats.ward"))
+        );
+        let threat = text.find("T-BLE-SPOOF").unwrap();
+        assert_eq!(
+            outgoing[0]["fromRanges"][0],
+            range(&text, threat, threat + 11, editor.encoding())
+        );
+    }
+}
+
+/// Folding ranges (items up to the line before their closing brace), expand selection
+/// (value, field, item, file) and document links (evidence paths open the file).
+#[test]
+fn folding_selection_and_evidence_links() {
+    let (workspace, mut client) = started(Editor::VsCode);
+    let (risks, text) = open(&mut client, &workspace, "risks/ble.ward");
+    let params = json!({ "textDocument": { "uri": uri(&risks) } });
+    let folds = client
+        .request("textDocument/foldingRange", params.clone())
+        .unwrap();
+    // The risk spans lines 0 to 7 (`}`); its `residual { }` is on one line.
+    assert_eq!(
+        folds,
+        json!([{ "startLine": 0, "endLine": 6, "kind": "region" }]),
+        "{folds}"
+    );
+
+    let at = text.find("exploitability: 3").unwrap() + "exploitability: ".len();
+    let selection = client
+        .request(
+            "textDocument/selectionRange",
+            json!({
+                "textDocument": { "uri": uri(&risks) },
+                "positions": [client.at(&risks, &text, at)["position"]],
+            }),
+        )
+        .unwrap();
+    let mut chain = Vec::new();
+    let mut node = &selection[0];
+    while !node.is_null() {
+        let (start, end) = byte_range(&text, &node["range"], Editor::VsCode.encoding());
+        chain.push(&text[start..end]);
+        node = &node["parent"];
+    }
+    assert_eq!(chain[0], "3");
+    assert_eq!(chain[1], "exploitability: 3");
+    assert!(chain[2].starts_with("risk R-BLE-BOLUS") && chain[2].ends_with('}'));
+    assert_eq!(chain.last().unwrap(), &text.as_str());
+
+    let verifications = workspace.path("verifications.ward");
+    let links = client
+        .request(
+            "textDocument/documentLink",
+            json!({ "textDocument": { "uri": uri(&verifications) } }),
+        )
+        .unwrap();
+    assert_eq!(
+        links[0]["target"],
+        uri(&workspace.path("evidence/ble-pentest-2026-10.pdf")),
+        "{links}"
+    );
+}
+
+/// Inlay hints: the risk's score after its severity, judged by the plan, and its residual
+/// score; off when the user's settings say so.
+#[test]
+fn inlay_hints_show_scores_and_can_be_turned_off() {
+    let (workspace, mut client) = started(Editor::VsCode);
+    assert!(client.init_result["capabilities"]["inlayHintProvider"] == true);
+    let (risks, text) = open(&mut client, &workspace, "risks/ble.ward");
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({
+                "textDocument": { "uri": uri(&risks) },
+                "range": range(&text, 0, text.len(), Editor::VsCode.encoding()),
+            }),
+        )
+        .unwrap();
+    let labels: Vec<(&str, usize)> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hint| {
+            let at = crate::harness::offset(&text, &hint["position"], Editor::VsCode.encoding());
+            (hint["label"].as_str().unwrap(), at)
+        })
+        .collect();
+    let after = |needle: &str| text.find(needle).unwrap() + needle.len();
+    assert_eq!(
+        labels,
+        [
+            ("= 15, above 6", after("severity: 5")),
+            ("= 5", after("residual { exploitability: 1")),
+        ]
+    );
+
+    let off = Client::start_with(
+        Editor::VsCode,
+        &workspace.root(),
+        Start {
+            initialization_options: Some(json!({ "inlayHints": false })),
+            ..Start::default()
+        },
+    );
+    assert!(
+        off.init_result["capabilities"]["inlayHintProvider"].is_null(),
+        "{}",
+        off.init_result
+    );
+}
+
+/// Semantic tokens from the kinds table, in the client's encoding, and a delta after an
+/// edit that equals the full tokens of the new text.
+#[test]
+fn semantic_tokens_full_and_delta() {
+    let (workspace, mut client) = started(Editor::VsCode);
+    let legend = client.init_result["capabilities"]["semanticTokensProvider"]["legend"].clone();
+    let types: Vec<String> = legend["tokenTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_owned())
+        .collect();
+    let (threats, mut text) = open(&mut client, &workspace, "threats.ward");
+    let params = json!({ "textDocument": { "uri": uri(&threats) } });
+    let full = client
+        .request("textDocument/semanticTokens/full", params.clone())
+        .unwrap();
+    let data: Vec<u64> = full["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    // Decoded: (line, column, length, type) of each token.
+    let decode = |data: &[u64]| {
+        let (mut line, mut col) = (0, 0);
+        data.chunks(5)
+            .map(|t| {
+                if t[0] > 0 {
+                    col = 0;
+                }
+                line += t[0];
+                col += t[1];
+                (line, col, t[2], types[t[3] as usize].clone(), t[4])
+            })
+            .collect::<Vec<_>>()
+    };
+    let tokens = decode(&data);
+    let first: Vec<(u64, u64, u64, &str, u64)> = tokens
+        .iter()
+        .take(5)
+        .map(|(l, c, n, ty, m)| (*l, *c, *n, ty.as_str(), *m))
+        .collect();
+    assert_eq!(
+        first,
+        [
+            (0, 0, 6, "keyword", 0),   // threat
+            (0, 7, 11, "variable", 1), // T-BLE-SPOOF, declared
+            (0, 19, 38, "string", 0),  // its title
+            (1, 2, 7, "property", 0),  // targets
+            (1, 11, 8, "variable", 0), // PUMP-CMD, a reference
+        ]
+    );
+    assert!(
+        tokens.iter().any(|t| t.3 == "enumMember"),
+        "stride's values: {tokens:?}"
+    );
+
+    // A link now names nothing: the delta marks it unresolved.
+    crate::diagnostics::replace(&mut client, &threats, &mut text, 2, "PUMP-CMD", "PUMP-CMX");
+    let delta = client
+        .request(
+            "textDocument/semanticTokens/full/delta",
+            json!({
+                "textDocument": { "uri": uri(&threats) },
+                "previousResultId": full["resultId"],
+            }),
+        )
+        .unwrap();
+    let edits = delta["edits"].as_array().expect("a delta");
+    let mut patched = data.clone();
+    for edit in edits.iter().rev() {
+        let start = edit["start"].as_u64().unwrap() as usize;
+        let deleted = edit["deleteCount"].as_u64().unwrap() as usize;
+        let inserted: Vec<u64> = edit["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_u64().unwrap())
+            .collect();
+        patched.splice(start..start + deleted, inserted);
+    }
+    let again = client
+        .request("textDocument/semanticTokens/full", params)
+        .unwrap();
+    let fresh: Vec<u64> = again["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    assert_eq!(patched, fresh);
+    let link = decode(&fresh)[4].clone();
+    assert_eq!(
+        (link.3.as_str(), link.4),
+        ("variable", 2),
+        "unresolved: {link:?}"
+    );
+}
+
+/// Code lens above each item: what links to it down the chain, and its gaps; the first
+/// runs `ward.showReferences` at the item's ID. Off when the user's settings say so.
+#[test]
+fn code_lens_shows_the_chain_below_and_the_gaps() {
+    let (workspace, mut client) = started(Editor::VsCode);
+    let (controls, text) = open(&mut client, &workspace, "controls.ward");
+    let lenses = client
+        .request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": uri(&controls) } }),
+        )
+        .unwrap();
+    let titles: Vec<&str> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|lens| lens["command"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "1 verification",
+            "covered ✓",
+            "nothing links here",
+            "gaps: unverified-control"
+        ]
+    );
+    let id = text.find("C-BLE-PAIR").unwrap();
+    assert_eq!(lenses[0]["command"]["command"], "ward.showReferences");
+    assert_eq!(lenses[0]["command"]["arguments"][0], uri(&controls));
+    assert_eq!(
+        lenses[0]["command"]["arguments"][1],
+        range(&text, id, id, Editor::VsCode.encoding())["start"]
+    );
+    let (threats, _) = open(&mut client, &workspace, "threats.ward");
+    let lenses = client
+        .request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": uri(&threats) } }),
+        )
+        .unwrap();
+    assert_eq!(
+        lenses[0]["command"]["title"],
+        "1 risk · 2 controls · 1 verification"
+    );
+
+    let off = Client::start_with(
+        Editor::VsCode,
+        &workspace.root(),
+        Start {
+            initialization_options: Some(json!({ "codeLens": false })),
+            ..Start::default()
+        },
+    );
+    assert!(off.init_result["capabilities"]["codeLensProvider"].is_null());
+}

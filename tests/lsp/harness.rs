@@ -102,6 +102,8 @@ pub struct Start {
     pub root_uri_only: bool,
     /// Capabilities to send instead of the editor's.
     pub capabilities: Option<Value>,
+    /// `initializationOptions` to send (the user's settings).
+    pub initialization_options: Option<Value>,
     /// Another `ward` binary than the one built with the tests (the benchmark's baseline).
     pub binary: Option<std::path::PathBuf>,
     /// Run the server unable to read what its permissions forbid, even as root
@@ -190,6 +192,9 @@ impl Client {
         let mut params = editor.params();
         if let Some(capabilities) = options.capabilities {
             params["capabilities"] = capabilities;
+        }
+        if let Some(settings) = options.initialization_options {
+            params["initializationOptions"] = settings;
         }
         params["processId"] = json!(std::process::id());
         params["rootUri"] = json!(uri(root));

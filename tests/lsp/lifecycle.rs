@@ -90,8 +90,8 @@ fn protocol_errors() {
     // A method the server does not implement.
     let error = client
         .request(
-            "textDocument/codeLens",
-            json!({"textDocument": {"uri": "file:///x.ward"}}),
+            "textDocument/moniker",
+            json!({"textDocument": {"uri": "file:///x.ward"}, "position": {"line": 0, "character": 0}}),
         )
         .unwrap_err();
     assert_eq!(error["code"], -32601, "{error}");

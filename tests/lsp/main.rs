@@ -40,3 +40,4 @@ mod startup;
 mod unreadable;
 mod waivers;
 mod watched;
+mod workspaces;

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::diagnostics::replace;
-use crate::harness::{Client, Editor, Workspace};
+use crate::harness::{Client, Editor, Start, Workspace};
 
 const ASSET: &str = "asset A-ALONE \"Untargeted\" { kind: data }\n";
 
@@ -80,4 +80,37 @@ fn a_waived_finding_is_a_hint_until_its_waiver_expires() {
         untargeted(list).is_some_and(|d| d["severity"] == 4)
     });
     client.wait_codes(&waiver, &[]);
+}
+
+/// The server compares dates with today and looks again when the UTC day changes: a
+/// waiver that expires on the 30th holds that day and no longer on the 1st, with no
+/// message from the client in between. (The day comes from a file through the server's
+/// test hook, as the clock would give it.)
+#[test]
+fn a_waiver_expires_when_the_day_turns_over() {
+    let waiver = WAIVER.replace("2999-12-31", "2026-06-30");
+    let workspace = Workspace::new(&[("asset.ward", ASSET), ("waiver.ward", &waiver)]);
+    let day = workspace.path("today.txt");
+    std::fs::write(&day, "2026-06-30\n").unwrap();
+    let day: &'static str = Box::leak(day.to_string_lossy().into_owned().into_boxed_str());
+    let mut client = Client::start_with(
+        Editor::VsCode,
+        &workspace.root(),
+        Start {
+            env: vec![
+                ("WARD_LSP_TEST_HOOKS", "1"),
+                ("WARD_LSP_TEST_TODAY_FILE", day),
+            ],
+            ..Start::default()
+        },
+    );
+    let asset = workspace.path("asset.ward");
+    client.wait_diagnostics(&asset, "the waived finding, a hint", |list| {
+        untargeted(list).is_some_and(|d| d["severity"] == 4)
+    });
+    std::fs::write(day, "2026-07-01\n").unwrap();
+    client.wait_diagnostics(&asset, "the finding back as a warning", |list| {
+        untargeted(list).is_some_and(|d| d["severity"] == 2)
+    });
+    client.wait_codes(&workspace.path("waiver.ward"), &["expired-waiver"]);
 }

@@ -42,7 +42,7 @@ fn watchers_are_registered_when_the_client_allows_it() {
                     *watchers,
                     serde_json::json!([
                         {"globPattern": "**/*", "kind": 5},
-                        {"globPattern": "**/{*.ward,.gitignore,.ignore}", "kind": 2},
+                        {"globPattern": "**/{*.ward,.gitignore,.ignore,ward.toml}", "kind": 2},
                     ])
                 );
                 // No two watchers share a kind, so no event is sent twice.
@@ -245,6 +245,7 @@ fn workspace_folders_added_and_removed() {
 /// The files `ward check` reads, as (name, sorted codes): every file with findings.
 fn check_codes(root: &Path) -> (BTreeMap<String, Vec<String>>, u64) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_ward"))
+        .current_dir(root)
         .args(["check", "--format", "json"])
         .arg(root)
         .output()

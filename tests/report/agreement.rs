@@ -36,7 +36,11 @@ fn is_waived(diagnostic: &Value) -> bool {
 
 fn check_json(dir: &Path, gate: Option<&str>) -> (Value, Option<i32>) {
     let mut command = ward();
-    command.arg("check").arg(dir).args(["--format", "json"]);
+    command
+        .current_dir(dir)
+        .arg("check")
+        .arg(dir)
+        .args(["--format", "json"]);
     if let Some(gate) = gate {
         command.args(["--gate", gate]);
     }

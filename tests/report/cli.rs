@@ -84,6 +84,9 @@ fn csv_writes_one_file_per_table_into_the_folder() {
             "traceability",
             "risk-matrix",
             "deployer-guidance",
+            "approvals",
+            "waivers",
+            "categories",
             "components",
             "vulnerabilities",
             "findings",
@@ -95,7 +98,7 @@ fn csv_writes_one_file_per_table_into_the_folder() {
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .collect();
     files.sort();
-    assert_eq!(files.len(), 9);
+    assert_eq!(files.len(), 12);
     for (name, body) in tables {
         let file = fs::read_to_string(out.join(format!("{name}.csv"))).unwrap();
         assert_eq!(file, body, "{name}.csv");
@@ -247,5 +250,37 @@ fn today_decides_the_waivers_of_the_report_too() {
     assert_eq!(
         codes(&["--today", "2027-01-15"]),
         ["untargeted-asset", "expired-waiver"]
+    );
+}
+
+/// A plan's matrix decides which cells are shaded, and every format says what it accepts.
+#[test]
+fn the_matrix_shades_the_region_it_accepts_in_every_format() {
+    let dir = crate::repo_root().join("tests/cli/fixtures/matrix");
+    let (json, _) = report(&dir, "json");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let matrix = &json["risk_matrix"]["matrix"];
+    assert_eq!(matrix["negligible"], 5, "{matrix}");
+    assert_eq!(matrix["catastrophic"], 1, "{matrix}");
+    for cell in json["risk_matrix"]["before"]["cells"].as_array().unwrap() {
+        let (exploitability, severity) = (
+            cell["exploitability"].as_i64().unwrap(),
+            cell["severity"].as_i64().unwrap(),
+        );
+        // The fixture's matrix accepts exploitability 6 - severity at each severity.
+        let accepted = exploitability <= 6 - severity;
+        assert_eq!(cell["above_acceptable"], !accepted, "{cell}");
+    }
+    let (markdown, _) = report(&dir, "markdown");
+    assert!(
+        markdown.contains("negligible ≤ 5, minor ≤ 4, serious ≤ 3, critical ≤ 2, catastrophic ≤ 1"),
+        "{markdown}"
+    );
+    let (html, _) = report(&dir, "html");
+    assert!(html.contains("negligible ≤ 5"), "{html}");
+    let (csv, _) = report(&dir, "csv");
+    assert!(
+        csv.contains("matrix,negligible=5; minor=4; serious=3; critical=2; catastrophic=1"),
+        "{csv}"
     );
 }

@@ -20,6 +20,11 @@ const HOSTILE_TEXTS: &[&str] = &[
     "<math><mi xlink:href=\"javascript:alert(9)\">x</mi></math>",
     "<object data=\"javascript:alert(10)\">",
     "<b onmouseover=alert(6)>harm</b>",
+    "<marquee>waiver</marquee>",
+    "<script>alert('rationale')</script>",
+    "@SUM(1+1)<img src=x onerror=alert(11)>",
+    "<script>alert('by')</script>",
+    "<a href=javascript:alert(12)>c</a>",
 ];
 
 fn hostile_html() -> Html {

@@ -6,5 +6,6 @@
 --
 -- cmd:       { "ward", "lsp" }
 -- filetypes: { "ward" }
--- root_dir:  the nearest folder holding `.git`, else the folder of the file
+-- root_dir:  the nearest folder holding `ward.toml`, else the nearest holding
+--            `.git`, else the folder of the file
 return require("ward").lsp_config()

@@ -53,6 +53,11 @@ async function startClient(): Promise<void> {
     outputChannel: output,
     traceOutputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    // The user's settings the server reads at start-up (it restarts when they change).
+    initializationOptions: {
+      inlayHints: vscode.workspace.getConfiguration('ward').get<boolean>('inlayHints.enable', true),
+      codeLens: vscode.workspace.getConfiguration('ward').get<boolean>('codeLens.enable', true),
+    },
     initializationFailedHandler: (error) => {
       output.appendLine(`[error] initialize failed: ${String(error)}`);
       return false;
@@ -133,9 +138,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       output.show(true);
     }),
     vscode.commands.registerCommand('ward.checkWorkspace', () => checkWorkspace(checkOutput, output)),
+    // The code lens above an item lists the items that link to it, as references.
+    vscode.commands.registerCommand(
+      'ward.showReferences',
+      (uri: string, position: { line: number; character: number }) =>
+        vscode.commands.executeCommand(
+          'editor.action.findReferences',
+          vscode.Uri.parse(uri),
+          new vscode.Position(position.line, position.character),
+        ),
+    ),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('ward.server')) {
-        output.appendLine('[info] ward.server settings changed; restarting the language server');
+      const restarting = ['ward.server', 'ward.inlayHints', 'ward.codeLens'].some((section) =>
+        e.affectsConfiguration(section),
+      );
+      if (restarting) {
+        output.appendLine('[info] ward settings changed; restarting the language server');
         void restart();
       }
     }),

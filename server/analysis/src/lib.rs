@@ -324,6 +324,21 @@ impl Analysis {
         file.text(&self.db).clone()
     }
 
+    /// The edits that give a file its canonical layout (those touching `range` when given),
+    /// with the tree an open file already has.
+    pub fn format(
+        &self,
+        file: FileId,
+        range: Option<TextRange>,
+    ) -> Result<Vec<TextEdit>, format::FormatError> {
+        let text = file.text(&self.db);
+        let tree = file.tree(&self.db).as_ref();
+        match range {
+            Some(range) => format::format_range(text, tree, range),
+            None => format::format_with_tree(text, tree),
+        }
+    }
+
     pub fn line_index(&self, file: FileId) -> Cancellable<LineIndex> {
         self.with_db(|db| db::line_index(db, file).clone())
     }

@@ -537,9 +537,23 @@ impl<'a> ItemModel<'a> {
         }
     }
 
+    pub fn verification(self) -> Option<Verification<'a>> {
+        match self {
+            ItemModel::Verification(verification) => Some(verification),
+            _ => None,
+        }
+    }
+
     pub fn component(self) -> Option<Component<'a>> {
         match self {
             ItemModel::Component(component) => Some(component),
+            _ => None,
+        }
+    }
+
+    pub fn control(self) -> Option<Control<'a>> {
+        match self {
+            ItemModel::Control(control) => Some(control),
             _ => None,
         }
     }

@@ -1,6 +1,7 @@
 //! The report model of `ward report`: an editor-neutral record of the workspace for the
 //! design history file (header, gate status, traceability matrix, risk matrix, deployer
-//! guidance, components, vulnerabilities, findings and the catalogue of items), built from the analysis and from the
+//! guidance, waivers, control categories, components, vulnerabilities, findings and the
+//! catalogue of items), built from the analysis and from the
 //! diagnostics `ward check` reports. Nothing here renders; the front end turns a
 //! [`Report`] into HTML, Markdown, CSV or JSON.
 //!
@@ -24,8 +25,8 @@ use crate::diagnostics::{Code, Diagnostic, FileRange, Severity};
 use crate::model::{self, ItemModel};
 use crate::plan::{GateStatus, Plan};
 use crate::schema::{
-    self, FieldSpec, Keyword, LinkField, Responsibility, Rule, SCORE, TestResult, control, risk,
-    verification, vulnerability,
+    self, Category, FieldSpec, Keyword, LinkField, Responsibility, Rule, SCORE, TestResult,
+    control, risk, verification, vulnerability,
 };
 use crate::{Analysis, Cancellable, FileId, ItemRef, SourceMap, TextRange};
 
@@ -40,6 +41,10 @@ pub struct Report {
     pub risk_matrix: RiskMatrix,
     /// Every control with `responsibility: deployer`, in workspace order.
     pub deployer_guidance: Vec<GuidanceEntry>,
+    /// Every waiver, in workspace order, with what it waives and whether it still holds.
+    pub waivers: Vec<WaiverEntry>,
+    /// FDA's security control categories, in their order: the controls naming each.
+    pub categories: Vec<CategoryEntry>,
     /// Every component, in workspace order.
     pub components: Vec<ComponentEntry>,
     /// Every vulnerability, in workspace order.
@@ -148,6 +153,74 @@ pub struct GateReport {
     /// no phase of the plan.
     pub status: Option<GateStatus>,
     pub rules: Vec<RuleReport>,
+    /// The signed reviews of this gate, in workspace order.
+    pub approvals: Vec<ApprovalEntry>,
+}
+
+/// An `approval`: who signed a gate review, in what role, meaning what, when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApprovalEntry {
+    pub approval: ItemLink,
+    pub by: Option<String>,
+    pub role: Option<String>,
+    pub meaning: Option<&'static str>,
+    pub date: Option<Date>,
+    pub commit: Option<String>,
+}
+
+/// A `waiver` and what became of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaiverEntry {
+    pub waiver: ItemLink,
+    /// The finding codes it waives.
+    pub waives: Vec<Code>,
+    /// The items whose findings it waives.
+    pub items: Vec<ItemLink>,
+    pub rationale: Option<String>,
+    pub approved_by: Option<String>,
+    pub approved: Option<Date>,
+    pub expires: Option<Date>,
+    pub status: WaiverStatus,
+    /// How many findings of `ward check` it waives.
+    pub waived: usize,
+}
+
+/// Whether a waiver holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaiverStatus {
+    /// It waives findings, and has not expired.
+    Active,
+    /// Its `expires` is before today: the findings it named count again.
+    Expired,
+    /// It has not expired but waives no finding (`unused-waiver`).
+    Unused,
+}
+
+impl WaiverStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WaiverStatus::Active => "active", // tidy: a waiver's status in the report, not a value
+            WaiverStatus::Expired => "expired",
+            WaiverStatus::Unused => "unused",
+        }
+    }
+}
+
+/// One of FDA's security control categories.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CategoryEntry {
+    pub category: Category,
+    /// The controls that name it in `category`.
+    pub controls: Vec<ItemLink>,
+    /// Whether the plan lists it in `not-applicable`.
+    pub not_applicable: bool,
+}
+
+impl CategoryEntry {
+    /// Whether the category is covered: by a control, or declared not applicable.
+    pub fn covered(&self) -> bool {
+        !self.controls.is_empty() || self.not_applicable
+    }
 }
 
 impl GateReport {
@@ -353,6 +426,10 @@ impl TraceRisk {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RiskMatrix {
     pub acceptable: i64,
+    /// The plan's acceptability matrix, when it has one instead of `acceptable`: for each
+    /// severity level (1 negligible to 5 catastrophic), its name and the highest
+    /// exploitability still acceptable.
+    pub matrix: Option<Vec<(&'static str, i64)>>,
     /// Each risk at its own score.
     pub before: Grid,
     /// Each risk at its residual score when a control mitigates it, else at its own.
@@ -635,6 +712,8 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
         files,
         order,
     };
+    let waivers = builder.waivers(&input.findings)?;
+    let categories = builder.categories()?;
     // A waived finding is no gap: the report counts and lists the others.
     let mut input = input;
     input.findings.retain(|finding| finding.is_active());
@@ -677,6 +756,8 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
         traceability,
         risk_matrix,
         deployer_guidance,
+        waivers,
+        categories,
         components,
         vulnerabilities,
         findings,
@@ -778,6 +859,108 @@ impl Builder<'_> {
         }
     }
 
+    /// The approvals that sign the gate of `phase`.
+    fn approvals_of(&self, phase: &str) -> Cancellable<Vec<ApprovalEntry>> {
+        let mut found = Vec::new();
+        for (at, item) in self.all_items() {
+            let Some(approval) = ItemModel::of(item).approval() else {
+                continue;
+            };
+            if approval.gate().map(|(gate, _)| gate) != Some(phase) {
+                continue;
+            }
+            found.push(ApprovalEntry {
+                approval: self.item_link(at)?,
+                by: approval.by().valid().map(str::to_owned),
+                role: approval.role().valid().map(str::to_owned),
+                meaning: approval.meaning().valid().map(Keyword::as_str),
+                date: approval.date().map(|(date, _)| date),
+                commit: approval.commit().valid().map(str::to_owned),
+            });
+        }
+        Ok(found)
+    }
+
+    /// Every waiver, with the findings of `ward check` (waived ones included) it waives.
+    fn waivers(&self, findings: &[Diagnostic]) -> Cancellable<Vec<WaiverEntry>> {
+        let today = self.analysis.today();
+        let mut found = Vec::new();
+        for (at, item) in self.all_items() {
+            let Some(waiver) = ItemModel::of(item).waiver() else {
+                continue;
+            };
+            let id = item.id.as_deref().unwrap_or_default();
+            let waived = findings
+                .iter()
+                .filter(|finding| finding.waived.as_ref().is_some_and(|w| &*w.by == id))
+                .count();
+            let status = if waiver.is_expired(today) {
+                WaiverStatus::Expired
+            } else if waived == 0 {
+                WaiverStatus::Unused
+            } else {
+                WaiverStatus::Active
+            };
+            found.push(WaiverEntry {
+                waiver: self.item_link(at)?,
+                waives: waiver.waives().into_iter().map(|(code, _)| code).collect(),
+                items: waiver
+                    .items()
+                    .into_iter()
+                    .map(|(name, _)| self.link(name))
+                    .collect::<Cancellable<_>>()?,
+                rationale: waiver
+                    .rationale()
+                    .valid()
+                    .map(|text| text.trim().to_owned()),
+                approved_by: waiver.approved_by().valid().map(str::to_owned),
+                approved: waiver.approved().valid(),
+                expires: waiver.expires().valid(),
+                status,
+                waived,
+            });
+        }
+        Ok(found)
+    }
+
+    /// FDA's categories, each with the controls that name it.
+    fn categories(&self) -> Cancellable<Vec<CategoryEntry>> {
+        let mut entries: Vec<CategoryEntry> = Category::WORDS
+            .iter()
+            .filter_map(|word| Category::from_word(word))
+            .map(|category| CategoryEntry {
+                category,
+                controls: Vec::new(),
+                not_applicable: self.plan.not_applicable.contains(&category),
+            })
+            .collect();
+        for (at, item) in self.all_items() {
+            let Some(control) = ItemModel::of(item).control() else {
+                continue;
+            };
+            for category in control.categories() {
+                let link = self.item_link(at)?;
+                if let Some(entry) = entries.iter_mut().find(|e| e.category == category)
+                    && !entry.controls.contains(&link)
+                {
+                    entry.controls.push(link);
+                }
+            }
+        }
+        Ok(entries)
+    }
+
+    /// The link to an item by its own ID (an item without one links to nothing).
+    fn item_link(&self, at: ItemRef) -> Cancellable<ItemLink> {
+        let item = self.item(at);
+        Ok(ItemLink {
+            id: item.id.clone().unwrap_or_default(),
+            kind: Some(item.kind),
+            title: item.title.clone(),
+            anchor: item.id.as_deref().map(anchor),
+        })
+    }
+
     fn header(&self, findings: FindingCounts, input: &ReportInput) -> Header {
         let item_counts = ItemKind::reported()
             .map(|kind| {
@@ -844,6 +1027,7 @@ impl Builder<'_> {
                 phase: gate.phase.clone(),
                 status: gate.phase_index.map(|at| self.plan.status(at)),
                 rules,
+                approvals: self.approvals_of(&gate.phase)?,
             });
         }
         Ok(gates)
@@ -953,6 +1137,13 @@ impl Builder<'_> {
         let acceptable = self.plan.acceptable;
         let mut matrix = RiskMatrix {
             acceptable,
+            matrix: self.plan.matrix.map(|limits| {
+                schema::matrix::FIELDS
+                    .iter()
+                    .zip(limits)
+                    .map(|(level, limit)| (level.name, limit))
+                    .collect()
+            }),
             before: Grid::empty(&self.plan),
             after: Grid::empty(&self.plan),
             unscored: Vec::new(),

@@ -14,6 +14,8 @@
 //! left alone with an error. A file with syntax errors is refused, with the first one's
 //! place.
 
+use std::collections::HashMap;
+
 use tree_sitter::Node;
 
 use crate::text::dedent_text_block;
@@ -29,6 +31,15 @@ pub struct FormatError {
 /// The edits that give `text` its canonical layout, in order and apart (neither overlapping
 /// nor touching), each a range of `text` and its replacement; none when it has it already.
 pub fn format(text: &str) -> Result<Vec<TextEdit>, FormatError> {
+    format_with_tree(text, None)
+}
+
+/// [`format`] with the tree of `text` when the caller has it (an editor's open document),
+/// which spares parsing it again.
+pub fn format_with_tree(
+    text: &str,
+    tree: Option<&tree_sitter::Tree>,
+) -> Result<Vec<TextEdit>, FormatError> {
     let parsed = crate::parse(text);
     // An unknown escape is a bad value, not a broken structure: its string stays as it is.
     let broken = parsed
@@ -41,7 +52,14 @@ pub fn format(text: &str) -> Result<Vec<TextEdit>, FormatError> {
             message: format!("cannot format a file with syntax errors: {}", error.message),
         });
     }
-    let tree = crate::parse_tree(text, None);
+    let parsed_tree;
+    let tree = match tree {
+        Some(tree) => tree,
+        None => {
+            parsed_tree = crate::parse_tree(text, None);
+            &parsed_tree
+        }
+    };
     let mut printer = Printer {
         text,
         newline: if text.contains("\r\n") { "\r\n" } else { "\n" },
@@ -49,9 +67,16 @@ pub fn format(text: &str) -> Result<Vec<TextEdit>, FormatError> {
         edits: Vec::new(),
         previous: None,
         previous_end: 0,
+        shapes: HashMap::new(),
+        multiline: std::cell::RefCell::default(),
     };
     let mut leaves = Vec::new();
-    collect_leaves(tree.root_node(), &mut leaves);
+    collect_leaves(
+        tree.root_node(),
+        &mut Vec::new(),
+        &mut leaves,
+        &mut printer.shapes,
+    );
     for leaf in leaves {
         printer.leaf(leaf);
     }
@@ -70,8 +95,12 @@ pub fn format(text: &str) -> Result<Vec<TextEdit>, FormatError> {
 }
 
 /// The edits of [`format`] that touch `range` (a selection's formatting).
-pub fn format_range(text: &str, range: TextRange) -> Result<Vec<TextEdit>, FormatError> {
-    Ok(format(text)?
+pub fn format_range(
+    text: &str,
+    tree: Option<&tree_sitter::Tree>,
+    range: TextRange,
+) -> Result<Vec<TextEdit>, FormatError> {
+    Ok(format_with_tree(text, tree)?
         .into_iter()
         .filter(|edit| edit.range.start <= range.end && range.start <= edit.range.end)
         .collect())
@@ -90,16 +119,67 @@ pub fn apply(text: &str, edits: &[TextEdit]) -> String {
     out
 }
 
-fn collect_leaves<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
+/// Where a leaf stands in the tree, worked out once while walking down to it: asking a
+/// tree-sitter node for its parent searches down from the root (across every item of the
+/// file), which made formatting a large file quadratic.
+#[derive(Clone, Copy)]
+struct Shape<'t> {
+    /// How many bodies hold it (its own braces do not count as inside).
+    depth: usize,
+    /// The body or file it starts a child of (the first token of a field, a block, an
+    /// item), and whether that is the file.
+    child_of: Option<(Node<'t>, bool)>,
+    /// For a brace, the body it belongs to.
+    brace_body: Option<Node<'t>>,
+}
+
+/// The leaves in text order, each with its shape (`ancestors`: the path from the root).
+fn collect_leaves<'t>(
+    node: Node<'t>,
+    ancestors: &mut Vec<Node<'t>>,
+    out: &mut Vec<Node<'t>>,
+    shapes: &mut HashMap<usize, Shape<'t>>,
+) {
     if node.child_count() == 0 {
         if node.end_byte() > node.start_byte() {
             out.push(node);
+            shapes.insert(node.id(), shape(node, ancestors));
         }
         return;
     }
+    ancestors.push(node);
     let mut cursor = node.walk();
     for child in node.children(&mut cursor) {
-        collect_leaves(child, out);
+        collect_leaves(child, ancestors, out, shapes);
+    }
+    ancestors.pop();
+}
+
+fn shape<'t>(leaf: Node<'t>, ancestors: &[Node<'t>]) -> Shape<'t> {
+    let own_brace = is_brace(leaf);
+    let parent = ancestors.last().copied();
+    let bodies = ancestors.iter().filter(|node| is_body(**node)).count();
+    let brace_body = parent.filter(|parent| own_brace && is_body(*parent));
+    let depth = bodies - usize::from(brace_body.is_some());
+    let mut child_of = None;
+    if !own_brace {
+        let mut at = leaf;
+        for (index, &parent) in ancestors.iter().enumerate().rev() {
+            let is_root = index == 0;
+            if is_body(parent) || is_root {
+                child_of = Some((parent, is_root));
+                break;
+            }
+            if parent.child(0) != Some(at) {
+                break;
+            }
+            at = parent;
+        }
+    }
+    Shape {
+        depth,
+        child_of,
+        brace_body,
     }
 }
 
@@ -113,45 +193,6 @@ fn is_brace(node: Node<'_>) -> bool {
     matches!(node.kind(), "{" | "}")
 }
 
-/// How many bodies hold a node: its own braces do not count as inside.
-fn depth(node: Node<'_>) -> usize {
-    let mut count = 0;
-    let mut at = node;
-    let own_brace = is_brace(node);
-    while let Some(parent) = at.parent() {
-        if is_body(parent) && !(own_brace && at == node) {
-            count += 1;
-        }
-        at = parent;
-    }
-    count
-}
-
-/// The body or file that `leaf` starts a child of (the first token of a field, a block, an
-/// item), if it does.
-fn starts_child_of(leaf: Node<'_>) -> Option<Node<'_>> {
-    if is_brace(leaf) {
-        return None;
-    }
-    let mut at = leaf;
-    loop {
-        let parent = at.parent()?;
-        if is_body(parent) || parent.parent().is_none() {
-            return Some(parent);
-        }
-        if parent.child(0) != Some(at) {
-            return None;
-        }
-        at = parent;
-    }
-}
-
-/// The body a brace belongs to.
-fn brace_body(leaf: Node<'_>) -> Option<Node<'_>> {
-    leaf.parent()
-        .filter(|parent| is_brace(leaf) && is_body(*parent))
-}
-
 struct Printer<'a, 't> {
     text: &'a str,
     newline: &'static str,
@@ -161,17 +202,40 @@ struct Printer<'a, 't> {
     previous: Option<Node<'t>>,
     /// Where its original text ended (a comment's `\r` is part of the line break after it).
     previous_end: usize,
+    shapes: HashMap<usize, Shape<'t>>,
+    multiline: std::cell::RefCell<HashMap<usize, bool>>,
 }
 
 impl<'t> Printer<'_, 't> {
+    fn shape(&self, leaf: Node<'t>) -> Shape<'t> {
+        self.shapes[&leaf.id()]
+    }
+
+    fn depth(&self, leaf: Node<'t>) -> usize {
+        self.shape(leaf).depth
+    }
+
+    fn brace_body(&self, leaf: Node<'t>) -> Option<Node<'t>> {
+        self.shape(leaf).brace_body
+    }
+
     fn original(&self, node: Node<'_>) -> &str {
         &self.text[node.start_byte()..node.end_byte()]
     }
 
     /// Whether a body is laid out on several lines: as written, or because a comment or a
-    /// multi-line text block inside it needs lines.
+    /// multi-line text block inside it needs lines. Asked for every token of a body, so
+    /// each body's answer is kept.
     fn multiline(&self, body: Node<'_>) -> bool {
-        self.original(body).contains(['\n', '\r'])
+        *self
+            .multiline
+            .borrow_mut()
+            .entry(body.id())
+            .or_insert_with(|| {
+                self.original(body)
+                    .bytes()
+                    .any(|byte| byte == b'\n' || byte == b'\r')
+            })
     }
 
     fn indent(&self, levels: usize) -> String {
@@ -196,7 +260,7 @@ impl<'t> Printer<'_, 't> {
     }
 
     /// The whitespace to print before `leaf`.
-    fn separator(&self, leaf: Node<'_>) -> String {
+    fn separator(&self, leaf: Node<'t>) -> String {
         let Some(previous) = self.previous else {
             return String::new();
         };
@@ -214,24 +278,24 @@ impl<'t> Printer<'_, 't> {
             let indent = if at_line_start {
                 String::new()
             } else {
-                self.indent(depth(leaf))
+                self.indent(self.depth(leaf))
             };
             return format!("{nl}{blank}{indent}");
         }
-        if let Some(body) = brace_body(leaf)
+        if let Some(body) = self.brace_body(leaf)
             && leaf.kind() == "}"
         {
             if self.multiline(body) {
-                return format!("{nl}{}", self.indent(depth(leaf)));
+                return format!("{nl}{}", self.indent(self.depth(leaf)));
             }
-            return if brace_body(previous) == Some(body) && previous.kind() == "{" {
+            return if self.brace_body(previous) == Some(body) && previous.kind() == "{" {
                 String::new()
             } else {
                 " ".to_owned()
             };
         }
-        if let Some(container) = starts_child_of(leaf) {
-            if container.parent().is_none() {
+        if let Some((container, is_file)) = self.shape(leaf).child_of {
+            if is_file {
                 // Between items: a blank line, or the line break a comment above had.
                 return if previous.kind() == "comment" && breaks < 2 {
                     nl.to_owned()
@@ -240,15 +304,15 @@ impl<'t> Printer<'_, 't> {
                 };
             }
             if self.multiline(container) {
-                let first = brace_body(previous) == Some(container) && previous.kind() == "{";
+                let first = self.brace_body(previous) == Some(container) && previous.kind() == "{";
                 let blank = if first { "" } else { blank };
-                return format!("{nl}{blank}{}", self.indent(depth(leaf)));
+                return format!("{nl}{blank}{}", self.indent(self.depth(leaf)));
             }
             return " ".to_owned();
         }
         if previous.kind() == "comment" {
             // A line that goes on after a comment: one level deeper than its own.
-            return format!("{nl}{}", self.indent(depth(leaf) + 1));
+            return format!("{nl}{}", self.indent(self.depth(leaf) + 1));
         }
         if leaf.kind() == "," {
             return String::new();
@@ -257,7 +321,7 @@ impl<'t> Printer<'_, 't> {
     }
 
     /// The text to print for `leaf`.
-    fn token(&self, leaf: Node<'_>) -> String {
+    fn token(&self, leaf: Node<'t>) -> String {
         let original = &self.text[leaf.start_byte()..self.token_end(leaf)];
         match leaf.kind() {
             "field_name" => {
@@ -266,7 +330,7 @@ impl<'t> Printer<'_, 't> {
             }
             "text_block" if original.contains(['\n', '\r']) => {
                 let value = dedent_text_block(original);
-                let indent = self.indent(depth(leaf) + 1);
+                let indent = self.indent(self.depth(leaf) + 1);
                 let mut block = String::from("\"\"\"");
                 for line in value.split('\n') {
                     block.push_str(self.newline);
@@ -422,7 +486,7 @@ mod tests {
     fn a_range_gets_only_its_edits() {
         let text = "asset A {kind:data}\nasset B {kind:data}\n";
         let second = text.find("asset B").unwrap();
-        let edits = format_range(text, TextRange::new(second, text.len())).unwrap();
+        let edits = format_range(text, None, TextRange::new(second, text.len())).unwrap();
         assert!(!edits.is_empty());
         assert!(
             edits.iter().all(|edit| edit.range.end as usize >= second),

@@ -27,6 +27,7 @@ pub fn lower(tree: &Tree, text: &str) -> Parse {
     for child in root.named_children(&mut cursor) {
         match child.kind() {
             "item" | "plan" => lowering.item(child),
+            "ERROR" => lowering.salvage_open_title(child),
             _ => {}
         }
     }
@@ -338,6 +339,86 @@ impl<'a> Lowering<'a> {
 }
 
 impl Lowering<'_> {
+    /// An item whose title was left open: the string ran to the end of its line and took
+    /// the `{` with it, so the whole item is an ERROR node. Its kind, ID, title and fields
+    /// are still there, flat among the node's children: lowered as an item, its ID still
+    /// defines it, and the links to it do not become a cascade of `unresolved-reference`s.
+    /// Only this shape is taken (kind, ID, open string first); any other error stays an
+    /// error and nothing more, so that recovery invents no item. The syntax error itself
+    /// is reported at the string, as for any ERROR node.
+    fn salvage_open_title(&mut self, error: Node<'_>) {
+        let mut cursor = error.walk();
+        let children: Vec<Node<'_>> = error.named_children(&mut cursor).collect();
+        let [kind, id, title, rest @ ..] = children.as_slice() else {
+            return;
+        };
+        let shape = kind.kind() == "item_kind"
+            && id.kind() == "identifier"
+            && title.kind() == "string"
+            && !is_terminated(self.text(*title));
+        let Some(item_kind) = ItemKind::from_keyword(self.text(*kind)).filter(|_| shape) else {
+            return;
+        };
+        let mut item = Item {
+            kind: item_kind,
+            id: Some(self.text(*id).to_owned()),
+            // The title's text up to the line break; its error comes with the tree's.
+            title: Some(unescape_string(self.text(*title)).0),
+            fields: Vec::new(),
+            blocks: Vec::new(),
+        };
+        let mut map = ItemMap {
+            range: range(error),
+            keyword: range(*kind),
+            id: Some(range(*id)),
+            title: Some(range(*title)),
+            ..ItemMap::default()
+        };
+        for node in rest {
+            if node.kind() == "field_name" {
+                let with_colon = self.text(*node);
+                let name = with_colon.trim_end_matches(':').trim_end();
+                item.fields.push(Field {
+                    name: name.to_owned(),
+                    values: Vec::new(),
+                });
+                map.fields.push(FieldMap {
+                    range: range(*node),
+                    name: TextRange::new(node.start_byte(), node.start_byte() + name.len()),
+                    values: Vec::new(),
+                });
+                continue;
+            }
+            // A value belongs to the field before it; one before any field is dropped.
+            let (Some(field), Some(field_map)) = (item.fields.last_mut(), map.fields.last_mut())
+            else {
+                continue;
+            };
+            let Some(value) = self.value_quietly(*node) else {
+                continue;
+            };
+            field.values.push(value);
+            field_map.values.push(range(*node));
+            field_map.range = TextRange::new(field_map.range.start as usize, node.end_byte());
+        }
+        self.parse.ast.items.push(item);
+        self.parse.source_map.items.push(map);
+    }
+
+    /// A value node's value, without reporting its string's problems: inside an ERROR node
+    /// the tree's error is the one reported.
+    fn value_quietly(&self, node: Node<'_>) -> Option<Value> {
+        let text = self.text(node);
+        Some(match node.kind() {
+            "identifier" => Value::Ident(text.to_owned()),
+            "integer" => Value::Int(text.parse().ok()),
+            "date" => Value::Date(DateValue::parse(text)?), // tidy: a grammar node kind
+            "string" => Value::Str(unescape_string(text).0),
+            "text_block" => Value::TextBlock(dedent_text_block(text)),
+            _ => return None,
+        })
+    }
+
     /// The first string token left open among the children of an ERROR node.
     fn unterminated_string_in<'t>(&self, error: Node<'t>) -> Option<Node<'t>> {
         let mut cursor = error.walk();

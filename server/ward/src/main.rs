@@ -3,9 +3,11 @@
 mod check;
 mod explain;
 mod fmt;
+mod init;
 mod inputs;
 mod located;
 mod lsp;
+mod manifest;
 mod manual;
 mod places;
 mod report;
@@ -35,6 +37,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Write the design-history-file record: gate status, traceability and risk matrices.
     Report(report::ReportArgs),
+    /// Make a folder a Ward workspace: `ward.toml`, a plan and a starter chain.
+    Init(init::InitArgs),
     /// Give `.ward` files the canonical layout (`--check`: only say which would change).
     Fmt(fmt::FmtArgs),
     /// Run the language server on stdio.
@@ -64,6 +68,7 @@ fn main() {
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Init(args) => init::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp(args) => lsp::run(&args),
         Command::Import(args) => supply::import(&args),

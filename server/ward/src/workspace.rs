@@ -1,7 +1,7 @@
 //! Finding and reading the `.ward` files of a workspace from disk: for the command line, and
 //! the one rule of which files belong to a workspace, which the language server follows too.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use ward_analysis::{AnalysisHost, LineIndex, PositionEncoding};
+
+use crate::manifest::Manifest;
 
 /// Why the command could not run (exit code 2).
 #[derive(Debug)]
@@ -22,17 +24,23 @@ impl fmt::Display for LoadError {
 
 /// A workspace loaded into an analysis host.
 pub struct LoadedWorkspace {
+    /// The folder of its `ward.toml`; for the loose files of the paths given, the one folder
+    /// given, else the current one.
     pub root: PathBuf,
     pub host: AnalysisHost,
-    /// What the walk left out that the user should hear of (see [`Found`]).
+}
+
+/// What the walk of the paths given left out, for the user to hear of (see [`Found`]).
+#[derive(Debug, Default)]
+pub struct Skipped {
     pub unreadable: Vec<(PathBuf, String)>,
     pub links: Vec<PathBuf>,
 }
 
-impl LoadedWorkspace {
+impl Skipped {
     /// Tells on stderr what the walk left out: every folder or file it could not read, and
     /// with `verbose` every symbolic link it did not follow.
-    pub fn tell_skipped(&self, verbose: bool) {
+    pub fn tell(&self, verbose: bool) {
         let mut err = anstream::stderr();
         for (path, reason) in &self.unreadable {
             let _ = writeln!(
@@ -88,6 +96,12 @@ fn is_ward_file(entry: &ignore::DirEntry) -> bool {
     is_file && entry.path().extension().is_some_and(|ext| ext == "ward")
 }
 
+/// Whether a walked entry is a `ward.toml` file.
+fn is_manifest_file(entry: &ignore::DirEntry) -> bool {
+    entry.file_type().is_some_and(|kind| kind.is_file())
+        && crate::manifest::is_manifest(entry.path())
+}
+
 /// What a walk found: the workspace files, and what it left out that a user may miss.
 #[derive(Debug, Default)]
 pub struct Found {
@@ -98,6 +112,8 @@ pub struct Found {
     pub unreadable: Vec<(PathBuf, String)>,
     /// Symbolic links to `.ward` files or to folders, which the walk does not follow.
     pub links: Vec<PathBuf>,
+    /// The folders that hold a `ward.toml`: workspace roots.
+    pub manifests: Vec<PathBuf>,
 }
 
 /// The `.ward` files under `paths` (folders walked, hidden and git-ignored paths skipped;
@@ -120,6 +136,11 @@ pub fn find_files(paths: &[PathBuf]) -> Result<Found, LoadError> {
         for entry in walker(path).build() {
             match entry {
                 Ok(entry) if is_ward_file(&entry) => found.files.push(entry.into_path()),
+                Ok(entry) if is_manifest_file(&entry) => {
+                    if let Some(folder) = entry.path().parent() {
+                        found.manifests.push(folder.to_path_buf());
+                    }
+                }
                 Ok(entry) if is_link_to_skip(&entry) => found.links.push(entry.into_path()),
                 Ok(_) => {}
                 Err(error) => {
@@ -257,51 +278,120 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
     })
 }
 
-/// Loads the workspace named by the command line's paths (default: the current folder).
+/// The workspaces that the command line's paths touch, each with all its files, and which
+/// of those files the paths name (the files whose diagnostics are shown).
+pub struct Discovery {
+    pub workspaces: Vec<WorkspaceFiles>,
+    /// Canonical paths of the files the paths given name: every workspace file under a
+    /// folder given, and every file given.
+    pub named: HashSet<PathBuf>,
+    /// Files given by name that lie under no `ward.toml`: checked with the other loose
+    /// files given only, which the user should hear of.
+    pub alone: Vec<PathBuf>,
+    pub skipped: Skipped,
+}
+
+/// One workspace to load: its root (the folder of its `ward.toml`; for the files under
+/// none, the folder given), its files (canonical, sorted).
+pub struct WorkspaceFiles {
+    pub root: PathBuf,
+    pub files: Vec<PathBuf>,
+    /// The folders evidence must lie in.
+    pub evidence_roots: Vec<PathBuf>,
+}
+
+/// Finds the workspaces of the command line's paths (default: the current folder).
 ///
-/// Every file is read under its canonical path (`..` and symbolic links resolved), so that
-/// one file named twice (`ward check ex ex/../ex`, a folder and a link to it) is read once:
-/// read twice, each of its IDs would be a `duplicate-id`.
-pub fn load(paths: &[PathBuf]) -> Result<LoadedWorkspace, LoadError> {
+/// A file belongs to the nearest `ward.toml` above it, and that workspace is loaded whole,
+/// whichever of its files or folders was named, so that `ward check risks.ward` sees the
+/// threats of the other files. Files under no `ward.toml` form one workspace of the paths
+/// given, as before there were manifests.
+///
+/// Every path is canonical (`..` and symbolic links resolved), so that one file named twice
+/// (`ward check ex ex/../ex`, a folder and a link to it) is read once: read twice, each of
+/// its IDs would be a `duplicate-id`.
+pub fn discover(paths: &[PathBuf]) -> Result<Discovery, LoadError> {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths.to_vec()
     };
-    let cwd = std::env::current_dir()
-        .map_err(|error| LoadError(format!("cannot read the current folder: {error}")))?;
-    let canonical = |path: &Path| {
-        std::fs::canonicalize(path).map_err(|error| {
-            LoadError(format!(
-                "cannot read `{}`: {}",
-                shown(path),
-                io_reason(&error)
-            ))
-        })
-    };
-    // The root that output paths are relative to: the one folder given, else the current one.
-    let root = match paths.as_slice() {
-        [single] if single.is_dir() => canonical(single)?,
-        _ => canonical(&cwd)?,
-    };
-    // The folders evidence must lie in: each folder given; for a file given, the current one.
-    let mut roots = Vec::new();
-    for path in &paths {
-        let folder = if path.is_dir() { path } else { &cwd };
-        let folder = canonical(folder)?;
-        if !roots.contains(&folder) {
-            roots.push(folder);
-        }
-    }
-    let found = find_files(&paths)?;
-    let mut files = found
-        .files
+    let cwd = current_dir()?;
+    let given = paths
         .iter()
         .map(|path| canonical(path))
         .collect::<Result<Vec<_>, _>>()?;
-    files.sort();
-    files.dedup();
-    if files.is_empty() {
+    let found = find_files(&given)?;
+    let mut owners = Owners::default();
+    let mut named = HashSet::new();
+    let mut loose = Vec::new();
+    let mut alone = Vec::new();
+    let mut manifests: HashMap<PathBuf, Manifest> = HashMap::new();
+    // Manifest roots in the order first met, with the files the walks found of each.
+    let mut by_root: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+    for file in found.files {
+        let given_by_name = given.contains(&file);
+        // A file named on the command line is checked even when `exclude` leaves it out
+        // (as ruff does); one met in a walk is not.
+        if !given_by_name && owners.excluded(&file, &given, &mut manifests)? {
+            continue;
+        }
+        named.insert(file.clone());
+        let Some(root) = owners.root_of(&file) else {
+            if given_by_name {
+                alone.push(file.clone());
+            }
+            loose.push(file);
+            continue;
+        };
+        match by_root.iter_mut().find(|(known, _)| *known == root) {
+            Some((_, files)) => files.push(file),
+            None => by_root.push((root, vec![file])),
+        }
+    }
+    let mut workspaces = Vec::new();
+    for (root, mut files) in by_root {
+        let manifest = manifests
+            .remove(&root)
+            .map_or_else(|| Manifest::read(&root), Ok)?;
+        // A folder given that holds the root walked the whole workspace; otherwise (a file
+        // or a folder inside it was named) the rest of it is read now.
+        let walked_whole = given
+            .iter()
+            .any(|path| path.is_dir() && manifest.root.starts_with(path));
+        if !walked_whole {
+            files.extend(workspace_members(&manifest, &mut owners));
+        }
+        files.sort();
+        files.dedup();
+        workspaces.push(WorkspaceFiles {
+            root: manifest.root.clone(),
+            evidence_roots: vec![manifest.root.clone()],
+            files,
+        });
+    }
+    if !loose.is_empty() {
+        // The root that output paths are relative to: the one folder given, else the
+        // current one; evidence must lie in a folder given (for a file given, the current
+        // one).
+        let root = match given.as_slice() {
+            [single] if single.is_dir() => single.clone(),
+            _ => cwd.clone(),
+        };
+        let mut evidence_roots = Vec::new();
+        for path in &given {
+            let folder = if path.is_dir() { path } else { &cwd };
+            if !evidence_roots.contains(folder) {
+                evidence_roots.push(folder.clone());
+            }
+        }
+        workspaces.push(WorkspaceFiles {
+            root,
+            files: loose,
+            evidence_roots,
+        });
+    }
+    if workspaces.is_empty() {
         let shown_paths: Vec<String> = paths.iter().map(|p| format!("`{}`", shown(p))).collect();
         let mut message = format!("no `.ward` files found in {}", shown_paths.join(", "));
         for (path, reason) in &found.unreadable {
@@ -309,21 +399,199 @@ pub fn load(paths: &[PathBuf]) -> Result<LoadedWorkspace, LoadError> {
         }
         return Err(LoadError(message));
     }
-    let texts: Vec<(PathBuf, Arc<str>)> = files
-        .into_par_iter()
+    Ok(Discovery {
+        workspaces,
+        named,
+        alone,
+        skipped: Skipped {
+            unreadable: found.unreadable,
+            links: found.links,
+        },
+    })
+}
+
+/// The workspace files of a manifest's root: the walk of [`find_files`], without what
+/// `exclude` leaves out and without nested workspaces (folders with a `ward.toml` of their
+/// own). Unreadable entries are left out: the walk of the paths given reports those.
+fn workspace_members(manifest: &Manifest, owners: &mut Owners) -> Vec<PathBuf> {
+    let mut walk = walker(&manifest.root);
+    let root = manifest.root.clone();
+    let excluded = manifest.clone();
+    walk.filter_entry(move |entry| {
+        let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+        let path = entry.path();
+        let nested = is_dir && path != root && crate::manifest::is_root(path);
+        !nested && !excluded.excludes(path, is_dir)
+    });
+    let files: Vec<PathBuf> = walk
+        .build()
+        .filter_map(Result::ok)
+        .filter(is_ward_file)
+        .map(ignore::DirEntry::into_path)
+        .collect();
+    for file in &files {
+        if let Some(folder) = file.parent() {
+            owners
+                .folders
+                .insert(folder.to_path_buf(), Some(manifest.root.clone()));
+        }
+    }
+    files
+}
+
+/// Which `ward.toml` each folder belongs to, asked of the file system once per folder.
+#[derive(Default)]
+struct Owners {
+    folders: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Owners {
+    /// Whether a file met in the walk of a folder given is left out by an `exclude`: that
+    /// of its own workspace, or of a workspace around it whose root the walk went through
+    /// (so that a `ward.toml` at the top of a repository can leave out its test fixtures,
+    /// workspaces of their own, while `ward check` of one fixture still checks it).
+    fn excluded(
+        &mut self,
+        file: &Path,
+        given: &[PathBuf],
+        manifests: &mut HashMap<PathBuf, Manifest>,
+    ) -> Result<bool, LoadError> {
+        let Some(folder) = file.parent() else {
+            return Ok(false);
+        };
+        let walked_from = given
+            .iter()
+            .filter(|path| file.starts_with(path))
+            .max_by_key(|path| path.as_os_str().len());
+        let mut roots: Vec<PathBuf> = Vec::new();
+        for up in folder.ancestors() {
+            if !walked_from.is_some_and(|from| up.starts_with(from)) {
+                break;
+            }
+            if self.folder_root(up).as_deref() == Some(up) {
+                roots.push(up.to_path_buf());
+            }
+        }
+        if let Some(nearest) = self.folder_root(folder)
+            && !roots.contains(&nearest)
+        {
+            roots.push(nearest);
+        }
+        for root in roots {
+            let manifest = match manifests.entry(root) {
+                std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                std::collections::hash_map::Entry::Vacant(new) => {
+                    let manifest = Manifest::read(new.key())?;
+                    new.insert(manifest)
+                }
+            };
+            // A folder named on the command line inside what a workspace leaves out is
+            // checked all the same, as a file named is: the user asked for it.
+            let named_inside = walked_from.is_some_and(|from| manifest.excludes(from, true));
+            if !named_inside && manifest.excludes(file, false) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The root of the workspace that `file` belongs to, if any `ward.toml` is above it.
+    fn root_of(&mut self, file: &Path) -> Option<PathBuf> {
+        let folder = file.parent()?;
+        self.folder_root(folder)
+    }
+
+    fn folder_root(&mut self, folder: &Path) -> Option<PathBuf> {
+        if let Some(known) = self.folders.get(folder) {
+            return known.clone();
+        }
+        let root = if crate::manifest::is_root(folder) {
+            Some(folder.to_path_buf())
+        } else {
+            folder.parent().and_then(|up| self.folder_root(up))
+        };
+        self.folders.insert(folder.to_path_buf(), root.clone());
+        root
+    }
+}
+
+fn current_dir() -> Result<PathBuf, LoadError> {
+    let cwd = std::env::current_dir()
+        .map_err(|error| LoadError(format!("cannot read the current folder: {error}")))?;
+    canonical(&cwd)
+}
+
+fn canonical(path: &Path) -> Result<PathBuf, LoadError> {
+    std::fs::canonicalize(path).map_err(|error| {
+        LoadError(format!(
+            "cannot read `{}`: {}",
+            shown(path),
+            io_reason(&error)
+        ))
+    })
+}
+
+/// Tells on stderr which files given were checked without a workspace around them: the
+/// other files of their folder were not read, so links to them are unresolved.
+pub fn tell_alone(alone: &[PathBuf]) {
+    let mut err = anstream::stderr();
+    let cwd = shown_root().unwrap_or_default();
+    for file in alone {
+        let _ = writeln!(
+            err,
+            "note: `{}` is in no workspace (no `{}` above it): checked with the other paths given only; \
+             `ward init` in its folder makes the folder a workspace",
+            sanitise(&display_path(&cwd, file)),
+            crate::manifest::MANIFEST
+        );
+    }
+}
+
+/// The folder paths are shown relative to on the terminal: the current one.
+pub fn shown_root() -> Result<PathBuf, LoadError> {
+    current_dir()
+}
+
+/// Loads the one workspace the paths touch, for the commands that read a workspace as a
+/// whole (`ward export vex`, `ward import sbom`); paths touching several are an error that
+/// names them.
+pub fn load_one(paths: &[PathBuf], command: &str) -> Result<LoadedWorkspace, LoadError> {
+    let mut discovery = discover(paths)?;
+    if discovery.workspaces.len() > 1 {
+        let roots: Vec<String> = discovery
+            .workspaces
+            .iter()
+            .map(|workspace| format!("`{}`", shown(&workspace.root)))
+            .collect();
+        return Err(LoadError(format!(
+            "`{command}` reads one workspace, and the paths given touch {}: {}; name one of them",
+            roots.len(),
+            roots.join(", ")
+        )));
+    }
+    let workspace = discovery
+        .workspaces
+        .pop()
+        .expect("discovery finds at least one workspace");
+    load(&workspace)
+}
+
+/// Reads a workspace's files (in parallel) into an analysis host.
+pub fn load(workspace: &WorkspaceFiles) -> Result<LoadedWorkspace, LoadError> {
+    let texts: Vec<(PathBuf, Arc<str>)> = workspace
+        .files
+        .par_iter()
         .map(|path| {
-            let text = read_text(&path)?;
-            Ok((path, Arc::from(text)))
+            let text = read_text(path)?;
+            Ok((path.clone(), Arc::from(text)))
         })
         .collect::<Result<_, LoadError>>()?;
     let mut host = AnalysisHost::new();
     host.add_files(texts);
-    host.set_roots(roots);
+    host.set_roots(workspace.evidence_roots.clone());
     Ok(LoadedWorkspace {
-        root,
+        root: workspace.root.clone(),
         host,
-        unreadable: found.unreadable,
-        links: found.links,
     })
 }
 

@@ -43,7 +43,9 @@ run_pass() {
   local dir="$tmp/$1"
   mkdir -p "$dir/xdg/config" "$dir/xdg/data" "$dir/xdg/state" "$dir/xdg/cache"
   cp -R "$repo/tests/editors/fixture" "$dir/ws"
-  mkdir "$dir/ws/.git" # the root marker: risks/risks.ward must find the root above it
+  # The root markers: risks/risks.ward must find the workspace's `ward.toml` above it,
+  # and prefer it to the `.git` of the repository around the workspace.
+  mkdir "$dir/.git"
   local status=0
   (
     cd "$dir/ws" &&

@@ -5,7 +5,8 @@
 -- with throw-away XDG folders and these environment variables:
 --   WARD_PLUGIN  the plugin folder (editors/nvim), put on the runtimepath
 --   WARD_BIN     the `ward` binary
---   WARD_WS      a throw-away copy of tests/editors/fixture (with a `.git` folder)
+--   WARD_WS      a throw-away copy of tests/editors/fixture (its `ward.toml`; a `.git`
+--                folder above it)
 --   WARD_TIMEOUT_MS  how long to wait for each server reply (default 20000)
 --   WARD_SETUP   `lsp-enable` (Neovim 0.11+): use lsp/ward.lua and
 --                vim.lsp.enable instead of require("ward").setup()
@@ -157,15 +158,15 @@ local function main()
   check(vim.fn.expand("<cword>") == "T-BLE-SPOF", "an ID is not one word: <cword> is '" .. vim.fn.expand("<cword>") .. "' (iskeyword)")
   out("PASS: *.ward has filetype ward; ftplugin sets commentstring, 2-space indent, iskeyword")
 
-  -- 2. The server starts, attached to the buffer, rooted at the `.git` folder
-  --    above risks/ (not at risks/ itself).
+  -- 2. The server starts, attached to the buffer, rooted at the `ward.toml`
+  --    above risks/ (not at risks/ itself, nor at the `.git` above the workspace).
   local attached = vim.wait(timeout, function()
     return ward_client(risks) ~= nil
   end, 20)
   check(attached, "no 'ward' LSP client attached to risks.ward within " .. timeout .. " ms")
   local client = ward_client(risks)
   local root = client.config.root_dir
-  check(root and realpath(root) == ws, "workspace root is '" .. tostring(root) .. "', expected '" .. ws .. "' (the folder holding .git)")
+  check(root and realpath(root) == ws, "workspace root is '" .. tostring(root) .. "', expected '" .. ws .. "' (the folder holding ward.toml)")
   out("PASS: ward lsp attached, workspace root " .. root)
 
   -- 2b. Completion through <C-x><C-o>: 'omnifunc' is the LSP's (the plugin sets it on 0.7,

@@ -12,9 +12,10 @@
 --- `vim.lsp.buf_attach_client` (0.7), one client per workspace root.
 local M = {}
 
---- Files or folders whose presence marks a Ward workspace root. Without one,
---- the folder holding the file is the root.
-M.default_root_markers = { ".git" }
+--- Files or folders whose presence marks a Ward workspace root, in order of
+--- priority: the nearest `ward.toml` above the file, else the nearest `.git`.
+--- Without either, the folder holding the file is the root.
+M.default_root_markers = { "ward.toml", ".git" }
 
 local defaults = {
   -- The command that runs the language server.
@@ -39,8 +40,9 @@ local function dirname(path)
 end
 
 --- The workspace root of `path` (a file or folder): the nearest folder at or
---- above it that holds one of `markers`, otherwise the folder holding the
---- file (or `path` itself when it is a folder).
+--- above it that holds the first of `markers`; if none does, the nearest that
+--- holds the second, and so on; otherwise the folder holding the file (or
+--- `path` itself when it is a folder).
 ---@param path string
 ---@param markers string[]|nil
 ---@return string
@@ -52,19 +54,19 @@ function M.find_root(path, markers)
   if start == "" then
     start = "/"
   end
-  local dir = start
-  while true do
-    for _, marker in ipairs(markers) do
+  for _, marker in ipairs(markers) do
+    local dir = start
+    while true do
       local candidate = (dir == "/" and "" or dir) .. "/" .. marker
       if exists(candidate) then
         return dir
       end
+      local parent = dirname(dir)
+      if parent == dir then
+        break
+      end
+      dir = parent
     end
-    local parent = dirname(dir)
-    if parent == dir then
-      break
-    end
-    dir = parent
   end
   return start
 end

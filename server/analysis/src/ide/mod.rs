@@ -6,14 +6,21 @@
 //! offset and what it names; every feature starts from there, except completion, which reads
 //! the text around the cursor because the text being typed rarely parses.
 
+mod call_hierarchy;
+mod code_lens;
 mod completion;
 mod cursor;
+mod document_links;
+mod folding;
 mod fuzzy;
 mod goto;
 mod highlight;
 mod hover;
+mod inlay_hints;
 mod references;
 mod rename;
+mod selection;
+mod semantic_tokens;
 mod symbols;
 
 #[cfg(test)]
@@ -22,6 +29,13 @@ mod fixture;
 use ward_syntax::{ItemKind, TextRange};
 
 use crate::{Analysis, Cancellable, FileId, FileRange};
+
+pub use call_hierarchy::Call;
+pub use code_lens::CodeLens;
+pub use document_links::DocumentLink;
+pub use folding::{Fold, FoldKind};
+pub use inlay_hints::InlayHint;
+pub use semantic_tokens::{SemanticToken, TokenKind};
 
 /// A cursor position in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -193,6 +207,52 @@ impl Analysis {
         limit: usize,
     ) -> Cancellable<Vec<WorkspaceSymbol>> {
         self.with_db(|db| symbols::workspace_symbols(db, query, limit))
+    }
+
+    /// The item under the cursor as the root of the traceability chain's call hierarchy.
+    pub fn call_hierarchy(&self, position: FilePosition) -> Cancellable<Option<NavigationTarget>> {
+        self.with_db(|db| call_hierarchy::prepare(db, position))
+    }
+
+    /// The items below the item `name` in the chain: those whose links name it.
+    pub fn incoming_calls(&self, name: &str) -> Cancellable<Vec<Call>> {
+        self.with_db(|db| call_hierarchy::incoming(db, name))
+    }
+
+    /// The items above the item `name` in the chain: those its links name.
+    pub fn outgoing_calls(&self, name: &str) -> Cancellable<Vec<Call>> {
+        self.with_db(|db| call_hierarchy::outgoing(db, name))
+    }
+
+    /// The lenses of the chain's items that overlap `range`: what lies below each, and its
+    /// gaps.
+    pub fn code_lenses(&self, file: FileId, range: TextRange) -> Cancellable<Vec<CodeLens>> {
+        self.with_db(|db| code_lens::code_lenses(db, file, range))
+    }
+
+    /// What each word of a file is, in text order.
+    pub fn semantic_tokens(&self, file: FileId) -> Cancellable<Vec<SemanticToken>> {
+        self.with_db(|db| semantic_tokens::semantic_tokens(db, file))
+    }
+
+    /// The score hints of the risks that overlap `range`.
+    pub fn inlay_hints(&self, file: FileId, range: TextRange) -> Cancellable<Vec<InlayHint>> {
+        self.with_db(|db| inlay_hints::inlay_hints(db, file, range))
+    }
+
+    /// The items, blocks, text blocks and comment runs of a file that span lines.
+    pub fn folding_ranges(&self, file: FileId) -> Cancellable<Vec<Fold>> {
+        self.with_db(|db| folding::folding_ranges(db, file))
+    }
+
+    /// The ranges that "expand selection" steps through at the cursor, innermost first.
+    pub fn selection_ranges(&self, position: FilePosition) -> Cancellable<Vec<TextRange>> {
+        self.with_db(|db| selection::selection_ranges(db, position))
+    }
+
+    /// The paths a file names that an editor can open.
+    pub fn document_links(&self, file: FileId) -> Cancellable<Vec<DocumentLink>> {
+        self.with_db(|db| document_links::document_links(db, file))
     }
 
     pub fn document_highlight(

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 
 use ward_analysis::Severity;
 
-use crate::located::AnalysedWorkspace;
+use crate::located::Checked;
 
-pub fn render(checked: &AnalysedWorkspace) -> String {
+pub fn render(checked: &Checked) -> String {
     let mut out = String::new();
     for located in &checked.diagnostics {
         let diagnostic = &located.diagnostic;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ward_analysis::Severity;
 
-use crate::located::AnalysedWorkspace;
+use crate::located::Checked;
 
 #[derive(Serialize)]
 struct Issue<'a> {
@@ -39,7 +39,7 @@ struct Position {
     column: u32,
 }
 
-pub fn render(checked: &AnalysedWorkspace) -> String {
+pub fn render(checked: &Checked) -> String {
     // How many times each (path, code, message) came before: the fingerprint stays the same
     // when lines move, and tells apart findings that say the same thing in one file.
     let mut seen: HashMap<(&str, &str, &str), usize> = HashMap::new();

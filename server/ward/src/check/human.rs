@@ -3,7 +3,7 @@
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use ward_analysis::{FileId, Severity, TextRange};
 
-use crate::located::AnalysedWorkspace;
+use crate::located::Checked;
 use crate::workspace::sanitise;
 
 /// The lines of `text` that `range` touches, with the range made relative to them. `line`
@@ -25,9 +25,8 @@ fn excerpt(text: &str, range: TextRange, line: u32) -> (usize, &str, std::ops::R
 
 /// The diagnostics with their snippets, then the summary. Waived findings are counted in
 /// the summary and shown only with `show_waived`, with a note naming their waiver.
-pub fn render(checked: &AnalysedWorkspace, show_waived: bool) -> String {
+pub fn render(checked: &Checked, show_waived: bool) -> String {
     let renderer = Renderer::styled();
-    let analysis = &checked.analysis;
     let mut out = String::new();
     for located in &checked.diagnostics {
         let diagnostic = &located.diagnostic;
@@ -39,7 +38,7 @@ pub fn render(checked: &AnalysedWorkspace, show_waived: bool) -> String {
             Severity::Warning => Level::WARNING,
             Severity::Info => Level::INFO,
         };
-        let text = analysis.text(diagnostic.file);
+        let text = checked.text(located);
         let (line, source, span) = excerpt(&text, diagnostic.range, located.start.0);
         // A file name may hold escape sequences; the terminal must not obey them.
         let path = sanitise(&located.path);
@@ -65,7 +64,12 @@ pub fn render(checked: &AnalysedWorkspace, show_waived: bool) -> String {
         }
         let related_texts: Vec<(FileId, std::sync::Arc<str>)> = elsewhere
             .iter()
-            .map(|(file, ..)| (*file, analysis.text(*file)))
+            .map(|(file, ..)| {
+                (
+                    *file,
+                    checked.workspaces[located.workspace].analysis.text(*file),
+                )
+            })
             .collect();
         let related_paths: Vec<String> = elsewhere
             .iter()
@@ -127,7 +131,7 @@ fn plural(count: usize, word: &str) -> String {
     }
 }
 
-fn summary(checked: &AnalysedWorkspace) -> String {
+fn summary(checked: &Checked) -> String {
     let errors = checked.count(Severity::Error);
     let warnings = checked.count(Severity::Warning);
     let waived = match checked.waived() {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use ward_analysis::Severity;
 
-use crate::located::AnalysedWorkspace;
+use crate::located::Checked;
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -73,7 +73,7 @@ fn range(start: (u32, u32), end: (u32, u32)) -> Range {
     }
 }
 
-pub fn render(checked: &AnalysedWorkspace) -> String {
+pub fn render(checked: &Checked) -> String {
     let diagnostics = checked
         .diagnostics
         .iter()

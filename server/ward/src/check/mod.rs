@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use ward_analysis::{Date, InputKind, Severity};
 
-use crate::located::analyse;
+use crate::located;
 use crate::today;
 
 #[derive(Args, Debug)]
@@ -79,7 +79,7 @@ pub enum Deny {
 /// Runs `ward check`; returns the process exit code.
 pub fn run(args: &CheckArgs) -> i32 {
     let checked = match today::resolve(args.today)
-        .and_then(|today| analyse(&args.paths, &args.inputs(), args.gate.as_deref(), today))
+        .and_then(|today| located::check(&args.paths, &args.inputs(), args.gate.as_deref(), today))
     {
         Ok(checked) => checked,
         Err(error) => {
@@ -87,7 +87,7 @@ pub fn run(args: &CheckArgs) -> i32 {
             return 2;
         }
     };
-    checked.workspace.tell_skipped(args.verbose);
+    checked.tell_skipped(args.verbose);
     let output = match args.format {
         Format::Human => human::render(&checked, args.show_waived),
         Format::Json => json::render(&checked),

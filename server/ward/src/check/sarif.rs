@@ -7,7 +7,7 @@ use serde_sarif::sarif;
 use ward_analysis::{Code, Severity};
 
 use crate::explain;
-use crate::located::AnalysedWorkspace;
+use crate::located::Checked;
 
 fn region(start: (u32, u32), end: (u32, u32)) -> sarif::Region {
     sarif::Region::builder()
@@ -130,7 +130,7 @@ fn rule(code: Code) -> sarif::ReportingDescriptor {
     descriptor
 }
 
-pub fn render(checked: &AnalysedWorkspace) -> String {
+pub fn render(checked: &Checked) -> String {
     let rules: Vec<sarif::ReportingDescriptor> = Code::ALL.iter().map(|&code| rule(code)).collect();
     let results: Vec<sarif::Result> = checked
         .diagnostics
@@ -207,7 +207,7 @@ pub fn render(checked: &AnalysedWorkspace) -> String {
     let bases = std::collections::BTreeMap::from([(
         "%SRCROOT%".to_owned(),
         sarif::ArtifactLocation::builder()
-            .uri(folder_uri(&checked.workspace.root))
+            .uri(folder_uri(&checked.shown_root))
             .build(),
     )]);
     let run = sarif::Run::builder()

@@ -26,6 +26,12 @@ pub struct ClientCaps {
     pub prepare_rename: bool,
     /// Whether completion may insert snippets (tab stops and choices).
     pub snippets: bool,
+    /// Whether to offer inlay hints: on unless `initializationOptions` says
+    /// `"inlayHints": false`.
+    pub inlay_hints: bool,
+    /// Whether to offer code lens: on unless `initializationOptions` says
+    /// `"codeLens": false`.
+    pub code_lens: bool,
 }
 
 impl Default for ClientCaps {
@@ -84,7 +90,22 @@ impl ClientCaps {
                 .and_then(|c| c.completion_item.as_ref())
                 .and_then(|i| i.snippet_support)
                 == Some(true),
+            inlay_hints: true,
+            code_lens: true,
         }
+    }
+
+    /// Applies the user's settings of `initializationOptions`: `{"inlayHints": false}`
+    /// turns the hints off, `{"codeLens": false}` the lenses.
+    pub fn with_options(mut self, options: Option<&serde_json::Value>) -> ClientCaps {
+        let setting = |name: &str| options.and_then(|o| o.get(name)).and_then(|v| v.as_bool());
+        if let Some(on) = setting("inlayHints") {
+            self.inlay_hints = on;
+        }
+        if let Some(on) = setting("codeLens") {
+            self.code_lens = on;
+        }
+        self
     }
 }
 
@@ -114,7 +135,28 @@ pub fn server_capabilities(caps: &ClientCaps) -> ServerCapabilities {
         document_symbol_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
         document_highlight_provider: Some(OneOf::Left(true)),
+        call_hierarchy_provider: Some(lsp::CallHierarchyServerCapability::Simple(true)),
+        semantic_tokens_provider: Some(
+            lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                lsp::SemanticTokensOptions {
+                    legend: super::semantic::legend(),
+                    range: None,
+                    full: Some(lsp::SemanticTokensFullOptions::Delta { delta: Some(true) }),
+                    work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+                },
+            ),
+        ),
+        folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+        selection_range_provider: Some(lsp::SelectionRangeProviderCapability::Simple(true)),
+        document_link_provider: Some(lsp::DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+        }),
         document_formatting_provider: Some(OneOf::Left(true)),
+        inlay_hint_provider: caps.inlay_hints.then_some(OneOf::Left(true)),
+        code_lens_provider: caps.code_lens.then_some(lsp::CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
         document_range_formatting_provider: Some(OneOf::Left(true)),
         workspace: Some(lsp::WorkspaceServerCapabilities {
             workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {

@@ -70,6 +70,12 @@ impl LineMap {
         Position::new(line, col)
     }
 
+    /// The length of a line, without its line break, in the client's units.
+    pub fn line_length(&self, line: u32) -> u32 {
+        let end = self.offset(Position::new(line, u32::MAX));
+        self.position(end).character
+    }
+
     pub fn range(&self, range: TextRange) -> Range {
         Range::new(
             self.position(range.start as usize),

@@ -22,7 +22,7 @@ use tower_lsp_server::ls_types::{
     Uri, WorkspaceEdit, WorkspaceSymbolParams, WorkspaceSymbolResponse,
 };
 use ward_analysis::ide::{self, CompletionKind, FilePosition};
-use ward_analysis::{Analysis, Cancellable, Cancelled, FileId, format};
+use ward_analysis::{Analysis, Cancellable, Cancelled, FileId};
 
 use super::convert::{self, ClientNames, ClientPlaces, LineMap};
 use super::world::OpenDocs;
@@ -40,7 +40,11 @@ const COMPLETION_LIMIT: usize = 200;
 /// What a request computes with: a snapshot, the open documents and the client's
 /// capabilities.
 pub struct Snapshot {
+    /// The analysis of the document's workspace; for a request about no document, of the
+    /// first workspace.
     pub analysis: Analysis,
+    /// For a request about no document, the other workspaces.
+    others: Vec<Analysis>,
     open: OpenDocs,
     pub caps: Arc<ClientCaps>,
 }
@@ -48,7 +52,16 @@ pub struct Snapshot {
 impl Snapshot {
     /// The files of the snapshot as the client knows them, each made once.
     pub fn places(&self) -> ClientPlaces<'_> {
-        Places::new(&self.analysis, ClientNames { open: &self.open })
+        self.places_of(&self.analysis)
+    }
+
+    fn places_of<'a>(&'a self, analysis: &'a Analysis) -> ClientPlaces<'a> {
+        Places::new(analysis, ClientNames { open: &self.open })
+    }
+
+    /// Every workspace of the snapshot.
+    fn workspaces(&self) -> impl Iterator<Item = &Analysis> {
+        std::iter::once(&self.analysis).chain(&self.others)
     }
 
     pub fn version(&self, file: FileId) -> Option<i32> {
@@ -125,9 +138,23 @@ where
             },
             None => None,
         };
-        let (analysis, open) = world.snapshot();
+        let (analysis, others, open) = match &path {
+            Some(path) => {
+                let (analysis, open) = world.snapshot_of(path);
+                (analysis, Vec::new(), open)
+            }
+            None => {
+                let (mut analyses, open) = world.snapshots();
+                if analyses.is_empty() {
+                    return Ok(T::default());
+                }
+                let first = analyses.remove(0);
+                (first, analyses, open)
+            }
+        };
         let snapshot = Snapshot {
             analysis,
+            others,
             open,
             caps: state.caps(),
         };
@@ -515,23 +542,27 @@ pub async fn workspace_symbol(
         Reads::Workspace,
         None,
         move |s, _| {
-            let symbols = s
-                .analysis
-                .workspace_symbols(&query, WORKSPACE_SYMBOL_LIMIT)?;
-            let places = s.places();
-            let mut out = Vec::with_capacity(symbols.len());
-            for symbol in symbols {
-                #[allow(deprecated)]
-                out.push(SymbolInformation {
-                    name: symbol.name,
-                    kind: convert::item_symbol_kind(symbol.kind),
-                    tags: None,
-                    deprecated: None,
-                    location: places
-                        .line_map(symbol.location.file, s.caps.encoding)
-                        .location(symbol.location.range),
-                    container_name: symbol.title,
-                });
+            let mut out = Vec::new();
+            for analysis in s.workspaces() {
+                let left = WORKSPACE_SYMBOL_LIMIT.saturating_sub(out.len());
+                if left == 0 {
+                    break;
+                }
+                let symbols = analysis.workspace_symbols(&query, left)?;
+                let places = s.places_of(analysis);
+                for symbol in symbols {
+                    #[allow(deprecated)]
+                    out.push(SymbolInformation {
+                        name: symbol.name,
+                        kind: convert::item_symbol_kind(symbol.kind),
+                        tags: None,
+                        deprecated: None,
+                        location: places
+                            .line_map(symbol.location.file, s.caps.encoding)
+                            .location(symbol.location.range),
+                        container_name: symbol.title,
+                    });
+                }
             }
             Ok(Ok(Some(WorkspaceSymbolResponse::Flat(out))))
         },
@@ -558,6 +589,322 @@ pub async fn document_highlight(
                 })
                 .collect();
             Ok(Ok(Some(highlights)))
+        },
+    )
+    .await
+}
+
+/// The command a lens runs to list the items that link to an item: the VS Code extension
+/// shows them as references (other clients may run it as they wish).
+pub const SHOW_REFERENCES: &str = "ward.showReferences";
+
+pub async fn code_lens(state: &State, uri: Uri) -> jsonrpc::Result<Option<Vec<lsp::CodeLens>>> {
+    let shown = uri.clone();
+    run(
+        state,
+        "codeLens",
+        Reads::Workspace,
+        Some(&uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            let map = s.line_map(file);
+            let everything = ward_analysis::TextRange {
+                start: 0,
+                end: u32::MAX,
+            };
+            let mut lenses = Vec::new();
+            for lens in s.analysis.code_lenses(file, everything)? {
+                let range = map.range(lens.range);
+                let below: Vec<String> = lens
+                    .below
+                    .iter()
+                    .map(|&(kind, count)| {
+                        let spec = kind.spec();
+                        let word = if count == 1 {
+                            spec.keyword
+                        } else {
+                            spec.plural
+                        };
+                        format!("{count} {word}")
+                    })
+                    .collect();
+                let below = if below.is_empty() {
+                    "nothing links here".to_owned()
+                } else {
+                    below.join(" · ")
+                };
+                lenses.push(lsp::CodeLens {
+                    range,
+                    command: Some(lsp::Command {
+                        title: below,
+                        command: SHOW_REFERENCES.to_owned(),
+                        arguments: Some(vec![
+                            serde_json::json!(shown.as_str()),
+                            serde_json::json!(range.start),
+                        ]),
+                    }),
+                    data: None,
+                });
+                let gaps: Vec<&str> = lens.gaps.iter().map(|code| code.as_str()).collect();
+                let verdict = if gaps.is_empty() {
+                    "covered ✓".to_owned()
+                } else {
+                    format!("gaps: {}", gaps.join(", "))
+                };
+                lenses.push(lsp::CodeLens {
+                    range,
+                    // A title only: nothing to run.
+                    command: Some(lsp::Command {
+                        title: verdict,
+                        command: String::new(),
+                        arguments: None,
+                    }),
+                    data: None,
+                });
+            }
+            Ok(Ok(Some(lenses)))
+        },
+    )
+    .await
+}
+
+/// The semantic tokens of a document as LSP's numbers.
+pub async fn semantic_tokens(state: &State, uri: &Uri) -> jsonrpc::Result<Option<Vec<u32>>> {
+    run(
+        state,
+        "semanticTokens",
+        Reads::Document,
+        Some(uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            let map = s.line_map(file);
+            let tokens = s.analysis.semantic_tokens(file)?;
+            Ok(Ok(Some(super::semantic::encode(&tokens, &map))))
+        },
+    )
+    .await
+}
+
+pub async fn inlay_hint(
+    state: &State,
+    params: lsp::InlayHintParams,
+) -> jsonrpc::Result<Option<Vec<lsp::InlayHint>>> {
+    let range = params.range;
+    run(
+        state,
+        "inlayHint",
+        Reads::Document,
+        Some(&params.text_document.uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            let map = s.line_map(file);
+            let visible = ward_analysis::TextRange {
+                start: map.offset(range.start) as u32,
+                end: map.offset(range.end) as u32,
+            };
+            let hints = s
+                .analysis
+                .inlay_hints(file, visible)?
+                .into_iter()
+                .map(|hint| lsp::InlayHint {
+                    position: map.position(hint.offset as usize),
+                    label: lsp::InlayHintLabel::String(hint.label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: None,
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                })
+                .collect();
+            Ok(Ok(Some(hints)))
+        },
+    )
+    .await
+}
+
+pub async fn folding_range(
+    state: &State,
+    uri: Uri,
+) -> jsonrpc::Result<Option<Vec<lsp::FoldingRange>>> {
+    run(
+        state,
+        "foldingRange",
+        Reads::Document,
+        Some(&uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            let map = s.line_map(file);
+            let mut ranges = Vec::new();
+            for fold in s.analysis.folding_ranges(file)? {
+                let start = map.position(fold.range.start as usize).line;
+                let end = map.position(fold.range.end as usize).line;
+                // A region ends on the line of its closing brace (or `"""`), which stays in
+                // sight; a comment run folds to its last line.
+                let (end, kind) = match fold.kind {
+                    ide::FoldKind::Region => (end.saturating_sub(1), lsp::FoldingRangeKind::Region),
+                    ide::FoldKind::Text => (end.saturating_sub(1), lsp::FoldingRangeKind::Region),
+                    ide::FoldKind::Comment => (end, lsp::FoldingRangeKind::Comment),
+                };
+                if end > start {
+                    ranges.push(lsp::FoldingRange {
+                        start_line: start,
+                        start_character: None,
+                        end_line: end,
+                        end_character: None,
+                        kind: Some(kind),
+                        collapsed_text: None,
+                    });
+                }
+            }
+            Ok(Ok(Some(ranges)))
+        },
+    )
+    .await
+}
+
+pub async fn selection_range(
+    state: &State,
+    params: lsp::SelectionRangeParams,
+) -> jsonrpc::Result<Option<Vec<lsp::SelectionRange>>> {
+    let positions = params.positions;
+    run(
+        state,
+        "selectionRange",
+        Reads::Document,
+        Some(&params.text_document.uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            let map = s.line_map(file);
+            let mut out = Vec::with_capacity(positions.len());
+            for position in positions {
+                let at = FilePosition {
+                    file,
+                    offset: map.offset(position),
+                };
+                // Outermost first, each the parent of the next.
+                let mut selection: Option<lsp::SelectionRange> = None;
+                for range in s.analysis.selection_ranges(at)?.into_iter().rev() {
+                    selection = Some(lsp::SelectionRange {
+                        range: map.range(range),
+                        parent: selection.map(Box::new),
+                    });
+                }
+                out.push(selection.unwrap_or(lsp::SelectionRange {
+                    range: lsp::Range::new(position, position),
+                    parent: None,
+                }));
+            }
+            Ok(Ok(Some(out)))
+        },
+    )
+    .await
+}
+
+pub async fn document_link(
+    state: &State,
+    uri: Uri,
+) -> jsonrpc::Result<Option<Vec<lsp::DocumentLink>>> {
+    run(
+        state,
+        "documentLink",
+        Reads::Document,
+        Some(&uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            let map = s.line_map(file);
+            let links = s
+                .analysis
+                .document_links(file)?
+                .into_iter()
+                .map(|link| lsp::DocumentLink {
+                    range: map.range(link.range),
+                    target: Some(convert::path_to_uri(&link.target)),
+                    tooltip: Some(format!("Open {}", link.target.display())),
+                    data: None,
+                })
+                .collect();
+            Ok(Ok(Some(links)))
+        },
+    )
+    .await
+}
+
+/// An item of the chain as a call hierarchy item.
+fn call_item(s: &Snapshot, target: &ide::NavigationTarget) -> lsp::CallHierarchyItem {
+    let map = s.line_map(target.file);
+    let full = map.location(target.full_range);
+    lsp::CallHierarchyItem {
+        name: target.name.clone(),
+        kind: convert::item_symbol_kind(target.kind),
+        tags: None,
+        detail: Some(target.kind.to_string()),
+        uri: full.uri,
+        range: full.range,
+        selection_range: map.range(target.focus_range),
+        data: None,
+    }
+}
+
+pub async fn prepare_call_hierarchy(
+    state: &State,
+    params: lsp::CallHierarchyPrepareParams,
+) -> jsonrpc::Result<Option<Vec<lsp::CallHierarchyItem>>> {
+    run_at(
+        state,
+        "prepareCallHierarchy",
+        params.text_document_position_params,
+        move |s, at, _| {
+            let root = s.analysis.call_hierarchy(at)?;
+            Ok(Ok(root.map(|target| vec![call_item(s, &target)])))
+        },
+    )
+    .await
+}
+
+/// The chain below an item (`incoming`) or above it.
+pub async fn calls(
+    state: &State,
+    item: lsp::CallHierarchyItem,
+    incoming: bool,
+) -> jsonrpc::Result<Vec<(lsp::CallHierarchyItem, Vec<lsp::Range>)>> {
+    let name = item.name;
+    run(
+        state,
+        if incoming {
+            "incomingCalls"
+        } else {
+            "outgoingCalls"
+        },
+        Reads::Workspace,
+        Some(&item.uri),
+        move |s, _| {
+            let calls = if incoming {
+                s.analysis.incoming_calls(&name)?
+            } else {
+                s.analysis.outgoing_calls(&name)?
+            };
+            let calls = calls
+                .iter()
+                .map(|call| {
+                    let map = s.line_map(call.file);
+                    let ranges = call.ranges.iter().map(|&range| map.range(range)).collect();
+                    (call_item(s, &call.target), ranges)
+                })
+                .collect();
+            Ok(Ok(calls))
         },
     )
     .await
@@ -613,17 +960,10 @@ pub async fn formatting(
                 return Ok(Ok(None));
             };
             let map = s.line_map(file);
-            let text = s.analysis.text(file);
-            let formatted = match range {
-                Some(range) => {
-                    let range = ward_analysis::TextRange::new(
-                        map.offset(range.start),
-                        map.offset(range.end),
-                    );
-                    format::format_range(&text, range)
-                }
-                None => format::format(&text),
-            };
+            let range = range.map(|range| {
+                ward_analysis::TextRange::new(map.offset(range.start), map.offset(range.end))
+            });
+            let formatted = s.analysis.format(file, range);
             let edits = match formatted {
                 Ok(edits) => edits,
                 Err(error) => {

@@ -25,7 +25,9 @@ mod convert;
 mod documents;
 mod handlers;
 mod log;
+mod parts;
 mod publisher;
+mod semantic;
 mod state;
 mod transport;
 mod world;
@@ -131,6 +133,7 @@ impl Backend {
                 started: AtomicBool::new(false),
                 indexed: Mutex::new(None),
                 ready: watch::Sender::new(false),
+                semantic_tokens: semantic::Sent::default(),
                 input_watchers: tokio::sync::Mutex::new(false),
             }),
         }
@@ -205,21 +208,24 @@ impl Backend {
                 let roots = roots.clone();
                 tokio::task::spawn_blocking(move || world::read_workspace(&roots)).await
             };
-            let files = read.unwrap_or_else(|error| {
+            let scan = read.unwrap_or_else(|error| {
                 log::error(format_args!("reading the workspace failed: {error}"));
-                Vec::new()
+                world::Scan::default()
             });
-            let count = files.len();
+            let count = scan.files.len();
             if let Some(hold) = test_delay("WARD_LSP_TEST_SCAN_HOLD_MS") {
                 // Between reading the files and taking them: events meanwhile are newer.
                 tokio::time::sleep(hold).await;
             }
-            state.world().finish_indexing(files);
+            state.world().finish_indexing(scan);
             register_input_watchers(&state, &client);
             // Build the index before letting requests go, so that each does not build it
             // alone. A write cancels this; requests then build what is missing themselves.
-            let (analysis, _) = state.world().snapshot();
-            let primed = tokio::task::spawn_blocking(move || analysis.prime().is_ok()).await;
+            let (analyses, _) = state.world().snapshots();
+            let primed = tokio::task::spawn_blocking(move || {
+                analyses.iter().all(|analysis| analysis.prime().is_ok())
+            })
+            .await;
             if !primed.unwrap_or(false) {
                 log::debug(format_args!("priming the index was cancelled"));
             }
@@ -243,12 +249,19 @@ impl Backend {
     /// the publisher re-sends what changed (an expired waiver, a gap it no longer waives).
     fn watch_the_day(&self) {
         let state = self.state.clone();
+        let mut day = today();
+        state.world().set_today(day);
         tokio::spawn(async move {
             while !state.shutdown.load(Ordering::SeqCst) {
                 tokio::time::sleep(until_the_next_check()).await;
-                let today = ward_analysis::dates::today_utc();
-                state.world().set_today(today);
-                state.diagnostics_changed.notify_one();
+                // Only a new day is news: waking the publisher for nothing would hold back
+                // the files it publishes once changes pause.
+                let now = today();
+                if now != day {
+                    day = now;
+                    state.world().set_today(day);
+                    state.diagnostics_changed.notify_one();
+                }
             }
         });
     }
@@ -271,6 +284,19 @@ impl Backend {
             }
         });
     }
+}
+
+/// Today's UTC date. With `WARD_LSP_TEST_HOOKS` set, `WARD_LSP_TEST_TODAY_FILE` names a
+/// file whose `YYYY-MM-DD` is today instead, so that a test can turn the day over.
+fn today() -> ward_analysis::Date {
+    test_today().unwrap_or_else(ward_analysis::dates::today_utc)
+}
+
+fn test_today() -> Option<ward_analysis::Date> {
+    std::env::var_os("WARD_LSP_TEST_HOOKS")?;
+    let path = std::env::var_os("WARD_LSP_TEST_TODAY_FILE")?;
+    let text = std::fs::read_to_string(path).ok()?;
+    ward_analysis::dates::parse(text.trim())
 }
 
 /// Registers the watchers of the plan's input globs again when they changed: the old
@@ -317,8 +343,11 @@ fn register_input_watchers(state: &Arc<State>, client: &Client) {
 
 /// How long to wait before looking at the clock again: until just after the next UTC
 /// midnight, and at most an hour, since a monotonic sleep does not count the time a machine
-/// is suspended.
+/// is suspended. A test's day (`WARD_LSP_TEST_TODAY_FILE`) is read again every 50 ms.
 fn until_the_next_check() -> std::time::Duration {
+    if test_today().is_some() {
+        return std::time::Duration::from_millis(50);
+    }
     const DAY: u64 = 86_400;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -378,7 +407,8 @@ pub fn panic_message(panic: &Box<dyn Any + Send>) -> String {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let caps = ClientCaps::new(&params.capabilities);
+        let caps = ClientCaps::new(&params.capabilities)
+            .with_options(params.initialization_options.as_ref());
         log::info(format_args!(
             "initialize from {:?}: {caps:?}",
             params.client_info.as_ref().map(|info| &info.name)
@@ -435,6 +465,8 @@ impl LanguageServer for Backend {
         self.write("didClose", |world| {
             world.did_close(&params.text_document.uri)
         });
+        // A closed document's tokens are asked for whole when it opens again.
+        self.state.semantic_tokens.forget(&params.text_document.uri);
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -464,8 +496,8 @@ impl LanguageServer for Backend {
         tokio::spawn(async move {
             let read = tokio::task::spawn_blocking(move || world::read_workspace(&added));
             match read.await {
-                Ok(files) => {
-                    state.world().add_folder_files(files);
+                Ok(scan) => {
+                    state.world().add_folder_files(scan);
                     state.diagnostics_changed.notify_one();
                 }
                 Err(error) => log::error(format_args!("reading added folders failed: {error}")),
@@ -522,6 +554,116 @@ impl LanguageServer for Backend {
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
         handlers::document_highlight(&self.state, params).await
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        handlers::code_lens(&self.state, params.text_document.uri).await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> Result<Option<lsp::SemanticTokensResult>> {
+        let uri = params.text_document.uri;
+        let Some(data) = handlers::semantic_tokens(&self.state, &uri).await? else {
+            return Ok(None);
+        };
+        let result_id = self.state.semantic_tokens.keep(&uri, &data);
+        Ok(Some(lsp::SemanticTokensResult::Tokens(
+            lsp::SemanticTokens {
+                result_id: Some(result_id),
+                data: semantic::tokens(&data),
+            },
+        )))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: lsp::SemanticTokensDeltaParams,
+    ) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
+        let uri = params.text_document.uri;
+        let Some(data) = handlers::semantic_tokens(&self.state, &uri).await? else {
+            return Ok(None);
+        };
+        let previous = self
+            .state
+            .semantic_tokens
+            .previous(&uri, &params.previous_result_id);
+        let result_id = self.state.semantic_tokens.keep(&uri, &data);
+        Ok(Some(match previous {
+            Some(old) => {
+                lsp::SemanticTokensFullDeltaResult::TokensDelta(lsp::SemanticTokensDelta {
+                    result_id: Some(result_id),
+                    edits: semantic::delta(&old, &data),
+                })
+            }
+            // A result the server no longer has: all of it.
+            None => lsp::SemanticTokensFullDeltaResult::Tokens(lsp::SemanticTokens {
+                result_id: Some(result_id),
+                data: semantic::tokens(&data),
+            }),
+        }))
+    }
+
+    async fn inlay_hint(
+        &self,
+        params: lsp::InlayHintParams,
+    ) -> Result<Option<Vec<lsp::InlayHint>>> {
+        handlers::inlay_hint(&self.state, params).await
+    }
+
+    async fn folding_range(
+        &self,
+        params: lsp::FoldingRangeParams,
+    ) -> Result<Option<Vec<lsp::FoldingRange>>> {
+        handlers::folding_range(&self.state, params.text_document.uri).await
+    }
+
+    async fn selection_range(
+        &self,
+        params: lsp::SelectionRangeParams,
+    ) -> Result<Option<Vec<lsp::SelectionRange>>> {
+        handlers::selection_range(&self.state, params).await
+    }
+
+    async fn document_link(
+        &self,
+        params: lsp::DocumentLinkParams,
+    ) -> Result<Option<Vec<lsp::DocumentLink>>> {
+        handlers::document_link(&self.state, params.text_document.uri).await
+    }
+
+    async fn prepare_call_hierarchy(
+        &self,
+        params: lsp::CallHierarchyPrepareParams,
+    ) -> Result<Option<Vec<lsp::CallHierarchyItem>>> {
+        handlers::prepare_call_hierarchy(&self.state, params).await
+    }
+
+    async fn incoming_calls(
+        &self,
+        params: lsp::CallHierarchyIncomingCallsParams,
+    ) -> Result<Option<Vec<lsp::CallHierarchyIncomingCall>>> {
+        let calls = handlers::calls(&self.state, params.item, true).await?;
+        Ok(Some(
+            calls
+                .into_iter()
+                .map(|(from, from_ranges)| lsp::CallHierarchyIncomingCall { from, from_ranges })
+                .collect(),
+        ))
+    }
+
+    async fn outgoing_calls(
+        &self,
+        params: lsp::CallHierarchyOutgoingCallsParams,
+    ) -> Result<Option<Vec<lsp::CallHierarchyOutgoingCall>>> {
+        let calls = handlers::calls(&self.state, params.item, false).await?;
+        Ok(Some(
+            calls
+                .into_iter()
+                .map(|(to, from_ranges)| lsp::CallHierarchyOutgoingCall { to, from_ranges })
+                .collect(),
+        ))
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {

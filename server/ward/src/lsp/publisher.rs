@@ -1,7 +1,7 @@
 //! Push diagnostics: one publisher task, woken by a [`Notify`] after every change, publishes
 //! every file of the workspace whose diagnostics changed.
 //!
-//! Each run takes one snapshot and computes on a blocking thread, streaming each file's
+//! Each run takes one snapshot (of every workspace) and computes on a blocking thread, streaming each file's
 //! diagnostics to the task as soon as they are ready: first the files just changed and the
 //! open documents; then, once the changes pause for [`SETTLE`], every other file. A write
 //! cancels the run (the next one picks up where it stopped). Because there is one task and runs follow each other, a file's
@@ -53,9 +53,9 @@ enum Phase {
 /// of being computed and cancelled at every keystroke.
 const SETTLE: Duration = Duration::from_millis(100);
 
-/// One run's input: a snapshot and what it needs to say where things are.
+/// One run's input: a snapshot of each workspace and what it needs to say where things are.
 struct Job {
-    analysis: Analysis,
+    analyses: Vec<Analysis>,
     open: OpenDocs,
     dirty: Vec<PathBuf>,
     caps: Arc<ClientCaps>,
@@ -115,9 +115,9 @@ impl Publisher {
             if !world.indexed() {
                 return Outcome::Cancelled;
             }
-            let (analysis, open) = world.snapshot();
+            let (analyses, open) = world.snapshots();
             Job {
-                analysis,
+                analyses,
                 open,
                 dirty: world.take_dirty(),
                 caps: self.state.caps(),
@@ -176,10 +176,9 @@ fn run(
     left: &mut Vec<PathBuf>,
     tx: &mpsc::UnboundedSender<PublishDiagnosticsParams>,
 ) -> Cancellable<()> {
-    let analysis = &job.analysis;
     let started = std::time::Instant::now();
     if job.prime {
-        if let Err(cancelled) = analysis.prime() {
+        if let Err(cancelled) = job.analyses.iter().try_for_each(Analysis::prime) {
             *left = job.dirty.clone();
             return Err(cancelled);
         }
@@ -188,13 +187,20 @@ fn run(
             started.elapsed()
         ));
     }
-    // The `.ward` files and the external inputs (test reports), whose own diagnostics
-    // (an `invalid-test-report`) are published like any file's.
-    let mut files = analysis.files();
-    files.extend(analysis.inputs());
-    let by_path: HashMap<PathBuf, FileId> = files
+    // Every file, with the workspace it is in.
+    let by_path: HashMap<PathBuf, (usize, FileId)> = job
+        .analyses
         .iter()
-        .map(|&file| (analysis.path(file), file))
+        .enumerate()
+        .flat_map(|(at, analysis)| {
+            // The `.ward` files and the external inputs (test reports, SBOMs), whose own
+            // diagnostics (`invalid-test-report`) are published like any file's.
+            let mut files = analysis.files();
+            files.extend(analysis.inputs());
+            files
+                .into_iter()
+                .map(move |file| (analysis.path(file), (at, file)))
+        })
         .collect();
     // The order: the files just changed (most recent first), the open documents, the rest.
     let mut order: Vec<PathBuf> = job.dirty.iter().rev().cloned().collect();
@@ -204,16 +210,22 @@ fn run(
     let mut seen = HashSet::new();
     order.retain(|path| seen.insert(path.clone()));
     if job.phase == Phase::All {
-        let rest = files
-            .iter()
-            .map(|&file| analysis.path(file))
-            .filter(|path| !seen.contains(path));
+        let mut rest: Vec<PathBuf> = by_path
+            .keys()
+            .filter(|path| !seen.contains(*path))
+            .cloned()
+            .collect();
+        rest.sort();
         order.extend(rest);
     }
 
-    let places = Places::new(&job.analysis, ClientNames { open: &job.open });
+    let places: Vec<ClientPlaces<'_>> = job
+        .analyses
+        .iter()
+        .map(|analysis| Places::new(analysis, ClientNames { open: &job.open }))
+        .collect();
     for (at, path) in order.iter().enumerate() {
-        let Some(&file) = by_path.get(path) else {
+        let Some(&(workspace, file)) = by_path.get(path) else {
             // A changed file that left the workspace: clear what was published for it.
             if let Some(sent) = published.files.remove(path) {
                 let _ = tx.send(PublishDiagnosticsParams {
@@ -224,6 +236,7 @@ fn run(
             }
             continue;
         };
+        let (analysis, places) = (&job.analyses[workspace], &places[workspace]);
         let diagnostics = match analysis.diagnostics(file) {
             Ok(diagnostics) => diagnostics,
             Err(cancelled) => {
@@ -238,7 +251,7 @@ fn run(
         if same_place && previous.is_some_and(|sent| Arc::ptr_eq(&sent.diagnostics, &diagnostics)) {
             continue;
         }
-        let lsp = to_lsp(&diagnostics, &places, &job.caps);
+        let lsp = to_lsp(&diagnostics, places, &job.caps);
         if same_place && previous.is_some_and(|sent| sent.lsp == lsp) {
             if let Some(sent) = published.files.get_mut(path) {
                 sent.diagnostics = diagnostics;

@@ -22,6 +22,8 @@ pub struct State {
     /// Whether the start-up scan is applied and the index built: until then an answer that
     /// reads other files would be partial, so such requests wait for it.
     pub(super) ready: watch::Sender<bool>,
+    /// The semantic tokens last sent for each document, for deltas.
+    pub(super) semantic_tokens: super::semantic::Sent,
     /// Whether the watchers of the plan's input globs are registered; held while they are
     /// registered again.
     pub(super) input_watchers: tokio::sync::Mutex<bool>,

@@ -1,5 +1,5 @@
-//! The server's state and its one writer: the analysis host, the open documents and the
-//! workspace files on disk. Every change (an edit, an opened or closed document, a file
+//! The server's state and its one writer: the analysis of each workspace (see [`Parts`]),
+//! the open documents and the workspace files on disk. Every change (an edit, an opened or closed document, a file
 //! changed on disk, the initial indexing) goes through [`World`] under one lock, in the order
 //! the client sent it.
 //!
@@ -7,7 +7,7 @@
 //! document, and closing a document falls back to its file on disk (or removes it from the
 //! workspace when there is none).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,11 +16,13 @@ use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher,
     GlobPattern, OneOf, RelativePattern, TextDocumentContentChangeEvent, Uri, WatchKind,
 };
-use ward_analysis::{Analysis, AnalysisHost, InputKind, InputSource, PositionEncoding};
+use ward_analysis::{Analysis, InputSource, PositionEncoding};
 
 use super::convert;
 use super::documents::{Document, Documents};
 use super::log;
+use super::parts::Parts;
+use crate::manifest::{self, Manifest};
 
 /// An open document's URI and version, as diagnostics and edits report them.
 #[derive(Clone, Debug)]
@@ -33,9 +35,9 @@ pub struct OpenDoc {
 pub type OpenDocs = Arc<HashMap<PathBuf, OpenDoc>>;
 
 pub struct World {
-    host: AnalysisHost,
+    parts: Parts,
     docs: Documents,
-    /// The workspace folders.
+    /// The workspace folders (each widened to the root of a `ward.toml` above it).
     roots: Vec<PathBuf>,
     /// The workspace's `.ward` files on disk, open or not.
     disk: BTreeSet<PathBuf>,
@@ -48,17 +50,15 @@ pub struct World {
     dirty: Vec<PathBuf>,
     /// A copy of the open documents' URIs and versions, rebuilt when they change.
     open: OpenDocs,
-    /// The plan's globs of external inputs, as last read, and the input files they matched.
-    input_sources: Vec<InputSource>,
-    input_files: BTreeSet<PathBuf>,
-    /// Set when `input_sources` changed: the input watchers must be registered again.
+    /// Set when the plans' globs of external inputs changed: the input watchers must be
+    /// registered again.
     input_watchers_stale: bool,
 }
 
 impl World {
     pub fn new() -> World {
         World {
-            host: AnalysisHost::new(),
+            parts: Parts::new(),
             docs: Documents::default(),
             roots: Vec::new(),
             disk: BTreeSet::new(),
@@ -66,90 +66,55 @@ impl World {
             changed_during_scan: Vec::new(),
             dirty: Vec::new(),
             open: Arc::default(),
-            input_sources: Vec::new(),
-            input_files: BTreeSet::new(),
             input_watchers_stale: false,
         }
     }
 
-    /// After a change to the `.ward` files: when the plan's globs of external inputs have
-    /// changed, the inputs are found and read again.
+    /// After a change to the `.ward` files: when a plan's globs of external inputs have
+    /// changed, that workspace's inputs are found and read again.
     pub fn check_input_sources(&mut self) {
         if !self.indexed {
             return;
         }
-        let sources = self.host.analysis().input_sources().unwrap_or_default();
-        if sources != self.input_sources {
-            self.input_sources = sources;
+        if let Some(dirty) = self.parts.check_input_sources() {
             self.input_watchers_stale = true;
-            self.reload_inputs();
+            for path in dirty {
+                self.mark_dirty(&path);
+            }
         }
     }
 
     /// The input globs, once, when their watchers must be registered again.
     pub fn take_stale_input_watchers(&mut self) -> Option<Vec<InputSource>> {
-        std::mem::take(&mut self.input_watchers_stale).then(|| self.input_sources.clone())
+        std::mem::take(&mut self.input_watchers_stale).then(|| self.parts.input_sources())
     }
 
-    /// The plan's globs of external inputs, as last read.
+    /// Every workspace's globs of external inputs, as last read.
     pub fn input_sources(&self) -> Vec<InputSource> {
-        self.input_sources.clone()
+        self.parts.input_sources()
     }
 
-    /// Finds and reads the external input files of the plan's globs (on disk: an input is
-    /// never an open document), and marks the inputs that came, changed or went dirty.
+    /// Finds and reads the external inputs of every workspace again, and marks the inputs
+    /// that came, changed or went dirty.
     fn reload_inputs(&mut self) {
-        let mut now = BTreeSet::new();
-        for &kind in InputKind::ALL {
-            let mut files = Vec::new();
-            for source in self
-                .input_sources
-                .iter()
-                .filter(|source| source.kind == kind)
-            {
-                let (found, notes) = crate::inputs::matching_files(source);
-                for note in notes {
-                    log::info(format_args!("{note}"));
-                }
-                files.extend(found);
-            }
-            files.sort();
-            files.dedup();
-            let texts: Vec<(PathBuf, Arc<str>)> = files
-                .into_iter()
-                .filter_map(|path| match crate::workspace::read_text(&path) {
-                    Ok(text) => Some((path, Arc::from(text))),
-                    Err(error) => {
-                        log::warn(format_args!("{error}"));
-                        None
-                    }
-                })
-                .collect();
-            now.extend(texts.iter().map(|(path, _)| path.clone()));
-            self.host.set_inputs(kind, texts);
-        }
-        let before = std::mem::replace(&mut self.input_files, now);
-        for path in before.union(&self.input_files.clone()) {
-            self.mark_dirty(path);
+        for path in self.parts.reload_inputs() {
+            self.mark_dirty(&path);
         }
     }
 
-    /// Whether a file changed on disk is, or may become, an external input.
-    fn is_input(&self, path: &Path) -> bool {
-        self.input_files.contains(path)
-            || self
-                .input_sources
-                .iter()
-                .any(|source| crate::inputs::may_match(source, path))
+    /// A snapshot of the analysis of the workspace `path` is in, with the open documents.
+    /// Drop it before the next write.
+    pub fn snapshot_of(&self, path: &Path) -> (Analysis, OpenDocs) {
+        (self.parts.analysis_of(path), self.open.clone())
     }
 
-    /// A snapshot of the analysis with the open documents. Drop it before the next write.
-    pub fn snapshot(&self) -> (Analysis, OpenDocs) {
-        (self.host.analysis(), self.open.clone())
+    /// A snapshot of every workspace's analysis, with the open documents.
+    pub fn snapshots(&self) -> (Vec<Analysis>, OpenDocs) {
+        (self.parts.analyses(), self.open.clone())
     }
 
     pub fn file_id(&self, path: &Path) -> Option<ward_analysis::FileId> {
-        self.host.file_id(path)
+        self.parts.file_id(path)
     }
 
     pub fn version(&self, path: &Path) -> Option<i32> {
@@ -158,7 +123,7 @@ impl World {
 
     /// Sets the day dates are compared with; a new day re-checks what reads dates.
     pub fn set_today(&mut self, today: ward_analysis::Date) {
-        self.host.set_today(today);
+        self.parts.set_today(today);
     }
 
     pub fn indexed(&self) -> bool {
@@ -166,9 +131,9 @@ impl World {
     }
 
     pub fn set_roots(&mut self, roots: Vec<PathBuf>) {
-        self.roots = roots;
-        // Evidence must lie inside the workspace folders.
-        self.host.set_roots(self.roots.clone());
+        self.roots = Vec::new();
+        self.add_roots(&roots);
+        self.parts.set_folders(self.roots.clone());
         if self.roots.is_empty() {
             // Nothing to read: single files only.
             self.indexed = true;
@@ -177,6 +142,50 @@ impl World {
 
     pub fn roots(&self) -> Vec<PathBuf> {
         self.roots.clone()
+    }
+
+    /// Adds workspace folders; a folder inside a `ward.toml` workspace stands for the whole
+    /// of that workspace, so that its links to the rest resolve.
+    fn add_roots(&mut self, folders: &[PathBuf]) {
+        for folder in folders {
+            let root = manifest::nearest_root(folder).unwrap_or_else(|| folder.clone());
+            if !self.roots.contains(&root) {
+                self.roots.push(root);
+            }
+        }
+    }
+
+    /// Sets the known workspace roots; files whose workspace changed move, and are published
+    /// again.
+    fn set_manifests(&mut self, manifests: BTreeMap<PathBuf, Manifest>) {
+        let docs = &self.docs;
+        let moved = self
+            .parts
+            .set_manifests(manifests, |path| docs.contains(path));
+        for path in moved {
+            self.mark_dirty(&path);
+        }
+        // A workspace made or changed may have a plan that names other inputs.
+        self.check_input_sources();
+    }
+
+    /// The `ward.toml` roots known, with `changed` read again and `gone` (folders) dropped.
+    fn manifests_with(&self, changed: &[PathBuf], gone: &[PathBuf]) -> BTreeMap<PathBuf, Manifest> {
+        let mut manifests: BTreeMap<PathBuf, Manifest> = self
+            .parts
+            .manifests()
+            .iter()
+            .filter(|(root, _)| {
+                !changed.contains(root) && !gone.iter().any(|g| root.starts_with(g))
+            })
+            .map(|(root, manifest)| (root.clone(), manifest.clone()))
+            .collect();
+        for root in changed {
+            if manifest::is_root(root) {
+                manifests.insert(root.clone(), read_manifest(root));
+            }
+        }
+        manifests
     }
 
     /// The dirty files, oldest first, emptied.
@@ -215,7 +224,7 @@ impl World {
     pub fn did_open(&mut self, uri: Uri, version: i32, text: String) {
         let path = convert::uri_to_path(&uri);
         let doc = Document::new(uri, version, &text);
-        self.host.open_file(&path, Arc::from(text));
+        self.parts.open_file(&path, Arc::from(text));
         self.docs.insert(path.clone(), doc);
         self.refresh_open();
         self.mark_dirty(&path);
@@ -246,7 +255,7 @@ impl World {
             return;
         }
         let edits = doc.apply_changes(version, changes, encoding);
-        self.host.edit_file(&path, &edits);
+        self.parts.edit_file(&path, &edits);
         self.refresh_open();
         self.mark_dirty(&path);
         self.check_input_sources();
@@ -272,13 +281,13 @@ impl World {
         if self.disk.contains(path) {
             match crate::workspace::read_text(path) {
                 Ok(text) => {
-                    self.host.set_file(path, Arc::from(text));
+                    self.parts.set_file(path, Arc::from(text));
                     return;
                 }
                 Err(error) => log::warn(format_args!("{error}")),
             }
         }
-        self.host.remove_file(path);
+        self.parts.remove_file(path);
     }
 
     /// Whether a path belongs to the workspace: under a root, and in no hidden folder.
@@ -294,17 +303,23 @@ impl World {
     /// Takes the files read at start-up; open documents keep their text, and so do files
     /// (or folders) that watched-file events named meanwhile: a file changed or deleted
     /// after the scan read it must not come back as the scan saw it.
-    pub fn finish_indexing(&mut self, files: Vec<(PathBuf, Arc<str>)>) {
+    pub fn finish_indexing(&mut self, scan: Scan) {
         let changed = std::mem::take(&mut self.changed_during_scan);
+        let mut manifests = self.manifests_with(&[], &[]);
+        manifests.extend(scan.manifests);
+        self.set_manifests(manifests);
         let stale = |path: &Path| changed.iter().any(|named| path.starts_with(named));
-        let files: Vec<(PathBuf, Arc<str>)> =
-            files.into_iter().filter(|(path, _)| !stale(path)).collect();
+        let files: Vec<(PathBuf, Arc<str>)> = scan
+            .files
+            .into_iter()
+            .filter(|(path, _)| !stale(path) && !self.parts.excludes(path))
+            .collect();
         self.disk.extend(files.iter().map(|(path, _)| path.clone()));
         let files = files
             .into_iter()
             .filter(|(path, _)| !self.docs.contains(path))
             .collect();
-        self.host.add_files(files);
+        self.parts.add_files(files);
         self.indexed = true;
         self.check_input_sources();
     }
@@ -312,13 +327,20 @@ impl World {
     /// Applies `workspace/didChangeWorkspaceFolders`: the roots change, and the files no
     /// root holds any more leave the workspace (open documents stay, as single files).
     pub fn change_roots(&mut self, added: &[PathBuf], removed: &[PathBuf]) {
+        let removed: Vec<PathBuf> = removed
+            .iter()
+            .map(|folder| manifest::nearest_root(folder).unwrap_or_else(|| folder.clone()))
+            .collect();
         self.roots.retain(|root| !removed.contains(root));
-        for root in added {
-            if !self.roots.contains(root) {
-                self.roots.push(root.clone());
-            }
-        }
-        self.host.set_roots(self.roots.clone());
+        self.add_roots(added);
+        self.parts.set_folders(self.roots.clone());
+        let roots = self.roots.clone();
+        let manifests = self
+            .manifests_with(&[], &[])
+            .into_iter()
+            .filter(|(root, _)| roots.iter().any(|folder| root.starts_with(folder)))
+            .collect();
+        self.set_manifests(manifests);
         let gone: Vec<PathBuf> = self
             .disk
             .iter()
@@ -327,7 +349,7 @@ impl World {
             .collect();
         self.leave_disk(gone);
         // Evidence files may have come or gone with the folders.
-        self.host.invalidate_file_system();
+        self.parts.invalidate_file_system();
     }
 
     /// Files no longer in the workspace on disk: open documents stay, the rest leave the
@@ -342,14 +364,18 @@ impl World {
 
     /// Takes the files read from added folders; a file some root already held, an open
     /// document, or a file whose folder was removed meanwhile keeps what it has.
-    pub fn add_folder_files(&mut self, files: Vec<(PathBuf, Arc<str>)>) {
-        for (path, text) in files {
-            if !self.in_workspace(&path) || self.disk.contains(&path) {
+    pub fn add_folder_files(&mut self, scan: Scan) {
+        let mut manifests = self.manifests_with(&[], &[]);
+        manifests.extend(scan.manifests);
+        self.set_manifests(manifests);
+        for (path, text) in scan.files {
+            let member = self.in_workspace(&path) && !self.parts.excludes(&path);
+            if !member || self.disk.contains(&path) {
                 continue;
             }
             self.disk.insert(path.clone());
             if !self.docs.contains(&path) {
-                self.host.set_file(&path, text);
+                self.parts.set_file(&path, text);
             }
             self.mark_dirty(&path);
         }
@@ -366,6 +392,7 @@ impl World {
         for root in &self.roots {
             members.extend(crate::workspace::members_among(root, paths));
         }
+        members.retain(|path| !self.parts.excludes(path));
         let left: Vec<PathBuf> = paths
             .iter()
             .filter(|path| self.disk.contains(*path) && !members.contains(*path))
@@ -390,6 +417,7 @@ impl World {
                 std::slice::from_ref(root),
             ));
         }
+        members.retain(|path| !self.parts.excludes(path));
         let left: Vec<PathBuf> = self.disk.difference(&members).cloned().collect();
         self.leave_disk(left);
         for file in members {
@@ -411,18 +439,25 @@ impl World {
         let mut inputs_changed = false;
         let mut arrived = Vec::new();
         let mut rules_changed = false;
+        // Folders whose `ward.toml` appeared or changed, and paths deleted that may have held one.
+        let mut manifests_changed = Vec::new();
+        let mut deleted = Vec::new();
         for event in changes {
             let path = convert::uri_to_path(&event.uri);
             if !self.indexed {
                 self.changed_during_scan.push(path.clone());
             }
+            let in_a_root = self.roots.iter().any(|root| path.starts_with(root));
+            if manifest::is_manifest(&path) && in_a_root {
+                if let Some(folder) = path.parent() {
+                    manifests_changed.push(folder.to_path_buf());
+                }
+            } else if event.typ == FileChangeType::DELETED && in_a_root {
+                deleted.push(path.clone());
+            }
             let is_ward = path.extension().is_some_and(|ext| ext == "ward");
-            // A report created, changed or deleted, or a folder of them.
-            inputs_changed |= self.is_input(&path)
-                || self
-                    .input_files
-                    .iter()
-                    .any(|input| input.starts_with(&path));
+            // A report or SBOM created, changed or deleted, or a folder of them.
+            inputs_changed |= self.parts.is_input(&path);
             rules_changed |= crate::workspace::is_ignore_file(&path)
                 && self.roots.iter().any(|root| path.starts_with(root));
             match event.typ {
@@ -451,18 +486,30 @@ impl World {
                 _ => other_files_changed |= self.in_workspace(&path),
             }
         }
+        let deleted_manifests = deleted.iter().any(|path| {
+            self.parts
+                .manifests()
+                .keys()
+                .any(|root| root.starts_with(path))
+        });
+        if !manifests_changed.is_empty() || deleted_manifests {
+            // The workspaces change: what `exclude` leaves out, and which files go together.
+            let manifests = self.manifests_with(&manifests_changed, &deleted);
+            self.set_manifests(manifests);
+            rules_changed = true;
+        }
         self.arrive(&arrived);
         if rules_changed {
             self.rescan();
         }
         if other_files_changed {
             // Evidence files may have come or gone.
-            self.host.invalidate_file_system();
+            self.parts.invalidate_file_system();
         }
         if inputs_changed {
             self.reload_inputs();
         }
-        // A `.ward` file that came or went may hold the plan.
+        // A `.ward` file that came or went may hold a plan.
         self.check_input_sources();
     }
 }
@@ -488,11 +535,31 @@ pub fn roots(params: &tower_lsp_server::ls_types::InitializeParams) -> Vec<PathB
         .unwrap_or_default()
 }
 
-/// Reads every `.ward` file under the roots, in parallel. Unreadable folders and files are
-/// logged and left out; the rest is read, so that one folder the user may not read does not
-/// leave the index empty (and every link into the rest an `unresolved-reference`).
-pub fn read_workspace(roots: &[PathBuf]) -> Vec<(PathBuf, Arc<str>)> {
+/// What the start-up scan (or the scan of folders added) read.
+#[derive(Default)]
+pub struct Scan {
+    pub files: Vec<(PathBuf, Arc<str>)>,
+    /// The `ward.toml` roots found, read.
+    pub manifests: BTreeMap<PathBuf, Manifest>,
+}
+
+/// A `ward.toml` for the server: one that cannot be read is logged, and still marks its
+/// folder as a workspace root (excluding nothing), so that the workspaces do not change
+/// while the user fixes it.
+fn read_manifest(root: &Path) -> Manifest {
+    Manifest::read(root).unwrap_or_else(|error| {
+        log::warn(format_args!("{error}"));
+        Manifest::empty(root)
+    })
+}
+
+/// Reads every `.ward` file and `ward.toml` under the roots, in parallel. Unreadable folders
+/// and files are logged and left out; the rest is read, so that one folder the user may not
+/// read does not leave the index empty (and every link into the rest an
+/// `unresolved-reference`).
+pub fn read_workspace(roots: &[PathBuf]) -> Scan {
     let mut paths = Vec::new();
+    let mut manifests = BTreeMap::new();
     for root in roots {
         match crate::workspace::find_files(std::slice::from_ref(root)) {
             Ok(found) => {
@@ -503,13 +570,17 @@ pub fn read_workspace(roots: &[PathBuf]) -> Vec<(PathBuf, Arc<str>)> {
                     ));
                 }
                 paths.extend(found.files);
+                for folder in found.manifests {
+                    let manifest = read_manifest(&folder);
+                    manifests.insert(folder, manifest);
+                }
             }
             Err(error) => log::warn(format_args!("{error}")),
         }
     }
     paths.sort();
     paths.dedup();
-    paths
+    let files = paths
         .into_par_iter()
         .filter_map(|path| match crate::workspace::read_text(&path) {
             Ok(text) => Some((path, Arc::from(text))),
@@ -518,7 +589,8 @@ pub fn read_workspace(roots: &[PathBuf]) -> Vec<(PathBuf, Arc<str>)> {
                 None
             }
         })
-        .collect()
+        .collect();
+    Scan { files, manifests }
 }
 
 /// The watchers registered with a client that allows it (the only ones: the VS Code extension
@@ -527,10 +599,11 @@ pub fn read_workspace(roots: &[PathBuf]) -> Vec<(PathBuf, Arc<str>)> {
 /// - every file and folder created or deleted: a folder of `.ward` files moved in or out
 ///   arrives as one event for the folder, and evidence files may be any file anywhere, of
 ///   which only the existence counts;
-/// - changes of `.ward` files (their text) and of ignore files (which files belong).
+/// - changes of `.ward` files (their text), of ignore files and of `ward.toml` files (which
+///   files belong, and to which workspace).
 ///
 /// Changes of other files are not asked for here; those of the external inputs (test
-/// reports) are, by [`input_watchers`], once the plan names them.
+/// reports, SBOMs) are, by [`input_watchers`], once a plan names them.
 pub fn watchers() -> DidChangeWatchedFilesRegistrationOptions {
     let watcher = |glob: &str, kind: WatchKind| FileSystemWatcher {
         glob_pattern: GlobPattern::String(glob.to_owned()),
@@ -539,13 +612,16 @@ pub fn watchers() -> DidChangeWatchedFilesRegistrationOptions {
     DidChangeWatchedFilesRegistrationOptions {
         watchers: vec![
             watcher("**/*", WatchKind::Create | WatchKind::Delete),
-            watcher("**/{*.ward,.gitignore,.ignore}", WatchKind::Change),
+            watcher(
+                "**/{*.ward,.gitignore,.ignore,ward.toml}",
+                WatchKind::Change,
+            ),
         ],
     }
 }
 
-/// The watchers of the external inputs' changes: the plan's globs, relative to its folder
-/// (their creation and deletion come with every file's, from [`watchers`]).
+/// The watchers of the external inputs' changes: the plans' globs, relative to each plan's
+/// folder (their creation and deletion come with every file's, from [`watchers`]).
 pub fn input_watchers(sources: &[InputSource]) -> DidChangeWatchedFilesRegistrationOptions {
     let watchers = sources
         .iter()

@@ -7,8 +7,9 @@
 //! Tables: `summary` (field, value), `gates` (one row per failing item, one row per met
 //! rule), `traceability` (one row per risk × control × verification, gaps included),
 //! `risk-matrix` (one row per cell of the before and after grids), `deployer-guidance`,
-//! `components`, `vulnerabilities` (one row per vulnerability × assessing risk), `findings`
-//! and `items`.
+//! `approvals` (one row per approval of a gate), `waivers`, `categories` (FDA's eight, with
+//! the controls naming each), `components`, `vulnerabilities` (one row per vulnerability ×
+//! assessing risk), `findings` and `items`.
 
 use crate::places::ShownPlaces;
 use ward_analysis::report::{AttrValue, ItemLink, Report, Score};
@@ -26,6 +27,9 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> Vec<Table> {
         table("traceability", traceability(report)),
         table("risk-matrix", risk_matrix(report)),
         table("deployer-guidance", guidance(report)),
+        table("approvals", approvals(report)),
+        table("waivers", waivers(report)),
+        table("categories", categories(report)),
         table("components", components(report)),
         table("vulnerabilities", vulnerabilities(report)),
         table("findings", findings(report, places)),
@@ -110,6 +114,21 @@ fn summary(report: &Report) -> Vec<Vec<String>> {
         vec!["phase".into(), h.phase.clone()],
         vec!["gate_override".into(), opt(h.gate_override.as_deref())],
         vec!["acceptable".into(), h.acceptable.to_string()],
+        vec![
+            "matrix".into(),
+            report
+                .risk_matrix
+                .matrix
+                .as_ref()
+                .map(|levels| {
+                    levels
+                        .iter()
+                        .map(|(level, limit)| format!("{level}={limit}"))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default(),
+        ],
         vec!["generated".into(), h.generated.to_string()],
         vec!["ward_version".into(), h.version.clone()],
         vec!["files".into(), h.files.to_string()],
@@ -160,6 +179,78 @@ fn gates(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
                 rows.push(cells);
             }
         }
+    }
+    rows
+}
+
+fn approvals(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![row([
+        "gate", "approval", "by", "role", "meaning", "date", "commit",
+    ])];
+    for gate in &report.gates {
+        for approval in &gate.approvals {
+            rows.push(vec![
+                gate.phase.clone(),
+                approval.approval.id.clone(),
+                opt(approval.by.as_deref()),
+                opt(approval.role.as_deref()),
+                opt(approval.meaning),
+                approval
+                    .date
+                    .map(|date| date.to_string())
+                    .unwrap_or_default(),
+                opt(approval.commit.as_deref()),
+            ]);
+        }
+    }
+    rows
+}
+
+fn waivers(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![row([
+        "waiver",
+        "title",
+        "waives",
+        "items",
+        "rationale",
+        "approved_by",
+        "approved",
+        "expires",
+        "status",
+        "waived",
+    ])];
+    for waiver in &report.waivers {
+        rows.push(vec![
+            waiver.waiver.id.clone(),
+            opt(waiver.waiver.title.as_deref()),
+            super::text::codes(&waiver.waives).join("; "),
+            ids(&waiver.items),
+            opt(waiver.rationale.as_deref()),
+            opt(waiver.approved_by.as_deref()),
+            waiver
+                .approved
+                .map(|date| date.to_string())
+                .unwrap_or_default(),
+            waiver
+                .expires
+                .map(|date| date.to_string())
+                .unwrap_or_default(),
+            waiver.status.as_str().to_owned(),
+            waiver.waived.to_string(),
+        ]);
+    }
+    rows
+}
+
+fn categories(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![row(["category", "controls", "not_applicable", "covered"])];
+    for entry in &report.categories {
+        rows.push(vec![
+            entry.category.as_str().to_owned(),
+            ids(&entry.controls),
+            entry.not_applicable.to_string(),
+            entry.covered().to_string(),
+        ]);
     }
     rows
 }

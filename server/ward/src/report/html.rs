@@ -4,7 +4,9 @@
 //! markup. Every item has an anchor `item-<ID>` that the tables link to.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
-use ward_analysis::report::{AttrValue, Grid, ItemEntry, ItemLink, Report, TraceRisk};
+use ward_analysis::report::{
+    AttrValue, GateReport, Grid, ItemEntry, ItemLink, Report, TraceRisk, WaiverStatus,
+};
 use ward_analysis::{GateStatus, ItemKind, Severity};
 
 use super::text;
@@ -38,6 +40,8 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                         li { a href="#traceability" { "Traceability matrix" } }
                         li { a href="#risk-matrix" { "Risk matrix" } }
                         li { a href="#deployer-guidance" { "Deployer guidance" } }
+                        li { a href="#waivers" { "Waivers" } }
+                        li { a href="#categories" { "Security control categories" } }
                         @if !report.components.is_empty() {
                             li { a href="#components" { "Components" } }
                         }
@@ -53,6 +57,8 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                     (traceability(report))
                     (risk_matrix(report))
                     (guidance(report))
+                    (waivers(report))
+                    (categories(report))
                     (components(report))
                     (vulnerabilities(report))
                     (findings(report, places))
@@ -130,8 +136,12 @@ fn header(report: &Report, title: &str) -> Markup {
                     dt { "Reported with" }
                     dd { code { "--gate " (gate) } ": as if every gate up to " code { (gate) } " had been passed" }
                 }
-                dt { "Acceptable score" }
-                dd { (h.acceptable) " (exploitability × severity, highest accepted without mitigation)" }
+                dt { "Acceptable" }
+                @if report.risk_matrix.matrix.is_some() {
+                    dd { (text::acceptability(&report.risk_matrix)) }
+                } @else {
+                    dd { (h.acceptable) " (exploitability × severity, highest accepted without mitigation)" }
+                }
                 dt { "Generated" }
                 dd { time datetime=(h.generated.to_string()) { (h.generated.to_string()) } }
                 dt { "Ward version" }
@@ -253,6 +263,119 @@ fn gates(report: &Report, places: &ShownPlaces<'_>) -> Markup {
                                         }
                                     }
                                 }
+                            }
+                        }
+                    }
+                    (approvals(gate))
+                }
+            }
+        }
+    }
+}
+
+/// The approvals that sign a gate (21 CFR 11.50: printed name, date, meaning).
+fn approvals(gate: &GateReport) -> Markup {
+    html! {
+        @if gate.approvals.is_empty() {
+            p.muted { "No approval signs gate " code { (gate.phase) } "." }
+        } @else {
+            table.approvals {
+                caption { "Approvals of gate " code { (gate.phase) } }
+                thead { tr {
+                    th scope="col" { "Approval" }
+                    th scope="col" { "By" }
+                    th scope="col" { "Role" }
+                    th scope="col" { "Meaning" }
+                    th scope="col" { "Date" }
+                    th scope="col" { "Commit" }
+                } }
+                tbody {
+                    @for approval in &gate.approvals {
+                        tr {
+                            th scope="row" { (link(&approval.approval, false)) }
+                            td { (approval.by.as_deref().unwrap_or_default()) }
+                            td { (approval.role.as_deref().unwrap_or_default()) }
+                            td { (approval.meaning.unwrap_or_default()) }
+                            td { (text::date(approval.date)) }
+                            td { @if let Some(commit) = &approval.commit { code { (commit) } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn waivers(report: &Report) -> Markup {
+    html! {
+        section #waivers aria-labelledby="waivers-h" {
+            h2 #waivers-h { "Waivers" }
+            @if report.waivers.is_empty() {
+                p { "No finding is waived." }
+            } @else {
+                p.legend { "Findings accepted by a named approver, with a rationale, until a date. An expired waiver waives nothing." }
+                table.waivers {
+                    caption { "Waivers and what they waive" }
+                    thead { tr {
+                        th scope="col" { "Waiver" }
+                        th scope="col" { "Waives" }
+                        th scope="col" { "Items" }
+                        th scope="col" { "Rationale" }
+                        th scope="col" { "Approved by" }
+                        th scope="col" { "Approved" }
+                        th scope="col" { "Expires" }
+                        th scope="col" { "Status" }
+                    } }
+                    tbody {
+                        @for waiver in &report.waivers {
+                            tr {
+                                th scope="row" { (link(&waiver.waiver, true)) }
+                                td { @for (at, code) in text::codes(&waiver.waives).iter().enumerate() {
+                                    @if at > 0 { ", " }
+                                    code { (code) }
+                                } }
+                                td { (links(&waiver.items)) }
+                                td.text { (waiver.rationale.as_deref().unwrap_or_default()) }
+                                td { (waiver.approved_by.as_deref().unwrap_or_default()) }
+                                td { (text::date(waiver.approved)) }
+                                td { (text::date(waiver.expires)) }
+                                @match waiver.status {
+                                    WaiverStatus::Active => td {
+                                        span.badge.met { (WaiverStatus::Active.as_str()) }
+                                        " " (waiver.waived) " waived"
+                                    },
+                                    status => td.gap { (status.as_str()) },
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn categories(report: &Report) -> Markup {
+    html! {
+        section #categories aria-labelledby="categories-h" {
+            h2 #categories-h { "Security control categories" }
+            p.legend { "FDA's eight categories (premarket guidance, 2025, V.B.1): the controls that name each, or the plan's " code { (ward_analysis::schema::plan::NOT_APPLICABLE.name) } "." }
+            table.categories {
+                caption { "Categories and the controls that address them" }
+                thead { tr {
+                    th scope="col" { "Category" }
+                    th scope="col" { "Controls" }
+                } }
+                tbody {
+                    @for entry in &report.categories {
+                        tr {
+                            th scope="row" { code { (entry.category.as_str()) } }
+                            @if !entry.controls.is_empty() {
+                                td { (links(&entry.controls)) }
+                            } @else if entry.not_applicable {
+                                td.muted { "not applicable (plan)" }
+                            } @else {
+                                td.gap { "no control" }
                             }
                         }
                     }
@@ -460,9 +583,10 @@ fn risk_matrix(report: &Report) -> Markup {
         section #risk-matrix aria-labelledby="risk-matrix-h" {
             h2 #risk-matrix-h { "Risk matrix" }
             p.legend {
-                "Number of risks per exploitability × severity cell. Shaded cells marked ▲ score "
-                "above the acceptable " (matrix.acceptable) ". After mitigation, a risk that a "
-                "control mitigates sits at its residual score; one without control stays where it was."
+                "Number of risks per exploitability × severity cell. Shaded cells marked ▲ lie "
+                "outside what the plan accepts (" (text::acceptability(matrix)) "). After "
+                "mitigation, a risk that a control mitigates sits at its residual score; one "
+                "without control stays where it was."
             }
             div.grids {
                 div { (grid(&matrix.before, "Before mitigation", "before")) }

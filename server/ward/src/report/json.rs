@@ -8,7 +8,7 @@ use ward_analysis::FileRange;
 use ward_analysis::report::{AttrValue, Grid, ItemLink, Report, RuleFailure, Score, TraceRisk};
 
 /// The version of this JSON layout.
-pub const REPORT_FORMAT: u32 = 1;
+pub const REPORT_FORMAT: u32 = 2;
 
 pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
     let h = &report.header;
@@ -47,10 +47,24 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                 "met": rule.met,
                 "failures": rule.failures.iter().map(|f| failure(f, places)).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
+            "approvals": gate.approvals.iter().map(|approval| json!({
+                "approval": approval.approval.id,
+                "by": approval.by,
+                "role": approval.role,
+                "meaning": approval.meaning,
+                "date": approval.date.map(|date| date.to_string()),
+                "commit": approval.commit,
+            })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "traceability": report.traceability.iter().map(|risk| trace(risk, places)).collect::<Vec<_>>(),
         "risk_matrix": {
             "acceptable": report.risk_matrix.acceptable,
+            "matrix": report.risk_matrix.matrix.as_ref().map(|levels| {
+                levels
+                    .iter()
+                    .map(|(level, limit)| ((*level).to_owned(), json!(limit)))
+                    .collect::<serde_json::Map<String, Value>>()
+            }),
             "before": grid(&report.risk_matrix.before),
             "after": grid(&report.risk_matrix.after),
             "unscored": ids(&report.risk_matrix.unscored),
@@ -61,6 +75,24 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
             "status": entry.status,
             "mitigates": ids(&entry.mitigates),
             "guidance": entry.guidance,
+        })).collect::<Vec<_>>(),
+        "waivers": report.waivers.iter().map(|waiver| json!({
+            "waiver": waiver.waiver.id,
+            "title": waiver.waiver.title,
+            "waives": super::text::codes(&waiver.waives),
+            "items": ids(&waiver.items),
+            "rationale": waiver.rationale,
+            "approved_by": waiver.approved_by,
+            "approved": waiver.approved.map(|date| date.to_string()),
+            "expires": waiver.expires.map(|date| date.to_string()),
+            "status": waiver.status.as_str(),
+            "waived": waiver.waived,
+        })).collect::<Vec<_>>(),
+        "categories": report.categories.iter().map(|entry| json!({
+            "category": entry.category.as_str(),
+            "controls": ids(&entry.controls),
+            "not_applicable": entry.not_applicable,
+            "covered": entry.covered(),
         })).collect::<Vec<_>>(),
         "components": report.components.iter().map(|entry| json!({
             "component": entry.component.id,

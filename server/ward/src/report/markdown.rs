@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use ward_analysis::ItemKind;
-use ward_analysis::report::{AttrValue, Grid, ItemLink, Report};
+use ward_analysis::report::{AttrValue, Grid, ItemLink, Report, WaiverStatus};
 
 use super::text;
 use crate::places::{Place, ShownPlaces};
@@ -104,6 +104,8 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
     traceability(&mut out, report);
     risk_matrix(&mut out, report);
     guidance(&mut out, report);
+    waivers(&mut out, report);
+    categories(&mut out, report);
     supply_chain(&mut out, report);
     findings(&mut out, report, places);
     items(&mut out, report, places);
@@ -145,7 +147,11 @@ fn header(out: &mut String, report: &Report) {
             code(gate)
         );
     }
-    let _ = writeln!(out, "- Acceptable score: {}", h.acceptable);
+    let _ = writeln!(
+        out,
+        "- Acceptable: {}",
+        text::acceptability(&report.risk_matrix)
+    );
     let _ = writeln!(out, "- Generated: {}", h.generated);
     let _ = writeln!(out, "- Ward version: {}", escape(&h.version));
     let _ = writeln!(out, "- Files: {}\n", h.files);
@@ -240,6 +246,29 @@ fn gates(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
             &["Rule", "Requires", "Met", "Items that fail it"],
             &rows,
         );
+        if gate.approvals.is_empty() {
+            out.push_str("No approval signs this gate.\n\n");
+        } else {
+            let rows: Vec<Vec<String>> = gate
+                .approvals
+                .iter()
+                .map(|approval| {
+                    vec![
+                        link(&approval.approval),
+                        approval.by.as_deref().map(escape).unwrap_or_default(),
+                        approval.role.as_deref().map(escape).unwrap_or_default(),
+                        approval.meaning.unwrap_or_default().to_owned(),
+                        text::date(approval.date),
+                        approval.commit.as_deref().map(escape).unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            table(
+                out,
+                &["Approval", "By", "Role", "Meaning", "Date", "Commit"],
+                &rows,
+            );
+        }
     }
 }
 
@@ -374,10 +403,10 @@ fn risk_matrix(out: &mut String, report: &Report) {
     let matrix = &report.risk_matrix;
     let _ = writeln!(
         out,
-        "## Risk matrix\n\nNumber of risks per exploitability × severity cell; acceptable: \
-         {}. After mitigation, a risk that a control mitigates sits at its residual score; one \
-         without control stays where it was.\n",
-        matrix.acceptable
+        "## Risk matrix\n\nNumber of risks per exploitability × severity cell; acceptable: {}. After \
+         mitigation, a risk that a control mitigates sits at its residual score; one without \
+         control stays where it was.\n",
+        text::acceptability(matrix)
     );
     grid(out, &matrix.before, "Before mitigation");
     grid(out, &matrix.after, "After mitigation");
@@ -412,6 +441,74 @@ fn guidance(out: &mut String, report: &Report) {
         })
         .collect();
     table(out, &["Control", "Mitigates", "Status", "Guidance"], &rows);
+}
+
+fn waivers(out: &mut String, report: &Report) {
+    out.push_str("## Waivers\n\n");
+    if report.waivers.is_empty() {
+        out.push_str("No finding is waived.\n\n");
+        return;
+    }
+    let rows: Vec<Vec<String>> = report
+        .waivers
+        .iter()
+        .map(|waiver| {
+            let codes: Vec<String> = text::codes(&waiver.waives).into_iter().map(code).collect();
+            vec![
+                link_titled(&waiver.waiver),
+                codes.join(", "),
+                links(&waiver.items),
+                waiver.rationale.as_deref().map(escape).unwrap_or_default(),
+                waiver
+                    .approved_by
+                    .as_deref()
+                    .map(escape)
+                    .unwrap_or_default(),
+                text::date(waiver.approved),
+                text::date(waiver.expires),
+                match waiver.status {
+                    WaiverStatus::Active => format!("active, {} waived", waiver.waived),
+                    status => format!("**{}**", status.as_str()),
+                },
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "Waiver",
+            "Waives",
+            "Items",
+            "Rationale",
+            "Approved by",
+            "Approved",
+            "Expires",
+            "Status",
+        ],
+        &rows,
+    );
+}
+
+fn categories(out: &mut String, report: &Report) {
+    out.push_str(
+        "## Security control categories\n\nFDA's eight categories (premarket guidance, \
+         2025, V.B.1): the controls that name each, or the plan's `not-applicable`.\n\n",
+    );
+    let rows: Vec<Vec<String>> = report
+        .categories
+        .iter()
+        .map(|entry| {
+            let covered = if !entry.controls.is_empty() {
+                links(&entry.controls)
+            } else if entry.not_applicable {
+                "not applicable (plan)".to_owned()
+            } else {
+                "**no control**".to_owned()
+            };
+            vec![code(entry.category.as_str()), covered]
+        })
+        .collect();
+    table(out, &["Category", "Controls"], &rows);
 }
 
 /// The components and vulnerabilities sections, when the workspace has any.

@@ -15,12 +15,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
+use ward_analysis::Cancelled;
 use ward_analysis::report::{self, Report, ReportInput, Timestamp};
-use ward_analysis::{Cancelled, Severity};
 
 use crate::located::{self, AnalysedWorkspace};
 use crate::places::{Places, ShownPaths, ShownPlaces};
-use crate::workspace::LoadError;
+use crate::workspace::{self, LoadError};
 
 /// Where the HTML report goes without `-o`.
 pub const DEFAULT_HTML: &str = "ward-report.html";
@@ -71,9 +71,26 @@ pub fn run(args: &ReportArgs) -> i32 {
 fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
     let generated = generation_time()?;
     let today = crate::today::resolve(args.today)?;
-    let checked = located::analyse(&args.paths, &[], args.gate.as_deref(), today)?;
-    checked.workspace.tell_skipped(args.verbose);
-    let errors = checked.count(Severity::Error);
+    let (discovery, mut workspaces) =
+        located::analyse(&args.paths, &[], args.gate.as_deref(), today)?;
+    discovery.skipped.tell(args.verbose);
+    workspace::tell_alone(&discovery.alone);
+    if workspaces.len() > 1 {
+        let roots: Vec<String> = workspaces
+            .iter()
+            .map(|analysed| format!("`{}`", workspace::shown(&analysed.workspace.root)))
+            .collect();
+        return Err(LoadError(format!(
+            "`ward report` writes the record of one workspace, and the paths given touch {}: {}; \
+             name one of them",
+            workspaces.len(),
+            roots.join(", ")
+        )));
+    }
+    let checked = workspaces
+        .pop()
+        .expect("discovery finds at least one workspace");
+    let errors = checked.errors();
     let report = build(&checked, generated)?;
     let places = Places::new(
         &checked.analysis,
@@ -121,11 +138,7 @@ pub fn build(checked: &AnalysedWorkspace, generated: Timestamp) -> Result<Report
     report::build(
         analysis,
         ReportInput {
-            findings: checked
-                .diagnostics
-                .iter()
-                .map(|located| located.diagnostic.clone())
-                .collect(),
+            findings: checked.diagnostics.clone(),
             all_gates_passed,
             generated,
             version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -200,8 +213,8 @@ fn write_tables(dir: &Path, tables: &[csv::Table]) -> Result<(), LoadError> {
 
 /// Text shared by the renderers.
 pub mod text {
-    use ward_analysis::Severity;
-    use ward_analysis::report::{Header, Score};
+    use ward_analysis::report::{Header, RiskMatrix, Score};
+    use ward_analysis::{Code, Date, Severity};
 
     /// The report's title: the plan's, or a generic one.
     pub fn title(header: &Header) -> String {
@@ -224,5 +237,32 @@ pub mod text {
 
     pub fn in_check(severity: Option<Severity>) -> &'static str {
         severity.map_or("off", Severity::as_str)
+    }
+
+    /// What the plan accepts: its score, or its matrix, level by level.
+    pub fn acceptability(matrix: &RiskMatrix) -> String {
+        match &matrix.matrix {
+            None => format!("a score of at most {}", matrix.acceptable),
+            Some(levels) => {
+                let levels: Vec<String> = levels
+                    .iter()
+                    .map(|(level, limit)| format!("{level} ≤ {limit}"))
+                    .collect();
+                format!(
+                    "the plan's matrix, highest acceptable exploitability per severity: {}",
+                    levels.join(", ")
+                )
+            }
+        }
+    }
+
+    /// A date, or a dash.
+    pub fn date(date: Option<Date>) -> String {
+        date.map_or_else(|| "—".to_owned(), |date| date.to_string())
+    }
+
+    /// The codes a waiver waives.
+    pub fn codes(codes: &[Code]) -> Vec<&'static str> {
+        codes.iter().map(|code| code.as_str()).collect()
     }
 }

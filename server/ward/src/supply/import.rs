@@ -59,7 +59,7 @@ fn import(args: &SbomArgs) -> Result<String, LoadError> {
     let (declared, mut taken) = if workspace::find_files(&paths)?.files.is_empty() {
         (Vec::new(), HashSet::new())
     } else {
-        let loaded = workspace::load(&paths)?;
+        let loaded = workspace::load_one(&paths, "ward import sbom")?;
         let analysis = loaded.host.analysis();
         (super::components(&analysis)?, super::ids(&analysis)?)
     };

@@ -70,7 +70,7 @@ struct Statement {
 
 fn export(args: &VexArgs) -> Result<(), LoadError> {
     let generated = crate::report::generation_time()?;
-    let loaded = workspace::load(&args.paths)?;
+    let loaded = workspace::load_one(&args.paths, "ward export vex")?;
     let analysis = loaded.host.analysis();
     let statements = statements(&analysis)?;
     let document = match args.format {
