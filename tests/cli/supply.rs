@@ -457,3 +457,20 @@ vulnerability CVE-2 { affects: c status: affected }
     assert_valid(&validator("cyclonedx/bom-1.6.schema.json"), &document);
     assert_eq!(export(empty.path(), "openvex", &[]).status.code(), Some(2));
 }
+
+#[test]
+fn a_missing_sbom_on_the_command_line_is_exit_2() {
+    let dir = workspace(&[("a.ward", "asset A \"A\" { kind: data }\n")]);
+    let output = ward()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--sbom", "no-such.cdx.json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no-such.cdx.json"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -39,6 +39,9 @@ pub struct Component {
     pub name: String,
     pub version: Option<String>,
     pub purl: Option<String>,
+    /// What the purl names, version, qualifiers and subpath aside (the key of matching),
+    /// when it is a valid purl: read once here, since an SBOM has thousands of entries.
+    pub package: Option<String>,
     /// CycloneDX's `bom-ref`, SPDX's `SPDXID`.
     pub bom_ref: Option<String>,
     pub supplier: Option<String>,
@@ -256,8 +259,15 @@ impl Reader {
             self.cyclonedx_components(components);
         }
         if let Some(vulnerabilities) = self.array(root, "vulnerabilities") {
+            // The components by bom-ref, the first of each: a scan names thousands.
+            let mut by_ref: rustc_hash::FxHashMap<String, usize> = Default::default();
+            for (at, component) in self.sbom.components.iter().enumerate() {
+                if let Some(bom_ref) = &component.bom_ref {
+                    by_ref.entry(bom_ref.clone()).or_insert(at);
+                }
+            }
             for entry in &vulnerabilities.elements {
-                self.cyclonedx_vulnerability(entry);
+                self.cyclonedx_vulnerability(entry, &by_ref);
             }
         }
     }
@@ -274,10 +284,12 @@ impl Reader {
                     .get_object(key::SUPPLIER)
                     .and_then(|supplier| string(supplier, "name"))
                     .or_else(|| string(object, "publisher"));
+                let purl = string(object, key::PURL);
                 let component = Component {
                     name,
                     version: string(object, key::VERSION),
-                    purl: string(object, key::PURL),
+                    package: purl.as_deref().and_then(crate::supply::purl_package),
+                    purl,
                     bom_ref: string(object, key::BOM_REF),
                     supplier,
                     license: cyclonedx_license(object),
@@ -293,7 +305,11 @@ impl Reader {
         }
     }
 
-    fn cyclonedx_vulnerability(&mut self, entry: &Value) {
+    fn cyclonedx_vulnerability(
+        &mut self,
+        entry: &Value,
+        by_ref: &rustc_hash::FxHashMap<String, usize>,
+    ) {
         let Value::Object(object) = entry else {
             self.sbom
                 .problem(span(entry), "a vulnerability must be an object".to_owned());
@@ -324,11 +340,7 @@ impl Reader {
                     continue;
                 };
                 let bom_ref = bom_link_target(&target).unwrap_or(target);
-                let component = self
-                    .sbom
-                    .components
-                    .iter()
-                    .position(|component| component.bom_ref.as_deref() == Some(&bom_ref));
+                let component = by_ref.get(&bom_ref).copied();
                 affects.push(Affected { bom_ref, component });
             }
         }
@@ -412,6 +424,7 @@ impl Reader {
             self.sbom.components.push(Component {
                 name,
                 version: string(object, "versionInfo"),
+                package: purl.as_deref().and_then(crate::supply::purl_package),
                 purl,
                 bom_ref: id,
                 supplier,
@@ -513,10 +526,9 @@ impl Matcher {
     /// The index of the declared component `entry` is, if any.
     pub fn find(&self, entry: &Component) -> Option<usize> {
         entry
-            .purl
-            .as_deref()
-            .and_then(crate::supply::purl_package)
-            .and_then(|package| self.by_package.get(&package))
+            .package
+            .as_ref()
+            .and_then(|package| self.by_package.get(package))
             .or_else(|| {
                 entry
                     .bom_ref
@@ -537,6 +549,7 @@ mod tests {
             name: name.to_owned(),
             version: None,
             purl: purl.map(str::to_owned),
+            package: purl.and_then(crate::supply::purl_package),
             bom_ref: bom_ref.map(str::to_owned),
             supplier: None,
             license: None,

@@ -15,6 +15,15 @@ pub fn purl_problem(text: &str) -> Option<String> {
 /// What two package URLs of one package share: type, namespace and name, without version,
 /// qualifiers and subpath (the key an SBOM entry is matched by). `None` when not a purl.
 pub fn purl_package(text: &str) -> Option<String> {
+    // Only type, namespace and name make the key: the subpath, qualifiers and version are
+    // cut off before parsing (an SBOM has thousands of purls, most with qualifiers), as
+    // the purl grammar separates them (`#`, then `?`, then the last `@` after the last `/`).
+    let text = text.split_once('#').map_or(text, |(before, _)| before);
+    let text = text.split_once('?').map_or(text, |(before, _)| before);
+    let text = match (text.rfind('@'), text.rfind('/')) {
+        (Some(at), Some(slash)) if at > slash => &text[..at],
+        _ => text,
+    };
     let purl = PackageUrl::from_str(text).ok()?;
     let mut key = format!("pkg:{}/", purl.ty());
     if let Some(namespace) = purl.namespace() {
@@ -101,6 +110,20 @@ mod tests {
             purl_package("pkg:generic/openssl@3.0.13").as_deref(),
             Some("pkg:generic/openssl")
         );
+        // The type's own normalisation still applies (pypi names are case-insensitive).
+        assert_eq!(
+            purl_package("pkg:PyPI/Django@4.2?x=1").as_deref(),
+            purl_package("pkg:pypi/django").as_deref()
+        );
+        assert_eq!(
+            purl_package("pkg:npm/%40angular/core@17.0.0").as_deref(),
+            Some("pkg:npm/@angular/core")
+        );
+        assert_eq!(
+            purl_package("pkg:deb/debian/libssl3@3.0.13-1~deb12u1?arch=arm64").as_deref(),
+            Some("pkg:deb/debian/libssl3")
+        );
+        assert_eq!(purl_package("not a purl"), None);
     }
 
     #[test]

@@ -120,6 +120,8 @@ struct Matching {
     /// Whether any SBOM could be read: without one, nothing is stale.
     read: bool,
     by_item: FxHashMap<ItemRef, Listings>,
+    /// The entries of each SBOM that no component declares, by index.
+    undeclared: FxHashMap<SourceFile, Vec<usize>>,
 }
 
 fn range(span: &sbom::Span) -> TextRange {
@@ -136,13 +138,19 @@ fn matching(db: &dyn Db) -> Matching {
     let sboms: Vec<(SourceFile, &Sbom)> = inputs_of(db, InputKind::Sbom)
         .map(|file| (file, sbom_of(db, file)))
         .collect();
+    let mut entry_items: Vec<Vec<Option<ItemRef>>> = Vec::with_capacity(sboms.len());
     for &(file, sbom) in &sboms {
         if sbom.format.is_none() {
+            entry_items.push(Vec::new());
             continue;
         }
         matching.read = true;
-        for entry in &sbom.components {
-            let Some(found) = declarations.matcher.find(entry) else {
+        let mut items = Vec::with_capacity(sbom.components.len());
+        for (at, entry) in sbom.components.iter().enumerate() {
+            let found = declarations.matcher.find(entry);
+            items.push(found.map(|found| declarations.items[found]));
+            let Some(found) = found else {
+                matching.undeclared.entry(file).or_default().push(at);
                 continue;
             };
             let item = declarations.items[found];
@@ -160,16 +168,14 @@ fn matching(db: &dyn Db) -> Matching {
                     version: entry.version.clone(),
                 });
         }
+        entry_items.push(items);
     }
-    for &(file, sbom) in &sboms {
+    for (&(file, sbom), items) in sboms.iter().zip(&entry_items) {
         for vulnerability in &sbom.vulnerabilities {
             let mut seen: FxHashSet<ItemRef> = FxHashSet::default();
             for affected in &vulnerability.affects {
                 let item = match affected.component {
-                    Some(at) => declarations
-                        .matcher
-                        .find(&sbom.components[at])
-                        .map(|found| declarations.items[found]),
+                    Some(at) => items.get(at).copied().flatten(),
                     None => by_ref.get(affected.bom_ref.as_str()).copied(),
                 };
                 let Some(item) = item.filter(|item| seen.insert(*item)) else {
@@ -271,13 +277,10 @@ pub fn sbom_diagnostics(db: &dyn Db, file: SourceFile) -> Arc<Vec<Diagnostic>> {
             waived: None,
         })
         .collect();
-    if sbom.format.is_some() {
-        let declarations = declarations(db);
+    let undeclared = matching(db).undeclared.get(&file);
+    if let Some(undeclared) = undeclared.filter(|_| sbom.format.is_some()) {
         let plan = plan(db);
-        for entry in &sbom.components {
-            if declarations.matcher.find(entry).is_some() {
-                continue;
-            }
+        for entry in undeclared.iter().map(|&at| &sbom.components[at]) {
             let mut what = format!("`{}`", entry.name);
             if let Some(version) = &entry.version {
                 what.push_str(&format!(" {version}"));
