@@ -19,6 +19,9 @@ struct Part {
     /// Its plan's globs of external inputs, as last read, and the input files they matched.
     input_sources: Vec<InputSource>,
     input_files: BTreeSet<PathBuf>,
+    /// How many files are placed in it: a snapshot of every workspace skips the empty ones
+    /// without looking at every file.
+    files: usize,
 }
 
 impl Part {
@@ -28,6 +31,7 @@ impl Part {
             host,
             input_sources: Vec::new(),
             input_files: BTreeSet::new(),
+            files: 0,
         }
     }
 
@@ -113,12 +117,26 @@ impl Parts {
         self.parts.len() - 1
     }
 
+    /// Records that a file is in part `at`; returns the part it was in before, if another.
+    fn place(&mut self, path: &Path, at: usize) -> Option<usize> {
+        match self.placed.insert(path.to_path_buf(), at) {
+            Some(before) if before == at => None,
+            Some(before) => {
+                self.parts[before].files -= 1;
+                self.parts[at].files += 1;
+                Some(before)
+            }
+            None => {
+                self.parts[at].files += 1;
+                None
+            }
+        }
+    }
+
     /// The host a file goes to, taking it out of the part it was in when that changed.
     fn host_for(&mut self, path: &Path) -> &mut AnalysisHost {
         let at = self.part_for(path);
-        if let Some(before) = self.placed.insert(path.to_path_buf(), at)
-            && before != at
-        {
+        if let Some(before) = self.place(path, at) {
             self.parts[before].host.remove_file(path);
         }
         &mut self.parts[at].host
@@ -134,9 +152,7 @@ impl Parts {
         let mut by_part: BTreeMap<usize, Vec<(PathBuf, Arc<str>)>> = BTreeMap::new();
         for (path, text) in files {
             let at = self.part_for(&path);
-            if let Some(before) = self.placed.insert(path.clone(), at)
-                && before != at
-            {
+            if let Some(before) = self.place(&path, at) {
                 self.parts[before].host.remove_file(&path);
             }
             by_part.entry(at).or_default().push((path, text));
@@ -159,6 +175,7 @@ impl Parts {
 
     pub fn remove_file(&mut self, path: &Path) {
         if let Some(at) = self.placed.remove(path) {
+            self.parts[at].files -= 1;
             self.parts[at].host.remove_file(path);
         }
     }
@@ -176,11 +193,10 @@ impl Parts {
 
     /// A snapshot of every workspace that has files.
     pub fn analyses(&self) -> Vec<Analysis> {
-        let mut used: Vec<usize> = self.placed.values().copied().collect();
-        used.sort_unstable();
-        used.dedup();
-        used.into_iter()
-            .map(|at| self.parts[at].host.analysis())
+        self.parts
+            .iter()
+            .filter(|part| part.files > 0)
+            .map(|part| part.host.analysis())
             .collect()
     }
 
@@ -296,7 +312,7 @@ impl Parts {
             } else {
                 new.set_file(&path, text);
             }
-            self.placed.insert(path.clone(), at);
+            self.place(&path, at);
             moved.push(path);
         }
         moved

@@ -101,6 +101,13 @@ pub async fn publisher(state: Arc<State>, client: Client) {
             }
             if publisher.run(Phase::All).await == Outcome::Done {
                 publisher.state.all_published();
+                // A plan's report and SBOM globs may have changed with the edits: read the
+                // inputs again, and publish what that changes.
+                let changed = publisher.state.world().check_input_sources();
+                if changed {
+                    super::register_input_watchers(&publisher.state, &publisher.client);
+                    continue;
+                }
             }
             break;
         }
@@ -210,13 +217,16 @@ fn run(
     let mut seen = HashSet::new();
     order.retain(|path| seen.insert(path.clone()));
     if job.phase == Phase::All {
-        let mut rest: Vec<PathBuf> = by_path
-            .keys()
-            .filter(|path| !seen.contains(*path))
-            .cloned()
-            .collect();
-        rest.sort();
-        order.extend(rest);
+        // Each workspace's files in its own order (by path), with no sort of them all.
+        for analysis in &job.analyses {
+            let rest = analysis
+                .files()
+                .into_iter()
+                .chain(analysis.inputs())
+                .map(|file| analysis.path(file))
+                .filter(|path| !seen.contains(path));
+            order.extend(rest);
+        }
     }
 
     let places: Vec<ClientPlaces<'_>> = job

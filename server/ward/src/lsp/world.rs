@@ -70,18 +70,22 @@ impl World {
         }
     }
 
-    /// After a change to the `.ward` files: when a plan's globs of external inputs have
-    /// changed, that workspace's inputs are found and read again.
-    pub fn check_input_sources(&mut self) {
+    /// When a plan's globs of external inputs have changed, finds and reads that
+    /// workspace's inputs again; returns whether they had. Asked after indexing, after
+    /// watched-file events, and by the publisher after each run over every file (not after
+    /// each keystroke: the plan query is then already computed, and typing pays nothing).
+    pub fn check_input_sources(&mut self) -> bool {
         if !self.indexed {
-            return;
+            return false;
         }
-        if let Some(dirty) = self.parts.check_input_sources() {
-            self.input_watchers_stale = true;
-            for path in dirty {
-                self.mark_dirty(&path);
-            }
+        let Some(dirty) = self.parts.check_input_sources() else {
+            return false;
+        };
+        self.input_watchers_stale = true;
+        for path in dirty {
+            self.mark_dirty(&path);
         }
+        true
     }
 
     /// The input globs, once, when their watchers must be registered again.
@@ -166,7 +170,7 @@ impl World {
             self.mark_dirty(&path);
         }
         // A workspace made or changed may have a plan that names other inputs.
-        self.check_input_sources();
+        let _ = self.check_input_sources();
     }
 
     /// The `ward.toml` roots known, with `changed` read again and `gone` (folders) dropped.
@@ -228,7 +232,6 @@ impl World {
         self.docs.insert(path.clone(), doc);
         self.refresh_open();
         self.mark_dirty(&path);
-        self.check_input_sources();
     }
 
     /// Applies an edit; refuses (and logs) one whose version does not increase.
@@ -258,7 +261,6 @@ impl World {
         self.parts.edit_file(&path, &edits);
         self.refresh_open();
         self.mark_dirty(&path);
-        self.check_input_sources();
     }
 
     pub fn did_close(&mut self, uri: &Uri) {
@@ -269,7 +271,6 @@ impl World {
         self.refresh_open();
         self.reload_from_disk(&path);
         self.mark_dirty(&path);
-        self.check_input_sources();
     }
 
     /// Sets a closed file to its text on disk, or removes it when it is not a workspace file
@@ -321,7 +322,7 @@ impl World {
             .collect();
         self.parts.add_files(files);
         self.indexed = true;
-        self.check_input_sources();
+        let _ = self.check_input_sources();
     }
 
     /// Applies `workspace/didChangeWorkspaceFolders`: the roots change, and the files no
@@ -379,7 +380,6 @@ impl World {
             }
             self.mark_dirty(&path);
         }
-        self.check_input_sources();
     }
 
     /// Files created or changed on disk, and folders created: the workspace files among them
@@ -510,7 +510,7 @@ impl World {
             self.reload_inputs();
         }
         // A `.ward` file that came or went may hold a plan.
-        self.check_input_sources();
+        let _ = self.check_input_sources();
     }
 }
 
