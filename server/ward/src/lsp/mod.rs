@@ -276,7 +276,7 @@ impl Backend {
 /// Registers the watchers of the plan's input globs again when they changed: the old
 /// registration is withdrawn first. One task at a time does it, with the globs as they are
 /// when its turn comes, so the last one stands.
-fn register_input_watchers(state: &Arc<State>, client: &Client) {
+pub(super) fn register_input_watchers(state: &Arc<State>, client: &Client) {
     if !state.caps().watch_registration {
         return;
     }

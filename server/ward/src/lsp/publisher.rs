@@ -101,6 +101,13 @@ pub async fn publisher(state: Arc<State>, client: Client) {
             }
             if publisher.run(Phase::All).await == Outcome::Done {
                 publisher.state.all_published();
+                // The plan's test report globs may have changed with the edits: read the
+                // reports again, and publish what that changes.
+                let changed = publisher.state.world().check_input_sources();
+                if changed {
+                    super::register_input_watchers(&publisher.state, &publisher.client);
+                    continue;
+                }
             }
             break;
         }

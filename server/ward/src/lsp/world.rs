@@ -72,18 +72,22 @@ impl World {
         }
     }
 
-    /// After a change to the `.ward` files: when the plan's globs of external inputs have
-    /// changed, the inputs are found and read again.
-    pub fn check_input_sources(&mut self) {
+    /// When the plan's globs of external inputs have changed, finds and reads the inputs
+    /// again; returns whether they had. Asked after indexing, after watched-file events, and
+    /// by the publisher after each run over every file (not after each keystroke: the plan
+    /// query is then already computed, and typing pays nothing for it).
+    pub fn check_input_sources(&mut self) -> bool {
         if !self.indexed {
-            return;
+            return false;
         }
         let sources = self.host.analysis().input_sources().unwrap_or_default();
-        if sources != self.input_sources {
-            self.input_sources = sources;
-            self.input_watchers_stale = true;
-            self.reload_inputs();
+        if sources == self.input_sources {
+            return false;
         }
+        self.input_sources = sources;
+        self.input_watchers_stale = true;
+        self.reload_inputs();
+        true
     }
 
     /// The input globs, once, when their watchers must be registered again.
@@ -219,7 +223,6 @@ impl World {
         self.docs.insert(path.clone(), doc);
         self.refresh_open();
         self.mark_dirty(&path);
-        self.check_input_sources();
     }
 
     /// Applies an edit; refuses (and logs) one whose version does not increase.
@@ -249,7 +252,6 @@ impl World {
         self.host.edit_file(&path, &edits);
         self.refresh_open();
         self.mark_dirty(&path);
-        self.check_input_sources();
     }
 
     pub fn did_close(&mut self, uri: &Uri) {
@@ -260,7 +262,6 @@ impl World {
         self.refresh_open();
         self.reload_from_disk(&path);
         self.mark_dirty(&path);
-        self.check_input_sources();
     }
 
     /// Sets a closed file to its text on disk, or removes it when it is not a workspace file
@@ -353,7 +354,6 @@ impl World {
             }
             self.mark_dirty(&path);
         }
-        self.check_input_sources();
     }
 
     /// Files created or changed on disk, and folders created: the workspace files among them
