@@ -506,3 +506,34 @@ fn fingerprints_are_recomputed_only_for_the_edited_file_and_backdate() {
         assert!(!ran(&after_title, "check_file", *file), "{after_title:#?}");
     }
 }
+
+/// A waiver's `unused-waiver` check reads the findings of the items it names: typing into
+/// another file that changes none of them (a threat's description) runs it again for no
+/// file, however many waivers there are.
+#[test]
+fn typing_elsewhere_does_not_rerun_the_waivers_unused_check() {
+    let (mut host, log) = host_with_log();
+    let assets = "asset A1 \"Alone\" { kind: data }\nasset A2 \"Targeted\" { kind: data }\n";
+    let threats = "threat T1 \"Spoof\" {\n  targets: A2\n  description: \"x\"\n}\n";
+    let waiver = "waiver W1 \"Later\" {\n  waives: untargeted-asset\n  items: A1\n  rationale: \"r\"\n  approved-by: \"A\"\n  approved: 2026-01-01\n}\n";
+    host.set_file(&path("assets.ward"), Arc::from(assets));
+    let threats_file = host.set_file(&path("threats.ward"), Arc::from(threats));
+    let waivers = host.set_file(&path("waivers.ward"), Arc::from(waiver));
+    host.analysis().all_diagnostics().unwrap();
+    log.take();
+    host.open_file(&path("threats.ward"), Arc::from(threats));
+    host.analysis().all_diagnostics().unwrap();
+    log.take();
+    let at = threats.find("\"x").unwrap() + 2;
+    host.edit_file(
+        &path("threats.ward"),
+        &[ward_analysis::TextEdit::new(
+            ward_analysis::TextRange::new(at, at),
+            "y",
+        )],
+    );
+    host.analysis().all_diagnostics().unwrap();
+    let events = log.take();
+    assert!(ran(&events, "check_file", threats_file), "{events:#?}");
+    assert!(!ran(&events, "unused_waivers", waivers), "{events:#?}");
+}
