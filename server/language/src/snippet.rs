@@ -51,6 +51,23 @@ pub const STARTER_GATES: &[(&str, &[Rule])] = &[
     ),
 ];
 
+/// The `gate` lines of a new plan (`STARTER_GATES`), indented as inside the plan: for the
+/// plan's completion template and the plan `ward init` writes.
+pub fn starter_gate_lines() -> Vec<String> {
+    STARTER_GATES
+        .iter()
+        .map(|(phase, rules)| {
+            let rules: Vec<&str> = rules.iter().map(|rule| rule.name()).collect();
+            format!(
+                "  {} {phase} {{ {}: {} }}",
+                gate::BLOCK.keyword,
+                gate::REQUIRES.name,
+                rules.join(", ")
+            )
+        })
+        .collect()
+}
+
 /// The snippet of one kind: its header, then every required field (links, codes, text,
 /// dates) and every field of keywords or small integers, each a tab stop with the choices
 /// the table allows. A kind with no required link still gets its first link field (a
@@ -115,15 +132,7 @@ fn plan_snippet() -> String {
         ),
         format!("  {}: ${{3:{DEFAULT_ACCEPTABLE}}}", plan::ACCEPTABLE.name),
     ];
-    for (phase, rules) in STARTER_GATES {
-        let rules: Vec<&str> = rules.iter().map(|rule| rule.name()).collect();
-        lines.push(format!(
-            "  {} {phase} {{ {}: {} }}",
-            gate::BLOCK.keyword,
-            gate::REQUIRES.name,
-            rules.join(", ")
-        ));
-    }
+    lines.extend(starter_gate_lines());
     lines.push("}".to_owned());
     lines.push("$0".to_owned());
     lines.join("\n")

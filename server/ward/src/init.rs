@@ -6,8 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use ward_analysis::schema::snippet::STARTER_GATES;
-use ward_analysis::schema::{DEFAULT_ACCEPTABLE, DEFAULT_PHASES, ItemKind, gate, plan};
+use ward_analysis::schema::snippet::starter_gate_lines;
+use ward_analysis::schema::{DEFAULT_ACCEPTABLE, DEFAULT_PHASES, ItemKind, plan};
 
 use crate::manifest::MANIFEST;
 use crate::workspace::shown;
@@ -84,15 +84,7 @@ fn plan_text() -> String {
         "  // Each gate's review requires these rules to hold (`ward explain` names the".to_owned(),
         "  // findings of each).".to_owned(),
     ];
-    for (phase, rules) in STARTER_GATES {
-        let rules: Vec<&str> = rules.iter().map(|rule| rule.name()).collect();
-        lines.push(format!(
-            "  {} {phase} {{ {}: {} }}",
-            gate::BLOCK.keyword,
-            gate::REQUIRES.name,
-            rules.join(", ")
-        ));
-    }
+    lines.extend(starter_gate_lines());
     lines.push("}".to_owned());
     let mut text = lines.join("\n");
     text.push('\n');
