@@ -107,7 +107,10 @@ async function checkExample(context, file, screenshot, update) {
     };
   });
   check(dom.h1.length > 0 && dom.title.includes('Ward report'), `title "${dom.title}"`);
-  const expected = ['gate-status', 'traceability', 'risk-matrix', 'deployer-guidance', 'findings', 'items'];
+  const expected = [
+    'gate-status', 'traceability', 'risk-matrix', 'deployer-guidance', 'waivers', 'categories',
+    'components', 'vulnerabilities', 'suspect-links', 'findings', 'items',
+  ];
   check(JSON.stringify(dom.sections) === JSON.stringify(expected), `sections ${dom.sections.join(', ')}`);
   check(dom.tables >= 5 && dom.withoutCaption === 0, `${dom.tables} tables, each with a caption`);
   check(dom.headersWithoutScope === 0, 'every <th> has a scope');
