@@ -230,6 +230,29 @@ where
     .await
 }
 
+/// [`run`] for a request about one document: `f` gets its file and line map; a document
+/// that is not part of the analysis has no answer.
+async fn run_in_file<T, F>(
+    state: &State,
+    name: &'static str,
+    reads: Reads,
+    uri: Option<&Uri>,
+    f: F,
+) -> jsonrpc::Result<Option<T>>
+where
+    T: Send + 'static,
+    F: FnOnce(&Snapshot, FileId, LineMap) -> Answer<Option<T>> + Send + 'static,
+{
+    run(state, name, reads, uri, move |s, file| {
+        let Some(file) = file else {
+            return Ok(Ok(None));
+        };
+        let map = s.line_map(file);
+        f(s, file, map)
+    })
+    .await
+}
+
 /// The file and byte offset of a client position.
 fn file_position(
     snapshot: &Snapshot,
@@ -519,16 +542,12 @@ pub async fn document_symbol(
 ) -> jsonrpc::Result<Option<DocumentSymbolResponse>> {
     let uri = params.text_document.uri;
     let for_flat = uri.clone();
-    run(
+    run_in_file(
         state,
         "documentSymbol",
         Reads::Document,
         Some(&uri),
-        move |s, file| {
-            let Some(file) = file else {
-                return Ok(Ok(None));
-            };
-            let map = s.line_map(file);
+        move |s, file, map| {
             let symbols = s.analysis.document_symbols(file)?;
             let response = if s.caps.hierarchical_symbols {
                 DocumentSymbolResponse::Nested(
@@ -657,16 +676,12 @@ pub const SHOW_REFERENCES: &str = "ward.showReferences";
 
 pub async fn code_lens(state: &State, uri: Uri) -> jsonrpc::Result<Option<Vec<lsp::CodeLens>>> {
     let shown = uri.clone();
-    run(
+    run_in_file(
         state,
         "codeLens",
         Reads::Workspace,
         Some(&uri),
-        move |s, file| {
-            let Some(file) = file else {
-                return Ok(Ok(None));
-            };
-            let map = s.line_map(file);
+        move |s, file, map| {
             let everything = ward_analysis::TextRange {
                 start: 0,
                 end: u32::MAX,
@@ -729,16 +744,12 @@ pub async fn code_lens(state: &State, uri: Uri) -> jsonrpc::Result<Option<Vec<ls
 
 /// The semantic tokens of a document as LSP's numbers.
 pub async fn semantic_tokens(state: &State, uri: &Uri) -> jsonrpc::Result<Option<Vec<u32>>> {
-    run(
+    run_in_file(
         state,
         "semanticTokens",
         Reads::Document,
         Some(uri),
-        move |s, file| {
-            let Some(file) = file else {
-                return Ok(Ok(None));
-            };
-            let map = s.line_map(file);
+        move |s, file, map| {
             let tokens = s.analysis.semantic_tokens(file)?;
             Ok(Ok(Some(super::semantic::encode(&tokens, &map))))
         },
@@ -751,16 +762,12 @@ pub async fn inlay_hint(
     params: lsp::InlayHintParams,
 ) -> jsonrpc::Result<Option<Vec<lsp::InlayHint>>> {
     let range = params.range;
-    run(
+    run_in_file(
         state,
         "inlayHint",
         Reads::Document,
         Some(&params.text_document.uri),
-        move |s, file| {
-            let Some(file) = file else {
-                return Ok(Ok(None));
-            };
-            let map = s.line_map(file);
+        move |s, file, map| {
             let visible = ward_analysis::TextRange {
                 start: map.offset(range.start) as u32,
                 end: map.offset(range.end) as u32,
@@ -790,16 +797,12 @@ pub async fn folding_range(
     state: &State,
     uri: Uri,
 ) -> jsonrpc::Result<Option<Vec<lsp::FoldingRange>>> {
-    run(
+    run_in_file(
         state,
         "foldingRange",
         Reads::Document,
         Some(&uri),
-        move |s, file| {
-            let Some(file) = file else {
-                return Ok(Ok(None));
-            };
-            let map = s.line_map(file);
+        move |s, file, map| {
             let mut ranges = Vec::new();
             for fold in s.analysis.folding_ranges(file)? {
                 let start = map.position(fold.range.start as usize).line;
@@ -833,16 +836,12 @@ pub async fn selection_range(
     params: lsp::SelectionRangeParams,
 ) -> jsonrpc::Result<Option<Vec<lsp::SelectionRange>>> {
     let positions = params.positions;
-    run(
+    run_in_file(
         state,
         "selectionRange",
         Reads::Document,
         Some(&params.text_document.uri),
-        move |s, file| {
-            let Some(file) = file else {
-                return Ok(Ok(None));
-            };
-            let map = s.line_map(file);
+        move |s, file, map| {
             let mut out = Vec::with_capacity(positions.len());
             for position in positions {
                 let at = FilePosition {
@@ -872,16 +871,12 @@ pub async fn document_link(
     state: &State,
     uri: Uri,
 ) -> jsonrpc::Result<Option<Vec<lsp::DocumentLink>>> {
-    run(
+    run_in_file(
         state,
         "documentLink",
         Reads::Document,
         Some(&uri),
-        move |s, file| {
-            let Some(file) = file else {
-                return Ok(Ok(None));
-            };
-            let map = s.line_map(file);
+        move |s, file, map| {
             let links = s
                 .analysis
                 .document_links(file)?
@@ -1007,16 +1002,12 @@ pub async fn formatting(
     uri: Uri,
     range: Option<lsp::Range>,
 ) -> jsonrpc::Result<Option<Vec<lsp::TextEdit>>> {
-    run(
+    run_in_file(
         state,
         "formatting",
         Reads::Document,
         Some(&uri),
-        move |s, file| {
-            let Some(file) = file else {
-                return Ok(Ok(None));
-            };
-            let map = s.line_map(file);
+        move |s, file, map| {
             let range = range.map(|range| {
                 ward_analysis::TextRange::new(map.offset(range.start), map.offset(range.end))
             });
