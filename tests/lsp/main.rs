@@ -30,6 +30,7 @@ mod diagnostics;
 mod disk;
 mod edits;
 mod features;
+mod fixes;
 mod harness;
 mod lifecycle;
 mod positions;

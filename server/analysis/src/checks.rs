@@ -80,6 +80,19 @@ pub struct Finding {
     pub related: Vec<(SourceFile, SyntaxPlace, String)>,
     /// The waiver that waives this finding, if one does.
     pub waived: Option<WaivedBy>,
+    /// The word the message's "did you mean" proposes in place of the one at `at`, which
+    /// the quick fix writes.
+    pub suggestion: Option<String>,
+}
+
+impl Finding {
+    /// Proposes `best` in place of the misspelt word: in the message, and for the fix.
+    fn suggest(&mut self, best: Option<&str>) {
+        if let Some(best) = best {
+            self.message.push_str(&format!("; did you mean `{best}`?"));
+            self.suggestion = Some(best.to_owned());
+        }
+    }
 }
 
 /// What a waived finding says of its waiver.
@@ -212,6 +225,7 @@ pub fn unused_waivers(db: &dyn Db, file: SourceFile) -> Arc<Vec<Finding>> {
             at: SyntaxPlace::Value(at, field, value),
             related: Vec::new(),
             waived: None,
+            suggestion: None,
         });
     };
     for (at, item) in ast.items.iter().enumerate() {
@@ -354,6 +368,7 @@ pub(crate) fn graded(plan: &Plan, code: Code, at: SyntaxPlace, message: String) 
         at,
         related: Vec::new(),
         waived: None,
+        suggestion: None,
     };
     if let Some(gate) = grade.gate {
         let rule = gate.rule.name();
@@ -404,6 +419,7 @@ impl Checker<'_> {
             at,
             related: Vec::new(),
             waived: None,
+            suggestion: None,
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -1393,6 +1409,7 @@ impl Checker<'_> {
                     format!("gate `{phase}` requires `{rule}`"),
                 )],
                 waived: None,
+                suggestion: None,
             });
         }
     }
@@ -1509,12 +1526,15 @@ impl Checker<'_> {
                     }
                     None => kind.with_article(),
                 };
-                let mut message = format!("`{}` is not a field of {place}", field.name);
-                match closest(&field.name, known.iter().copied()) {
-                    Some(best) => message.push_str(&format!("; did you mean `{best}`?")),
-                    None => message.push_str(&format!("; its fields are {}", list(&known))),
+                let message = format!("`{}` is not a field of {place}", field.name);
+                let best = closest(&field.name, known.iter().copied());
+                let finding = self.error(Code::UnknownField, name_loc(field_at_u32), message);
+                match best {
+                    Some(_) => finding.suggest(best),
+                    None => finding
+                        .message
+                        .push_str(&format!("; its fields are {}", list(&known))),
                 }
-                self.error(Code::UnknownField, name_loc(field_at_u32), message);
                 continue;
             };
             let spec = &specs[spec_at];
@@ -1560,12 +1580,10 @@ impl Checker<'_> {
         spec: &FieldSpec,
         value: &Value,
     ) {
+        let expects =
+            |detail: String| format!("`{}` expects {}{detail}", field.name, spec.ty.describe());
         let invalid = |this: &mut Self, detail: String| {
-            this.error(
-                Code::InvalidValue,
-                loc,
-                format!("`{}` expects {}{detail}", field.name, spec.ty.describe()),
-            );
+            this.error(Code::InvalidValue, loc, expects(detail));
         };
         match (spec.ty, value) {
             (FieldType::Link(_), Value::Ident(name)) => match via {
@@ -1597,31 +1615,33 @@ impl Checker<'_> {
             (FieldType::Tags, Value::Ident(_)) => {}
             (FieldType::Keywords(allowed) | FieldType::Keyword(allowed), Value::Ident(word)) => {
                 if !allowed.contains(&word.as_str()) {
-                    let hint = closest(word, allowed.iter().copied())
-                        .map(|best| format!("; did you mean `{best}`?"))
-                        .unwrap_or_default();
-                    invalid(self, format!(", not `{word}`{hint}"));
+                    let best = closest(word, allowed.iter().copied());
+                    self.error(Code::InvalidValue, loc, expects(format!(", not `{word}`")))
+                        .suggest(best);
                 }
             }
             (FieldType::Rules, Value::Ident(word)) => {
                 if Rule::from_name(word).is_none() {
-                    let hint = closest(word, Rule::NAMES.iter().copied())
-                        .map(|best| format!("; did you mean `{best}`?"))
-                        .unwrap_or_default();
+                    let best = closest(word, Rule::NAMES.iter().copied());
                     self.error(
                         Code::InvalidValue,
                         loc,
-                        format!("`{word}` is not a gate rule{hint}"),
-                    );
+                        format!("`{word}` is not a gate rule"),
+                    )
+                    .suggest(best);
                 }
             }
             (FieldType::Int(low, high), Value::Int(number)) => match number {
                 Some(n) if (low..=high).contains(n) => {}
-                Some(n) => invalid(self, format!(", not {n}")),
-                None => invalid(self, ", not a number this large".to_owned()),
+                Some(n) => {
+                    invalid(self, format!(", not {n}"));
+                }
+                None => {
+                    invalid(self, ", not a number this large".to_owned());
+                }
             },
             (FieldType::Path, Value::Str(path)) if path.is_empty() => {
-                invalid(self, ", not an empty string".to_owned())
+                invalid(self, ", not an empty string".to_owned());
             }
             (FieldType::Str | FieldType::Strs | FieldType::Path, Value::Str(_)) => {}
             (FieldType::Text, Value::Str(_) | Value::TextBlock(_)) => {}
@@ -1636,14 +1656,13 @@ impl Checker<'_> {
                     );
                 }
                 None => {
-                    let hint = closest(word, Code::waivable_names().iter().copied())
-                        .map(|best| format!("; did you mean `{best}`?"))
-                        .unwrap_or_default();
+                    let best = closest(word, Code::waivable_names().iter().copied());
                     self.error(
                         Code::InvalidValue,
                         loc,
-                        format!("`{word}` is not a finding code{hint}"),
-                    );
+                        format!("`{word}` is not a finding code"),
+                    )
+                    .suggest(best);
                 }
             },
             (FieldType::Purl, Value::Str(text)) => {
@@ -1666,7 +1685,9 @@ impl Checker<'_> {
                     invalid(self, format!(", not `{date}`, a day that does not exist"));
                 }
             }
-            (_, other) => invalid(self, format!(", not {}", other.describe())),
+            (_, other) => {
+                invalid(self, format!(", not {}", other.describe()));
+            }
         }
     }
 
@@ -1674,11 +1695,13 @@ impl Checker<'_> {
         let link = via.link();
         match self.names.def(name) {
             None => {
-                let mut message = format!("no item named `{name}`");
-                if let Some(best) = suggest(self.db, name, via) {
-                    message.push_str(&format!("; did you mean `{best}`?"));
-                }
-                self.error(Code::UnresolvedReference, loc, message);
+                let best = suggest(self.db, name, via);
+                self.error(
+                    Code::UnresolvedReference,
+                    loc,
+                    format!("no item named `{name}`"),
+                )
+                .suggest(best.as_deref());
             }
             Some(def) if !link.accepts(def.kind) => {
                 let message = format!(

@@ -11,6 +11,7 @@ mod code_lens;
 mod completion;
 mod cursor;
 mod document_links;
+mod fixes;
 mod folding;
 mod fuzzy;
 mod goto;
@@ -36,6 +37,7 @@ pub use stamp::StampEdit;
 pub use call_hierarchy::Call;
 pub use code_lens::CodeLens;
 pub use document_links::DocumentLink;
+pub use fixes::Fix;
 pub use folding::{Fold, FoldKind};
 pub use inlay_hints::InlayHint;
 pub use semantic_tokens::{SemanticToken, TokenKind};
@@ -208,6 +210,16 @@ impl Analysis {
                 .flat_map(|&item| stamp::stamp_item(db, item))
                 .collect()
         })
+    }
+
+    /// The quick fixes of the findings of `file` that touch `range`.
+    pub fn fixes(&self, file: FileId, range: TextRange) -> Cancellable<Vec<Fix>> {
+        self.with_db(|db| fixes::fixes(db, file, range))
+    }
+
+    /// The safe fixes of a whole file (`source.fixAll`), whose edits do not overlap.
+    pub fn fix_all(&self, file: FileId) -> Cancellable<Vec<Fix>> {
+        self.with_db(|db| fixes::fix_all(db, file))
     }
 
     /// The edit that stamps the link under the cursor ("Mark link as reviewed").

@@ -161,7 +161,10 @@ pub fn server_capabilities(caps: &ClientCaps) -> ServerCapabilities {
         // "Mark link as reviewed": a quick fix that stamps a suspect or unstamped link.
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
             lsp::CodeActionOptions {
-                code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                code_action_kinds: Some(vec![
+                    lsp::CodeActionKind::QUICKFIX,
+                    lsp::CodeActionKind::SOURCE_FIX_ALL,
+                ]),
                 ..lsp::CodeActionOptions::default()
             },
         )),

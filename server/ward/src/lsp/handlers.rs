@@ -439,19 +439,7 @@ pub async fn rename(state: &State, params: RenameParams) -> jsonrpc::Result<Opti
                 Ok(change) => change,
                 Err(refusal) => return Ok(Err(request_failed(refusal))),
             };
-            let mut per_file = Vec::with_capacity(change.edits.len());
-            for (file, edits) in change.edits {
-                let map = s.line_map(file);
-                let edits: Vec<lsp::TextEdit> = edits
-                    .into_iter()
-                    .map(|edit| lsp::TextEdit {
-                        range: map.range(edit.range),
-                        new_text: edit.new_text,
-                    })
-                    .collect();
-                per_file.push((map.uri().clone(), s.version(file), edits));
-            }
-            Ok(Ok(Some(workspace_edit(s, per_file))))
+            Ok(Ok(Some(source_change(s, change))))
         },
     )
     .await
@@ -487,53 +475,163 @@ fn workspace_edit(
     }
 }
 
-/// "Mark link as reviewed" on a suspect or unstamped link: the edit that writes the
-/// target's current fingerprint into the link, as `ward stamp` does.
+/// The code actions at a range: the quick fixes of the findings there, "Mark link as
+/// reviewed" on a suspect or unstamped link, and `source.fixAll` (the file's safe fixes in
+/// one edit), each only when the client's `only` asks for its kind.
 pub async fn code_action(
     state: &State,
     params: lsp::CodeActionParams,
 ) -> jsonrpc::Result<Option<lsp::CodeActionResponse>> {
-    let position = TextDocumentPositionParams {
-        text_document: params.text_document,
-        position: params.range.start,
+    let lsp::CodeActionParams {
+        text_document,
+        range,
+        context,
+        ..
+    } = params;
+    let wants = |kind: &lsp::CodeActionKind| match &context.only {
+        None => true,
+        // A kind asked for includes its sub-kinds: `source` includes `source.fixAll`.
+        Some(only) => only.iter().any(|asked| {
+            kind.as_str() == asked.as_str()
+                || kind
+                    .as_str()
+                    .strip_prefix(asked.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+        }),
     };
-    let offered = params.context.diagnostics;
-    run_at(state, "codeAction", position, move |s, at, _| {
-        let Some(stamp) = s.analysis.stamp_at(at)? else {
-            return Ok(Ok(None));
-        };
-        let map = s.line_map(stamp.file);
-        let name_range = map.range(stamp.name_range);
-        let edit = lsp::TextEdit {
-            range: map.range(stamp.edit.range),
-            new_text: stamp.edit.insert,
-        };
-        let edit = workspace_edit(
-            s,
-            vec![(map.uri().clone(), s.version(stamp.file), vec![edit])],
-        );
-        // The `suspect-link` this fixes, among those the client sent.
-        let fixes: Vec<lsp::Diagnostic> = offered
-            .into_iter()
-            .filter(|diagnostic| {
-                diagnostic.range == name_range
-                    && diagnostic.code
-                        == Some(lsp::NumberOrString::String(
-                            ward_analysis::Code::SuspectLink.as_str().to_owned(),
-                        ))
-            })
-            .collect();
-        let action = lsp::CodeAction {
-            title: "Mark link as reviewed".to_owned(),
-            kind: Some(lsp::CodeActionKind::QUICKFIX),
-            diagnostics: (!fixes.is_empty()).then_some(fixes),
-            edit: Some(edit),
-            is_preferred: Some(stamp.old.is_some()),
-            ..lsp::CodeAction::default()
-        };
-        Ok(Ok(Some(vec![lsp::CodeActionOrCommand::CodeAction(action)])))
-    })
+    let (quick_fixes, fix_all) = (
+        wants(&lsp::CodeActionKind::QUICKFIX),
+        // Only when asked by name: clients run it on save, not from the light bulb.
+        context.only.is_some() && wants(&lsp::CodeActionKind::SOURCE_FIX_ALL),
+    );
+    let offered = context.diagnostics;
+    run_in_file(
+        state,
+        "codeAction",
+        Reads::Workspace,
+        Some(&text_document.uri),
+        move |s, file, map| {
+            let mut actions = Vec::new();
+            if quick_fixes {
+                let asked = ward_analysis::TextRange {
+                    start: map.offset(range.start) as u32,
+                    end: map.offset(range.end) as u32,
+                };
+                for fix in s.analysis.fixes(file, asked)? {
+                    let fixes = fixed_diagnostics(&offered, map.range(fix.range), fix.code);
+                    actions.push(lsp::CodeAction {
+                        title: fix.title,
+                        kind: Some(lsp::CodeActionKind::QUICKFIX),
+                        diagnostics: (!fixes.is_empty()).then_some(fixes),
+                        edit: Some(source_change(s, fix.change)),
+                        is_preferred: fix.safe.then_some(true),
+                        ..lsp::CodeAction::default()
+                    });
+                }
+                let at = FilePosition {
+                    file,
+                    offset: map.offset(range.start),
+                };
+                if let Some(stamp) = s.analysis.stamp_at(at)? {
+                    actions.push(mark_reviewed(s, stamp, &offered));
+                }
+            }
+            if fix_all {
+                let fixes = s.analysis.fix_all(file)?;
+                if !fixes.is_empty() {
+                    let edits = fixes
+                        .into_iter()
+                        .flat_map(|fix| fix.change.edits)
+                        .flat_map(|(_, edits)| edits)
+                        .collect();
+                    let change = ide::SourceChange {
+                        edits: vec![(file, edits)],
+                    };
+                    actions.push(lsp::CodeAction {
+                        title: "Fix all safe findings".to_owned(),
+                        kind: Some(lsp::CodeActionKind::SOURCE_FIX_ALL),
+                        edit: Some(source_change(s, change)),
+                        ..lsp::CodeAction::default()
+                    });
+                }
+            }
+            Ok(Ok((!actions.is_empty()).then(|| {
+                actions
+                    .into_iter()
+                    .map(lsp::CodeActionOrCommand::CodeAction)
+                    .collect()
+            })))
+        },
+    )
     .await
+}
+
+/// The diagnostics among those the client sent that a fix repairs: its code, at its range.
+fn fixed_diagnostics(
+    offered: &[lsp::Diagnostic],
+    range: lsp::Range,
+    code: ward_analysis::Code,
+) -> Vec<lsp::Diagnostic> {
+    offered
+        .iter()
+        .filter(|diagnostic| {
+            diagnostic.range == range
+                && diagnostic.code == Some(lsp::NumberOrString::String(code.as_str().to_owned()))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The analysis' edits of several files as the client's workspace edit.
+fn source_change(s: &Snapshot, change: ide::SourceChange) -> WorkspaceEdit {
+    let per_file = change
+        .edits
+        .into_iter()
+        .map(|(file, edits)| {
+            let map = s.line_map(file);
+            let edits = edits
+                .into_iter()
+                .map(|edit| lsp::TextEdit {
+                    range: map.range(edit.range),
+                    new_text: edit.new_text,
+                })
+                .collect();
+            (map.uri().clone(), s.version(file), edits)
+        })
+        .collect();
+    workspace_edit(s, per_file)
+}
+
+/// "Mark link as reviewed": the edit that writes the target's current fingerprint into the
+/// link, as `ward stamp` does.
+fn mark_reviewed(
+    s: &Snapshot,
+    stamp: ide::StampEdit,
+    offered: &[lsp::Diagnostic],
+) -> lsp::CodeAction {
+    let map = s.line_map(stamp.file);
+    let fixes = fixed_diagnostics(
+        offered,
+        map.range(stamp.name_range),
+        ward_analysis::Code::SuspectLink,
+    );
+    let change = ide::SourceChange {
+        edits: vec![(
+            stamp.file,
+            vec![ide::TextEdit {
+                range: stamp.edit.range,
+                new_text: stamp.edit.insert,
+            }],
+        )],
+    };
+    lsp::CodeAction {
+        title: "Mark link as reviewed".to_owned(),
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: (!fixes.is_empty()).then_some(fixes),
+        edit: Some(source_change(s, change)),
+        is_preferred: Some(stamp.old.is_some()),
+        ..lsp::CodeAction::default()
+    }
 }
 
 pub async fn document_symbol(
