@@ -1,11 +1,12 @@
 //! `cargo bench -p ward --bench ide`: what the editor asks for a file after each keystroke,
 //! on a warm analysis of 100k items (`WARD_BENCH_ITEMS`): semantic tokens of a whole
 //! 1,000-item file, code lens and inlay hints of a screen of it (its first 60 lines),
-//! folding ranges, and the formatter on the whole file. Each sample edits a description
+//! folding ranges, the formatter on the whole file, the quick fixes of the screen and the
+//! file's `source.fixAll`. Each sample edits a description
 //! in that file first, so every answer is computed again, as after a keystroke.
 //!
 //! Prints p50 and p99 of each, over `WARD_BENCH_SAMPLES` (default 200). Targets (issue
-//! "IDE depth"): tokens, lens and hints ≤ 20 ms p99, formatting a 1,000-item file ≤ 20 ms.
+//! "IDE depth"): tokens, lens, hints and code actions ≤ 20 ms p99, formatting a 1,000-item file ≤ 20 ms.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -44,7 +45,15 @@ fn main() {
             .collect();
     // A file of risks: the one with scores for hints and lenses with a chain below.
     let risks = texts[2 * files_per_kind].0.clone();
-    let risk_text = texts[2 * files_per_kind].1.to_string();
+    // Findings on its first screen, so that the quick fixes have work: an unmitigated risk
+    // (a new control: where controls live, a free ID), a link to no item with a misspelt
+    // field, a repeated field.
+    let risk_text = format!(
+        "risk R-PLANTED-1 {{ threat: T-000000 exploitability: 5 severity: 5 }}\n\
+         risk R-PLANTED-2 {{ threat: T-00000X exploitability: 1 severity: 1 hazzard: \"x\" }}\n\
+         risk R-PLANTED-3 {{ threat: T-000001 exploitability: 1 severity: 1 severity: 1 }}\n\n{}",
+        texts[2 * files_per_kind].1
+    );
     host.add_files(texts);
     host.open_file(&risks, Arc::from(risk_text.as_str()));
     let started = Instant::now();
@@ -72,6 +81,8 @@ fn main() {
         "inlay hints (screen)",
         "folding (file)",
         "format (file)",
+        "code actions (screen)",
+        "fix all (file)",
     ];
     let mut timings: Vec<Vec<Duration>> = vec![Vec::new(); names.len()];
     for sample in 0..samples {
@@ -114,7 +125,28 @@ fn main() {
         timings[4].push(time(&mut || {
             std::hint::black_box(analysis.format(file, None).ok());
         }));
+        // The light bulb asks for the actions of the screen; save asks for `fixAll`.
+        timings[5].push(time(&mut || {
+            std::hint::black_box(analysis.fixes(file, screen).unwrap());
+        }));
+        timings[6].push(time(&mut || {
+            std::hint::black_box(analysis.fix_all(file).unwrap());
+        }));
     }
+    let analysis = host.analysis();
+    let file = analysis
+        .files()
+        .into_iter()
+        .find(|&f| analysis.path(f) == risks)
+        .unwrap();
+    let offered = analysis.fixes(file, screen).unwrap();
+    let safe = analysis.fix_all(file).unwrap();
+    assert!(offered.len() >= 4 && !safe.is_empty(), "{offered:#?}");
+    println!(
+        "{} quick fixes on the screen, {} of them safe",
+        offered.len(),
+        safe.len()
+    );
     for (name, samples) in names.iter().zip(&mut timings) {
         let p50 = percentile(samples, 0.5);
         let p99 = percentile(samples, 0.99);

@@ -158,7 +158,7 @@ pub fn server_capabilities(caps: &ClientCaps) -> ServerCapabilities {
             resolve_provider: Some(false),
         }),
         document_range_formatting_provider: Some(OneOf::Left(true)),
-        // "Mark link as reviewed": a quick fix that stamps a suspect or unstamped link.
+        // Quick fixes of findings, "Mark link as reviewed", and the safe fixes on save.
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
             lsp::CodeActionOptions {
                 code_action_kinds: Some(vec![
