@@ -190,7 +190,7 @@ fn a_plan_change_regrades_findings_in_other_files() {
 #[test]
 fn the_changed_file_is_published_first() {
     let workspace = Workspace::new(EXAMPLE);
-    let mut client = Client::start(Editor::VsCode, &workspace.root());
+    let mut client = Client::start_pushed(Editor::VsCode, &workspace.root());
     let controls = workspace.path("controls.ward");
     let verifications = workspace.path("verifications.ward");
     let mut text = example_text("controls.ward").to_owned();
@@ -219,7 +219,7 @@ fn the_changed_file_is_published_first() {
 #[test]
 fn unchanged_files_are_not_published_again() {
     let workspace = Workspace::new(EXAMPLE);
-    let mut client = Client::start(Editor::Helix, &workspace.root());
+    let mut client = Client::start_pushed(Editor::Helix, &workspace.root());
     let assets = workspace.path("assets.ward");
     let mut text = example_text("assets.ward").to_owned();
     client.did_open(&assets, &text);

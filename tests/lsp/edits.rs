@@ -19,7 +19,7 @@ use crate::harness::{
 #[test]
 fn hundreds_of_rapid_changes_are_applied_in_order() {
     let workspace = Workspace::new(EXAMPLE);
-    let mut client = Client::start(Editor::VsCode, &workspace.root());
+    let mut client = Client::start_pushed(Editor::VsCode, &workspace.root());
     wait_indexed(&mut client, &workspace, &example_names());
     let assets = workspace.path("assets.ward");
     let mut text = example_text("assets.ward").to_owned();

@@ -87,10 +87,18 @@ pub struct Client {
     pub init_result: Value,
     /// Every notification and server request received, in order.
     pub received: Vec<Value>,
-    /// The latest `publishDiagnostics` per URI.
+    /// The latest diagnostics per URI: published, or pulled as `publishDiagnostics`
+    /// params (`uri`, `diagnostics`, and `version`, the document's when it was pulled).
     pub diagnostics: HashMap<String, Value>,
     /// Responses received while waiting for another, oldest first.
     unclaimed: Vec<Value>,
+    /// Whether the server wants this client to pull diagnostics (it offered
+    /// `diagnosticProvider`): then the waits pull, as the editor would.
+    pub pull: bool,
+    /// The open documents and their versions, which a pulling client asks about.
+    open_versions: HashMap<String, i64>,
+    /// The result ID of each pulled report.
+    result_ids: HashMap<String, String>,
 }
 
 /// Options of [`Client::start_with`].
@@ -115,6 +123,16 @@ impl Client {
     /// Starts a server for a workspace folder and initializes it as `editor` does.
     pub fn start(editor: Editor, root: &Path) -> Client {
         Client::start_with(editor, root, Start::default())
+    }
+
+    /// Starts a server that pushes diagnostics to this editor even if it could pull them
+    /// (`"pullDiagnostics": false`): for the tests of what is published, and when.
+    pub fn start_pushed(editor: Editor, root: &Path) -> Client {
+        let options = Start {
+            initialization_options: Some(json!({"pullDiagnostics": false})),
+            ..Start::default()
+        };
+        Client::start_with(editor, root, options)
     }
 
     pub fn start_with(editor: Editor, root: &Path, options: Start) -> Client {
@@ -188,6 +206,9 @@ impl Client {
             received: Vec::new(),
             diagnostics: HashMap::new(),
             unclaimed: Vec::new(),
+            pull: false,
+            open_versions: HashMap::new(),
+            result_ids: HashMap::new(),
         };
         let mut params = editor.params();
         if let Some(capabilities) = options.capabilities {
@@ -207,8 +228,83 @@ impl Client {
         client.init_result = client
             .request("initialize", params)
             .unwrap_or_else(|error| panic!("initialize failed: {error}"));
+        client.pull = client.init_result["capabilities"]["diagnosticProvider"].is_object();
         client.notify("initialized", json!({}));
         client
+    }
+
+    /// Pulls diagnostics as VS Code does: each open document's (with the reports of
+    /// related documents the server adds), then the workspace's. A pull the server cancels
+    /// is left for the next one.
+    pub fn pull_now(&mut self) {
+        let mut open: Vec<(String, i64)> = self
+            .open_versions
+            .iter()
+            .map(|(uri, version)| (uri.clone(), *version))
+            .collect();
+        open.sort();
+        for (uri, version) in open {
+            let params = json!({
+                "textDocument": {"uri": uri},
+                "previousResultId": self.result_ids.get(&uri),
+            });
+            let Ok(report) = self.request("textDocument/diagnostic", params) else {
+                continue;
+            };
+            self.take_report(&uri, &report, Some(version));
+            if let Some(related) = report["relatedDocuments"].as_object() {
+                for (other, report) in related {
+                    let version = self.open_versions.get(other).copied();
+                    self.take_report(other, report, version);
+                }
+            }
+        }
+        // VS Code pulls the workspace too. Helix asks only about its documents, but the
+        // tests read every file's findings, closed ones too: they pull the workspace for it
+        // as well (the server answers any client the same).
+        {
+            let previous: Vec<Value> = self
+                .result_ids
+                .iter()
+                .map(|(uri, value)| json!({"uri": uri, "value": value}))
+                .collect();
+            let report = match self.request(
+                "workspace/diagnostic",
+                json!({"previousResultIds": previous}),
+            ) {
+                Ok(report) => report,
+                // Cancelled by an edit: the next pull asks again.
+                Err(_) => return,
+            };
+            for item in report["items"].as_array().cloned().unwrap_or_default() {
+                let uri = item["uri"].as_str().unwrap_or_default().to_owned();
+                // What a document pull said of an open document wins, as in VS Code.
+                if !self.open_versions.contains_key(&uri) {
+                    self.take_report(&uri, &item, item["version"].as_i64());
+                }
+            }
+        }
+    }
+
+    fn take_report(&mut self, uri: &str, report: &Value, version: Option<i64>) {
+        match report["kind"].as_str() {
+            Some("full") => {
+                self.diagnostics.insert(
+                    uri.to_owned(),
+                    json!({"uri": uri, "diagnostics": report["items"], "version": version}),
+                );
+            }
+            Some("unchanged") => {
+                if let Some(known) = self.diagnostics.get_mut(uri) {
+                    known["version"] = json!(version);
+                }
+            }
+            _ => panic!("not a diagnostic report: {report}"),
+        }
+        match report["resultId"].as_str() {
+            Some(id) => self.result_ids.insert(uri.to_owned(), id.to_owned()),
+            None => self.result_ids.remove(uri),
+        };
     }
 
     /// The server's process id (the benchmark reads its memory).
@@ -249,9 +345,50 @@ impl Client {
 
     /// Sends a body, valid or not, in a well-formed frame.
     pub fn send_body(&mut self, body: &[u8]) {
+        self.track_documents(body);
         let mut bytes = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
         bytes.extend_from_slice(body);
         self.send_raw(&bytes);
+    }
+
+    /// Keeps the open documents' versions, which a client that pulls diagnostics asks
+    /// about, from whatever opens, changes or closes them.
+    fn track_documents(&mut self, body: &[u8]) {
+        // A body with a lone surrogate escape (robustness tests) is not JSON to serde:
+        // surrogates do not matter for the document and version, so they are blanked.
+        let parsed = serde_json::from_slice::<Value>(body).or_else(|_| {
+            let text = String::from_utf8_lossy(body);
+            let mut blanked = String::with_capacity(text.len());
+            let mut rest = &*text;
+            while let Some(at) = rest.find("\\u") {
+                let escape = rest.get(at + 2..at + 6).unwrap_or_default();
+                let surrogate = u16::from_str_radix(escape, 16)
+                    .is_ok_and(|unit| (0xD800..0xE000).contains(&unit));
+                blanked.push_str(&rest[..at]);
+                blanked.push_str(if surrogate { "\\ufffd" } else { "\\u" });
+                rest = &rest[at + if surrogate { 6 } else { 2 }..];
+            }
+            blanked.push_str(rest);
+            serde_json::from_str::<Value>(&blanked)
+        });
+        let Ok(message) = parsed else {
+            return;
+        };
+        let document = &message["params"]["textDocument"];
+        let Some(uri) = document["uri"].as_str() else {
+            return;
+        };
+        match message["method"].as_str() {
+            Some("textDocument/didOpen" | "textDocument/didChange") => {
+                if let Some(version) = document["version"].as_i64() {
+                    self.open_versions.insert(uri.to_owned(), version);
+                }
+            }
+            Some("textDocument/didClose") => {
+                self.open_versions.remove(uri);
+            }
+            _ => {}
+        }
     }
 
     /// Closes the server's stdin, as a client that goes away does.
@@ -337,9 +474,27 @@ impl Client {
         }
     }
 
-    /// Reads messages until `done` holds (checked first on what was already received).
+    /// Reads messages until `done` holds (checked first on what was already received). A
+    /// client that pulls diagnostics pulls before each check, and again after anything
+    /// the server sends or a short while.
     pub fn wait_until(&mut self, what: &str, mut done: impl FnMut(&Client) -> bool) {
         let deadline = Instant::now() + timeout();
+        if self.pull {
+            loop {
+                self.pull_now();
+                if done(self) {
+                    return;
+                }
+                let until = (Instant::now() + Duration::from_millis(20)).min(deadline);
+                let _ = self.recv_until(until);
+                assert!(
+                    Instant::now() < deadline,
+                    "timed out waiting for {what}; latest diagnostics: {:#?}\nstderr:\n{}",
+                    self.diagnostics,
+                    self.stderr()
+                );
+            }
+        }
         while !done(self) {
             if self.recv_until(deadline).is_none() {
                 panic!(
@@ -357,6 +512,9 @@ impl Client {
         loop {
             let until = (Instant::now() + quiet).min(deadline);
             if self.recv_until(until).is_none() {
+                if self.pull {
+                    self.pull_now();
+                }
                 return;
             }
             assert!(Instant::now() < deadline, "the server never went quiet");

@@ -34,6 +34,7 @@ mod fixes;
 mod harness;
 mod lifecycle;
 mod positions;
+mod pull;
 mod robustness;
 mod sbom;
 mod stamps;

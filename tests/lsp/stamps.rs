@@ -52,7 +52,7 @@ fn a_changed_control_makes_the_stamped_link_suspect_and_the_action_clears_it() {
             ("controls.ward", CONTROLS),
             ("verifications.ward", VERIFICATIONS),
         ]);
-        let mut client = Client::start(editor, &workspace.root());
+        let mut client = Client::start_pushed(editor, &workspace.root());
         let verifications = workspace.path("verifications.ward");
         let controls = workspace.path("controls.ward");
         client.did_open(&verifications, VERIFICATIONS);

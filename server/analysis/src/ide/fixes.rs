@@ -485,7 +485,7 @@ fn line_break(text: &str) -> &'static str {
 /// file's line breaks.
 fn append_item(db: &dyn Db, file: SourceFile, item: &str) -> TextEdit {
     let text = file.text(db);
-    let nl = line_break(&text);
+    let nl = line_break(text);
     let blank = format!("{nl}{nl}");
     let separator = if text.trim().is_empty() || text.ends_with(&blank) {
         ""

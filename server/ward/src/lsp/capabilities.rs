@@ -32,6 +32,14 @@ pub struct ClientCaps {
     /// Whether to offer code lens: on unless `initializationOptions` says
     /// `"codeLens": false`.
     pub code_lens: bool,
+    /// Whether the client pulls diagnostics (`textDocument/diagnostic`): it announces it,
+    /// and `initializationOptions` does not say `"pullDiagnostics": false`. Then the
+    /// server never pushes them to it.
+    pub pull_diagnostics: bool,
+    /// Whether it takes `workspace/diagnostic/refresh`, sent when findings change.
+    pub diagnostic_refresh: bool,
+    /// Whether a document's report may carry the reports of other documents.
+    pub related_documents: bool,
 }
 
 impl Default for ClientCaps {
@@ -92,11 +100,22 @@ impl ClientCaps {
                 == Some(true),
             inlay_hints: true,
             code_lens: true,
+            pull_diagnostics: text.and_then(|t| t.diagnostic.as_ref()).is_some(),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                == Some(true),
+            related_documents: text
+                .and_then(|t| t.diagnostic.as_ref())
+                .and_then(|d| d.related_document_support)
+                == Some(true),
         }
     }
 
     /// Applies the user's settings of `initializationOptions`: `{"inlayHints": false}`
-    /// turns the hints off, `{"codeLens": false}` the lenses.
+    /// turns the hints off, `{"codeLens": false}` the lenses, `{"pullDiagnostics": false}`
+    /// makes a client that could pull diagnostics get them pushed (every file's, not only
+    /// those it asks for).
     pub fn with_options(mut self, options: Option<&serde_json::Value>) -> ClientCaps {
         let setting = |name: &str| options.and_then(|o| o.get(name)).and_then(|v| v.as_bool());
         if let Some(on) = setting("inlayHints") {
@@ -104,6 +123,9 @@ impl ClientCaps {
         }
         if let Some(on) = setting("codeLens") {
             self.code_lens = on;
+        }
+        if setting("pullDiagnostics") == Some(false) {
+            self.pull_diagnostics = false;
         }
         self
     }
@@ -168,6 +190,16 @@ pub fn server_capabilities(caps: &ClientCaps) -> ServerCapabilities {
                 ..lsp::CodeActionOptions::default()
             },
         )),
+        // Offered only to a client that pulls: one that is also pushed to would show both.
+        diagnostic_provider: caps.pull_diagnostics.then(|| {
+            lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
+                identifier: Some("ward".to_owned()),
+                // A finding in one file can come from an edit of another.
+                inter_file_dependencies: true,
+                workspace_diagnostics: true,
+                work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+            })
+        }),
         workspace: Some(lsp::WorkspaceServerCapabilities {
             workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
                 supported: Some(true),

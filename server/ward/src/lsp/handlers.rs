@@ -1135,3 +1135,194 @@ pub async fn formatting(
     )
     .await
 }
+
+/// `ServerCancelled` asking the client to ask again: what a diagnostic pull answers when an
+/// edit overtook it, so that the client keeps what it shows instead of clearing it.
+fn retrigger(error: jsonrpc::Error) -> jsonrpc::Error {
+    if error.code != ErrorCode::ContentModified {
+        return error;
+    }
+    jsonrpc::Error {
+        code: ErrorCode::ServerError(-32802),
+        message: "an edit overtook the request".into(),
+        data: serde_json::to_value(lsp::DiagnosticServerCancellationData {
+            retrigger_request: true,
+        })
+        .ok(),
+    }
+}
+
+/// A report's result ID: a digest of what it holds, so that the same findings at the same
+/// places get the same ID, in this run of the server or the next.
+fn result_id(items: &[lsp::Diagnostic]) -> String {
+    use sha2::Digest as _;
+    let bytes = serde_json::to_vec(items).unwrap_or_default();
+    let digest = sha2::Sha256::digest(&bytes);
+    digest[..12]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// One file's findings as a pulled report, and its result ID.
+fn pulled(
+    s: &Snapshot,
+    analysis: &Analysis,
+    places: &ClientPlaces<'_>,
+    file: FileId,
+) -> Cancellable<(Vec<lsp::Diagnostic>, String)> {
+    let items = super::publisher::to_lsp(&analysis.diagnostics(file)?, places, &s.caps);
+    let id = result_id(&items);
+    Ok((items, id))
+}
+
+/// `textDocument/diagnostic`: the document's findings, or "unchanged" when they are those
+/// of the client's previous result; to a client that takes them, the other open documents'
+/// of its workspace too (an edit here can change their findings).
+pub async fn document_diagnostic(
+    state: &State,
+    params: lsp::DocumentDiagnosticParams,
+) -> jsonrpc::Result<lsp::DocumentDiagnosticReportResult> {
+    let uri = params.text_document.uri;
+    let previous = params.previous_result_id;
+    let report = run(
+        state,
+        "textDocument/diagnostic",
+        Reads::Workspace,
+        Some(&uri),
+        move |s, file| {
+            let Some(file) = file else {
+                return Ok(Ok(None));
+            };
+            let places = s.places();
+            let (items, id) = pulled(s, &s.analysis, &places, file)?;
+            let related_documents = if s.caps.related_documents {
+                let mut related = std::collections::HashMap::new();
+                for other in s
+                    .analysis
+                    .files()
+                    .into_iter()
+                    .filter(|other| *other != file)
+                {
+                    let Some(doc) = s.open.get(&s.analysis.path(other)) else {
+                        continue;
+                    };
+                    let (items, id) = pulled(s, &s.analysis, &places, other)?;
+                    related.insert(
+                        doc.uri.clone(),
+                        lsp::DocumentDiagnosticReportKind::Full(
+                            lsp::FullDocumentDiagnosticReport {
+                                result_id: Some(id),
+                                items,
+                            },
+                        ),
+                    );
+                }
+                (!related.is_empty()).then_some(related)
+            } else {
+                None
+            };
+            let report = if previous.as_deref() == Some(id.as_str()) {
+                lsp::DocumentDiagnosticReport::Unchanged(
+                    lsp::RelatedUnchangedDocumentDiagnosticReport {
+                        related_documents,
+                        unchanged_document_diagnostic_report:
+                            lsp::UnchangedDocumentDiagnosticReport { result_id: id },
+                    },
+                )
+            } else {
+                lsp::DocumentDiagnosticReport::Full(lsp::RelatedFullDocumentDiagnosticReport {
+                    related_documents,
+                    full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport {
+                        result_id: Some(id),
+                        items,
+                    },
+                })
+            };
+            Ok(Ok(Some(report)))
+        },
+    )
+    .await
+    .map_err(retrigger)?;
+    // A document outside every workspace has no findings.
+    let report = report.unwrap_or_else(|| {
+        lsp::DocumentDiagnosticReport::Full(lsp::RelatedFullDocumentDiagnosticReport::default())
+    });
+    Ok(lsp::DocumentDiagnosticReportResult::Report(report))
+}
+
+/// `workspace/diagnostic`: every file's findings (`.ward` files and the test reports and
+/// SBOMs the plans name), "unchanged" for those the client already has, and an empty report
+/// for a file it has findings of that left the workspace.
+pub async fn workspace_diagnostic(
+    state: &State,
+    params: lsp::WorkspaceDiagnosticParams,
+) -> jsonrpc::Result<lsp::WorkspaceDiagnosticReportResult> {
+    let previous: std::collections::HashMap<Uri, String> = params
+        .previous_result_ids
+        .into_iter()
+        .map(|previous| (previous.uri, previous.value))
+        .collect();
+    let items = run(
+        state,
+        "workspace/diagnostic",
+        Reads::Workspace,
+        None,
+        move |s, _| {
+            let mut items = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for analysis in s.workspaces() {
+                let places = s.places_of(analysis);
+                for file in analysis.files().into_iter().chain(analysis.inputs()) {
+                    let uri = places.name(file);
+                    let version = s
+                        .open
+                        .get(&analysis.path(file))
+                        .map(|doc| i64::from(doc.version));
+                    let (found, id) = pulled(s, analysis, &places, file)?;
+                    seen.insert(uri.clone());
+                    items.push(if previous.get(&uri) == Some(&id) {
+                        lsp::WorkspaceDocumentDiagnosticReport::Unchanged(
+                            lsp::WorkspaceUnchangedDocumentDiagnosticReport {
+                                uri,
+                                version,
+                                unchanged_document_diagnostic_report:
+                                    lsp::UnchangedDocumentDiagnosticReport { result_id: id },
+                            },
+                        )
+                    } else {
+                        lsp::WorkspaceDocumentDiagnosticReport::Full(
+                            lsp::WorkspaceFullDocumentDiagnosticReport {
+                                uri,
+                                version,
+                                full_document_diagnostic_report:
+                                    lsp::FullDocumentDiagnosticReport {
+                                        result_id: Some(id),
+                                        items: found,
+                                    },
+                            },
+                        )
+                    });
+                }
+            }
+            for uri in previous.keys().filter(|uri| !seen.contains(*uri)) {
+                items.push(lsp::WorkspaceDocumentDiagnosticReport::Full(
+                    lsp::WorkspaceFullDocumentDiagnosticReport {
+                        uri: uri.clone(),
+                        version: None,
+                        full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport {
+                            result_id: None,
+                            items: Vec::new(),
+                        },
+                    },
+                ));
+            }
+            Ok(Ok(items))
+        },
+    )
+    .await
+    .map_err(retrigger)?;
+    Ok(lsp::WorkspaceDiagnosticReportResult::Report(
+        lsp::WorkspaceDiagnosticReport { items },
+    ))
+}

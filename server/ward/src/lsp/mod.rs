@@ -673,6 +673,20 @@ impl LanguageServer for Backend {
         handlers::code_action(&self.state, params).await
     }
 
+    async fn diagnostic(
+        &self,
+        params: lsp::DocumentDiagnosticParams,
+    ) -> Result<lsp::DocumentDiagnosticReportResult> {
+        handlers::document_diagnostic(&self.state, params).await
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: lsp::WorkspaceDiagnosticParams,
+    ) -> Result<lsp::WorkspaceDiagnosticReportResult> {
+        handlers::workspace_diagnostic(&self.state, params).await
+    }
+
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         handlers::formatting(&self.state, params.text_document.uri, None).await
     }

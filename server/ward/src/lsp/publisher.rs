@@ -1,5 +1,6 @@
 //! Push diagnostics: one publisher task, woken by a [`Notify`] after every change, publishes
-//! every file of the workspace whose diagnostics changed.
+//! every file of the workspace whose diagnostics changed. To a client that pulls them it
+//! publishes nothing, but sends `workspace/diagnostic/refresh` after a run that changed any.
 //!
 //! Each run takes one snapshot (of every workspace) and computes on a blocking thread, streaming each file's
 //! diagnostics to the task as soon as they are ready: first the files just changed and the
@@ -141,7 +142,15 @@ impl Publisher {
             }));
             (published, left, outcome)
         });
+        // A client that pulls is told that findings changed, once the run is over; it then
+        // asks for what it shows. Every other client is sent each file as it is ready.
+        let pulls = self.state.caps().pull_diagnostics;
+        let mut changed = false;
         while let Some(params) = rx.recv().await {
+            if pulls {
+                changed = true;
+                continue;
+            }
             let PublishDiagnosticsParams {
                 uri,
                 diagnostics,
@@ -150,6 +159,10 @@ impl Publisher {
             self.client
                 .publish_diagnostics(uri, diagnostics, version)
                 .await;
+        }
+        if changed && self.state.caps().diagnostic_refresh {
+            // The client's answer says nothing the server needs.
+            let _ = self.client.workspace_diagnostic_refresh().await;
         }
         let Ok((published, left, outcome)) = task.await else {
             log::error(format_args!("the diagnostics task failed"));
@@ -320,8 +333,8 @@ fn unreached(dirty: &[PathBuf], rest: &[PathBuf]) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The diagnostics of one file as LSP sends them.
-fn to_lsp(
+/// The diagnostics of one file as LSP sends them (pushed or pulled).
+pub(super) fn to_lsp(
     diagnostics: &[Diagnostic],
     places: &ClientPlaces<'_>,
     caps: &ClientCaps,
