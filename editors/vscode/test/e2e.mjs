@@ -7,11 +7,14 @@
 //   (b) F12 on a reference lands on the definition in the other file
 //       (active tab title and the status bar's `Ln, Col`),
 //   (c) hover on a reference shows the item's kind and title,
-//   (d) editing the misspelt reference (unsaved) clears its error from the
-//       Problems panel while the other finding stays,
+//   (d) the quick fix on the misspelt reference (Ctrl+., the nearest ID;
+//       unsaved) clears its error from the Problems panel while the other
+//       finding stays,
 //   (e) Ward: Check Workspace shows `ward check --format json`'s findings
 //       in its output channel,
-//   (f) pointing `ward.server.path` at a missing file shows an error that
+//   (f) Format Document lays out a hand-written item as `ward
+//       fmt` does, keeping the comments; saved, the file has both edits,
+//   (g) pointing `ward.server.path` at a missing file shows an error that
 //       says how to fix it.
 //
 // Environment:
@@ -532,13 +535,38 @@ try {
     return text;
   });
 
-  await step('(d) fixing the reference clears its error from the Problems panel', async () => {
+  await step('(d) the quick fix on the reference clears its error from the Problems panel', async () => {
     await openFile('risks.ward');
     // risks.ward line 14: `  threat: T-BLE-SPOFF`; the ID starts at column 11.
     await goTo(14, 11);
-    await page.keyboard.press('Shift+End');
-    await page.keyboard.type('T-BLE-SPOOF');
-    await page.keyboard.press('Escape');
+    // Quick Fix (Ctrl+.) lists the server's fixes, the nearest ID first; Enter takes it.
+    const title = 'Change to `T-BLE-SPOOF`';
+    let menus = [];
+    let triggered = 0;
+    await until(
+      `the quick fix menu with ${title}`,
+      async () => {
+        menus = await textsOf('.action-widget');
+        if (menus.some((m) => m.includes(title))) {
+          return true;
+        }
+        if (Date.now() - triggered > 5_000) {
+          triggered = Date.now();
+          await page.keyboard.press('Escape');
+          await page.keyboard.press('Control+.');
+        }
+        return false;
+      },
+      30_000,
+      async () => JSON.stringify(menus),
+    );
+    // The rows under the menu's "Quick Fix" heading, in the server's order.
+    const actions = (await textsOf('.action-widget .monaco-list-row')).map((r) => r.trim()).filter((r) => r && r !== 'Quick Fix');
+    const first = actions[0] ?? '';
+    if (!first.includes(title)) {
+      throw new Error(`the first quick fix is not ${title}: ${JSON.stringify(menus)}`);
+    }
+    await page.keyboard.press('Enter');
     let rows = [];
     await until(
       'unresolved-reference to disappear while unmitigated-risk stays',
@@ -580,7 +608,34 @@ try {
     return text.split('\n').filter((l) => l.includes('ward check:'))[0];
   });
 
-  await step('(f) a missing server binary gets a clear error message', async () => {
+  await step('(f) Format Document gives the hand-laid item its canonical layout', async () => {
+    await openFile('risks.ward');
+    // The command, not its key: Shift+Alt+F on Windows and macOS, Ctrl+Shift+I on Linux.
+    await runCommand('Format Document');
+    const canonical = 'risk R-BLE-LOG "Log flood" {\n  threat: T-BLE-SPOOF\n  exploitability: 1\n  severity: 1\n}\n';
+    let onDisk = '';
+    let saved = 0;
+    await until(
+      'risks.ward saved with the formatted item and the quick fix',
+      async () => {
+        if (Date.now() - saved > 3_000) {
+          saved = Date.now();
+          await page.keyboard.press('Control+S');
+        }
+        onDisk = fs.readFileSync(path.join(workspace, 'risks.ward'), 'utf8');
+        return onDisk.endsWith(canonical) && onDisk.includes('threat: T-BLE-SPOOF\n  exploitability: 1\n  severity: 2');
+      },
+      30_000,
+      async () => JSON.stringify(onDisk),
+    );
+    // Only the layout changed: the comments and the other items are as they were.
+    if (!onDisk.includes('// Laid out by hand: the test formats it (Format Document).\n')) {
+      throw new Error(`the formatter lost a comment: ${JSON.stringify(onDisk)}`);
+    }
+    return 'the item is laid out as `ward fmt` lays it out';
+  });
+
+  await step('(g) a missing server binary gets a clear error message', async () => {
     // Point ward.server.path at nothing in the workspace settings (the
     // setting is machine-overridable: code-server ignores a machine setting
     // changed in the user settings editor): the extension restarts the
