@@ -164,6 +164,12 @@ const extensions = path.join(tmp, 'extensions');
 const shots = path.join(tmp, 'screenshots');
 const codeServerLog = path.join(tmp, 'code-server.log');
 fs.cpSync(fixtureDir, workspace, { recursive: true });
+// An item laid out by hand, for step (f) to format (the fixture itself is formatted, as
+// `ward fmt --check` in the CLI tests requires).
+fs.appendFileSync(
+  path.join(workspace, 'risks.ward'),
+  '\n// Laid out by hand: the test formats it (Format Document).\nrisk   R-BLE-LOG "Log flood"{threat:T-BLE-SPOOF\nexploitability : 1\n    severity: 1 }\n',
+);
 fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
 fs.mkdirSync(extensions, { recursive: true });
 fs.mkdirSync(shots, { recursive: true });

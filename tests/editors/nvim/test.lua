@@ -15,7 +15,8 @@
 --
 -- It goes the way a user goes: filetype detection (ftdetect), the ftplugin,
 -- `require("ward").setup()`, then reads back what the user would see:
--- diagnostics, the cursor after go-to-definition, diagnostics after an edit.
+-- diagnostics, the cursor after go-to-definition, diagnostics after a quick fix, the
+-- buffer after formatting.
 -- Any failure prints `FAIL: ...` and exits non-zero (`cquit`).
 
 local timeout = tonumber(os.getenv("WARD_TIMEOUT_MS") or "") or 20000
@@ -223,16 +224,55 @@ local function main()
     out(string.format("NOTE: the cursor is at column %d, not on the ID (column %d)", cursor[2] + 1, target_col + 1))
   end
 
-  -- 5. Fix the reference by editing the buffer: the diagnostic goes away.
+  -- 5. Fix the reference with the server's quick fix, applied by Neovim's own
+  --    workspace-edit code: the diagnostic goes away.
   vim.cmd("buffer " .. risks)
+  vim.api.nvim_win_set_cursor(0, { bad_line + 1, bad_col + 2 })
+  local params = vim.lsp.util.make_range_params()
+  params.context = { diagnostics = {} }
+  local answers = vim.lsp.buf_request_sync(risks, "textDocument/codeAction", params, timeout) or {}
+  local quick_fix, titles = nil, {}
+  for _, answer in pairs(answers) do
+    for _, action in ipairs(answer.result or {}) do
+      table.insert(titles, action.title)
+      if action.title == "Change to `T-BLE-SPOOF`" and action.kind == "quickfix" then
+        quick_fix = action
+      end
+    end
+  end
+  check(quick_fix and quick_fix.edit, "no quick fix `Change to T-BLE-SPOOF` at the reference; offered: " .. table.concat(titles, " | "))
+  vim.lsp.util.apply_workspace_edit(quick_fix.edit, client.offset_encoding)
   local fixed = lines[bad_line + 1]:gsub("T%-BLE%-SPOF", "T-BLE-SPOOF")
-  vim.api.nvim_buf_set_lines(risks, bad_line, bad_line + 1, false, { fixed })
+  check(vim.api.nvim_buf_get_lines(risks, bad_line, bad_line + 1, false)[1] == fixed, "the quick fix did not write T-BLE-SPOOF in place of the misspelt ID")
   local cleared = vim.wait(timeout, function()
     return #unresolved(risks) == 0
   end, 20)
   check(cleared, "unresolved-reference still reported " .. timeout .. " ms after the fix: " .. describe(unresolved(risks)))
   check(not client.is_stopped(client), "the ward client stopped (did the server exit?)")
-  out("PASS: fixing the reference cleared the diagnostic; remaining: " .. describe(vim.diagnostic.get(risks)))
+  out("PASS: the quick fix cleared the diagnostic; remaining: " .. describe(vim.diagnostic.get(risks)))
+
+  -- 5b. Formatting through the server (0.8+: vim.lsp.buf.format; 0.7: formatting_sync):
+  --     an item laid out by hand gets the layout `ward fmt` gives it, the rest stays.
+  local before = vim.api.nvim_buf_get_lines(risks, 0, -1, false)
+  local hand_laid = { "", "// Laid out by hand.", 'risk   R-BLE-LOG "Log flood"{threat:T-BLE-SPOOF', "exploitability : 1", "    severity: 1 }" }
+  vim.api.nvim_buf_set_lines(risks, -1, -1, false, hand_laid)
+  if vim.lsp.buf.format then
+    vim.lsp.buf.format({ bufnr = risks, timeout_ms = timeout })
+  else
+    vim.lsp.buf.formatting_sync(nil, timeout)
+  end
+  local expected = vim.list_extend(vim.deepcopy(before), {
+    "",
+    "// Laid out by hand.",
+    'risk R-BLE-LOG "Log flood" {',
+    "  threat: T-BLE-SPOOF",
+    "  exploitability: 1",
+    "  severity: 1",
+    "}",
+  })
+  local after = vim.api.nvim_buf_get_lines(risks, 0, -1, false)
+  check(table.concat(after, "\n") == table.concat(expected, "\n"), "formatting gave:\n" .. table.concat(after, "\n"))
+  out("PASS: formatting laid out the hand-written item and left the rest as it was")
 
   -- 6. Tree-sitter (Neovim 0.11+, when run.sh could build the parser): the
   --    plugin's queries (links to grammar/queries) load in Neovim's own
