@@ -1,6 +1,7 @@
 //! `cargo bench -p ward --bench lsp`: the language server's latencies and peak memory on
 //! synthetic workspaces written by `ward-gen`, driven over stdio as an editor drives it
-//! (the test client of `tests/lsp`, with VS Code's capabilities: UTF-16 positions).
+//! (the test client of `tests/lsp`, with VS Code's capabilities: UTF-16 positions; diagnostics
+//! pushed, `"pullDiagnostics": false`, as older binaries push them).
 //!
 //! For each size (default 10k and 100k items; `WARD_BENCH_SIZES=1000,50000` to choose):
 //!
@@ -221,7 +222,7 @@ fn bench(items: usize, count: usize) {
 
 /// Starts a server on the workspace and waits for the diagnostics of every file.
 fn warm_up(root: &Path) {
-    let mut client = Client::start(Editor::VsCode, root);
+    let mut client = Client::start_pushed(Editor::VsCode, root);
     let threats = std::fs::read_dir(root.join("threats")).unwrap().count();
     let path = root.join(format!("threats/threats-{:05}.ward", threats / 2));
     let text = std::fs::read_to_string(&path).unwrap();
@@ -249,6 +250,9 @@ fn bench_one(
         &root,
         harness::Start {
             binary,
+            // Pushed, as to every client before pull diagnostics, so that old and new
+            // binaries do the same work (an older one reads no such option).
+            initialization_options: Some(json!({"pullDiagnostics": false})),
             ..Default::default()
         },
     );
