@@ -67,16 +67,11 @@ pub fn format_with_tree(
         edits: Vec::new(),
         previous: None,
         previous_end: 0,
-        shapes: HashMap::new(),
         multiline: std::cell::RefCell::default(),
     };
+    let kinds = Kinds::of(&tree.language());
     let mut leaves = Vec::new();
-    collect_leaves(
-        tree.root_node(),
-        &mut Vec::new(),
-        &mut leaves,
-        &mut printer.shapes,
-    );
+    collect_leaves(&kinds, tree.root_node(), &mut Vec::new(), &mut leaves);
     for leaf in leaves {
         printer.leaf(leaf);
     }
@@ -119,6 +114,70 @@ pub fn apply(text: &str, edits: &[TextEdit]) -> String {
     out
 }
 
+/// The node kinds the printer tells apart, by tree-sitter's numeric kind: comparing names
+/// costs a `strlen` and a `memcmp` per question, and the printer asks several per token.
+struct Kinds {
+    bodies: [u16; 3],
+    open: u16,
+    close: u16,
+    comma: u16,
+    comment: u16,
+    field_name: u16,
+    text_block: u16,
+}
+
+impl Kinds {
+    fn of(language: &tree_sitter::LanguageRef<'_>) -> Kinds {
+        let named = |name| language.id_for_node_kind(name, true);
+        let anonymous = |name| language.id_for_node_kind(name, false);
+        Kinds {
+            bodies: [named("item_body"), named("plan_body"), named("field_block")],
+            open: anonymous("{"),
+            close: anonymous("}"),
+            comma: anonymous(","),
+            comment: named("comment"),
+            field_name: named("field_name"),
+            text_block: named("text_block"),
+        }
+    }
+
+    fn is_body(&self, node: Node<'_>) -> bool {
+        self.bodies.contains(&node.kind_id())
+    }
+
+    fn token(&self, node: Node<'_>) -> Token {
+        match node.kind_id() {
+            id if id == self.open => Token::Open,
+            id if id == self.close => Token::Close,
+            id if id == self.comma => Token::Comma,
+            id if id == self.comment => Token::Comment,
+            id if id == self.field_name => Token::FieldName,
+            id if id == self.text_block => Token::TextBlock,
+            _ => Token::Other,
+        }
+    }
+}
+
+/// What a leaf is, as far as its layout goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Open,
+    Close,
+    Comma,
+    Comment,
+    FieldName,
+    TextBlock,
+    Other,
+}
+
+/// A leaf of the tree, with what the printer asks of it worked out once.
+#[derive(Clone, Copy)]
+struct Leaf<'t> {
+    node: Node<'t>,
+    token: Token,
+    shape: Shape<'t>,
+}
+
 /// Where a leaf stands in the tree, worked out once while walking down to it: asking a
 /// tree-sitter node for its parent searches down from the root (across every item of the
 /// file), which made formatting a large file quadratic.
@@ -135,38 +194,45 @@ struct Shape<'t> {
 
 /// The leaves in text order, each with its shape (`ancestors`: the path from the root).
 fn collect_leaves<'t>(
+    kinds: &Kinds,
     node: Node<'t>,
     ancestors: &mut Vec<Node<'t>>,
-    out: &mut Vec<Node<'t>>,
-    shapes: &mut HashMap<usize, Shape<'t>>,
+    out: &mut Vec<Leaf<'t>>,
 ) {
     if node.child_count() == 0 {
         if node.end_byte() > node.start_byte() {
-            out.push(node);
-            shapes.insert(node.id(), shape(node, ancestors));
+            let token = kinds.token(node);
+            out.push(Leaf {
+                node,
+                token,
+                shape: shape(kinds, node, token, ancestors),
+            });
         }
         return;
     }
     ancestors.push(node);
     let mut cursor = node.walk();
     for child in node.children(&mut cursor) {
-        collect_leaves(child, ancestors, out, shapes);
+        collect_leaves(kinds, child, ancestors, out);
     }
     ancestors.pop();
 }
 
-fn shape<'t>(leaf: Node<'t>, ancestors: &[Node<'t>]) -> Shape<'t> {
-    let own_brace = is_brace(leaf);
+fn shape<'t>(kinds: &Kinds, leaf: Node<'t>, token: Token, ancestors: &[Node<'t>]) -> Shape<'t> {
+    let own_brace = matches!(token, Token::Open | Token::Close);
     let parent = ancestors.last().copied();
-    let bodies = ancestors.iter().filter(|node| is_body(**node)).count();
-    let brace_body = parent.filter(|parent| own_brace && is_body(*parent));
+    let bodies = ancestors
+        .iter()
+        .filter(|node| kinds.is_body(**node))
+        .count();
+    let brace_body = parent.filter(|parent| own_brace && kinds.is_body(*parent));
     let depth = bodies - usize::from(brace_body.is_some());
     let mut child_of = None;
     if !own_brace {
         let mut at = leaf;
         for (index, &parent) in ancestors.iter().enumerate().rev() {
             let is_root = index == 0;
-            if is_body(parent) || is_root {
+            if kinds.is_body(parent) || is_root {
                 child_of = Some((parent, is_root));
                 break;
             }
@@ -185,38 +251,25 @@ fn shape<'t>(leaf: Node<'t>, ancestors: &[Node<'t>]) -> Shape<'t> {
 
 const INDENT: &str = "  ";
 
-fn is_body(node: Node<'_>) -> bool {
-    matches!(node.kind(), "item_body" | "plan_body" | "field_block")
-}
-
-fn is_brace(node: Node<'_>) -> bool {
-    matches!(node.kind(), "{" | "}")
-}
-
 struct Printer<'a, 't> {
     text: &'a str,
     newline: &'static str,
     out: String,
     edits: Vec<TextEdit>,
     /// The last token printed.
-    previous: Option<Node<'t>>,
+    previous: Option<Leaf<'t>>,
     /// Where its original text ended (a comment's `\r` is part of the line break after it).
     previous_end: usize,
-    shapes: HashMap<usize, Shape<'t>>,
     multiline: std::cell::RefCell<HashMap<usize, bool>>,
 }
 
 impl<'t> Printer<'_, 't> {
-    fn shape(&self, leaf: Node<'t>) -> Shape<'t> {
-        self.shapes[&leaf.id()]
+    fn depth(&self, leaf: Leaf<'t>) -> usize {
+        leaf.shape.depth
     }
 
-    fn depth(&self, leaf: Node<'t>) -> usize {
-        self.shape(leaf).depth
-    }
-
-    fn brace_body(&self, leaf: Node<'t>) -> Option<Node<'t>> {
-        self.shape(leaf).brace_body
+    fn brace_body(&self, leaf: Leaf<'t>) -> Option<Node<'t>> {
+        leaf.shape.brace_body
     }
 
     fn original(&self, node: Node<'_>) -> &str {
@@ -242,16 +295,16 @@ impl<'t> Printer<'_, 't> {
         INDENT.repeat(levels)
     }
 
-    fn gap_before(&self, leaf: Node<'_>) -> &str {
-        &self.text[self.previous_end..leaf.start_byte()]
+    fn gap_before(&self, leaf: Leaf<'_>) -> &str {
+        &self.text[self.previous_end..leaf.node.start_byte()]
     }
 
     /// The end of a token's own text: a comment's does not take the `\r` of a `\r\n`.
-    fn token_end(&self, leaf: Node<'_>) -> usize {
-        let text = self.original(leaf);
-        match leaf.kind() {
-            "comment" => leaf.start_byte() + text.trim_end_matches('\r').len(),
-            _ => leaf.end_byte(),
+    fn token_end(&self, leaf: Leaf<'_>) -> usize {
+        let node = leaf.node;
+        match leaf.token {
+            Token::Comment => node.start_byte() + self.original(node).trim_end_matches('\r').len(),
+            _ => node.end_byte(),
         }
     }
 
@@ -260,19 +313,19 @@ impl<'t> Printer<'_, 't> {
     }
 
     /// The whitespace to print before `leaf`.
-    fn separator(&self, leaf: Node<'t>) -> String {
+    fn separator(&self, leaf: Leaf<'t>) -> String {
         let Some(previous) = self.previous else {
             return String::new();
         };
         let nl = self.newline;
         let breaks = Self::line_breaks(self.gap_before(leaf));
         let blank = if breaks >= 2 { nl } else { "" };
-        if leaf.kind() == "comment" {
+        if leaf.token == Token::Comment {
             if breaks == 0 {
                 return " ".to_owned();
             }
             let at_line_start = {
-                let start = leaf.start_byte();
+                let start = leaf.node.start_byte();
                 start == 0 || matches!(self.text.as_bytes()[start - 1], b'\n' | b'\r')
             };
             let indent = if at_line_start {
@@ -283,52 +336,53 @@ impl<'t> Printer<'_, 't> {
             return format!("{nl}{blank}{indent}");
         }
         if let Some(body) = self.brace_body(leaf)
-            && leaf.kind() == "}"
+            && leaf.token == Token::Close
         {
             if self.multiline(body) {
                 return format!("{nl}{}", self.indent(self.depth(leaf)));
             }
-            return if self.brace_body(previous) == Some(body) && previous.kind() == "{" {
+            return if self.brace_body(previous) == Some(body) && previous.token == Token::Open {
                 String::new()
             } else {
                 " ".to_owned()
             };
         }
-        if let Some((container, is_file)) = self.shape(leaf).child_of {
+        if let Some((container, is_file)) = leaf.shape.child_of {
             if is_file {
                 // Between items: a blank line, or the line break a comment above had.
-                return if previous.kind() == "comment" && breaks < 2 {
+                return if previous.token == Token::Comment && breaks < 2 {
                     nl.to_owned()
                 } else {
                     format!("{nl}{nl}")
                 };
             }
             if self.multiline(container) {
-                let first = self.brace_body(previous) == Some(container) && previous.kind() == "{";
+                let first =
+                    self.brace_body(previous) == Some(container) && previous.token == Token::Open;
                 let blank = if first { "" } else { blank };
                 return format!("{nl}{blank}{}", self.indent(self.depth(leaf)));
             }
             return " ".to_owned();
         }
-        if previous.kind() == "comment" {
+        if previous.token == Token::Comment {
             // A line that goes on after a comment: one level deeper than its own.
             return format!("{nl}{}", self.indent(self.depth(leaf) + 1));
         }
-        if leaf.kind() == "," {
+        if leaf.token == Token::Comma {
             return String::new();
         }
         " ".to_owned()
     }
 
     /// The text to print for `leaf`.
-    fn token(&self, leaf: Node<'t>) -> String {
-        let original = &self.text[leaf.start_byte()..self.token_end(leaf)];
-        match leaf.kind() {
-            "field_name" => {
+    fn token(&self, leaf: Leaf<'t>) -> String {
+        let original = &self.text[leaf.node.start_byte()..self.token_end(leaf)];
+        match leaf.token {
+            Token::FieldName => {
                 let name = original.trim_end_matches(':').trim_end_matches([' ', '\t']);
                 format!("{name}:")
             }
-            "text_block" if original.contains(['\n', '\r']) => {
+            Token::TextBlock if original.contains(['\n', '\r']) => {
                 let value = dedent_text_block(original);
                 let indent = self.indent(self.depth(leaf) + 1);
                 let mut block = String::from("\"\"\"");
@@ -348,12 +402,12 @@ impl<'t> Printer<'_, 't> {
         }
     }
 
-    fn leaf(&mut self, leaf: Node<'t>) {
+    fn leaf(&mut self, leaf: Leaf<'t>) {
         let separator = self.separator(leaf);
-        self.replace(self.previous_end, leaf.start_byte(), &separator);
+        self.replace(self.previous_end, leaf.node.start_byte(), &separator);
         let token = self.token(leaf);
         let end = self.token_end(leaf);
-        self.replace(leaf.start_byte(), end, &token);
+        self.replace(leaf.node.start_byte(), end, &token);
         self.previous = Some(leaf);
         self.previous_end = end;
     }
