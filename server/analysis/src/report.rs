@@ -22,11 +22,12 @@ use ward_syntax::{FileAst, Item, ItemKind, Value};
 
 use crate::dates::Date;
 use crate::diagnostics::{Code, Diagnostic, FileRange, Severity};
+use crate::graph::LinkGraph;
 use crate::model::{self, ItemModel};
 use crate::plan::{GateStatus, Plan};
 use crate::schema::{
     self, Category, FieldSpec, Keyword, LinkField, Responsibility, Rule, SCORE, TestResult,
-    control, risk, verification, vulnerability,
+    control, verification, vulnerability,
 };
 use crate::{Analysis, Cancellable, FileId, ItemRef, SourceMap, TextRange};
 
@@ -739,6 +740,9 @@ struct Builder<'a> {
     plan: Plan,
     files: HashMap<FileId, FileData>,
     order: Vec<FileId>,
+    graph: LinkGraph,
+    /// The node of each ID in `graph`.
+    nodes: HashMap<String, usize>,
 }
 
 /// Builds the report. `analysis` must be the analysis `ward check` ran (same `--gate`).
@@ -755,12 +759,20 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
             },
         );
     }
-    let builder = Builder {
+    let mut builder = Builder {
         analysis,
         plan: analysis.plan()?,
         files,
         order,
+        graph: LinkGraph::default(),
+        nodes: HashMap::new(),
     };
+    builder.graph = LinkGraph::build(builder.all_items(), |name| {
+        Ok(analysis.name_info(name)?.def())
+    })?;
+    builder.nodes = (builder.graph.nodes.iter().enumerate())
+        .map(|(at, node)| (node.id.clone(), at))
+        .collect();
     let waivers = builder.waivers(&input.findings)?;
     let categories = builder.categories()?;
     // A waived finding is no gap: the report counts and lists the others.
@@ -958,6 +970,34 @@ impl Builder<'_> {
         ItemModel::of(self.item(item))
     }
 
+    /// The node of an ID in the link graph.
+    fn graph_node(&self, id: &str) -> Option<usize> {
+        self.nodes.get(id).copied()
+    }
+
+    /// The link to a node of the graph (its first definition, so with an anchor).
+    fn node_link(&self, node: usize) -> ItemLink {
+        let node = &self.graph.nodes[node];
+        ItemLink {
+            id: node.id.clone(),
+            kind: Some(node.kind),
+            title: self.item(node.item).title.clone(),
+            anchor: Some(anchor(&node.id)),
+        }
+    }
+
+    /// The IDs that an item's link fields accepting `kind` name, as links, in field order
+    /// (unresolved ones too: the report shows them as such).
+    fn links_to_kind(&self, item: &Item, kind: ItemKind) -> Cancellable<Vec<ItemLink>> {
+        let mut found = Vec::new();
+        for via in item.kind.link_fields() {
+            if via.link().accepts(kind) {
+                found.extend(self.links(item, via.spec())?);
+            }
+        }
+        Ok(found)
+    }
+
     /// The IDs an item's field names, as links.
     fn links(&self, item: &Item, field: &FieldSpec) -> Cancellable<Vec<ItemLink>> {
         let Some(field) = item.field(field.name) else {
@@ -969,18 +1009,6 @@ impl Builder<'_> {
             .filter_map(Value::as_link)
             .map(|id| self.link(id))
             .collect()
-    }
-
-    /// The items whose link field `via` names `id`, as the checks see them.
-    fn referrers(&self, id: &str, via: LinkField) -> Cancellable<Vec<ItemRef>> {
-        Ok(self
-            .analysis
-            .name_info(id)?
-            .referrers
-            .into_iter()
-            .filter(|referrer| referrer.via == via)
-            .map(|referrer| referrer.item)
-            .collect())
     }
 
     /// The item a diagnostic lies in.
@@ -1174,41 +1202,41 @@ impl Builder<'_> {
         Ok(gates)
     }
 
+    /// The traceability matrix, as a walk over the link graph: from each risk up to the
+    /// items it assesses (threats, and the assets they target), down to the controls that
+    /// link to it and the verifications that link to those, whatever the link fields.
     fn traceability(&self) -> Cancellable<Vec<TraceRisk>> {
-        let mitigates = control::MITIGATES_LINK;
-        let verifies = verification::VERIFIES_LINK;
         let mut risks = Vec::new();
-        for (this, item) in self.all_items() {
-            let (Some(id), ItemModel::Risk(model)) = (&item.id, self.model(this)) else {
+        for (node_at, node) in self.graph.nodes.iter().enumerate() {
+            let this = node.item;
+            let (id, item) = (&node.id, self.item(this));
+            let ItemModel::Risk(model) = self.model(this) else {
                 continue;
             };
             let mut threats = Vec::new();
-            for threat in self.links(item, &risk::THREAT)? {
-                let def = self.analysis.name_info(&threat.id)?.def();
-                let assets = match def {
-                    Some(def) if def.kind == ItemKind::Threat => {
-                        self.links(self.item(def), &schema::threat::TARGETS)?
-                    }
-                    _ => Vec::new(),
+            for threat in self.links_to_kind(item, ItemKind::Threat)? {
+                let assets = match self.graph_node(&threat.id) {
+                    Some(at) => self
+                        .graph
+                        .up(at)
+                        .map(|(up, _)| self.node_link(up))
+                        .collect(),
+                    None => Vec::new(),
                 };
                 threats.push(TraceThreat { threat, assets });
             }
             let score = model.score();
             let mut controls = Vec::new();
-            for control_ref in self.referrers(id, mitigates)? {
-                let control = self.item(control_ref);
-                let Some(control_id) = &control.id else {
-                    continue;
-                };
+            for control_at in self.graph.down_of_kind(node_at, ItemKind::Control) {
+                let control_ref = self.graph.nodes[control_at].item;
+                let control_id = &self.graph.nodes[control_at].id;
                 let ItemModel::Control(control_model) = self.model(control_ref) else {
                     continue;
                 };
                 let mut verifications = Vec::new();
-                for verification_ref in self.referrers(control_id, verifies)? {
-                    let verification = self.item(verification_ref);
-                    let Some(verification_id) = &verification.id else {
-                        continue;
-                    };
+                for verification_at in self.graph.down_of_kind(control_at, ItemKind::Verification) {
+                    let verification_ref = self.graph.nodes[verification_at].item;
+                    let verification_id = &self.graph.nodes[verification_at].id;
                     let ItemModel::Verification(typed) = self.model(verification_ref) else {
                         continue;
                     };
@@ -1328,12 +1356,15 @@ impl Builder<'_> {
             };
             let Some(id) = &item.id else { continue };
             let support_ends = component.support_ends().valid();
-            let vulnerabilities = self
-                .referrers(id, vulnerability::AFFECTS_LINK)?
-                .into_iter()
-                .filter_map(|referrer| self.item(referrer).id.clone())
-                .map(|id| self.link(&id))
-                .collect::<Cancellable<Vec<_>>>()?;
+            let vulnerabilities = match self.graph_node(id) {
+                Some(at) => self
+                    .graph
+                    .down_of_kind(at, ItemKind::Vulnerability)
+                    .into_iter()
+                    .map(|below| self.node_link(below))
+                    .collect(),
+                None => Vec::new(),
+            };
             entries.push(ComponentEntry {
                 component: self.link_to(this, id),
                 version: component.version().valid().map(str::to_owned),
@@ -1351,6 +1382,10 @@ impl Builder<'_> {
     }
 
     fn vulnerabilities(&self, traceability: &[TraceRisk]) -> Cancellable<Vec<VulnerabilityEntry>> {
+        let traced_risks: HashMap<&str, &TraceRisk> = traceability
+            .iter()
+            .map(|trace| (trace.risk.id.as_str(), trace))
+            .collect();
         let mut entries = Vec::new();
         for (this, item) in self.all_items() {
             let ItemModel::Vulnerability(vulnerability) = self.model(this) else {
@@ -1358,13 +1393,15 @@ impl Builder<'_> {
             };
             let Some(id) = &item.id else { continue };
             let mut assessed_by = Vec::new();
-            for referrer in self.referrers(id, risk::VULNERABILITY_LINK)? {
-                let Some(risk_id) = self.item(referrer).id.clone() else {
-                    continue;
-                };
-                let traced = traceability.iter().find(|trace| trace.risk.id == risk_id);
+            let below = match self.graph_node(id) {
+                Some(at) => self.graph.down_of_kind(at, ItemKind::Risk),
+                None => Vec::new(),
+            };
+            for risk_at in below {
+                let risk_id = self.graph.nodes[risk_at].id.as_str();
+                let traced = traced_risks.get(risk_id).copied();
                 assessed_by.push(AssessingRisk {
-                    risk: self.link(&risk_id)?,
+                    risk: self.node_link(risk_at),
                     score_after: traced.and_then(TraceRisk::score_after),
                     above_acceptable: traced.is_some_and(|trace| match trace.residual {
                         Some(_) => trace.residual_above_acceptable,

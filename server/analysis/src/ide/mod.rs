@@ -25,7 +25,7 @@ mod stamp;
 mod symbols;
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 
 use ward_syntax::{ItemKind, TextRange};
 
