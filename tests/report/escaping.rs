@@ -27,6 +27,14 @@ const HOSTILE_TEXTS: &[&str] = &[
     "<a href=javascript:alert(12)>c</a>",
 ];
 
+/// The elements the report's pictures are made of; anything else inside an `svg` came from
+/// somewhere else.
+const PICTURE_ELEMENTS: &[&str] = &[
+    "title", "defs", "pattern", "g", "rect", "line", "path", "circle", "text", "a",
+];
+
+const CASE: scraper::CaseSensitivity = scraper::CaseSensitivity::CaseSensitive;
+
 fn hostile_html() -> Html {
     let (text, _) = report(&fixture("hostile"), "html");
     Html::parse_document(&text)
@@ -38,10 +46,33 @@ fn html_has_no_markup_from_the_workspace() {
     let all = Selector::parse("*").unwrap();
     for element in page.select(&all) {
         let name = element.value().name();
+        let in_picture = element.ancestors().any(|ancestor| {
+            ancestor
+                .value()
+                .as_element()
+                .is_some_and(|e| e.name() == "svg")
+        });
+        if name == "svg" {
+            // The report's own pictures: an `svg.picture` whose parent is a `figure.picture`.
+            let parent = element.parent().and_then(|p| p.value().as_element());
+            assert!(
+                element.value().has_class("picture", CASE)
+                    && parent
+                        .is_some_and(|p| { p.name() == "figure" && p.has_class("picture", CASE) }),
+                "an element <svg> came from user text"
+            );
+            continue;
+        }
+        if in_picture {
+            assert!(
+                PICTURE_ELEMENTS.contains(&name),
+                "an element <{name}> inside a picture"
+            );
+        }
         assert!(
             !matches!(
                 name,
-                "script" | "img" | "iframe" | "svg" | "math" | "object" | "embed" | "b" | "mi"
+                "script" | "img" | "iframe" | "math" | "object" | "embed" | "b" | "mi"
             ),
             "an element <{name}> came from user text"
         );
@@ -126,6 +157,27 @@ fn html_forbids_scripts_and_requests() {
         assert!(
             href.starts_with("#item-") || href.starts_with("#gate") || href.starts_with('#'),
             "{href}"
+        );
+    }
+}
+
+#[test]
+fn pictures_show_the_hostile_text_as_text() {
+    let page = hostile_html();
+    let graphs: Vec<_> = page
+        .select(&Selector::parse("svg.graph").unwrap())
+        .collect();
+    assert!(!graphs.is_empty(), "the hostile workspace has a graph");
+    let text: String = graphs[0].text().collect();
+    assert!(
+        text.contains("\"><img src=x onerror=alert(1)>"),
+        "the asset's title is a title of the picture, as text: {text}"
+    );
+    for link in page.select(&Selector::parse("svg a").unwrap()) {
+        let href = link.value().attr("href").unwrap_or_default();
+        assert!(
+            href.starts_with('#'),
+            "a picture links outside the page: {href}"
         );
     }
 }

@@ -114,19 +114,22 @@ impl LinkGraph {
     /// Every node reachable from `start` by following links down (the items that link to
     /// it, those that link to them, ...), `start` first, then in node order.
     pub fn below(&self, start: usize) -> Vec<usize> {
-        let mut seen = vec![false; self.nodes.len()];
+        // A set, not a flag per node: this runs once per asset, and an asset's chain is a
+        // small part of a large workspace.
+        let mut seen = std::collections::HashSet::from([start]);
         let mut stack = vec![start];
-        seen[start] = true;
         while let Some(node) = stack.pop() {
             for (below, _) in self.down(node) {
-                if !seen[below] {
-                    seen[below] = true;
+                if seen.insert(below) {
                     stack.push(below);
                 }
             }
         }
+        seen.remove(&start);
+        let mut rest: Vec<usize> = seen.into_iter().collect();
+        rest.sort_unstable();
         let mut found = vec![start];
-        found.extend((0..self.nodes.len()).filter(|&node| node != start && seen[node]));
+        found.extend(rest);
         found
     }
 

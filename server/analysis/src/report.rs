@@ -56,6 +56,152 @@ pub struct Report {
     pub items: Vec<ItemEntry>,
     /// Every stamped link whose target changed since it was stamped, in workspace order.
     pub suspect_links: Vec<SuspectLinkEntry>,
+    /// The link graph, for the traceability pictures.
+    pub graph: TraceGraph,
+    /// The residual risk of the workspace: how many risks end within what the plan
+    /// accepts, and which do not.
+    pub residual: ResidualSummary,
+    /// What each section shows missing, in section order.
+    pub missing: Vec<Missing>,
+}
+
+/// The link graph as the report shows it: every item with an ID, every resolved link.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TraceGraph {
+    pub nodes: Vec<GraphNode>,
+    /// Links from the linking item (`from`) to the item it names (`to`), as node indexes.
+    pub edges: Vec<GraphEdge>,
+    /// For each asset, the nodes below it (the asset first): what a picture of that asset
+    /// shows.
+    pub per_asset: Vec<(usize, Vec<usize>)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphNode {
+    pub item: ItemLink,
+    pub kind: ItemKind,
+    /// 0 for an item that links to nothing, else one more than the highest item it links to.
+    pub layer: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GraphEdge {
+    pub from: usize,
+    pub to: usize,
+    pub via: LinkField,
+}
+
+/// The residual risk conclusion: every scored risk at the score it keeps after its
+/// controls, against what the plan accepts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResidualSummary {
+    pub risks: usize,
+    /// Within what the plan accepts, after mitigation.
+    pub acceptable: usize,
+    /// Above it, with an `accepted` rationale.
+    pub accepted: Vec<ItemLink>,
+    /// Above it, with no rationale: the residual risk is not acceptable while there is one.
+    pub unacceptable: Vec<ItemLink>,
+    pub unscored: Vec<ItemLink>,
+}
+
+impl ResidualSummary {
+    /// Whether every scored risk ends acceptable or accepted, and none is unscored.
+    pub fn acceptable_overall(&self) -> bool {
+        self.unacceptable.is_empty() && self.unscored.is_empty()
+    }
+}
+
+/// What a gate concludes about the residual risk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResidualConclusion {
+    /// The gate requires `residual-acceptable`, and every risk meets it.
+    Acceptable,
+    /// The gate requires it and these risks fail it.
+    Unacceptable(Vec<ItemLink>),
+    /// The gate does not require it: no conclusion at this gate.
+    NotRequired,
+}
+
+impl ResidualConclusion {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ResidualConclusion::Acceptable => "concluded-acceptable",
+            ResidualConclusion::Unacceptable(_) => "concluded-not-acceptable",
+            ResidualConclusion::NotRequired => "no-conclusion",
+        }
+    }
+
+    /// A sentence for the gate's conclusion.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ResidualConclusion::Acceptable => "the residual risk is acceptable",
+            ResidualConclusion::Unacceptable(_) => "the residual risk is not acceptable",
+            ResidualConclusion::NotRequired => {
+                "this gate does not require residual-acceptable: no conclusion yet"
+            }
+        }
+    }
+}
+
+/// The sections of the report, in their order, as [`Missing`] names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    Method,
+    Gates,
+    Traceability,
+    RiskMatrix,
+    Guidance,
+    Waivers,
+    Categories,
+    Components,
+    Vulnerabilities,
+}
+
+impl Section {
+    pub const ALL: [Section; 9] = [
+        Section::Method,
+        Section::Gates,
+        Section::Traceability,
+        Section::RiskMatrix,
+        Section::Guidance,
+        Section::Waivers,
+        Section::Categories,
+        Section::Components,
+        Section::Vulnerabilities,
+    ];
+
+    /// The section's anchor in the HTML, and its name in the other formats.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Method => "evaluation-method",
+            Section::Gates => "gate-status",
+            Section::Traceability => "traceability",
+            Section::RiskMatrix => "risk-matrix",
+            Section::Guidance => "deployer-guidance",
+            Section::Waivers => "waivers",
+            Section::Categories => "categories",
+            Section::Components => "components",
+            Section::Vulnerabilities => "vulnerabilities",
+        }
+    }
+}
+
+/// One thing a section shows missing: a gap in the chain, a field not given, a gate not
+/// signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Missing {
+    pub section: Section,
+    /// The item it is missing from, if any.
+    pub item: Option<ItemLink>,
+    pub what: String,
+}
+
+impl Report {
+    /// What `section` shows missing.
+    pub fn missing_in(&self, section: Section) -> impl Iterator<Item = &Missing> {
+        self.missing.iter().filter(move |m| m.section == section)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,6 +217,8 @@ pub struct Header {
     pub gate_override: Option<String>,
     /// The highest score accepted without mitigation.
     pub acceptable: i64,
+    /// The day dates are compared with (a waiver's expiry, a component's end of support).
+    pub today: Date,
     pub generated: Timestamp,
     /// The version of Ward that made the report.
     pub version: String,
@@ -156,6 +304,8 @@ pub struct GateReport {
     /// no phase of the plan.
     pub status: Option<GateStatus>,
     pub rules: Vec<RuleReport>,
+    /// What this gate concludes about the residual risk.
+    pub residual: ResidualConclusion,
     /// The signed reviews of this gate, in workspace order.
     pub approvals: Vec<ApprovalEntry>,
 }
@@ -812,7 +962,9 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
         .collect::<Cancellable<Vec<_>>>()?;
     let items = builder.items()?;
     let suspect_links = builder.suspect_links()?;
-    Ok(Report {
+    let graph = builder.trace_graph();
+    let residual = residual_summary(&traceability);
+    let mut report = Report {
         header,
         gates,
         traceability,
@@ -825,7 +977,185 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
         findings,
         items,
         suspect_links,
-    })
+        graph,
+        residual,
+        missing: Vec::new(),
+    };
+    report.missing = missing(&report);
+    Ok(report)
+}
+
+fn residual_summary(traceability: &[TraceRisk]) -> ResidualSummary {
+    let mut summary = ResidualSummary {
+        risks: traceability.len(),
+        ..ResidualSummary::default()
+    };
+    for risk in traceability {
+        let above = match risk.residual {
+            Some(_) => risk.residual_above_acceptable,
+            None => risk.score_above_acceptable,
+        };
+        if risk.score.is_none() {
+            summary.unscored.push(risk.risk.clone());
+        } else if !above {
+            summary.acceptable += 1;
+        } else if risk.accepted.is_some() {
+            summary.accepted.push(risk.risk.clone());
+        } else {
+            summary.unacceptable.push(risk.risk.clone());
+        }
+    }
+    summary
+}
+
+/// What each section shows missing, read from the sections themselves, so that a table and
+/// its list of what is missing cannot disagree.
+fn missing(report: &Report) -> Vec<Missing> {
+    let mut found = Vec::new();
+    let mut push = |section, item: Option<&ItemLink>, what: String| {
+        found.push(Missing {
+            section,
+            item: item.cloned(),
+            what,
+        });
+    };
+    if !report.header.has_plan {
+        push(
+            Section::Method,
+            None,
+            "no plan: the default phases and acceptable score apply, and there are no gates"
+                .to_owned(),
+        );
+    }
+    for gate in &report.gates {
+        let passed = matches!(gate.status, Some(GateStatus::Passed));
+        for rule in gate.rules.iter().filter(|rule| !rule.met) {
+            push(
+                Section::Gates,
+                None,
+                format!(
+                    "gate {}: rule {} not met by {} item(s)",
+                    gate.phase,
+                    rule.rule.name(),
+                    rule.failures.len()
+                ),
+            );
+        }
+        if passed && gate.approvals.is_empty() {
+            push(
+                Section::Gates,
+                None,
+                format!("gate {} is passed and no approval signs it", gate.phase),
+            );
+        }
+    }
+    for risk in &report.traceability {
+        if risk.threats.is_empty() {
+            push(
+                Section::Traceability,
+                Some(&risk.risk),
+                "assesses no threat".to_owned(),
+            );
+        }
+        for threat in &risk.threats {
+            if threat.threat.anchor.is_none() {
+                push(
+                    Section::Traceability,
+                    Some(&risk.risk),
+                    format!("names {}, which is no item", threat.threat.id),
+                );
+            }
+        }
+        for row in risk.rows() {
+            let at = row
+                .verification
+                .map(|v| &v.verification)
+                .or(row.control.map(|c| &c.control))
+                .unwrap_or(&risk.risk);
+            if let Some(gap) = row.gap {
+                push(Section::Traceability, Some(at), gap.describe().to_owned());
+            }
+            if let Some(verification) = row.verification
+                && verification.evidence.is_none()
+            {
+                push(
+                    Section::Traceability,
+                    Some(at),
+                    "no evidence is named".to_owned(),
+                );
+            }
+        }
+    }
+    for risk in &report.risk_matrix.unscored {
+        push(Section::RiskMatrix, Some(risk), "unscored".to_owned());
+    }
+    for risk in &report.residual.unacceptable {
+        push(
+            Section::RiskMatrix,
+            Some(risk),
+            "residual score above acceptable, without an accepted rationale".to_owned(),
+        );
+    }
+    for entry in &report.deployer_guidance {
+        if entry.guidance.is_none() {
+            push(
+                Section::Guidance,
+                Some(&entry.control),
+                "deployer control without guidance".to_owned(),
+            );
+        }
+    }
+    for waiver in &report.waivers {
+        if waiver.status != WaiverStatus::Active {
+            push(
+                Section::Waivers,
+                Some(&waiver.waiver),
+                format!("{}: waives no finding", waiver.status.as_str()),
+            );
+        }
+    }
+    for category in report.categories.iter().filter(|c| !c.covered()) {
+        push(
+            Section::Categories,
+            None,
+            format!(
+                "category {}: no control, and not declared not applicable",
+                category.category.as_str()
+            ),
+        );
+    }
+    for component in &report.components {
+        let at = Some(&component.component);
+        if component.version.is_none() {
+            push(Section::Components, at, "no version".to_owned());
+        }
+        if component.support.is_none() {
+            push(Section::Components, at, "no support level".to_owned());
+        }
+        if component.support_ends.is_none() {
+            push(Section::Components, at, "no end of support".to_owned());
+        } else if component.support_ended {
+            push(Section::Components, at, "support has ended".to_owned());
+        }
+    }
+    for vulnerability in &report.vulnerabilities {
+        let at = Some(&vulnerability.vulnerability);
+        if vulnerability.cvss.is_none() {
+            push(
+                Section::Vulnerabilities,
+                at,
+                "no valid CVSS vector".to_owned(),
+            );
+        }
+        if vulnerability.assessed_by.is_empty() {
+            push(
+                Section::Vulnerabilities,
+                at,
+                "no risk assesses it".to_owned(),
+            );
+        }
+    }
+    found
 }
 
 impl Builder<'_> {
@@ -968,6 +1298,37 @@ impl Builder<'_> {
     /// The typed model of an item.
     fn model(&self, item: ItemRef) -> ItemModel<'_> {
         ItemModel::of(self.item(item))
+    }
+
+    /// The link graph as the report shows it, with each asset's part.
+    fn trace_graph(&self) -> TraceGraph {
+        let layers = self.graph.layers();
+        let nodes = (0..self.graph.nodes.len())
+            .map(|at| GraphNode {
+                item: self.node_link(at),
+                kind: self.graph.nodes[at].kind,
+                layer: layers[at],
+            })
+            .collect();
+        let edges = self
+            .graph
+            .edges
+            .iter()
+            .map(|edge| GraphEdge {
+                from: edge.from,
+                to: edge.to,
+                via: edge.via,
+            })
+            .collect();
+        let per_asset = (0..self.graph.nodes.len())
+            .filter(|&at| self.graph.nodes[at].kind == ItemKind::Asset)
+            .map(|at| (at, self.graph.below(at)))
+            .collect();
+        TraceGraph {
+            nodes,
+            edges,
+            per_asset,
+        }
     }
 
     /// The node of an ID in the link graph.
@@ -1148,6 +1509,7 @@ impl Builder<'_> {
             phase: plan.phase().to_owned(),
             gate_override: plan.gate_override.map(|at| plan.phases[at].clone()),
             acceptable: plan.acceptable,
+            today: self.analysis.today(),
             generated: input.generated,
             version: input.version.clone(),
             files: self.order.len(),
@@ -1192,7 +1554,21 @@ impl Builder<'_> {
                     failures,
                 });
             }
+            let residual = match rules
+                .iter()
+                .find(|rule| rule.rule == Rule::ResidualAcceptable)
+            {
+                None => ResidualConclusion::NotRequired,
+                Some(rule) if rule.met => ResidualConclusion::Acceptable,
+                Some(rule) => ResidualConclusion::Unacceptable(
+                    rule.failures
+                        .iter()
+                        .filter_map(|failure| failure.item.clone())
+                        .collect(),
+                ),
+            };
             gates.push(GateReport {
+                residual,
                 phase: gate.phase.clone(),
                 status: gate.phase_index.map(|at| self.plan.status(at)),
                 rules,

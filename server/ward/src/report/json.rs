@@ -6,11 +6,12 @@ use crate::places::{Place, ShownPlaces};
 use serde_json::{Value, json};
 use ward_analysis::FileRange;
 use ward_analysis::report::{
-    AttrValue, Grid, ItemLink, Report, ResultFrom, RuleFailure, Score, TraceRisk,
+    AttrValue, Grid, ItemLink, Report, ResidualConclusion, ResultFrom, RuleFailure, Score,
+    TraceRisk,
 };
 
 /// The version of this JSON layout.
-pub const REPORT_FORMAT: u32 = 2;
+pub const REPORT_FORMAT: u32 = 3;
 
 pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
     let h = &report.header;
@@ -28,6 +29,7 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
             "phase": h.phase,
             "gate_override": h.gate_override,
             "acceptable": h.acceptable,
+            "today": h.today.to_string(),
             "generated": h.generated.to_string(),
             "ward_version": h.version,
             "files": h.files,
@@ -49,6 +51,7 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                 "met": rule.met,
                 "failures": rule.failures.iter().map(|f| failure(f, places)).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
+            "residual": gate_residual(&gate.residual),
             "approvals": gate.approvals.iter().map(|approval| json!({
                 "approval": approval.approval.id,
                 "by": approval.by,
@@ -157,9 +160,81 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
             "linked_from": ids(&entry.linked_from),
         })).collect::<Vec<_>>(),
     });
+    let mut value = value;
+    let object = value.as_object_mut().expect("the report is an object");
+    object.insert("method".to_owned(), method(report));
+    object.insert("residual".to_owned(), residual(report));
+    object.insert("graph".to_owned(), graph(report));
+    object.insert(
+        "missing".to_owned(),
+        report
+            .missing
+            .iter()
+            .map(|missing| {
+                json!({
+                    "section": missing.section.as_str(),
+                    "item": missing.item.as_ref().map(|item| &item.id),
+                    "what": missing.what,
+                })
+            })
+            .collect(),
+    );
     let mut out = serde_json::to_string_pretty(&value).expect("plain data always serialises");
     out.push('\n');
     out
+}
+
+/// How risks are evaluated and what the plan accepts.
+fn method(report: &Report) -> Value {
+    let scale: Vec<i64> = Grid::scale().collect();
+    json!({
+        "score": super::text::SCORE_METHOD,
+        "scale": [scale.first(), scale.last()],
+        "acceptable": report.risk_matrix.acceptable,
+        "matrix": report.risk_matrix.matrix.as_ref().map(|levels| {
+            levels
+                .iter()
+                .map(|(level, limit)| ((*level).to_owned(), json!(limit)))
+                .collect::<serde_json::Map<String, Value>>()
+        }),
+    })
+}
+
+fn residual(report: &Report) -> Value {
+    let summary = &report.residual;
+    json!({
+        "risks": summary.risks,
+        "acceptable": summary.acceptable,
+        "accepted": ids(&summary.accepted),
+        "unacceptable": ids(&summary.unacceptable),
+        "unscored": ids(&summary.unscored),
+        "acceptable_overall": summary.acceptable_overall(),
+    })
+}
+
+fn gate_residual(conclusion: &ResidualConclusion) -> Value {
+    let failing = match conclusion {
+        ResidualConclusion::Unacceptable(risks) => ids(risks),
+        _ => Vec::new(),
+    };
+    json!({ "conclusion": conclusion.as_str(), "risks": failing })
+}
+
+/// The link graph: nodes by ID, edges by node index.
+fn graph(report: &Report) -> Value {
+    let graph = &report.graph;
+    json!({
+        "nodes": graph.nodes.iter().map(|node| json!({
+            "id": node.item.id,
+            "kind": node.kind.as_str(),
+            "layer": node.layer,
+        })).collect::<Vec<_>>(),
+        "edges": graph.edges.iter().map(|edge| json!({
+            "from": graph.nodes[edge.from].item.id,
+            "field": edge.via.name(),
+            "to": graph.nodes[edge.to].item.id,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 fn location(places: &ShownPlaces<'_>, range: FileRange) -> Value {
