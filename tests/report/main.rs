@@ -7,6 +7,7 @@
 mod agreement;
 mod cli;
 mod escaping;
+mod schema;
 mod snapshots;
 
 use std::path::{Path, PathBuf};
