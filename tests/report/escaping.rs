@@ -25,6 +25,8 @@ const HOSTILE_TEXTS: &[&str] = &[
     "@SUM(1+1)<img src=x onerror=alert(11)>",
     "<script>alert('by')</script>",
     "<a href=javascript:alert(12)>c</a>",
+    "<script>alert('component')</script>",
+    "javascript:alert(14)",
 ];
 
 /// The elements the report's pictures are made of; anything else inside an `svg` came from
@@ -173,12 +175,38 @@ fn pictures_show_the_hostile_text_as_text() {
         text.contains("\"><img src=x onerror=alert(1)>"),
         "the asset's title is a title of the picture, as text: {text}"
     );
+    // The support timeline names the component by its title too.
+    let support: String = page
+        .select(&Selector::parse("svg.support").unwrap())
+        .flat_map(|svg| svg.text())
+        .collect();
+    assert!(
+        support.contains("<script>alert('component')</script>"),
+        "the component's title is text in its picture: {support}"
+    );
     for link in page.select(&Selector::parse("svg a").unwrap()) {
         let href = link.value().attr("href").unwrap_or_default();
         assert!(
             href.starts_with('#'),
             "a picture links outside the page: {href}"
         );
+    }
+}
+
+#[test]
+fn csv_defuses_formulas_in_every_table() {
+    let (text, _) = report(&fixture("hostile"), "csv");
+    for table in text.split("# table: ").skip(1) {
+        let (name, body) = table.split_once('\n').unwrap();
+        let mut reader = csv::ReaderBuilder::new().from_reader(body.as_bytes());
+        for record in reader.records() {
+            for cell in record.expect("valid CSV").iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@']),
+                    "{name}: a cell starts a formula: {cell:?}"
+                );
+            }
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 mod agreement;
 mod cli;
 mod escaping;
+mod pictures;
 mod schema;
 mod snapshots;
 

@@ -917,9 +917,10 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
         graph: LinkGraph::default(),
         nodes: HashMap::new(),
     };
-    builder.graph = LinkGraph::build(builder.all_items(), |name| {
-        Ok(analysis.name_info(name)?.def())
-    })?;
+    // The first definition of every ID from one query: a lookup per name would make a
+    // memo per name, which costs more than the whole report at 100k items.
+    let defs: HashMap<String, ItemRef> = analysis.all_names()?.into_iter().collect();
+    builder.graph = LinkGraph::build(builder.all_items(), |name| Ok(defs.get(name).copied()))?;
     builder.nodes = (builder.graph.nodes.iter().enumerate())
         .map(|(at, node)| (node.id.clone(), at))
         .collect();
@@ -1285,13 +1286,17 @@ impl Builder<'_> {
         })
     }
 
+    /// A link to the item an ID names (its first definition, a node of the graph), or to
+    /// nothing.
     fn link(&self, id: &str) -> Cancellable<ItemLink> {
-        let def = self.analysis.name_info(id)?.def();
-        Ok(ItemLink {
-            id: id.to_owned(),
-            kind: def.map(|def| def.kind),
-            title: def.and_then(|def| self.item(def).title.clone()),
-            anchor: def.map(|_| anchor(id)),
+        Ok(match self.graph_node(id) {
+            Some(at) => self.node_link(at),
+            None => ItemLink {
+                id: id.to_owned(),
+                kind: None,
+                title: None,
+                anchor: None,
+            },
         })
     }
 
@@ -1663,11 +1668,8 @@ impl Builder<'_> {
     /// A link to this very definition (a duplicate definition gets no anchor).
     fn link_to(&self, this: ItemRef, id: &str) -> ItemLink {
         let first = self
-            .analysis
-            .name_info(id)
-            .ok()
-            .and_then(|info| info.def())
-            .is_none_or(|def| def == this);
+            .graph_node(id)
+            .is_none_or(|at| self.graph.nodes[at].item == this);
         ItemLink {
             id: id.to_owned(),
             kind: Some(this.kind),
@@ -1853,14 +1855,13 @@ impl Builder<'_> {
                 }
                 let anchor = self.link_to(this, id).anchor;
                 let mut linked_from = Vec::new();
-                if anchor.is_some() {
-                    for referrer in self.analysis.name_info(id)?.referrers {
-                        if !referrer.via.link().accepts(kind) {
-                            continue;
-                        }
-                        if let Some(referrer_id) = &self.item(referrer.item).id {
-                            linked_from.push(self.link_to(referrer.item, referrer_id));
-                        }
+                // The graph's links down to it: from the first definition of each linking
+                // item (a duplicate definition is no node, and its links are not followed).
+                if anchor.is_some()
+                    && let Some(at) = self.graph_node(id)
+                {
+                    for (from, _) in self.graph.down(at) {
+                        linked_from.push(self.node_link(from));
                     }
                 }
                 entries.push(ItemEntry {

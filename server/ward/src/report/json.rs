@@ -61,7 +61,6 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                 "commit": approval.commit,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "traceability": report.traceability.iter().map(|risk| trace(risk, places)).collect::<Vec<_>>(),
         "risk_matrix": {
             "acceptable": report.risk_matrix.acceptable,
             "matrix": report.risk_matrix.matrix.as_ref().map(|levels| {
@@ -135,53 +134,129 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
             "stamp": entry.stamp,
             "fingerprint": entry.now,
         })).collect::<Vec<_>>(),
-        "findings": report.findings.iter().map(|finding| json!({
-            "location": location(places, finding.location),
-            "severity": finding.severity.as_str(),
-            "code": finding.code.as_str(),
-            "gate": finding.gate,
-            "item": finding.item.as_ref().map(|item| &item.id),
-            "message": finding.message,
-        })).collect::<Vec<_>>(),
-        "items": report.items.iter().map(|entry| json!({
-            "kind": entry.kind.as_str(),
-            "id": entry.id,
-            "title": entry.title,
-            "description": entry.description,
-            "location": location(places, entry.location),
-            "duplicate": entry.anchor.is_none(),
-            "fields": entry.attributes.iter().map(|attribute| json!({
-                "name": attribute.name,
-                "values": attribute.values.iter().map(|value| match value {
-                    AttrValue::Text(text) => json!(text),
-                    AttrValue::Link(link) => json!({ "id": link.id, "resolved": link.kind.is_some() }),
-                }).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "linked_from": ids(&entry.linked_from),
-        })).collect::<Vec<_>>(),
     });
-    let mut value = value;
-    let object = value.as_object_mut().expect("the report is an object");
-    object.insert("method".to_owned(), method(report));
-    object.insert("residual".to_owned(), residual(report));
-    object.insert("graph".to_owned(), graph(report));
-    object.insert(
-        "missing".to_owned(),
-        report
-            .missing
-            .iter()
-            .map(|missing| {
-                json!({
-                    "section": missing.section.as_str(),
-                    "item": missing.item.as_ref().map(|item| &item.id),
-                    "what": missing.what,
-                })
+    let Value::Object(small) = value else {
+        unreachable!("the report is an object")
+    };
+    // The large parts are made element by element as they are written, so that the whole
+    // report never exists twice in memory (as values and as text): at 100k items the value
+    // tree alone took gigabytes.
+    let mut parts: Vec<(String, Part<'_>)> = small
+        .into_iter()
+        .map(|(key, value)| (key, Part::Whole(value)))
+        .collect();
+    parts.push(("method".to_owned(), Part::Whole(method(report))));
+    parts.push(("residual".to_owned(), Part::Whole(residual(report))));
+    parts.push((
+        "traceability".to_owned(),
+        each(&report.traceability, move |risk| trace(risk, places)),
+    ));
+    parts.push((
+        "findings".to_owned(),
+        each(&report.findings, move |finding| {
+            json!({
+                "location": location(places, finding.location),
+                "severity": finding.severity.as_str(),
+                "code": finding.code.as_str(),
+                "gate": finding.gate,
+                "item": finding.item.as_ref().map(|item| &item.id),
+                "message": finding.message,
             })
-            .collect(),
-    );
-    let mut out = serde_json::to_string_pretty(&value).expect("plain data always serialises");
+        }),
+    ));
+    parts.push((
+        "items".to_owned(),
+        each(&report.items, move |entry| item(entry, places)),
+    ));
+    parts.push(("graph".to_owned(), graph(report)));
+    parts.push((
+        "missing".to_owned(),
+        each(&report.missing, |missing| {
+            json!({
+                "section": missing.section.as_str(),
+                "item": missing.item.as_ref().map(|item| &item.id),
+                "what": missing.what,
+            })
+        }),
+    ));
+    // serde_json's map is sorted by key: so is the report.
+    parts.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = String::new();
+    write(&mut out, &Part::Object(parts), 0);
     out.push('\n');
     out
+}
+
+/// A part of the JSON text: a value, an array made one element at a time, or an object of
+/// parts. Written as `serde_json::to_string_pretty` writes the same value.
+enum Part<'a> {
+    Whole(Value),
+    Each(usize, Box<dyn Fn(usize) -> Value + 'a>),
+    Object(Vec<(String, Part<'a>)>),
+}
+
+fn each<'a, T>(list: &'a [T], element: impl Fn(&'a T) -> Value + 'a) -> Part<'a> {
+    Part::Each(list.len(), Box::new(move |at| element(&list[at])))
+}
+
+fn write(out: &mut String, part: &Part<'_>, indent: usize) {
+    let pad = |out: &mut String, indent: usize| out.extend(std::iter::repeat_n(' ', indent));
+    match part {
+        Part::Whole(value) => {
+            let text = serde_json::to_string_pretty(value).expect("plain data always serialises");
+            // Line breaks in strings are escaped: every `\n` is the printer's own.
+            for (at, line) in text.split('\n').enumerate() {
+                if at > 0 {
+                    out.push('\n');
+                    pad(out, indent);
+                }
+                out.push_str(line);
+            }
+        }
+        Part::Each(0, _) => out.push_str("[]"),
+        Part::Each(len, element) => {
+            out.push_str("[\n");
+            for at in 0..*len {
+                pad(out, indent + 2);
+                write(out, &Part::Whole(element(at)), indent + 2);
+                out.push_str(if at + 1 < *len { ",\n" } else { "\n" });
+            }
+            pad(out, indent);
+            out.push(']');
+        }
+        Part::Object(entries) if entries.is_empty() => out.push_str("{}"),
+        Part::Object(entries) => {
+            out.push_str("{\n");
+            for (at, (key, part)) in entries.iter().enumerate() {
+                pad(out, indent + 2);
+                out.push_str(&serde_json::to_string(key).expect("a key serialises"));
+                out.push_str(": ");
+                write(out, part, indent + 2);
+                out.push_str(if at + 1 < entries.len() { ",\n" } else { "\n" });
+            }
+            pad(out, indent);
+            out.push('}');
+        }
+    }
+}
+
+fn item(entry: &ward_analysis::report::ItemEntry, places: &ShownPlaces<'_>) -> Value {
+    json!({
+        "kind": entry.kind.as_str(),
+        "id": entry.id,
+        "title": entry.title,
+        "description": entry.description,
+        "location": location(places, entry.location),
+        "duplicate": entry.anchor.is_none(),
+        "fields": entry.attributes.iter().map(|attribute| json!({
+            "name": attribute.name,
+            "values": attribute.values.iter().map(|value| match value {
+                AttrValue::Text(text) => json!(text),
+                AttrValue::Link(link) => json!({ "id": link.id, "resolved": link.kind.is_some() }),
+            }).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "linked_from": ids(&entry.linked_from),
+    })
 }
 
 /// How risks are evaluated and what the plan accepts.
@@ -220,21 +295,31 @@ fn gate_residual(conclusion: &ResidualConclusion) -> Value {
     json!({ "conclusion": conclusion.as_str(), "risks": failing })
 }
 
-/// The link graph: nodes by ID, edges by node index.
-fn graph(report: &Report) -> Value {
+/// The link graph: nodes by ID, edges from the linking item through its field.
+fn graph(report: &Report) -> Part<'_> {
     let graph = &report.graph;
-    json!({
-        "nodes": graph.nodes.iter().map(|node| json!({
-            "id": node.item.id,
-            "kind": node.kind.as_str(),
-            "layer": node.layer,
-        })).collect::<Vec<_>>(),
-        "edges": graph.edges.iter().map(|edge| json!({
-            "from": graph.nodes[edge.from].item.id,
-            "field": edge.via.name(),
-            "to": graph.nodes[edge.to].item.id,
-        })).collect::<Vec<_>>(),
-    })
+    Part::Object(vec![
+        (
+            "edges".to_owned(),
+            each(&graph.edges, move |edge| {
+                json!({
+                    "from": graph.nodes[edge.from].item.id,
+                    "field": edge.via.name(),
+                    "to": graph.nodes[edge.to].item.id,
+                })
+            }),
+        ),
+        (
+            "nodes".to_owned(),
+            each(&graph.nodes, |node| {
+                json!({
+                    "id": node.item.id,
+                    "kind": node.kind.as_str(),
+                    "layer": node.layer,
+                })
+            }),
+        ),
+    ])
 }
 
 fn location(places: &ShownPlaces<'_>, range: FileRange) -> Value {

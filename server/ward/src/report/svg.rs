@@ -215,7 +215,9 @@ pub fn support_timeline(components: &[ComponentEntry], today: Date) -> Markup {
                 @let y = 50 + row * index as i64;
                 g.component data-ended=(entry.support_ended) {
                     title {
-                        (entry.component.id) ": support ends " (entry.describe_support_ends().unwrap_or_default())
+                        (entry.component.id)
+                        @if let Some(title) = &entry.component.title { " " (title) }
+                        ": support ends " (entry.describe_support_ends().unwrap_or_default())
                     }
                     a href={ "#" (entry.component.anchor.as_deref().unwrap_or_default()) } {
                         text x=(left - 8) y=(y + 4) font-size="12" text-anchor="end" { (shorten(&entry.component.id, 28)) }
