@@ -1,15 +1,18 @@
 // Browser test of `ward report --format html`: opens reports in headless Chromium (Debian's,
 // driven by playwright-core) from file:// and checks, from the DOM, that the tables, the
-// risk grids and the item anchors are there, that the page makes no request of its own, and
-// that nothing from a hostile workspace ran as script.
+// risk grids, the pictures (each SVG renders with a non-empty box) and the item anchors are
+// there, that the page makes no request of its own, and that nothing from a hostile
+// workspace ran as script; screenshots each kind of picture; and checks the PDF that
+// Chromium printed of the example (pages and text, with poppler's pdfinfo and pdftotext).
 //
 //   node browser.mjs --example <report.html> --hostile <report.html> --screenshot <out.png>
-//                    [--update-screenshot <docs/images/report.png>]
+//                    --pictures <dir> --pdf <example.pdf> [--update-screenshot <docs/images>]
 //
 // run-browser-test.sh builds the reports with the freshly built binary and calls this.
 
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -23,7 +26,7 @@ function parseArgs(argv) {
     }
     args[name.slice(2)] = value;
   }
-  for (const required of ['example', 'hostile', 'screenshot']) {
+  for (const required of ['example', 'hostile', 'screenshot', 'pictures', 'pdf']) {
     if (!args[required]) throw new Error(`--${required} is required`);
   }
   return args;
@@ -67,7 +70,71 @@ async function open(context, file) {
   return { page, seen };
 }
 
-async function checkExample(context, file, screenshot, update) {
+// The pictures: the kinds the example must have, each with the selector of its first one.
+const PICTURES = {
+  'gate-timeline': 'svg.timeline',
+  'trace-graph': 'svg.graph',
+  'asset-graph': 'figure.asset-graph svg.graph',
+  'risk-heat-map': 'svg.heat-map',
+  'support-timeline': 'svg.support',
+};
+
+async function checkPictures(page, pictures, update) {
+  const boxes = await page.evaluate(() => [...document.querySelectorAll('svg')].map((svg) => {
+    const box = svg.getBoundingClientRect();
+    const inner = svg.getBBox();
+    return {
+      class: svg.getAttribute('class'),
+      inFigure: svg.parentElement?.matches('figure.picture') ?? false,
+      width: box.width, height: box.height, innerWidth: inner.width, innerHeight: inner.height,
+    };
+  }));
+  check(boxes.length >= Object.keys(PICTURES).length, `${boxes.length} pictures`);
+  const empty = boxes.filter((b) => !(b.width > 0 && b.height > 0 && b.innerWidth > 0 && b.innerHeight > 0));
+  check(empty.length === 0, `every SVG renders with a non-empty bounding box ${empty.map((b) => b.class).join(', ')}`);
+  check(boxes.every((b) => b.inFigure), 'every SVG is a figure with a caption');
+  mkdirSync(pictures, { recursive: true });
+  for (const [name, selector] of Object.entries(PICTURES)) {
+    const element = page.locator(selector).first();
+    const count = await page.locator(selector).count();
+    check(count > 0, `picture ${name} (${selector}): ${count}`);
+    if (count === 0) continue;
+    const path = join(pictures, `report-${name}.png`);
+    await element.scrollIntoViewIfNeeded();
+    await element.screenshot({ path });
+    console.log(`  screenshot: ${path}`);
+    if (update) {
+      copyFileSync(path, join(update, `report-${name}.png`));
+      console.log(`  updated ${join(update, `report-${name}.png`)}`);
+    }
+  }
+  // Every node of the workspace graph links to an item or to an asset's graph.
+  const nodes = await page.evaluate(() => [...document.querySelectorAll('svg.graph a.node')]
+    .map((a) => a.getAttribute('href')));
+  check(nodes.length > 0 && nodes.every((href) => href.startsWith('#item-') || href.startsWith('#graph-')),
+    `${nodes.length} graph nodes link to items or asset graphs`);
+}
+
+// The PDF Chromium printed: a page per section at least, and the sections' headings, the
+// plan's title and the pictures' captions in its text.
+function checkPdf(pdf, expect) {
+  console.log(`printed report: ${pdf}`);
+  const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+  const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1] ?? 0);
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  const headings = ['Method and acceptance criteria', 'Gate status', 'Traceability matrix',
+    'Traceability graph', 'Risk matrix', 'Deployer guidance', 'Waivers', 'Components',
+    'Vulnerabilities', 'Findings', 'Items'];
+  check(pages >= headings.length, `${pages} pages, at least one per section`);
+  const absent = headings.filter((heading) => !text.includes(heading));
+  check(absent.length === 0, `the PDF's text has every section ${absent.join(', ')}`);
+  check(text.includes(expect.title) && text.includes(expect.item),
+    `the PDF has the plan's title "${expect.title}" and the item ${expect.item}`);
+  check(/A4|595 x 842|842 x 595/.test(info) || /Page size:\s+841/.test(info),
+    `the PDF is A4 landscape: ${/^Page size:.*$/m.exec(info)?.[0]}`);
+}
+
+async function checkExample(context, file, screenshot, update, pictures) {
   console.log(`example report: ${file}`);
   const { page, seen } = await open(context, file);
   const dom = await page.evaluate(() => {
@@ -108,7 +175,7 @@ async function checkExample(context, file, screenshot, update) {
   });
   check(dom.h1.length > 0 && dom.title.includes('Ward report'), `title "${dom.title}"`);
   const expected = [
-    'gate-status', 'traceability', 'risk-matrix', 'deployer-guidance', 'waivers', 'categories',
+    'evaluation-method', 'gate-status', 'traceability', 'risk-matrix', 'deployer-guidance', 'waivers', 'categories',
     'components', 'vulnerabilities', 'suspect-links', 'findings', 'items',
   ];
   check(JSON.stringify(dom.sections) === JSON.stringify(expected), `sections ${dom.sections.join(', ')}`);
@@ -158,15 +225,19 @@ async function checkExample(context, file, screenshot, update) {
   check(breaks.every((b) => b === 'page'), 'in print, every section starts a new page');
   await page.emulateMedia({ media: 'screen' });
 
+  await checkPictures(page, pictures, update);
+  await page.evaluate(() => window.scrollTo(0, 0));
+
   mkdirSync(dirname(resolve(screenshot)), { recursive: true });
   await page.screenshot({ path: screenshot });
   console.log(`  screenshot: ${screenshot}`);
   if (update) {
-    mkdirSync(dirname(resolve(update)), { recursive: true });
-    copyFileSync(screenshot, update);
-    console.log(`  updated ${update}`);
+    mkdirSync(update, { recursive: true });
+    copyFileSync(screenshot, join(update, 'report.png'));
+    console.log(`  updated ${join(update, 'report.png')}`);
   }
   await page.close();
+  return { title: dom.h1, item: (dom.firstMatrixLink ?? '').replace(/^#item-/, '') };
 }
 
 async function checkHostile(context, file) {
@@ -180,8 +251,13 @@ async function checkHostile(context, file) {
       scriptRan: window.__wardScriptRan,
       pwned: window.__pwned === true,
       scripts: document.querySelectorAll('script').length,
+      // The report's own pictures are `figure.picture > svg.picture`, made of a few SVG
+      // elements; any other svg, or another element inside one, came from user text.
       dangerous: all
-        .filter((el) => ['IMG', 'IFRAME', 'SVG', 'OBJECT', 'EMBED', 'MATH', 'B', 'svg', 'math'].includes(el.tagName)
+        .filter((el) => ['IMG', 'IFRAME', 'OBJECT', 'EMBED', 'MATH', 'B', 'math'].includes(el.tagName)
+          || (el.tagName === 'svg' && !(el.matches('svg.picture') && el.parentElement.matches('figure.picture')))
+          || (el.closest('svg') && el.tagName !== 'svg'
+            && !['title', 'defs', 'pattern', 'g', 'rect', 'line', 'path', 'circle', 'text', 'a'].includes(el.tagName))
           || (el.tagName === 'STYLE' && el.parentElement !== document.head))
         .map((el) => el.tagName),
       handlers: all.flatMap((el) => [...el.attributes]
@@ -206,6 +282,7 @@ async function checkHostile(context, file) {
 }
 
 const args = parseArgs(process.argv.slice(2));
+let expectInPdf = { title: '', item: '' };
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: [
@@ -221,7 +298,8 @@ const browser = await chromium.launch({
 });
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await checkExample(context, args.example, args.screenshot, args['update-screenshot']);
+  expectInPdf = await checkExample(context, args.example, args.screenshot, args['update-screenshot'],
+    args.pictures);
   await context.close();
   // Without the page's Content-Security-Policy, so that only the escaping stands between the
   // hostile text and a running script.
@@ -232,6 +310,7 @@ try {
   // Playwright starts Chromium with a new, empty profile of its own and removes it here.
   await browser.close();
 }
+checkPdf(args.pdf, expectInPdf);
 if (failures > 0) {
   console.log(`${failures} check(s) failed`);
   process.exit(1);

@@ -25,7 +25,17 @@ const HOSTILE_TEXTS: &[&str] = &[
     "@SUM(1+1)<img src=x onerror=alert(11)>",
     "<script>alert('by')</script>",
     "<a href=javascript:alert(12)>c</a>",
+    "<script>alert('component')</script>",
+    "javascript:alert(14)",
 ];
+
+/// The elements the report's pictures are made of; anything else inside an `svg` came from
+/// somewhere else.
+const PICTURE_ELEMENTS: &[&str] = &[
+    "title", "defs", "pattern", "g", "rect", "line", "path", "circle", "text", "a",
+];
+
+const CASE: scraper::CaseSensitivity = scraper::CaseSensitivity::CaseSensitive;
 
 fn hostile_html() -> Html {
     let (text, _) = report(&fixture("hostile"), "html");
@@ -38,10 +48,33 @@ fn html_has_no_markup_from_the_workspace() {
     let all = Selector::parse("*").unwrap();
     for element in page.select(&all) {
         let name = element.value().name();
+        let in_picture = element.ancestors().any(|ancestor| {
+            ancestor
+                .value()
+                .as_element()
+                .is_some_and(|e| e.name() == "svg")
+        });
+        if name == "svg" {
+            // The report's own pictures: an `svg.picture` whose parent is a `figure.picture`.
+            let parent = element.parent().and_then(|p| p.value().as_element());
+            assert!(
+                element.value().has_class("picture", CASE)
+                    && parent
+                        .is_some_and(|p| { p.name() == "figure" && p.has_class("picture", CASE) }),
+                "an element <svg> came from user text"
+            );
+            continue;
+        }
+        if in_picture {
+            assert!(
+                PICTURE_ELEMENTS.contains(&name),
+                "an element <{name}> inside a picture"
+            );
+        }
         assert!(
             !matches!(
                 name,
-                "script" | "img" | "iframe" | "svg" | "math" | "object" | "embed" | "b" | "mi"
+                "script" | "img" | "iframe" | "math" | "object" | "embed" | "b" | "mi"
             ),
             "an element <{name}> came from user text"
         );
@@ -127,6 +160,53 @@ fn html_forbids_scripts_and_requests() {
             href.starts_with("#item-") || href.starts_with("#gate") || href.starts_with('#'),
             "{href}"
         );
+    }
+}
+
+#[test]
+fn pictures_show_the_hostile_text_as_text() {
+    let page = hostile_html();
+    let graphs: Vec<_> = page
+        .select(&Selector::parse("svg.graph").unwrap())
+        .collect();
+    assert!(!graphs.is_empty(), "the hostile workspace has a graph");
+    let text: String = graphs[0].text().collect();
+    assert!(
+        text.contains("\"><img src=x onerror=alert(1)>"),
+        "the asset's title is a title of the picture, as text: {text}"
+    );
+    // The support timeline names the component by its title too.
+    let support: String = page
+        .select(&Selector::parse("svg.support").unwrap())
+        .flat_map(|svg| svg.text())
+        .collect();
+    assert!(
+        support.contains("<script>alert('component')</script>"),
+        "the component's title is text in its picture: {support}"
+    );
+    for link in page.select(&Selector::parse("svg a").unwrap()) {
+        let href = link.value().attr("href").unwrap_or_default();
+        assert!(
+            href.starts_with('#'),
+            "a picture links outside the page: {href}"
+        );
+    }
+}
+
+#[test]
+fn csv_defuses_formulas_in_every_table() {
+    let (text, _) = report(&fixture("hostile"), "csv");
+    for table in text.split("# table: ").skip(1) {
+        let (name, body) = table.split_once('\n').unwrap();
+        let mut reader = csv::ReaderBuilder::new().from_reader(body.as_bytes());
+        for record in reader.records() {
+            for cell in record.expect("valid CSV").iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@']),
+                    "{name}: a cell starts a formula: {cell:?}"
+                );
+            }
+        }
     }
 }
 

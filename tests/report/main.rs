@@ -7,6 +7,8 @@
 mod agreement;
 mod cli;
 mod escaping;
+mod pictures;
+mod schema;
 mod snapshots;
 
 use std::path::{Path, PathBuf};

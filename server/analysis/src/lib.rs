@@ -10,6 +10,7 @@ pub mod dates;
 mod db;
 mod diagnostics;
 pub mod fingerprint;
+pub mod graph;
 pub mod ide;
 pub mod inputs;
 mod junit;

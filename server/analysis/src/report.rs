@@ -22,11 +22,12 @@ use ward_syntax::{FileAst, Item, ItemKind, Value};
 
 use crate::dates::Date;
 use crate::diagnostics::{Code, Diagnostic, FileRange, Severity};
+use crate::graph::LinkGraph;
 use crate::model::{self, ItemModel};
 use crate::plan::{GateStatus, Plan};
 use crate::schema::{
     self, Category, FieldSpec, Keyword, LinkField, Responsibility, Rule, SCORE, TestResult,
-    control, risk, verification, vulnerability,
+    control, verification, vulnerability,
 };
 use crate::{Analysis, Cancellable, FileId, ItemRef, SourceMap, TextRange};
 
@@ -55,6 +56,152 @@ pub struct Report {
     pub items: Vec<ItemEntry>,
     /// Every stamped link whose target changed since it was stamped, in workspace order.
     pub suspect_links: Vec<SuspectLinkEntry>,
+    /// The link graph, for the traceability pictures.
+    pub graph: TraceGraph,
+    /// The residual risk of the workspace: how many risks end within what the plan
+    /// accepts, and which do not.
+    pub residual: ResidualSummary,
+    /// What each section shows missing, in section order.
+    pub missing: Vec<Missing>,
+}
+
+/// The link graph as the report shows it: every item with an ID, every resolved link.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TraceGraph {
+    pub nodes: Vec<GraphNode>,
+    /// Links from the linking item (`from`) to the item it names (`to`), as node indexes.
+    pub edges: Vec<GraphEdge>,
+    /// For each asset, the nodes below it (the asset first): what a picture of that asset
+    /// shows.
+    pub per_asset: Vec<(usize, Vec<usize>)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphNode {
+    pub item: ItemLink,
+    pub kind: ItemKind,
+    /// 0 for an item that links to nothing, else one more than the highest item it links to.
+    pub layer: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GraphEdge {
+    pub from: usize,
+    pub to: usize,
+    pub via: LinkField,
+}
+
+/// The residual risk conclusion: every scored risk at the score it keeps after its
+/// controls, against what the plan accepts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResidualSummary {
+    pub risks: usize,
+    /// Within what the plan accepts, after mitigation.
+    pub acceptable: usize,
+    /// Above it, with an `accepted` rationale.
+    pub accepted: Vec<ItemLink>,
+    /// Above it, with no rationale: the residual risk is not acceptable while there is one.
+    pub unacceptable: Vec<ItemLink>,
+    pub unscored: Vec<ItemLink>,
+}
+
+impl ResidualSummary {
+    /// Whether every scored risk ends acceptable or accepted, and none is unscored.
+    pub fn acceptable_overall(&self) -> bool {
+        self.unacceptable.is_empty() && self.unscored.is_empty()
+    }
+}
+
+/// What a gate concludes about the residual risk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResidualConclusion {
+    /// The gate requires `residual-acceptable`, and every risk meets it.
+    Acceptable,
+    /// The gate requires it and these risks fail it.
+    Unacceptable(Vec<ItemLink>),
+    /// The gate does not require it: no conclusion at this gate.
+    NotRequired,
+}
+
+impl ResidualConclusion {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ResidualConclusion::Acceptable => "concluded-acceptable",
+            ResidualConclusion::Unacceptable(_) => "concluded-not-acceptable",
+            ResidualConclusion::NotRequired => "no-conclusion",
+        }
+    }
+
+    /// A sentence for the gate's conclusion.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ResidualConclusion::Acceptable => "the residual risk is acceptable",
+            ResidualConclusion::Unacceptable(_) => "the residual risk is not acceptable",
+            ResidualConclusion::NotRequired => {
+                "this gate does not require residual-acceptable: no conclusion yet"
+            }
+        }
+    }
+}
+
+/// The sections of the report, in their order, as [`Missing`] names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    Method,
+    Gates,
+    Traceability,
+    RiskMatrix,
+    Guidance,
+    Waivers,
+    Categories,
+    Components,
+    Vulnerabilities,
+}
+
+impl Section {
+    pub const ALL: [Section; 9] = [
+        Section::Method,
+        Section::Gates,
+        Section::Traceability,
+        Section::RiskMatrix,
+        Section::Guidance,
+        Section::Waivers,
+        Section::Categories,
+        Section::Components,
+        Section::Vulnerabilities,
+    ];
+
+    /// The section's anchor in the HTML, and its name in the other formats.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Method => "evaluation-method",
+            Section::Gates => "gate-status",
+            Section::Traceability => "traceability",
+            Section::RiskMatrix => "risk-matrix",
+            Section::Guidance => "deployer-guidance",
+            Section::Waivers => "waivers",
+            Section::Categories => "categories",
+            Section::Components => "components",
+            Section::Vulnerabilities => "vulnerabilities",
+        }
+    }
+}
+
+/// One thing a section shows missing: a gap in the chain, a field not given, a gate not
+/// signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Missing {
+    pub section: Section,
+    /// The item it is missing from, if any.
+    pub item: Option<ItemLink>,
+    pub what: String,
+}
+
+impl Report {
+    /// What `section` shows missing.
+    pub fn missing_in(&self, section: Section) -> impl Iterator<Item = &Missing> {
+        self.missing.iter().filter(move |m| m.section == section)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +217,8 @@ pub struct Header {
     pub gate_override: Option<String>,
     /// The highest score accepted without mitigation.
     pub acceptable: i64,
+    /// The day dates are compared with (a waiver's expiry, a component's end of support).
+    pub today: Date,
     pub generated: Timestamp,
     /// The version of Ward that made the report.
     pub version: String,
@@ -155,6 +304,8 @@ pub struct GateReport {
     /// no phase of the plan.
     pub status: Option<GateStatus>,
     pub rules: Vec<RuleReport>,
+    /// What this gate concludes about the residual risk.
+    pub residual: ResidualConclusion,
     /// The signed reviews of this gate, in workspace order.
     pub approvals: Vec<ApprovalEntry>,
 }
@@ -739,6 +890,9 @@ struct Builder<'a> {
     plan: Plan,
     files: HashMap<FileId, FileData>,
     order: Vec<FileId>,
+    graph: LinkGraph,
+    /// The node of each ID in `graph`.
+    nodes: HashMap<String, usize>,
 }
 
 /// Builds the report. `analysis` must be the analysis `ward check` ran (same `--gate`).
@@ -755,12 +909,21 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
             },
         );
     }
-    let builder = Builder {
+    let mut builder = Builder {
         analysis,
         plan: analysis.plan()?,
         files,
         order,
+        graph: LinkGraph::default(),
+        nodes: HashMap::new(),
     };
+    // The first definition of every ID from one query: a lookup per name would make a
+    // memo per name, which costs more than the whole report at 100k items.
+    let defs: HashMap<String, ItemRef> = analysis.all_names()?.into_iter().collect();
+    builder.graph = LinkGraph::build(builder.all_items(), |name| Ok(defs.get(name).copied()))?;
+    builder.nodes = (builder.graph.nodes.iter().enumerate())
+        .map(|(at, node)| (node.id.clone(), at))
+        .collect();
     let waivers = builder.waivers(&input.findings)?;
     let categories = builder.categories()?;
     // A waived finding is no gap: the report counts and lists the others.
@@ -800,7 +963,9 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
         .collect::<Cancellable<Vec<_>>>()?;
     let items = builder.items()?;
     let suspect_links = builder.suspect_links()?;
-    Ok(Report {
+    let graph = builder.trace_graph();
+    let residual = residual_summary(&traceability);
+    let mut report = Report {
         header,
         gates,
         traceability,
@@ -813,7 +978,185 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
         findings,
         items,
         suspect_links,
-    })
+        graph,
+        residual,
+        missing: Vec::new(),
+    };
+    report.missing = missing(&report);
+    Ok(report)
+}
+
+fn residual_summary(traceability: &[TraceRisk]) -> ResidualSummary {
+    let mut summary = ResidualSummary {
+        risks: traceability.len(),
+        ..ResidualSummary::default()
+    };
+    for risk in traceability {
+        let above = match risk.residual {
+            Some(_) => risk.residual_above_acceptable,
+            None => risk.score_above_acceptable,
+        };
+        if risk.score.is_none() {
+            summary.unscored.push(risk.risk.clone());
+        } else if !above {
+            summary.acceptable += 1;
+        } else if risk.accepted.is_some() {
+            summary.accepted.push(risk.risk.clone());
+        } else {
+            summary.unacceptable.push(risk.risk.clone());
+        }
+    }
+    summary
+}
+
+/// What each section shows missing, read from the sections themselves, so that a table and
+/// its list of what is missing cannot disagree.
+fn missing(report: &Report) -> Vec<Missing> {
+    let mut found = Vec::new();
+    let mut push = |section, item: Option<&ItemLink>, what: String| {
+        found.push(Missing {
+            section,
+            item: item.cloned(),
+            what,
+        });
+    };
+    if !report.header.has_plan {
+        push(
+            Section::Method,
+            None,
+            "no plan: the default phases and acceptable score apply, and there are no gates"
+                .to_owned(),
+        );
+    }
+    for gate in &report.gates {
+        let passed = matches!(gate.status, Some(GateStatus::Passed));
+        for rule in gate.rules.iter().filter(|rule| !rule.met) {
+            push(
+                Section::Gates,
+                None,
+                format!(
+                    "gate {}: rule {} not met by {} item(s)",
+                    gate.phase,
+                    rule.rule.name(),
+                    rule.failures.len()
+                ),
+            );
+        }
+        if passed && gate.approvals.is_empty() {
+            push(
+                Section::Gates,
+                None,
+                format!("gate {} is passed and no approval signs it", gate.phase),
+            );
+        }
+    }
+    for risk in &report.traceability {
+        if risk.threats.is_empty() {
+            push(
+                Section::Traceability,
+                Some(&risk.risk),
+                "assesses no threat".to_owned(),
+            );
+        }
+        for threat in &risk.threats {
+            if threat.threat.anchor.is_none() {
+                push(
+                    Section::Traceability,
+                    Some(&risk.risk),
+                    format!("names {}, which is no item", threat.threat.id),
+                );
+            }
+        }
+        for row in risk.rows() {
+            let at = row
+                .verification
+                .map(|v| &v.verification)
+                .or(row.control.map(|c| &c.control))
+                .unwrap_or(&risk.risk);
+            if let Some(gap) = row.gap {
+                push(Section::Traceability, Some(at), gap.describe().to_owned());
+            }
+            if let Some(verification) = row.verification
+                && verification.evidence.is_none()
+            {
+                push(
+                    Section::Traceability,
+                    Some(at),
+                    "no evidence is named".to_owned(),
+                );
+            }
+        }
+    }
+    for risk in &report.risk_matrix.unscored {
+        push(Section::RiskMatrix, Some(risk), "unscored".to_owned());
+    }
+    for risk in &report.residual.unacceptable {
+        push(
+            Section::RiskMatrix,
+            Some(risk),
+            "residual score above acceptable, without an accepted rationale".to_owned(),
+        );
+    }
+    for entry in &report.deployer_guidance {
+        if entry.guidance.is_none() {
+            push(
+                Section::Guidance,
+                Some(&entry.control),
+                "deployer control without guidance".to_owned(),
+            );
+        }
+    }
+    for waiver in &report.waivers {
+        if waiver.status != WaiverStatus::Active {
+            push(
+                Section::Waivers,
+                Some(&waiver.waiver),
+                format!("{}: waives no finding", waiver.status.as_str()),
+            );
+        }
+    }
+    for category in report.categories.iter().filter(|c| !c.covered()) {
+        push(
+            Section::Categories,
+            None,
+            format!(
+                "category {}: no control, and not declared not applicable",
+                category.category.as_str()
+            ),
+        );
+    }
+    for component in &report.components {
+        let at = Some(&component.component);
+        if component.version.is_none() {
+            push(Section::Components, at, "no version".to_owned());
+        }
+        if component.support.is_none() {
+            push(Section::Components, at, "no support level".to_owned());
+        }
+        if component.support_ends.is_none() {
+            push(Section::Components, at, "no end of support".to_owned());
+        } else if component.support_ended {
+            push(Section::Components, at, "support has ended".to_owned());
+        }
+    }
+    for vulnerability in &report.vulnerabilities {
+        let at = Some(&vulnerability.vulnerability);
+        if vulnerability.cvss.is_none() {
+            push(
+                Section::Vulnerabilities,
+                at,
+                "no valid CVSS vector".to_owned(),
+            );
+        }
+        if vulnerability.assessed_by.is_empty() {
+            push(
+                Section::Vulnerabilities,
+                at,
+                "no risk assesses it".to_owned(),
+            );
+        }
+    }
+    found
 }
 
 impl Builder<'_> {
@@ -943,19 +1286,82 @@ impl Builder<'_> {
         })
     }
 
+    /// A link to the item an ID names (its first definition, a node of the graph), or to
+    /// nothing.
     fn link(&self, id: &str) -> Cancellable<ItemLink> {
-        let def = self.analysis.name_info(id)?.def();
-        Ok(ItemLink {
-            id: id.to_owned(),
-            kind: def.map(|def| def.kind),
-            title: def.and_then(|def| self.item(def).title.clone()),
-            anchor: def.map(|_| anchor(id)),
+        Ok(match self.graph_node(id) {
+            Some(at) => self.node_link(at),
+            None => ItemLink {
+                id: id.to_owned(),
+                kind: None,
+                title: None,
+                anchor: None,
+            },
         })
     }
 
     /// The typed model of an item.
     fn model(&self, item: ItemRef) -> ItemModel<'_> {
         ItemModel::of(self.item(item))
+    }
+
+    /// The link graph as the report shows it, with each asset's part.
+    fn trace_graph(&self) -> TraceGraph {
+        let layers = self.graph.layers();
+        let nodes = (0..self.graph.nodes.len())
+            .map(|at| GraphNode {
+                item: self.node_link(at),
+                kind: self.graph.nodes[at].kind,
+                layer: layers[at],
+            })
+            .collect();
+        let edges = self
+            .graph
+            .edges
+            .iter()
+            .map(|edge| GraphEdge {
+                from: edge.from,
+                to: edge.to,
+                via: edge.via,
+            })
+            .collect();
+        let per_asset = (0..self.graph.nodes.len())
+            .filter(|&at| self.graph.nodes[at].kind == ItemKind::Asset)
+            .map(|at| (at, self.graph.below(at)))
+            .collect();
+        TraceGraph {
+            nodes,
+            edges,
+            per_asset,
+        }
+    }
+
+    /// The node of an ID in the link graph.
+    fn graph_node(&self, id: &str) -> Option<usize> {
+        self.nodes.get(id).copied()
+    }
+
+    /// The link to a node of the graph (its first definition, so with an anchor).
+    fn node_link(&self, node: usize) -> ItemLink {
+        let node = &self.graph.nodes[node];
+        ItemLink {
+            id: node.id.clone(),
+            kind: Some(node.kind),
+            title: self.item(node.item).title.clone(),
+            anchor: Some(anchor(&node.id)),
+        }
+    }
+
+    /// The IDs that an item's link fields accepting `kind` name, as links, in field order
+    /// (unresolved ones too: the report shows them as such).
+    fn links_to_kind(&self, item: &Item, kind: ItemKind) -> Cancellable<Vec<ItemLink>> {
+        let mut found = Vec::new();
+        for via in item.kind.link_fields() {
+            if via.link().accepts(kind) {
+                found.extend(self.links(item, via.spec())?);
+            }
+        }
+        Ok(found)
     }
 
     /// The IDs an item's field names, as links.
@@ -969,18 +1375,6 @@ impl Builder<'_> {
             .filter_map(Value::as_link)
             .map(|id| self.link(id))
             .collect()
-    }
-
-    /// The items whose link field `via` names `id`, as the checks see them.
-    fn referrers(&self, id: &str, via: LinkField) -> Cancellable<Vec<ItemRef>> {
-        Ok(self
-            .analysis
-            .name_info(id)?
-            .referrers
-            .into_iter()
-            .filter(|referrer| referrer.via == via)
-            .map(|referrer| referrer.item)
-            .collect())
     }
 
     /// The item a diagnostic lies in.
@@ -1120,6 +1514,7 @@ impl Builder<'_> {
             phase: plan.phase().to_owned(),
             gate_override: plan.gate_override.map(|at| plan.phases[at].clone()),
             acceptable: plan.acceptable,
+            today: self.analysis.today(),
             generated: input.generated,
             version: input.version.clone(),
             files: self.order.len(),
@@ -1164,7 +1559,21 @@ impl Builder<'_> {
                     failures,
                 });
             }
+            let residual = match rules
+                .iter()
+                .find(|rule| rule.rule == Rule::ResidualAcceptable)
+            {
+                None => ResidualConclusion::NotRequired,
+                Some(rule) if rule.met => ResidualConclusion::Acceptable,
+                Some(rule) => ResidualConclusion::Unacceptable(
+                    rule.failures
+                        .iter()
+                        .filter_map(|failure| failure.item.clone())
+                        .collect(),
+                ),
+            };
             gates.push(GateReport {
+                residual,
                 phase: gate.phase.clone(),
                 status: gate.phase_index.map(|at| self.plan.status(at)),
                 rules,
@@ -1174,41 +1583,41 @@ impl Builder<'_> {
         Ok(gates)
     }
 
+    /// The traceability matrix, as a walk over the link graph: from each risk up to the
+    /// items it assesses (threats, and the assets they target), down to the controls that
+    /// link to it and the verifications that link to those, whatever the link fields.
     fn traceability(&self) -> Cancellable<Vec<TraceRisk>> {
-        let mitigates = control::MITIGATES_LINK;
-        let verifies = verification::VERIFIES_LINK;
         let mut risks = Vec::new();
-        for (this, item) in self.all_items() {
-            let (Some(id), ItemModel::Risk(model)) = (&item.id, self.model(this)) else {
+        for (node_at, node) in self.graph.nodes.iter().enumerate() {
+            let this = node.item;
+            let (id, item) = (&node.id, self.item(this));
+            let ItemModel::Risk(model) = self.model(this) else {
                 continue;
             };
             let mut threats = Vec::new();
-            for threat in self.links(item, &risk::THREAT)? {
-                let def = self.analysis.name_info(&threat.id)?.def();
-                let assets = match def {
-                    Some(def) if def.kind == ItemKind::Threat => {
-                        self.links(self.item(def), &schema::threat::TARGETS)?
-                    }
-                    _ => Vec::new(),
+            for threat in self.links_to_kind(item, ItemKind::Threat)? {
+                let assets = match self.graph_node(&threat.id) {
+                    Some(at) => self
+                        .graph
+                        .up(at)
+                        .map(|(up, _)| self.node_link(up))
+                        .collect(),
+                    None => Vec::new(),
                 };
                 threats.push(TraceThreat { threat, assets });
             }
             let score = model.score();
             let mut controls = Vec::new();
-            for control_ref in self.referrers(id, mitigates)? {
-                let control = self.item(control_ref);
-                let Some(control_id) = &control.id else {
-                    continue;
-                };
+            for control_at in self.graph.down_of_kind(node_at, ItemKind::Control) {
+                let control_ref = self.graph.nodes[control_at].item;
+                let control_id = &self.graph.nodes[control_at].id;
                 let ItemModel::Control(control_model) = self.model(control_ref) else {
                     continue;
                 };
                 let mut verifications = Vec::new();
-                for verification_ref in self.referrers(control_id, verifies)? {
-                    let verification = self.item(verification_ref);
-                    let Some(verification_id) = &verification.id else {
-                        continue;
-                    };
+                for verification_at in self.graph.down_of_kind(control_at, ItemKind::Verification) {
+                    let verification_ref = self.graph.nodes[verification_at].item;
+                    let verification_id = &self.graph.nodes[verification_at].id;
                     let ItemModel::Verification(typed) = self.model(verification_ref) else {
                         continue;
                     };
@@ -1259,11 +1668,8 @@ impl Builder<'_> {
     /// A link to this very definition (a duplicate definition gets no anchor).
     fn link_to(&self, this: ItemRef, id: &str) -> ItemLink {
         let first = self
-            .analysis
-            .name_info(id)
-            .ok()
-            .and_then(|info| info.def())
-            .is_none_or(|def| def == this);
+            .graph_node(id)
+            .is_none_or(|at| self.graph.nodes[at].item == this);
         ItemLink {
             id: id.to_owned(),
             kind: Some(this.kind),
@@ -1328,12 +1734,15 @@ impl Builder<'_> {
             };
             let Some(id) = &item.id else { continue };
             let support_ends = component.support_ends().valid();
-            let vulnerabilities = self
-                .referrers(id, vulnerability::AFFECTS_LINK)?
-                .into_iter()
-                .filter_map(|referrer| self.item(referrer).id.clone())
-                .map(|id| self.link(&id))
-                .collect::<Cancellable<Vec<_>>>()?;
+            let vulnerabilities = match self.graph_node(id) {
+                Some(at) => self
+                    .graph
+                    .down_of_kind(at, ItemKind::Vulnerability)
+                    .into_iter()
+                    .map(|below| self.node_link(below))
+                    .collect(),
+                None => Vec::new(),
+            };
             entries.push(ComponentEntry {
                 component: self.link_to(this, id),
                 version: component.version().valid().map(str::to_owned),
@@ -1351,6 +1760,10 @@ impl Builder<'_> {
     }
 
     fn vulnerabilities(&self, traceability: &[TraceRisk]) -> Cancellable<Vec<VulnerabilityEntry>> {
+        let traced_risks: HashMap<&str, &TraceRisk> = traceability
+            .iter()
+            .map(|trace| (trace.risk.id.as_str(), trace))
+            .collect();
         let mut entries = Vec::new();
         for (this, item) in self.all_items() {
             let ItemModel::Vulnerability(vulnerability) = self.model(this) else {
@@ -1358,13 +1771,15 @@ impl Builder<'_> {
             };
             let Some(id) = &item.id else { continue };
             let mut assessed_by = Vec::new();
-            for referrer in self.referrers(id, risk::VULNERABILITY_LINK)? {
-                let Some(risk_id) = self.item(referrer).id.clone() else {
-                    continue;
-                };
-                let traced = traceability.iter().find(|trace| trace.risk.id == risk_id);
+            let below = match self.graph_node(id) {
+                Some(at) => self.graph.down_of_kind(at, ItemKind::Risk),
+                None => Vec::new(),
+            };
+            for risk_at in below {
+                let risk_id = self.graph.nodes[risk_at].id.as_str();
+                let traced = traced_risks.get(risk_id).copied();
                 assessed_by.push(AssessingRisk {
-                    risk: self.link(&risk_id)?,
+                    risk: self.node_link(risk_at),
                     score_after: traced.and_then(TraceRisk::score_after),
                     above_acceptable: traced.is_some_and(|trace| match trace.residual {
                         Some(_) => trace.residual_above_acceptable,
@@ -1440,14 +1855,13 @@ impl Builder<'_> {
                 }
                 let anchor = self.link_to(this, id).anchor;
                 let mut linked_from = Vec::new();
-                if anchor.is_some() {
-                    for referrer in self.analysis.name_info(id)?.referrers {
-                        if !referrer.via.link().accepts(kind) {
-                            continue;
-                        }
-                        if let Some(referrer_id) = &self.item(referrer.item).id {
-                            linked_from.push(self.link_to(referrer.item, referrer_id));
-                        }
+                // The graph's links down to it: from the first definition of each linking
+                // item (a duplicate definition is no node, and its links are not followed).
+                if anchor.is_some()
+                    && let Some(at) = self.graph_node(id)
+                {
+                    for (from, _) in self.graph.down(at) {
+                        linked_from.push(self.node_link(from));
                     }
                 }
                 entries.push(ItemEntry {

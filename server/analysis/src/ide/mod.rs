@@ -26,7 +26,7 @@ mod stamp;
 mod symbols;
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 
 use ward_syntax::{ItemKind, TextRange};
 

@@ -5,14 +5,15 @@
 //! with `; `; a cell that would start a spreadsheet formula gets a leading `'`.
 //!
 //! Tables: `summary` (field, value), `gates` (one row per failing item, one row per met
-//! rule), `traceability` (one row per risk × control × verification, gaps included),
+//! rule), `residual` (each gate's residual risk conclusion), `traceability` (one row per risk × control × verification, gaps included),
 //! `risk-matrix` (one row per cell of the before and after grids), `deployer-guidance`,
 //! `approvals` (one row per approval of a gate), `waivers`, `categories` (FDA's eight, with
 //! the controls naming each), `components`, `vulnerabilities` (one row per vulnerability ×
-//! assessing risk), `suspect-links`, `findings` and `items`.
+//! assessing risk), `suspect-links`, `links` (the link graph's edges), `missing` (what each
+//! section shows missing), `findings` and `items`.
 
 use crate::places::ShownPlaces;
-use ward_analysis::report::{AttrValue, ItemLink, Report, Score};
+use ward_analysis::report::{AttrValue, ItemLink, Report, ResidualConclusion, Score};
 
 /// One rendered table.
 pub struct Table {
@@ -24,6 +25,7 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> Vec<Table> {
     vec![
         table("summary", summary(report)),
         table("gates", gates(report, places)),
+        table("residual", residual(report)),
         table("traceability", traceability(report, places)),
         table("risk-matrix", risk_matrix(report)),
         table("deployer-guidance", guidance(report)),
@@ -33,6 +35,8 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> Vec<Table> {
         table("components", components(report)),
         table("vulnerabilities", vulnerabilities(report)),
         table("suspect-links", suspect_links(report, places)),
+        table("links", links(report)),
+        table("missing", missing(report)),
         table("findings", findings(report, places)),
         table("items", items(report, places)),
     ]
@@ -130,6 +134,8 @@ fn summary(report: &Report) -> Vec<Vec<String>> {
                 })
                 .unwrap_or_default(),
         ],
+        vec!["method".into(), super::text::method(&report.risk_matrix)],
+        vec!["residual".into(), super::text::residual(&report.residual)],
         vec!["generated".into(), h.generated.to_string()],
         vec!["ward_version".into(), h.version.clone()],
         vec!["files".into(), h.files.to_string()],
@@ -180,6 +186,60 @@ fn gates(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
                 rows.push(cells);
             }
         }
+    }
+    rows
+}
+
+/// The residual risk conclusion of each gate.
+fn residual(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![row(["gate", "status", "conclusion", "risks"])];
+    for gate in &report.gates {
+        let risks = match &gate.residual {
+            ResidualConclusion::Unacceptable(risks) => ids(risks),
+            _ => String::new(),
+        };
+        rows.push(vec![
+            gate.phase.clone(),
+            gate.status
+                .map_or("unknown-phase", |status| status.as_str())
+                .to_owned(),
+            gate.residual.as_str().to_owned(),
+            risks,
+        ]);
+    }
+    rows
+}
+
+/// The link graph's edges: the traceability graph as a table.
+fn links(report: &Report) -> Vec<Vec<String>> {
+    let graph = &report.graph;
+    let mut rows = vec![row(["from", "from_kind", "field", "to", "to_kind"])];
+    for edge in &graph.edges {
+        let (from, to) = (&graph.nodes[edge.from], &graph.nodes[edge.to]);
+        rows.push(vec![
+            from.item.id.clone(),
+            from.kind.as_str().to_owned(),
+            edge.via.name().to_owned(),
+            to.item.id.clone(),
+            to.kind.as_str().to_owned(),
+        ]);
+    }
+    rows
+}
+
+/// What each section shows missing.
+fn missing(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![row(["section", "item", "what"])];
+    for missing in &report.missing {
+        rows.push(vec![
+            missing.section.as_str().to_owned(),
+            missing
+                .item
+                .as_ref()
+                .map(|item| item.id.clone())
+                .unwrap_or_default(),
+            missing.what.clone(),
+        ]);
     }
     rows
 }

@@ -5,11 +5,12 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use ward_analysis::report::{
-    AttrValue, GateReport, Grid, ItemEntry, ItemLink, Report, ResultFrom, TraceRisk, WaiverStatus,
+    AttrValue, GateReport, Grid, ItemEntry, ItemLink, Missing, Report, ResidualConclusion,
+    ResultFrom, Section, TraceRisk, WaiverStatus,
 };
 use ward_analysis::{GateStatus, ItemKind, Severity};
 
-use super::text;
+use super::{svg, text};
 use crate::places::ShownPlaces;
 
 const STYLE: &str = include_str!("report.css");
@@ -36,6 +37,7 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                 nav aria-label="Contents" {
                     h2 { "Contents" }
                     ol {
+                        li { a href="#evaluation-method" { "Method and acceptance criteria" } }
                         li { a href="#gate-status" { "Gate status" } }
                         li { a href="#traceability" { "Traceability matrix" } }
                         li { a href="#risk-matrix" { "Risk matrix" } }
@@ -54,6 +56,7 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                     }
                 }
                 main {
+                    (method(report))
                     (gates(report, places))
                     (traceability(report, places))
                     (risk_matrix(report))
@@ -195,12 +198,17 @@ fn gates(report: &Report, places: &ShownPlaces<'_>) -> Markup {
     html! {
         section #gate-status aria-labelledby="gate-status-h" {
             h2 #gate-status-h { "Gate status" }
+            (missing(report, Section::Gates))
             @if report.gates.is_empty() {
                 p {
                     @if report.header.has_plan { "The plan has no gates." }
                     @else { "The workspace has no plan, so there are no phase gates." }
                 }
             } @else {
+                figure.picture {
+                    (svg::gate_timeline(report))
+                    figcaption { "The plan's phases: ✔ a gate whose rules are all met, ✘ one with an unmet rule, the current phase ringed." }
+                }
                 p.legend {
                     "A rule is met when no item has one of its findings, whatever their severity in "
                     code { "ward check" } " (the rules of later gates may be off there). A "
@@ -268,9 +276,79 @@ fn gates(report: &Report, places: &ShownPlaces<'_>) -> Markup {
                             }
                         }
                     }
+                    (residual_conclusion(gate))
                     (approvals(gate))
                 }
             }
+        }
+    }
+}
+
+/// How risks are evaluated, what the plan accepts, and the residual risk conclusion.
+fn method(report: &Report) -> Markup {
+    html! {
+        section #evaluation-method aria-labelledby="evaluation-method-h" {
+            h2 #evaluation-method-h { "Method and acceptance criteria" }
+            (missing(report, Section::Method))
+            p { (text::method(&report.risk_matrix)) }
+            @if let Some(levels) = &report.risk_matrix.matrix {
+                table.levels {
+                    caption { "The plan's acceptability matrix" }
+                    thead { tr {
+                        th scope="col" { "Severity level" }
+                        th scope="col" { "Highest acceptable exploitability" }
+                    } }
+                    tbody {
+                        @for (level, limit) in levels {
+                            tr { th scope="row" { (level) } td.num { (limit) } }
+                        }
+                    }
+                }
+            }
+            p.conclusion {
+                strong { "Residual risk. " } (text::residual(&report.residual))
+            }
+            @if !report.residual.unacceptable.is_empty() {
+                p { "Above what the plan accepts, without a rationale: " (links(&report.residual.unacceptable)) }
+            }
+            @if !report.residual.accepted.is_empty() {
+                p { "Above it, accepted with a rationale: " (links(&report.residual.accepted)) }
+            }
+        }
+    }
+}
+
+/// What a section shows missing, at its top; "nothing" says it was looked for.
+fn missing(report: &Report, section: Section) -> Markup {
+    let found: Vec<&Missing> = report.missing_in(section).collect();
+    html! {
+        @if found.is_empty() {
+            p.missing.none { "Missing: nothing." }
+        } @else {
+            div.missing role="note" {
+                strong { "Missing (" (found.len()) "):" }
+                ul {
+                    @for missing in found {
+                        li {
+                            @if let Some(item) = &missing.item { (link(item, false)) ": " }
+                            (missing.what)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A gate's residual risk conclusion.
+fn residual_conclusion(gate: &GateReport) -> Markup {
+    html! {
+        p.conclusion data-conclusion=(gate.residual.as_str()) {
+            "Residual risk at gate " code { (gate.phase) } ": " (gate.residual.describe())
+            @if let ResidualConclusion::Unacceptable(risks) = &gate.residual {
+                " (" (links(risks)) ")"
+            }
+            "."
         }
     }
 }
@@ -312,6 +390,7 @@ fn waivers(report: &Report) -> Markup {
     html! {
         section #waivers aria-labelledby="waivers-h" {
             h2 #waivers-h { "Waivers" }
+            (missing(report, Section::Waivers))
             @if report.waivers.is_empty() {
                 p { "No finding is waived." }
             } @else {
@@ -361,6 +440,7 @@ fn categories(report: &Report) -> Markup {
     html! {
         section #categories aria-labelledby="categories-h" {
             h2 #categories-h { "Security control categories" }
+            (missing(report, Section::Categories))
             p.legend { "FDA's eight categories (premarket guidance, 2025, V.B.1): the controls that name each, or the plan's " code { (ward_analysis::schema::plan::NOT_APPLICABLE.name) } "." }
             table.categories {
                 caption { "Categories and the controls that address them" }
@@ -435,6 +515,7 @@ fn traceability(report: &Report, places: &ShownPlaces<'_>) -> Markup {
     html! {
         section #traceability aria-labelledby="traceability-h" {
             h2 #traceability-h { "Traceability matrix" }
+            (missing(report, Section::Traceability))
             p.legend {
                 "One group of rows per risk: the threats it assesses and the assets they target, "
                 "its score and residual score (exploitability × severity; ▲ above the acceptable "
@@ -442,6 +523,7 @@ fn traceability(report: &Report, places: &ShownPlaces<'_>) -> Markup {
                 "shows where the chain breaks. The rationale of an accepted residual risk is in "
                 "the risk's entry under Items."
             }
+            (trace_graphs(report))
             @if report.traceability.is_empty() {
                 p { "The workspace has no risks." }
             } @else {
@@ -540,6 +622,64 @@ fn traceability(report: &Report, places: &ShownPlaces<'_>) -> Markup {
     }
 }
 
+/// The traceability graph of the workspace, and of each asset, with an index of the assets
+/// (plain anchors: the page has no script to filter with).
+fn trace_graphs(report: &Report) -> Markup {
+    let graph = &report.graph;
+    // Items without any link say nothing in a graph; they are in the tables.
+    let mut linked = vec![false; graph.nodes.len()];
+    for edge in &graph.edges {
+        linked[edge.from] = true;
+        linked[edge.to] = true;
+    }
+    let nodes: Vec<usize> = (0..graph.nodes.len()).filter(|&n| linked[n]).collect();
+    let assets = &graph.per_asset;
+    html! {
+        h3 #trace-graph { "Traceability graph" }
+        @match svg::trace_graph(graph, &nodes, "Traceability graph of the workspace", true) {
+            Some(picture) => figure.picture {
+                (picture)
+                figcaption {
+                    "Every linked item, in layers: each item below what it links to (assets and "
+                    "components on top, verifications at the bottom). Each box links to the item; an "
+                    "asset's box to its own graph."
+                }
+            },
+            None => p.muted {
+                "The workspace graph has " (nodes.len()) " linked items, more than the "
+                (svg::GRAPH_LIMIT) " one picture can show readably: see each asset's graph below, "
+                "and the traceability matrix."
+            },
+        }
+        @if !assets.is_empty() {
+            nav.assets aria-label="Graphs per asset" {
+                "Per asset: "
+                @for (at, (asset, _)) in assets.iter().enumerate() {
+                    @if at > 0 { " · " }
+                    @let id = &graph.nodes[*asset].item.id;
+                    a href={ "#" (svg::graph_anchor(id)) } { (id) }
+                }
+            }
+            @for (at, (asset, nodes)) in assets.iter().enumerate() {
+                @let item = &graph.nodes[*asset].item;
+                figure.picture.asset-graph id=(svg::graph_anchor(&item.id)) {
+                    @if at < svg::ASSET_GRAPHS_LIMIT {
+                        @match svg::trace_graph(graph, nodes, &format!("Traceability graph of {}", item.id), false) {
+                            Some(picture) => (picture),
+                            None => p.muted { (nodes.len()) " items: more than one picture shows readably." },
+                        }
+                    } @else {
+                        p.muted { "Not drawn: more than " (svg::ASSET_GRAPHS_LIMIT) " assets have graphs." }
+                    }
+                    figcaption {
+                        "Asset " (link(item, true)) ": " (nodes.len() - 1) " items below it."
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn grid(grid: &Grid, caption: &str, stage: &str) -> Markup {
     html! {
         table.grid data-stage=(stage) {
@@ -589,11 +729,22 @@ fn risk_matrix(report: &Report) -> Markup {
     html! {
         section #risk-matrix aria-labelledby="risk-matrix-h" {
             h2 #risk-matrix-h { "Risk matrix" }
+            (missing(report, Section::RiskMatrix))
             p.legend {
                 "Number of risks per exploitability × severity cell. Shaded cells marked ▲ lie "
                 "outside what the plan accepts (" (text::acceptability(matrix)) "). After "
                 "mitigation, a risk that a control mitigates sits at its residual score; one "
                 "without control stays where it was."
+            }
+            div.grids {
+                figure.picture {
+                    (svg::heat_map(&matrix.before, "before", "Before mitigation"))
+                    figcaption { "Before mitigation: darker holds more risks; hatched cells lie outside what the plan accepts, the heavy line is its border." }
+                }
+                figure.picture {
+                    (svg::heat_map(&matrix.after, "after", "After mitigation"))
+                    figcaption { "After mitigation, at each risk's residual score." }
+                }
             }
             div.grids {
                 div { (grid(&matrix.before, "Before mitigation", "before")) }
@@ -610,6 +761,7 @@ fn guidance(report: &Report) -> Markup {
     html! {
         section #deployer-guidance aria-labelledby="deployer-guidance-h" {
             h2 #deployer-guidance-h { "Deployer guidance" }
+            (missing(report, Section::Guidance))
             @if report.deployer_guidance.is_empty() {
                 p { "No control is the deployer's responsibility." }
             } @else {
@@ -646,7 +798,14 @@ fn components(report: &Report) -> Markup {
         @if !report.components.is_empty() {
             section #components aria-labelledby="components-h" {
                 h2 #components-h { "Components" }
+                (missing(report, Section::Components))
                 p.legend { "Every software component (SOUP): its version, class (IEC 81001-5-1, 4.3), level and end of support (FDA), and the known vulnerabilities that affect it. A past end of support is marked." }
+                @if report.components.iter().any(|c| c.support_ends.is_some()) {
+                    figure.picture {
+                        (svg::support_timeline(&report.components, report.header.today))
+                        figcaption { "End of support of each component with a date, against today: red when it has passed." }
+                    }
+                }
                 table.components {
                     caption { "Components of the product" }
                     thead { tr {
@@ -684,6 +843,7 @@ fn vulnerabilities(report: &Report) -> Markup {
         @if !report.vulnerabilities.is_empty() {
             section #vulnerabilities aria-labelledby="vulnerabilities-h" {
                 h2 #vulnerabilities-h { "Vulnerabilities" }
+                (missing(report, Section::Vulnerabilities))
                 p.legend { "Every known vulnerability and its triage (a VEX statement): its status and justification, its CVSS base score, the components it affects, and the risks that assess it with the score each keeps after its controls." }
                 table.vulnerabilities {
                     caption { "Known vulnerabilities" }

@@ -6,11 +6,12 @@ use crate::places::{Place, ShownPlaces};
 use serde_json::{Value, json};
 use ward_analysis::FileRange;
 use ward_analysis::report::{
-    AttrValue, Grid, ItemLink, Report, ResultFrom, RuleFailure, Score, TraceRisk,
+    AttrValue, Grid, ItemLink, Report, ResidualConclusion, ResultFrom, RuleFailure, Score,
+    TraceRisk,
 };
 
 /// The version of this JSON layout.
-pub const REPORT_FORMAT: u32 = 2;
+pub const REPORT_FORMAT: u32 = 3;
 
 pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
     let h = &report.header;
@@ -28,6 +29,7 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
             "phase": h.phase,
             "gate_override": h.gate_override,
             "acceptable": h.acceptable,
+            "today": h.today.to_string(),
             "generated": h.generated.to_string(),
             "ward_version": h.version,
             "files": h.files,
@@ -49,6 +51,7 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                 "met": rule.met,
                 "failures": rule.failures.iter().map(|f| failure(f, places)).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
+            "residual": gate_residual(&gate.residual),
             "approvals": gate.approvals.iter().map(|approval| json!({
                 "approval": approval.approval.id,
                 "by": approval.by,
@@ -58,7 +61,6 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
                 "commit": approval.commit,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "traceability": report.traceability.iter().map(|risk| trace(risk, places)).collect::<Vec<_>>(),
         "risk_matrix": {
             "acceptable": report.risk_matrix.acceptable,
             "matrix": report.risk_matrix.matrix.as_ref().map(|levels| {
@@ -132,34 +134,192 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
             "stamp": entry.stamp,
             "fingerprint": entry.now,
         })).collect::<Vec<_>>(),
-        "findings": report.findings.iter().map(|finding| json!({
-            "location": location(places, finding.location),
-            "severity": finding.severity.as_str(),
-            "code": finding.code.as_str(),
-            "gate": finding.gate,
-            "item": finding.item.as_ref().map(|item| &item.id),
-            "message": finding.message,
-        })).collect::<Vec<_>>(),
-        "items": report.items.iter().map(|entry| json!({
-            "kind": entry.kind.as_str(),
-            "id": entry.id,
-            "title": entry.title,
-            "description": entry.description,
-            "location": location(places, entry.location),
-            "duplicate": entry.anchor.is_none(),
-            "fields": entry.attributes.iter().map(|attribute| json!({
-                "name": attribute.name,
-                "values": attribute.values.iter().map(|value| match value {
-                    AttrValue::Text(text) => json!(text),
-                    AttrValue::Link(link) => json!({ "id": link.id, "resolved": link.kind.is_some() }),
-                }).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "linked_from": ids(&entry.linked_from),
-        })).collect::<Vec<_>>(),
     });
-    let mut out = serde_json::to_string_pretty(&value).expect("plain data always serialises");
+    let Value::Object(small) = value else {
+        unreachable!("the report is an object")
+    };
+    // The large parts are made element by element as they are written, so that the whole
+    // report never exists twice in memory (as values and as text): at 100k items the value
+    // tree alone took gigabytes.
+    let mut parts: Vec<(String, Part<'_>)> = small
+        .into_iter()
+        .map(|(key, value)| (key, Part::Whole(value)))
+        .collect();
+    parts.push(("method".to_owned(), Part::Whole(method(report))));
+    parts.push(("residual".to_owned(), Part::Whole(residual(report))));
+    parts.push((
+        "traceability".to_owned(),
+        each(&report.traceability, move |risk| trace(risk, places)),
+    ));
+    parts.push((
+        "findings".to_owned(),
+        each(&report.findings, move |finding| {
+            json!({
+                "location": location(places, finding.location),
+                "severity": finding.severity.as_str(),
+                "code": finding.code.as_str(),
+                "gate": finding.gate,
+                "item": finding.item.as_ref().map(|item| &item.id),
+                "message": finding.message,
+            })
+        }),
+    ));
+    parts.push((
+        "items".to_owned(),
+        each(&report.items, move |entry| item(entry, places)),
+    ));
+    parts.push(("graph".to_owned(), graph(report)));
+    parts.push((
+        "missing".to_owned(),
+        each(&report.missing, |missing| {
+            json!({
+                "section": missing.section.as_str(),
+                "item": missing.item.as_ref().map(|item| &item.id),
+                "what": missing.what,
+            })
+        }),
+    ));
+    // serde_json's map is sorted by key: so is the report.
+    parts.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = String::new();
+    write(&mut out, &Part::Object(parts), 0);
     out.push('\n');
     out
+}
+
+/// A part of the JSON text: a value, an array made one element at a time, or an object of
+/// parts. Written as `serde_json::to_string_pretty` writes the same value.
+enum Part<'a> {
+    Whole(Value),
+    Each(usize, Box<dyn Fn(usize) -> Value + 'a>),
+    Object(Vec<(String, Part<'a>)>),
+}
+
+fn each<'a, T>(list: &'a [T], element: impl Fn(&'a T) -> Value + 'a) -> Part<'a> {
+    Part::Each(list.len(), Box::new(move |at| element(&list[at])))
+}
+
+fn write(out: &mut String, part: &Part<'_>, indent: usize) {
+    let pad = |out: &mut String, indent: usize| out.extend(std::iter::repeat_n(' ', indent));
+    match part {
+        Part::Whole(value) => {
+            let text = serde_json::to_string_pretty(value).expect("plain data always serialises");
+            // Line breaks in strings are escaped: every `\n` is the printer's own.
+            for (at, line) in text.split('\n').enumerate() {
+                if at > 0 {
+                    out.push('\n');
+                    pad(out, indent);
+                }
+                out.push_str(line);
+            }
+        }
+        Part::Each(0, _) => out.push_str("[]"),
+        Part::Each(len, element) => {
+            out.push_str("[\n");
+            for at in 0..*len {
+                pad(out, indent + 2);
+                write(out, &Part::Whole(element(at)), indent + 2);
+                out.push_str(if at + 1 < *len { ",\n" } else { "\n" });
+            }
+            pad(out, indent);
+            out.push(']');
+        }
+        Part::Object(entries) if entries.is_empty() => out.push_str("{}"),
+        Part::Object(entries) => {
+            out.push_str("{\n");
+            for (at, (key, part)) in entries.iter().enumerate() {
+                pad(out, indent + 2);
+                out.push_str(&serde_json::to_string(key).expect("a key serialises"));
+                out.push_str(": ");
+                write(out, part, indent + 2);
+                out.push_str(if at + 1 < entries.len() { ",\n" } else { "\n" });
+            }
+            pad(out, indent);
+            out.push('}');
+        }
+    }
+}
+
+fn item(entry: &ward_analysis::report::ItemEntry, places: &ShownPlaces<'_>) -> Value {
+    json!({
+        "kind": entry.kind.as_str(),
+        "id": entry.id,
+        "title": entry.title,
+        "description": entry.description,
+        "location": location(places, entry.location),
+        "duplicate": entry.anchor.is_none(),
+        "fields": entry.attributes.iter().map(|attribute| json!({
+            "name": attribute.name,
+            "values": attribute.values.iter().map(|value| match value {
+                AttrValue::Text(text) => json!(text),
+                AttrValue::Link(link) => json!({ "id": link.id, "resolved": link.kind.is_some() }),
+            }).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "linked_from": ids(&entry.linked_from),
+    })
+}
+
+/// How risks are evaluated and what the plan accepts.
+fn method(report: &Report) -> Value {
+    let scale: Vec<i64> = Grid::scale().collect();
+    json!({
+        "score": super::text::SCORE_METHOD,
+        "scale": [scale.first(), scale.last()],
+        "acceptable": report.risk_matrix.acceptable,
+        "matrix": report.risk_matrix.matrix.as_ref().map(|levels| {
+            levels
+                .iter()
+                .map(|(level, limit)| ((*level).to_owned(), json!(limit)))
+                .collect::<serde_json::Map<String, Value>>()
+        }),
+    })
+}
+
+fn residual(report: &Report) -> Value {
+    let summary = &report.residual;
+    json!({
+        "risks": summary.risks,
+        "acceptable": summary.acceptable,
+        "accepted": ids(&summary.accepted),
+        "unacceptable": ids(&summary.unacceptable),
+        "unscored": ids(&summary.unscored),
+        "acceptable_overall": summary.acceptable_overall(),
+    })
+}
+
+fn gate_residual(conclusion: &ResidualConclusion) -> Value {
+    let failing = match conclusion {
+        ResidualConclusion::Unacceptable(risks) => ids(risks),
+        _ => Vec::new(),
+    };
+    json!({ "conclusion": conclusion.as_str(), "risks": failing })
+}
+
+/// The link graph: nodes by ID, edges from the linking item through its field.
+fn graph(report: &Report) -> Part<'_> {
+    let graph = &report.graph;
+    Part::Object(vec![
+        (
+            "edges".to_owned(),
+            each(&graph.edges, move |edge| {
+                json!({
+                    "from": graph.nodes[edge.from].item.id,
+                    "field": edge.via.name(),
+                    "to": graph.nodes[edge.to].item.id,
+                })
+            }),
+        ),
+        (
+            "nodes".to_owned(),
+            each(&graph.nodes, |node| {
+                json!({
+                    "id": node.item.id,
+                    "kind": node.kind.as_str(),
+                    "layer": node.layer,
+                })
+            }),
+        ),
+    ])
 }
 
 fn location(places: &ShownPlaces<'_>, range: FileRange) -> Value {

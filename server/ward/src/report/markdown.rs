@@ -7,7 +7,9 @@
 use std::fmt::Write;
 
 use ward_analysis::ItemKind;
-use ward_analysis::report::{AttrValue, Grid, ItemLink, Report, ResultFrom, WaiverStatus};
+use ward_analysis::report::{
+    AttrValue, Grid, ItemLink, Report, ResidualConclusion, ResultFrom, Section, WaiverStatus,
+};
 
 use super::text;
 use crate::places::{Place, ShownPlaces};
@@ -100,17 +102,61 @@ fn table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
 pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
     let mut out = String::new();
     header(&mut out, report);
+    method(&mut out, report);
+    missing(&mut out, report, Section::Method);
     gates(&mut out, report, places);
+    missing(&mut out, report, Section::Gates);
     traceability(&mut out, report, places);
+    missing(&mut out, report, Section::Traceability);
     risk_matrix(&mut out, report);
+    missing(&mut out, report, Section::RiskMatrix);
     guidance(&mut out, report);
+    missing(&mut out, report, Section::Guidance);
     waivers(&mut out, report);
+    missing(&mut out, report, Section::Waivers);
     categories(&mut out, report);
+    missing(&mut out, report, Section::Categories);
     supply_chain(&mut out, report);
+    if !report.components.is_empty() {
+        missing(&mut out, report, Section::Components);
+    }
+    if !report.vulnerabilities.is_empty() {
+        missing(&mut out, report, Section::Vulnerabilities);
+    }
     suspect_links(&mut out, report, places);
     findings(&mut out, report, places);
     items(&mut out, report, places);
     out
+}
+
+/// The method of risk evaluation and the acceptance criteria, with the residual risk
+/// conclusion. (The pictures of the HTML report have no Markdown form: their data is in the
+/// tables.)
+fn method(out: &mut String, report: &Report) {
+    out.push_str("## Method and acceptance criteria\n\n");
+    let _ = writeln!(out, "{}\n", escape(&text::method(&report.risk_matrix)));
+    let _ = writeln!(out, "{}\n", escape(&text::residual(&report.residual)));
+}
+
+/// What a section shows missing, as a list after it; "nothing" says it was looked for.
+fn missing(out: &mut String, report: &Report, section: Section) {
+    let found: Vec<&ward_analysis::report::Missing> = report.missing_in(section).collect();
+    if found.is_empty() {
+        out.push_str("Missing: nothing.\n\n");
+        return;
+    }
+    out.push_str("Missing:\n\n");
+    for missing in found {
+        match &missing.item {
+            Some(item) => {
+                let _ = writeln!(out, "- {}: {}", link(item), escape(&missing.what));
+            }
+            None => {
+                let _ = writeln!(out, "- {}", escape(&missing.what));
+            }
+        }
+    }
+    out.push('\n');
 }
 
 fn suspect_links(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
@@ -246,6 +292,11 @@ fn gates(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
             gate.status
                 .map_or("unknown phase", |status| status.as_str())
         );
+        let _ = writeln!(
+            out,
+            "Residual risk: {}.\n",
+            residual_conclusion(&gate.residual)
+        );
         let rows: Vec<Vec<String>> = gate
             .rules
             .iter()
@@ -302,6 +353,16 @@ fn gates(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
                 &rows,
             );
         }
+    }
+}
+
+/// A gate's residual risk conclusion, with the risks that fail it.
+fn residual_conclusion(conclusion: &ResidualConclusion) -> String {
+    match conclusion {
+        ResidualConclusion::Unacceptable(risks) => {
+            format!("{} ({})", conclusion.describe(), links(risks))
+        }
+        other => other.describe().to_owned(),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod svg;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -237,6 +238,41 @@ fn write_tables(dir: &Path, tables: &[csv::Table]) -> Result<(), LoadError> {
 pub mod text {
     use ward_analysis::report::{Header, RiskMatrix, Score};
     use ward_analysis::{Code, Date, Severity};
+
+    /// How a risk's score is computed, in words.
+    pub const SCORE_METHOD: &str = "exploitability × severity";
+
+    /// The method of risk evaluation, in a sentence.
+    pub fn method(matrix: &RiskMatrix) -> String {
+        let scale: Vec<i64> = ward_analysis::report::Grid::scale().collect();
+        format!(
+            "Each risk is scored as {SCORE_METHOD}, each from {} to {}, before and after its \
+             controls; a risk is acceptable at {}. A mitigated risk's residual score comes from \
+             its residual block; a residual above what the plan accepts needs an accepted \
+             rationale.",
+            scale.first().copied().unwrap_or_default(),
+            scale.last().copied().unwrap_or_default(),
+            acceptability(matrix)
+        )
+    }
+
+    /// The residual risk conclusion of the workspace, in a sentence.
+    pub fn residual(summary: &ward_analysis::report::ResidualSummary) -> String {
+        let verdict = if summary.acceptable_overall() {
+            "The overall residual risk is acceptable"
+        } else {
+            "The overall residual risk is not acceptable yet"
+        };
+        format!(
+            "{verdict}: of {} risks, {} end within what the plan accepts, {} above it with an \
+             accepted rationale, {} above it without one, {} unscored.",
+            summary.risks,
+            summary.acceptable,
+            summary.accepted.len(),
+            summary.unacceptable.len(),
+            summary.unscored.len()
+        )
+    }
 
     /// The report's title: the plan's, or a generic one.
     pub fn title(header: &Header) -> String {
