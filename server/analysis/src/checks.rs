@@ -463,6 +463,19 @@ impl Checker<'_> {
     /// `links-current`: each stamped link (with a well-formed stamp) whose target's
     /// fingerprint is no longer its stamp.
     fn suspect_links(&mut self, items: &[Item]) {
+        // A file without stamps does not ask for their targets: asked of every file, the
+        // query was one more to verify per file of the workspace after every keystroke.
+        let stamped = items.iter().any(|item| {
+            item.fields.iter().any(|field| {
+                field
+                    .values
+                    .iter()
+                    .any(|value| matches!(value, Value::Stamped(_)))
+            })
+        });
+        if !stamped {
+            return;
+        }
         let targets = file_stamp_targets(self.db, self.file);
         for target in targets.iter() {
             let Some((def, now)) = target.target else {

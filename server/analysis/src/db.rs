@@ -257,7 +257,12 @@ fn shard_count(files: usize) -> usize {
     files.div_ceil(8).clamp(1, 32)
 }
 
-#[salsa::interned]
+/// Never collected (`revisions = usize::MAX`): there are at most 32, and a
+/// collectable interned value is a dependency of every query that reads it. The first
+/// shards interned inside a query (the plan's, read for its report globs before the index
+/// is primed) made them collectable, and every file's `file_names` then had 32 more
+/// dependencies to verify after each keystroke.
+#[salsa::interned(revisions = usize::MAX)]
 struct Shard<'db> {
     #[returns(copy)]
     index: u32,
@@ -337,11 +342,14 @@ impl<T> ShardNames<T> {
     }
 }
 
-/// The definitions in one shard's files, and its plans, in workspace order.
+/// The definitions in one shard's files, its plans, and its files that hold approvals or
+/// controls, in workspace order.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct ShardDefinitions {
     names: ShardNames<ItemRef>,
     plans: Vec<ItemRef>,
+    approval_files: Vec<SourceFile>,
+    control_files: Vec<SourceFile>,
 }
 
 #[salsa::tracked(returns(ref))]
@@ -354,8 +362,19 @@ fn shard_definitions<'db>(db: &'db dyn Db, shard: Shard<'db>) -> ShardDefinition
                 item: at as u32,
                 kind: *kind,
             };
-            if *kind == ItemKind::Plan {
-                found.plans.push(this);
+            let files = match kind {
+                ItemKind::Plan => {
+                    found.plans.push(this);
+                    None
+                }
+                ItemKind::Approval => Some(&mut found.approval_files),
+                ItemKind::Control => Some(&mut found.control_files),
+                _ => None,
+            };
+            if let Some(files) = files
+                && files.last() != Some(&file)
+            {
+                files.push(file);
             }
             if let Some(id) = id {
                 found.names.entry(id).push(this);
@@ -398,6 +417,19 @@ pub fn plans(db: &dyn Db) -> Vec<ItemRef> {
     shards(db)
         .flat_map(|shard| shard_definitions(db, shard).plans.iter().copied())
         .collect()
+}
+
+/// The files that hold an approval, in workspace order: what the workspace's approvals
+/// are gathered from, so that an edit elsewhere verifies no per-file query of the other
+/// files for them (with one per file of the workspace, every keystroke verified 1,000 of
+/// them at 100k items).
+pub fn approval_files(db: &dyn Db) -> impl Iterator<Item = SourceFile> + '_ {
+    shards(db).flat_map(|shard| shard_definitions(db, shard).approval_files.iter().copied())
+}
+
+/// The files that hold a control, in workspace order, for the categories they name.
+pub fn control_files(db: &dyn Db) -> impl Iterator<Item = SourceFile> + '_ {
+    shards(db).flat_map(|shard| shard_definitions(db, shard).control_files.iter().copied())
 }
 
 /// Every defined ID with its first definition, sorted by ID: what completion, workspace

@@ -14,7 +14,19 @@ use crate::suggest;
 
 #[salsa::tracked(returns(clone))]
 pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Arc<Vec<Diagnostic>> {
-    let unused = unused_waivers(db, file);
+    // Only a file with waivers asks whether they are used: asked of every file, the query
+    // was one more to verify per file of the workspace after every keystroke. `parse` is
+    // read below in any case, so this adds no dependency.
+    let has_waivers = parse(db, file)
+        .ast
+        .items
+        .iter()
+        .any(|item| item.kind == ItemKind::Waiver);
+    let unused = if has_waivers {
+        unused_waivers(db, file)
+    } else {
+        Arc::default()
+    };
     let findings = check_file(db, file);
     if unused.is_empty() {
         return located(db, file, &findings);

@@ -3,7 +3,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use ward_syntax::{BlockKind, ItemKind, Value};
 
-use crate::db::{Db, ItemRef, SourceFile, file_ast, plans};
+use crate::db::{Db, ItemRef, SourceFile, approval_files, control_files, file_ast, plans};
 use crate::diagnostics::{Code, DefaultLevel, Severity};
 use crate::model::{ItemModel, RiskScore};
 use crate::schema::{self, Category, Rule};
@@ -280,10 +280,8 @@ fn file_approvals(db: &dyn Db, file: SourceFile) -> Vec<GateApproval> {
 /// Every approval of the workspace, in workspace order.
 #[salsa::tracked(returns(ref))]
 pub fn approvals(db: &dyn Db) -> Vec<GateApproval> {
-    db.workspace()
-        .files(db)
-        .iter()
-        .flat_map(|&file| file_approvals(db, file).iter().cloned())
+    approval_files(db)
+        .flat_map(|file| file_approvals(db, file).iter().cloned())
         .collect()
 }
 
@@ -308,11 +306,8 @@ fn file_categories(db: &dyn Db, file: SourceFile) -> Vec<Category> {
 /// The security control categories that some control of the workspace names.
 #[salsa::tracked(returns(ref))]
 pub fn covered_categories(db: &dyn Db) -> Vec<Category> {
-    let mut found: Vec<Category> = db
-        .workspace()
-        .files(db)
-        .iter()
-        .flat_map(|&file| file_categories(db, file).iter().copied())
+    let mut found: Vec<Category> = control_files(db)
+        .flat_map(|file| file_categories(db, file).iter().copied())
         .collect();
     found.sort_unstable();
     found.dedup();

@@ -537,3 +537,140 @@ fn typing_elsewhere_does_not_rerun_the_waivers_unused_check() {
     assert!(ran(&events, "check_file", threats_file), "{events:#?}");
     assert!(!ran(&events, "unused_waivers", waivers), "{events:#?}");
 }
+
+/// Records the queries executed and, apart, those whose memo was verified again (`valid
+/// query(..)`): what a revision costs for the files it does not change.
+fn host_with_verification_log() -> (AnalysisHost, Log) {
+    let log = Log::default();
+    let sink = log.clone();
+    let host = AnalysisHost::with_event_sink(Box::new(move |event| {
+        let line = match event.kind {
+            salsa::EventKind::WillExecute { database_key } => format!("{database_key:?}"),
+            salsa::EventKind::DidValidateMemoizedValue { database_key } => {
+                format!("valid {database_key:?}")
+            }
+            _ => return,
+        };
+        sink.0.lock().unwrap().push(line);
+    }));
+    (host, log)
+}
+
+/// Whether `query` of `file` was executed or verified.
+fn touched(log: &[String], query: &str, file: FileId) -> bool {
+    let id = format!("{:?}", salsa::plumbing::AsId::as_id(&file));
+    log.iter().any(|line| {
+        let key = line.strip_prefix("valid ").unwrap_or(line);
+        key.starts_with(&format!("{query}(")) && key.contains(&id)
+    })
+}
+
+/// After a keystroke every file's diagnostics are asked again, and salsa verifies each
+/// query they read. The queries of waivers, stamps, approvals and categories are read only
+/// for the files that hold such items, so a file without them costs no more to verify
+/// than before those features (at 100k items, each such query asked of every file was
+/// 1,000 more memos to verify per keystroke).
+#[test]
+fn a_keystroke_verifies_no_waiver_stamp_or_approval_query_of_files_without_them() {
+    let (mut host, log) = host_with_verification_log();
+    let files = load(&mut host);
+    let [assets, threats, r1, r2] = files[..] else {
+        unreachable!()
+    };
+    let plan = "plan {\n  phases: design, implementation\n  phase: implementation\n  gate design { requires: gates-approved, categories-covered }\n}\n";
+    let approval = "approval AP-1 \"Design review\" {\n  gate: design\n  by: \"A. Smith\"\n  meaning: approved\n  date: 2026-10-12\n}\n";
+    let waiver = "waiver W1 \"Later\" {\n  waives: unscored-risk\n  items: R2\n  rationale: \"r\"\n  approved-by: \"A\"\n  approved: 2026-01-01\n}\n";
+    let control = "control C1 \"Pairing\" {\n  mitigates: R1\n  status: implemented\n  category: authentication\n}\n";
+    let verification = "verification V1 \"Test\" { verifies: C1 }\n";
+    host.set_file(&path("plan.ward"), Arc::from(plan));
+    let approvals = host.set_file(&path("approvals.ward"), Arc::from(approval));
+    let waivers = host.set_file(&path("waivers.ward"), Arc::from(waiver));
+    let controls = host.set_file(&path("c1.ward"), Arc::from(control));
+    let verifications = host.set_file(&path("v1.ward"), Arc::from(verification));
+    // Stamp the verification's link, as `ward stamp` would.
+    let analysis = host.analysis();
+    let v1 = analysis.name_info("V1").unwrap().def().unwrap();
+    let edits = analysis.stamp_items(&[v1]).unwrap();
+    let text_edits: Vec<TextEdit> = edits.iter().map(|edit| edit.edit.clone()).collect();
+    drop(analysis);
+    let stamped = ward_analysis::format::apply(verification, &text_edits);
+    assert!(stamped.contains('@'), "{stamped}");
+    host.set_file(&path("v1.ward"), Arc::from(stamped.as_str()));
+    let analysis = host.analysis();
+    for file in analysis.files() {
+        analysis.diagnostics(file).unwrap();
+    }
+    drop(analysis);
+    log.take();
+
+    // A keystroke in a threat's title, then every file's diagnostics, as the publisher asks.
+    host.set_file(
+        &path("threats.ward"),
+        Arc::from(THREATS.replace("Spoof", "Spoofs").as_str()),
+    );
+    let analysis = host.analysis();
+    for file in analysis.files() {
+        analysis.diagnostics(file).unwrap();
+    }
+    let events = log.take();
+    assert!(ran(&events, "check_file", threats), "{events:#?}");
+    // Each of these queries is still read where its items are...
+    assert!(touched(&events, "unused_waivers", waivers), "{events:#?}");
+    assert!(
+        touched(&events, "file_stamp_targets", verifications),
+        "{events:#?}"
+    );
+    assert!(touched(&events, "file_approvals", approvals), "{events:#?}");
+    assert!(touched(&events, "file_categories", controls), "{events:#?}");
+    // ...and nowhere else.
+    for file in [assets, threats, r1, r2] {
+        for query in [
+            "unused_waivers",
+            "file_stamp_targets",
+            "file_approvals",
+            "file_categories",
+        ] {
+            assert!(!touched(&events, query, file), "{query}: {events:#?}");
+        }
+    }
+}
+
+/// The index's shards are interned values that are never collected, so reading one adds no
+/// dependency to verify: after a keystroke, each shard is validated once at most, however
+/// many files read it. (When a shard was first interned inside a query, it became collectable,
+/// and each of the file's `file_names` then verified an edge per shard: at 100k items,
+/// 32,000 more per keystroke.)
+#[test]
+fn a_keystroke_validates_each_shard_of_the_index_once() {
+    let log = Log::default();
+    let sink = log.clone();
+    let mut host = AnalysisHost::with_event_sink(Box::new(move |event| {
+        if let salsa::EventKind::DidValidateInternedValue { key, .. } = event.kind {
+            sink.0.lock().unwrap().push(format!("{key:?}"));
+        }
+    }));
+    // 24 files: three shards of eight.
+    let mut paths = Vec::new();
+    for at in 0..12 {
+        let assets = format!("asset A{at} \"Asset\" {{ kind: data }}\n");
+        let threats = format!("threat T{at} \"Threat\" {{\n  targets: A{at}\n}}\n");
+        for (name, text) in [("a", assets), ("t", threats)] {
+            let path = path(&format!("{name}{at:02}.ward"));
+            host.set_file(&path, Arc::from(text.as_str()));
+            paths.push((path, text));
+        }
+    }
+    // The first query interns the shards, as in the language server.
+    host.analysis().all_diagnostics().unwrap();
+    log.take();
+
+    let (path, text) = &paths[1];
+    host.set_file(path, Arc::from(text.replace("Threat", "Threats").as_str()));
+    host.analysis().all_diagnostics().unwrap();
+    let shards = log
+        .take()
+        .into_iter()
+        .filter(|key| key.starts_with("Shard("))
+        .count();
+    assert!(shards <= 3, "{shards} validations of the 3 shards");
+}

@@ -27,6 +27,20 @@
 //! (`WARD_BENCH_OLD_FIRST=1` runs the old one first; `WARD_BENCH_BINARY` measures another
 //! binary as the new one).
 //!
+//! For instruction counts under callgrind (docs/performance.md, "Instructions per
+//! keystroke"), two switches make each phase's count independent of how fast the server
+//! runs:
+//!
+//! - `WARD_BENCH_MARKS=1`: before the description keystrokes, between them and the link
+//!   keystrokes, and after those, the bench waits until the server is idle and sends one
+//!   hover, so that `valgrind --tool=callgrind --dump-before='*Analysis>::hover'` writes
+//!   the start-up, each typing phase and the rest into files of their own;
+//! - `WARD_BENCH_IDLE_MS=N`: after each keystroke's diagnostics, the bench waits until the
+//!   server has used no CPU for N ms, so that the re-check of the rest of the workspace,
+//!   which a pause of 100 ms in typing starts, has run to its end after every keystroke
+//!   (under valgrind a keystroke takes longer than that pause, and whether the re-check
+//!   ran, or was cancelled half-way, would otherwise depend on timing).
+//!
 //! Targets at 100k items: keystroke → diagnostics p50 ≤ 5 ms and p99 ≤ 20 ms; definition
 //! and hover p99 ≤ 5 ms; first diagnostics ≤ 300 ms; memory ≤ 400 MB.
 
@@ -124,6 +138,59 @@ fn memory_mb(pid: u32, field: &str) -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// Waits until the server has used no CPU time for `quiet` (its work after a change has
+/// ended: the re-check of the rest of the workspace, which produces no message when nothing
+/// in it changed, cannot be waited for otherwise). The kernel counts CPU time in ticks of
+/// 10 ms, so `quiet` must be several of them.
+fn wait_idle(pid: u32, quiet: Duration) {
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let mut last = cpu_time(pid);
+    loop {
+        std::thread::sleep(quiet);
+        let now = cpu_time(pid);
+        if now == last || Instant::now() > deadline {
+            return;
+        }
+        last = now;
+    }
+}
+
+/// The switches of instruction counting (`WARD_BENCH_MARKS`, `WARD_BENCH_IDLE_MS`).
+#[derive(Clone, Copy)]
+struct Counting {
+    marks: bool,
+    idle: Option<Duration>,
+}
+
+impl Counting {
+    fn from_env() -> Counting {
+        Counting {
+            marks: std::env::var_os("WARD_BENCH_MARKS").is_some_and(|value| value != "0"),
+            idle: std::env::var("WARD_BENCH_IDLE_MS")
+                .ok()
+                .and_then(|value| value.parse().ok())
+                .map(Duration::from_millis),
+        }
+    }
+
+    /// A phase boundary: once the server is idle, one hover, which callgrind's
+    /// `--dump-before` turns into a dump of the counts so far.
+    fn mark(self, client: &mut Client, params: &serde_json::Value) {
+        if !self.marks {
+            return;
+        }
+        wait_idle(
+            client.pid(),
+            self.idle.unwrap_or(Duration::from_millis(500)),
+        );
+        let result = client.request("textDocument/hover", params.clone());
+        assert!(
+            result.is_ok_and(|hover| !hover.is_null()),
+            "the marking hover answered"
+        );
+    }
+}
+
 struct Row {
     what: &'static str,
     p50: f64,
@@ -139,6 +206,7 @@ fn keystrokes(
     text: &mut String,
     version: &mut i64,
     count: usize,
+    idle: Option<Duration>,
     mut edit: impl FnMut(&str, usize) -> (usize, usize, String),
 ) -> Vec<Duration> {
     let mut samples = Vec::with_capacity(count);
@@ -151,6 +219,9 @@ fn keystrokes(
         client.did_change(path, *version, change);
         client.wait_version(path, *version);
         samples.push(sent.elapsed());
+        if let Some(quiet) = idle {
+            wait_idle(client.pid(), quiet);
+        }
     }
     samples
 }
@@ -295,6 +366,10 @@ fn bench_one(
     client.wait_version(&path, version);
     let typing_at = text.find("typed: ").unwrap() + "typed: ".len();
     client.settle(Duration::from_millis(200));
+    let counting = Counting::from_env();
+    let id = text.find("threat T-").unwrap() + "threat ".len() + 2;
+    let at_id = client.at(&path, &text, id);
+    counting.mark(&mut client, &at_id);
     let cpu_before = cpu_time(client.pid());
     let mut samples = keystrokes(
         &mut client,
@@ -302,6 +377,7 @@ fn bench_one(
         &mut text,
         &mut version,
         count,
+        counting.idle,
         |_, i| {
             let at = typing_at + i;
             (at, at, ((b'a' + (i % 26) as u8) as char).to_string())
@@ -309,6 +385,7 @@ fn bench_one(
     );
     client.settle(Duration::from_millis(200));
     let description_cpu = cpu_time(client.pid()) - cpu_before;
+    counting.mark(&mut client, &at_id);
     let (p50, p99) = percentiles(&mut samples);
     rows.push(Row {
         what: "keystroke in a description → diagnostics",
@@ -333,6 +410,7 @@ fn bench_one(
         &mut text,
         &mut version,
         count,
+        counting.idle,
         |_, i| {
             if i % 2 == 0 {
                 (link_end, link_end, "x".to_owned())
@@ -350,6 +428,7 @@ fn bench_one(
     });
     client.settle(Duration::from_millis(200));
     let link_cpu = cpu_time(client.pid()) - cpu_before;
+    counting.mark(&mut client, &at_id);
     memory.push((
         "link typed",
         memory_mb(client.pid(), "VmRSS:"),
@@ -358,8 +437,6 @@ fn bench_one(
 
     // Requests, at the link (definition, hover, completion) and at the threat's ID.
     let at_link = client.at(&path, &text, link + 2);
-    let id = text.find("threat T-").unwrap() + "threat ".len() + 2;
-    let at_id = client.at(&path, &text, id);
     let mut references_params = at_id.clone();
     references_params["context"] = json!({"includeDeclaration": true});
     let request_rows: [(&str, &'static str, serde_json::Value, &'static str); 4] = [

@@ -84,10 +84,6 @@ impl<'a, N: Naming> Places<'a, N> {
         self.files.borrow_mut().insert(file, made.clone());
         made
     }
-
-    pub fn name(&self, file: FileId) -> N::Name {
-        self.file(file).name.clone()
-    }
 }
 
 /// A place as `ward check` prints it: the shown path, a 1-based line and a 1-based column

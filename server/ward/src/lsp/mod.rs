@@ -67,6 +67,7 @@ pub struct LspArgs {
 
 /// Serves until `exit`; the exit code is 0 when `shutdown` came first, 1 otherwise.
 pub fn run(_args: &LspArgs) -> i32 {
+    crate::purge_freed_memory_soon();
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal() {
         // Someone typed `ward lsp` by hand: say what it is rather than wait in silence.
