@@ -1274,11 +1274,13 @@ pub async fn workspace_diagnostic(
             for analysis in s.workspaces() {
                 let places = s.places_of(analysis);
                 for file in analysis.files().into_iter().chain(analysis.inputs()) {
-                    let uri = places.name(file);
-                    let version = s
-                        .open
-                        .get(&analysis.path(file))
-                        .map(|doc| i64::from(doc.version));
+                    // Named from the path, as the publisher names it: the places of a file
+                    // (its text and line index) are made only when it has findings.
+                    let path = analysis.path(file);
+                    let doc = s.open.get(&path);
+                    let version = doc.map(|doc| i64::from(doc.version));
+                    let uri =
+                        doc.map_or_else(|| convert::path_to_uri(&path), |doc| doc.uri.clone());
                     let (found, id) = pulled(s, analysis, &places, file)?;
                     seen.insert(uri.clone());
                     items.push(if previous.get(&uri) == Some(&id) {
