@@ -84,6 +84,13 @@ fn main() {
         "code actions (screen)",
         "fix all (file)",
     ];
+    let file_of = |analysis: &ward_analysis::Analysis| {
+        analysis
+            .files()
+            .into_iter()
+            .find(|&f| analysis.path(f) == risks)
+            .expect("the file of risks")
+    };
     let mut timings: Vec<Vec<Duration>> = vec![Vec::new(); names.len()];
     for sample in 0..samples {
         host.edit_file(
@@ -97,11 +104,7 @@ fn main() {
             )],
         );
         let analysis = host.analysis();
-        let file = analysis
-            .files()
-            .into_iter()
-            .find(|&f| analysis.path(f) == risks)
-            .unwrap();
+        let file = file_of(&analysis);
         // The diagnostics come first, as the publisher computes them after the keystroke.
         analysis.diagnostics(file).expect("not cancelled");
         let time = |f: &mut dyn FnMut()| {
@@ -134,11 +137,7 @@ fn main() {
         }));
     }
     let analysis = host.analysis();
-    let file = analysis
-        .files()
-        .into_iter()
-        .find(|&f| analysis.path(f) == risks)
-        .unwrap();
+    let file = file_of(&analysis);
     let offered = analysis.fixes(file, screen).unwrap();
     let safe = analysis.fix_all(file).unwrap();
     assert!(offered.len() >= 4 && !safe.is_empty(), "{offered:#?}");
