@@ -199,3 +199,48 @@ fn an_edit_to_the_second_field_invalidates_only_the_referrers_side() {
     // The asset file is re-checked: A-LOGS lost a referrer.
     assert!(ran(&ran_now, "check_file", assets), "{ran_now:#?}");
 }
+
+#[test]
+fn the_report_s_link_graph_follows_the_second_field() {
+    let (host, _, _) = load();
+    let analysis = host.analysis();
+    let input = ward_analysis::report::ReportInput {
+        findings: analysis.all_diagnostics().unwrap(),
+        all_gates_passed: analysis.all_diagnostics_every_gate_passed().unwrap(),
+        generated: ward_analysis::report::Timestamp { unix: 0 },
+        version: "test".to_owned(),
+    };
+    let report = ward_analysis::report::build(&analysis, input).unwrap();
+    let graph = &report.graph;
+    let edges: Vec<(&str, &str, &str)> = graph
+        .edges
+        .iter()
+        .map(|edge| {
+            (
+                graph.nodes[edge.from].item.id.as_str(),
+                edge.via.name(),
+                graph.nodes[edge.to].item.id.as_str(),
+            )
+        })
+        .collect();
+    // `A-LOGS` is reached only through `risk.assets`: the walk takes every link field of
+    // the table, not a fixed chain.
+    assert!(edges.contains(&("R1", "assets", "A-LOGS")), "{edges:?}");
+    assert!(edges.contains(&("R1", "assets", "A-PUMP")), "{edges:?}");
+    assert!(edges.contains(&("R1", "threat", "T1")), "{edges:?}");
+    let logs = graph
+        .nodes
+        .iter()
+        .position(|node| node.item.id == "A-LOGS")
+        .expect("A-LOGS is a node");
+    let below_logs = graph
+        .per_asset
+        .iter()
+        .find(|(asset, _)| *asset == logs)
+        .map(|(_, below)| below.clone())
+        .unwrap_or_default();
+    assert!(
+        below_logs.iter().any(|&at| graph.nodes[at].item.id == "R1"),
+        "the picture of A-LOGS shows R1: {below_logs:?}"
+    );
+}
