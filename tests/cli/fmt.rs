@@ -46,6 +46,28 @@ fn fmt_rewrites_in_place_and_then_has_nothing_to_do() {
 }
 
 #[test]
+fn the_files_a_ward_toml_excludes_are_left_alone_unless_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ward.toml"), "exclude = [\"vendor/\"]\n").unwrap();
+    std::fs::create_dir(dir.path().join("vendor")).unwrap();
+    let own = dir.path().join("a.ward");
+    let vendored = dir.path().join("vendor/theirs.ward");
+    std::fs::write(&own, MESSY).unwrap();
+    std::fs::write(&vendored, MESSY).unwrap();
+    // A folder: as `ward check` reads it, without what `exclude` leaves out.
+    let output = fmt(&[], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(std::fs::read_to_string(&own).unwrap(), TIDY);
+    assert_eq!(std::fs::read_to_string(&vendored).unwrap(), MESSY);
+    let check = fmt(&["--check", "."], dir.path());
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+    // Named, an excluded file is formatted, as `ward check` checks it.
+    let named = fmt(&["vendor/theirs.ward"], dir.path());
+    assert_eq!(named.status.code(), Some(0), "{named:?}");
+    assert_eq!(std::fs::read_to_string(&vendored).unwrap(), TIDY);
+}
+
+#[test]
 fn check_names_the_files_that_would_change_and_changes_none() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("sub")).unwrap();

@@ -36,22 +36,26 @@ pub fn run(args: &FmtArgs) -> i32 {
     } else {
         args.paths.clone()
     };
-    let found = match workspace::find_files(&paths) {
-        Ok(found) => found,
+    // The files `ward check` reads: a folder's files but those its `ward.toml` excludes
+    // (vendored or generated files are not the user's to reformat); a file named is
+    // formatted even when excluded.
+    let discovery = match workspace::discover(&paths) {
+        Ok(discovery) => discovery,
         Err(LoadError(message)) => {
             let _ = writeln!(anstream::stderr(), "error: {message}");
             return 2;
         }
     };
     // As `ward check`: a folder that cannot be read is skipped, said, and the rest formatted.
-    for (path, reason) in &found.unreadable {
+    for (path, reason) in &discovery.skipped.unreadable {
         let _ = writeln!(
             anstream::stderr(),
             "warning: skipped `{}`: {reason}; the rest is formatted",
             workspace::shown(path)
         );
     }
-    let files = found.files;
+    let mut files: Vec<PathBuf> = discovery.named.into_iter().collect();
+    files.sort();
     let cwd = std::env::current_dir().unwrap_or_default();
     let (mut changed, mut unchanged, mut refused) = (0, 0, 0);
     for path in &files {
