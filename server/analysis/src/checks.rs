@@ -86,6 +86,20 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding with nothing related, waived by nothing, proposing nothing.
+    fn new(code: Code, severity: Severity, at: SyntaxPlace, message: String) -> Finding {
+        Finding {
+            code,
+            severity,
+            gate: None,
+            message,
+            at,
+            related: Vec::new(),
+            waived: None,
+            suggestion: None,
+        }
+    }
+
     /// Proposes `best` in place of the misspelt word: in the message, and for the fix.
     fn suggest(&mut self, best: Option<&str>) {
         if let Some(best) = best {
@@ -217,16 +231,12 @@ pub fn unused_waivers(db: &dyn Db, file: SourceFile) -> Arc<Vec<Finding>> {
     };
     let mut found = Vec::new();
     let mut unused = |at: u32, (field, value): (u32, u32), message: String| {
-        found.push(Finding {
-            code: Code::UnusedWaiver,
-            severity: grade.severity,
-            gate: None,
+        found.push(Finding::new(
+            Code::UnusedWaiver,
+            grade.severity,
+            SyntaxPlace::Value(at, field, value),
             message,
-            at: SyntaxPlace::Value(at, field, value),
-            related: Vec::new(),
-            waived: None,
-            suggestion: None,
-        });
+        ));
     };
     for (at, item) in ast.items.iter().enumerate() {
         let at = at as u32;
@@ -360,16 +370,7 @@ fn canonical_roots(db: &dyn Db) -> Vec<std::path::PathBuf> {
 /// it, the gate in its message and related information; `None` when the rule is off.
 pub(crate) fn graded(plan: &Plan, code: Code, at: SyntaxPlace, message: String) -> Option<Finding> {
     let grade = plan.grade(code)?;
-    let mut finding = Finding {
-        code,
-        severity: grade.severity,
-        gate: None,
-        message,
-        at,
-        related: Vec::new(),
-        waived: None,
-        suggestion: None,
-    };
+    let mut finding = Finding::new(code, grade.severity, at, message);
     if let Some(gate) = grade.gate {
         let rule = gate.rule.name();
         let phase = &gate.phase;
@@ -411,16 +412,8 @@ fn quote(kind: ItemKind, id: &str) -> String {
 
 impl Checker<'_> {
     fn error(&mut self, code: Code, at: SyntaxPlace, message: String) -> &mut Finding {
-        self.findings.push(Finding {
-            code,
-            severity: Severity::Error,
-            gate: None,
-            message,
-            at,
-            related: Vec::new(),
-            waived: None,
-            suggestion: None,
-        });
+        self.findings
+            .push(Finding::new(code, Severity::Error, at, message));
         self.findings.last_mut().expect("just pushed")
     }
 
@@ -1408,22 +1401,21 @@ impl Checker<'_> {
                 continue;
             }
             let phase = &gate.phase;
-            self.findings.push(Finding {
-                code: Code::UnapprovedGate,
-                severity: Severity::Error,
-                gate: Some(phase.clone()),
-                message: format!(
+            let mut finding = Finding::new(
+                Code::UnapprovedGate,
+                Severity::Error,
+                SyntaxPlace::BlockName(at, gate.block),
+                format!(
                     "gate `{phase}` has been passed without an approval (phase-gate gap: gate `{phase}`, already passed, requires `{rule}`)"
                 ),
-                at: SyntaxPlace::BlockName(at, gate.block),
-                related: vec![(
-                    self.file,
-                    SyntaxPlace::BlockValue(at, gate.block, field, value),
-                    format!("gate `{phase}` requires `{rule}`"),
-                )],
-                waived: None,
-                suggestion: None,
-            });
+            );
+            finding.gate = Some(phase.clone());
+            finding.related.push((
+                self.file,
+                SyntaxPlace::BlockValue(at, gate.block, field, value),
+                format!("gate `{phase}` requires `{rule}`"),
+            ));
+            self.findings.push(finding);
         }
     }
 
