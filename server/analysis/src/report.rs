@@ -18,21 +18,24 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use ward_syntax::{FileAst, Item, ItemKind, Value};
+use ward_syntax::{Item, ItemKind, Value};
 
 use crate::dates::Date;
 use crate::diagnostics::{Code, Diagnostic, FileRange, Severity};
-use crate::graph::LinkGraph;
-use crate::model::{self, ItemModel};
+use crate::model::ItemModel;
 use crate::plan::{GateStatus, Plan};
 use crate::schema::{
     self, Category, FieldSpec, Keyword, LinkField, Responsibility, Rule, SCORE, TestResult,
     control, verification, vulnerability,
 };
-use crate::{Analysis, Cancellable, FileId, ItemRef, SourceMap, TextRange};
+use crate::{Analysis, Cancellable, FileId, ItemRef, TextRange};
+
+mod catalogue;
+
+pub use catalogue::{AttrValue, Attribute, Catalogue, ItemEntry};
 
 /// The whole report.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Report {
     pub header: Header,
     /// Every gate of the plan, in phase order (gates naming no phase last).
@@ -52,8 +55,9 @@ pub struct Report {
     pub vulnerabilities: Vec<VulnerabilityEntry>,
     /// Every diagnostic of `ward check`, in its order (file, line, column, code).
     pub findings: Vec<FindingEntry>,
-    /// Every item with an ID, by kind in chain order, then in workspace order.
-    pub items: Vec<ItemEntry>,
+    /// Every item with an ID, by kind in chain order, then in workspace order, made entry by
+    /// entry as it is read.
+    pub items: Catalogue,
     /// Every stamped link whose target changed since it was stamped, in workspace order.
     pub suspect_links: Vec<SuspectLinkEntry>,
     /// The link graph, for the traceability pictures.
@@ -285,15 +289,16 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
-/// A reference from one part of the report to an item.
+/// A reference from one part of the report to an item. Its text is shared: an item is
+/// linked from many places, and each link is a copy of the one its graph node keeps.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ItemLink {
-    pub id: String,
+    pub id: Arc<str>,
     /// The kind of the item the ID names; `None` when it names none.
     pub kind: Option<ItemKind>,
-    pub title: Option<String>,
+    pub title: Option<Arc<str>>,
     /// The anchor of the item's entry (`item-<ID>`); `None` when the ID names no item.
-    pub anchor: Option<String>,
+    pub anchor: Option<Arc<str>>,
 }
 
 /// A gate of the plan and whether the workspace meets it now.
@@ -817,51 +822,6 @@ pub struct FindingEntry {
     pub item: Option<ItemLink>,
 }
 
-/// One item of the catalogue.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ItemEntry {
-    pub kind: ItemKind,
-    pub id: String,
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub location: FileRange,
-    /// `item-<ID>` for the first definition of an ID; `None` for a duplicate definition.
-    pub anchor: Option<String>,
-    /// Every other field (and the residual block), in source order.
-    pub attributes: Vec<Attribute>,
-    /// The items one step down the chain that link here (the threats that target an asset,
-    /// the risks that assess a threat, ...), in workspace order; empty for a duplicate.
-    pub linked_from: Vec<ItemLink>,
-}
-
-impl ItemEntry {
-    /// What [`ItemEntry::linked_from`] means for this kind: the label of the link fields
-    /// that name it (`targeted by`, `assessed by`, ...), or `linked from`.
-    pub fn linked_from_label(&self) -> String {
-        let labels: Vec<String> = LinkField::into_kind(self.kind)
-            .map(|via| via.link().down.to_lowercase())
-            .collect();
-        if labels.is_empty() {
-            "linked from".to_owned()
-        } else {
-            labels.join(", ")
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Attribute {
-    pub name: String,
-    pub values: Vec<AttrValue>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AttrValue {
-    Text(String),
-    /// A value of a link field.
-    Link(ItemLink),
-}
-
 /// What the front end gives the report besides the analysis.
 pub struct ReportInput {
     /// The diagnostics of `ward check`, sorted as it prints them.
@@ -878,52 +838,19 @@ pub fn anchor(id: &str) -> String {
     format!("item-{id}")
 }
 
-struct FileData {
-    ast: Arc<FileAst>,
-    map: SourceMap,
-    /// Where the file stands in the workspace's order (by path), for sorting by place.
-    position: usize,
-}
-
 struct Builder<'a> {
     analysis: &'a Analysis,
     plan: Plan,
-    files: HashMap<FileId, FileData>,
-    order: Vec<FileId>,
-    graph: LinkGraph,
-    /// The node of each ID in `graph`.
-    nodes: HashMap<String, usize>,
+    index: Catalogue,
 }
 
 /// Builds the report. `analysis` must be the analysis `ward check` ran (same `--gate`).
 pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
-    let order = analysis.files();
-    let mut files = HashMap::new();
-    for (position, &file) in order.iter().enumerate() {
-        files.insert(
-            file,
-            FileData {
-                ast: analysis.file_ast(file)?,
-                map: analysis.source_map(file)?,
-                position,
-            },
-        );
-    }
-    let mut builder = Builder {
+    let builder = Builder {
         analysis,
         plan: analysis.plan()?,
-        files,
-        order,
-        graph: LinkGraph::default(),
-        nodes: HashMap::new(),
+        index: Catalogue::build(analysis)?,
     };
-    // The first definition of every ID from one query: a lookup per name would make a
-    // memo per name, which costs more than the whole report at 100k items.
-    let defs: HashMap<String, ItemRef> = analysis.all_names()?.into_iter().collect();
-    builder.graph = LinkGraph::build(builder.all_items(), |name| Ok(defs.get(name).copied()))?;
-    builder.nodes = (builder.graph.nodes.iter().enumerate())
-        .map(|(at, node)| (node.id.clone(), at))
-        .collect();
     let waivers = builder.waivers(&input.findings)?;
     let categories = builder.categories()?;
     // A waived finding is no gap: the report counts and lists the others.
@@ -961,7 +888,6 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
             })
         })
         .collect::<Cancellable<Vec<_>>>()?;
-    let items = builder.items()?;
     let suspect_links = builder.suspect_links()?;
     let graph = builder.trace_graph();
     let residual = residual_summary(&traceability);
@@ -976,11 +902,11 @@ pub fn build(analysis: &Analysis, input: ReportInput) -> Cancellable<Report> {
         components,
         vulnerabilities,
         findings,
-        items,
         suspect_links,
         graph,
         residual,
         missing: Vec::new(),
+        items: builder.index,
     };
     report.missing = missing(&report);
     Ok(report)
@@ -1160,14 +1086,6 @@ fn missing(report: &Report) -> Vec<Missing> {
 }
 
 impl Builder<'_> {
-    fn file(&self, file: FileId) -> &FileData {
-        &self.files[&file]
-    }
-
-    fn item(&self, item: ItemRef) -> &Item {
-        &self.file(item.file).ast.items[item.item as usize]
-    }
-
     /// A verification's result, as the checks decide it, and where it comes from.
     fn result_of(
         &self,
@@ -1216,11 +1134,11 @@ impl Builder<'_> {
     /// Every suspect stamped link, in workspace order.
     fn suspect_links(&self) -> Cancellable<Vec<SuspectLinkEntry>> {
         let mut found = Vec::new();
-        for &file in &self.order {
+        for &file in &self.index.order {
             let targets = self
                 .analysis
                 .with_db(|db| crate::fingerprint::file_stamp_targets(db, file))?;
-            let data = self.file(file);
+            let data = self.index.file(file);
             for target in targets.iter() {
                 let Some((def, now)) = target.target else {
                     continue;
@@ -1243,8 +1161,8 @@ impl Builder<'_> {
                 };
                 let Some(id) = &item.id else { continue };
                 found.push(SuspectLinkEntry {
-                    item: self.link_to(this, id),
-                    target: self.link_to(def, name),
+                    item: self.index.link_to(this, id),
+                    target: self.index.link_to(def, name),
                     stamp: stamp.clone(),
                     now: now.to_string(),
                     location: FileRange {
@@ -1258,64 +1176,23 @@ impl Builder<'_> {
         Ok(found)
     }
 
-    fn item_location(&self, item: ItemRef) -> FileRange {
-        FileRange {
-            file: item.file,
-            range: self.file(item.file).map.items[item.item as usize].focus(),
-        }
-    }
-
-    /// Every item in workspace order.
-    fn all_items(&self) -> impl Iterator<Item = (ItemRef, &Item)> {
-        self.order.iter().flat_map(move |&file| {
-            self.file(file)
-                .ast
-                .items
-                .iter()
-                .enumerate()
-                .map(move |(at, item)| {
-                    (
-                        ItemRef {
-                            file,
-                            item: at as u32,
-                            kind: item.kind,
-                        },
-                        item,
-                    )
-                })
-        })
-    }
-
-    /// A link to the item an ID names (its first definition, a node of the graph), or to
-    /// nothing.
-    fn link(&self, id: &str) -> Cancellable<ItemLink> {
-        Ok(match self.graph_node(id) {
-            Some(at) => self.node_link(at),
-            None => ItemLink {
-                id: id.to_owned(),
-                kind: None,
-                title: None,
-                anchor: None,
-            },
-        })
-    }
-
     /// The typed model of an item.
     fn model(&self, item: ItemRef) -> ItemModel<'_> {
-        ItemModel::of(self.item(item))
+        ItemModel::of(self.index.item(item))
     }
 
     /// The link graph as the report shows it, with each asset's part.
     fn trace_graph(&self) -> TraceGraph {
-        let layers = self.graph.layers();
-        let nodes = (0..self.graph.nodes.len())
+        let layers = self.index.graph.layers();
+        let nodes = (0..self.index.graph.nodes.len())
             .map(|at| GraphNode {
-                item: self.node_link(at),
-                kind: self.graph.nodes[at].kind,
+                item: self.index.node_link(at),
+                kind: self.index.graph.nodes[at].kind,
                 layer: layers[at],
             })
             .collect();
         let edges = self
+            .index
             .graph
             .edges
             .iter()
@@ -1325,30 +1202,14 @@ impl Builder<'_> {
                 via: edge.via,
             })
             .collect();
-        let per_asset = (0..self.graph.nodes.len())
-            .filter(|&at| self.graph.nodes[at].kind == ItemKind::Asset)
-            .map(|at| (at, self.graph.below(at)))
+        let per_asset = (0..self.index.graph.nodes.len())
+            .filter(|&at| self.index.graph.nodes[at].kind == ItemKind::Asset)
+            .map(|at| (at, self.index.graph.below(at)))
             .collect();
         TraceGraph {
             nodes,
             edges,
             per_asset,
-        }
-    }
-
-    /// The node of an ID in the link graph.
-    fn graph_node(&self, id: &str) -> Option<usize> {
-        self.nodes.get(id).copied()
-    }
-
-    /// The link to a node of the graph (its first definition, so with an anchor).
-    fn node_link(&self, node: usize) -> ItemLink {
-        let node = &self.graph.nodes[node];
-        ItemLink {
-            id: node.id.clone(),
-            kind: Some(node.kind),
-            title: self.item(node.item).title.clone(),
-            anchor: Some(anchor(&node.id)),
         }
     }
 
@@ -1369,17 +1230,18 @@ impl Builder<'_> {
         let Some(field) = item.field(field.name) else {
             return Ok(Vec::new());
         };
-        field
+        let links = field
             .values
             .iter()
             .filter_map(Value::as_link)
-            .map(|id| self.link(id))
-            .collect()
+            .map(|id| self.index.link(id))
+            .collect::<Vec<_>>();
+        Ok(links)
     }
 
     /// The item a diagnostic lies in.
     fn item_at(&self, file: FileId, range: TextRange) -> Cancellable<Option<ItemLink>> {
-        let data = self.file(file);
+        let data = self.index.file(file);
         let Some(at) = data
             .map
             .items
@@ -1389,7 +1251,7 @@ impl Builder<'_> {
             return Ok(None);
         };
         match &data.ast.items[at].id {
-            Some(id) => self.link(id).map(Some),
+            Some(id) => Ok(Some(self.index.link(id))),
             None => Ok(None),
         }
     }
@@ -1397,7 +1259,7 @@ impl Builder<'_> {
     /// The approvals that sign the gate of `phase`.
     fn approvals_of(&self, phase: &str) -> Cancellable<Vec<ApprovalEntry>> {
         let mut found = Vec::new();
-        for (at, item) in self.all_items() {
+        for (at, item) in self.index.all_items() {
             let Some(approval) = ItemModel::of(item).approval() else {
                 continue;
             };
@@ -1420,7 +1282,7 @@ impl Builder<'_> {
     fn waivers(&self, findings: &[Diagnostic]) -> Cancellable<Vec<WaiverEntry>> {
         let today = self.analysis.today();
         let mut found = Vec::new();
-        for (at, item) in self.all_items() {
+        for (at, item) in self.index.all_items() {
             let Some(waiver) = ItemModel::of(item).waiver() else {
                 continue;
             };
@@ -1442,7 +1304,7 @@ impl Builder<'_> {
                 items: waiver
                     .items()
                     .into_iter()
-                    .map(|(name, _)| self.link(name))
+                    .map(|(name, _)| Ok(self.index.link(name)))
                     .collect::<Cancellable<_>>()?,
                 rationale: waiver
                     .rationale()
@@ -1469,7 +1331,7 @@ impl Builder<'_> {
                 not_applicable: self.plan.not_applicable.contains(&category),
             })
             .collect();
-        for (at, item) in self.all_items() {
+        for (at, item) in self.index.all_items() {
             let Some(control) = ItemModel::of(item).control() else {
                 continue;
             };
@@ -1487,12 +1349,12 @@ impl Builder<'_> {
 
     /// The link to an item by its own ID (an item without one links to nothing).
     fn item_link(&self, at: ItemRef) -> Cancellable<ItemLink> {
-        let item = self.item(at);
+        let item = self.index.item(at);
         Ok(ItemLink {
-            id: item.id.clone().unwrap_or_default(),
+            id: item.id.as_deref().unwrap_or_default().into(),
             kind: Some(item.kind),
-            title: item.title.clone(),
-            anchor: item.id.as_deref().map(anchor),
+            title: item.title.as_deref().map(Arc::from),
+            anchor: item.id.as_deref().map(|id| anchor(id).into()),
         })
     }
 
@@ -1500,6 +1362,7 @@ impl Builder<'_> {
         let item_counts = ItemKind::reported()
             .map(|kind| {
                 let count = self
+                    .index
                     .all_items()
                     .filter(|(_, item)| item.kind == kind)
                     .count();
@@ -1517,7 +1380,7 @@ impl Builder<'_> {
             today: self.analysis.today(),
             generated: input.generated,
             version: input.version.clone(),
-            files: self.order.len(),
+            files: self.index.order.len(),
             item_counts,
             findings,
         }
@@ -1548,7 +1411,7 @@ impl Builder<'_> {
                 }
                 failures.sort_by_key(|failure| {
                     (
-                        self.file(failure.location.file).position,
+                        self.index.file(failure.location.file).position,
                         failure.location.range.start,
                         failure.code.as_str(),
                     )
@@ -1588,19 +1451,20 @@ impl Builder<'_> {
     /// link to it and the verifications that link to those, whatever the link fields.
     fn traceability(&self) -> Cancellable<Vec<TraceRisk>> {
         let mut risks = Vec::new();
-        for (node_at, node) in self.graph.nodes.iter().enumerate() {
+        for (node_at, node) in self.index.graph.nodes.iter().enumerate() {
             let this = node.item;
-            let (id, item) = (&node.id, self.item(this));
+            let (id, item) = (&node.id, self.index.item(this));
             let ItemModel::Risk(model) = self.model(this) else {
                 continue;
             };
             let mut threats = Vec::new();
             for threat in self.links_to_kind(item, ItemKind::Threat)? {
-                let assets = match self.graph_node(&threat.id) {
+                let assets = match self.index.graph_node(&threat.id) {
                     Some(at) => self
+                        .index
                         .graph
                         .up(at)
-                        .map(|(up, _)| self.node_link(up))
+                        .map(|(up, _)| self.index.node_link(up))
                         .collect(),
                     None => Vec::new(),
                 };
@@ -1608,22 +1472,26 @@ impl Builder<'_> {
             }
             let score = model.score();
             let mut controls = Vec::new();
-            for control_at in self.graph.down_of_kind(node_at, ItemKind::Control) {
-                let control_ref = self.graph.nodes[control_at].item;
-                let control_id = &self.graph.nodes[control_at].id;
+            for control_at in self.index.graph.down_of_kind(node_at, ItemKind::Control) {
+                let control_ref = self.index.graph.nodes[control_at].item;
+                let control_id = &self.index.graph.nodes[control_at].id;
                 let ItemModel::Control(control_model) = self.model(control_ref) else {
                     continue;
                 };
                 let mut verifications = Vec::new();
-                for verification_at in self.graph.down_of_kind(control_at, ItemKind::Verification) {
-                    let verification_ref = self.graph.nodes[verification_at].item;
-                    let verification_id = &self.graph.nodes[verification_at].id;
+                for verification_at in self
+                    .index
+                    .graph
+                    .down_of_kind(control_at, ItemKind::Verification)
+                {
+                    let verification_ref = self.index.graph.nodes[verification_at].item;
+                    let verification_id = &self.index.graph.nodes[verification_at].id;
                     let ItemModel::Verification(typed) = self.model(verification_ref) else {
                         continue;
                     };
                     let (result, result_from) = self.result_of(typed)?;
                     verifications.push(TraceVerification {
-                        verification: self.link(verification_id)?,
+                        verification: self.index.link(verification_id),
                         method: typed.method().valid().map(|m| m.as_str().to_owned()),
                         result,
                         result_from,
@@ -1635,7 +1503,7 @@ impl Builder<'_> {
                     });
                 }
                 controls.push(TraceControl {
-                    control: self.link(control_id)?,
+                    control: self.index.link(control_id),
                     kind: control_model.kind().valid().map(|k| k.as_str().to_owned()),
                     responsibility: control_model.responsibility().as_str().to_owned(),
                     status: control_model.status().as_str().to_owned(),
@@ -1649,8 +1517,8 @@ impl Builder<'_> {
             };
             let above = |score: Option<Score>| score.is_some_and(|s| !self.plan.is_acceptable(s));
             risks.push(TraceRisk {
-                risk: self.link_to(this, id),
-                location: self.item_location(this),
+                risk: self.index.link_to(this, id),
+                location: self.index.item_location(this),
                 threats,
                 score,
                 residual,
@@ -1663,19 +1531,6 @@ impl Builder<'_> {
             });
         }
         Ok(risks)
-    }
-
-    /// A link to this very definition (a duplicate definition gets no anchor).
-    fn link_to(&self, this: ItemRef, id: &str) -> ItemLink {
-        let first = self
-            .graph_node(id)
-            .is_none_or(|at| self.graph.nodes[at].item == this);
-        ItemLink {
-            id: id.to_owned(),
-            kind: Some(this.kind),
-            title: self.item(this).title.clone(),
-            anchor: first.then(|| anchor(id)),
-        }
     }
 
     fn risk_matrix(&self, traceability: &[TraceRisk]) -> RiskMatrix {
@@ -1707,7 +1562,7 @@ impl Builder<'_> {
 
     fn guidance(&self) -> Cancellable<Vec<GuidanceEntry>> {
         let mut entries = Vec::new();
-        for (this, item) in self.all_items() {
+        for (this, item) in self.index.all_items() {
             let ItemModel::Control(control) = self.model(this) else {
                 continue;
             };
@@ -1716,7 +1571,7 @@ impl Builder<'_> {
             }
             let Some(id) = &item.id else { continue };
             entries.push(GuidanceEntry {
-                control: self.link_to(this, id),
+                control: self.index.link_to(this, id),
                 status: control.status().as_str().to_owned(),
                 mitigates: self.links(item, &control::MITIGATES)?,
                 guidance: control.guidance().text().map(str::to_owned),
@@ -1728,23 +1583,24 @@ impl Builder<'_> {
     fn components(&self) -> Cancellable<Vec<ComponentEntry>> {
         let today = self.analysis.today();
         let mut entries = Vec::new();
-        for (this, item) in self.all_items() {
+        for (this, item) in self.index.all_items() {
             let ItemModel::Component(component) = self.model(this) else {
                 continue;
             };
             let Some(id) = &item.id else { continue };
             let support_ends = component.support_ends().valid();
-            let vulnerabilities = match self.graph_node(id) {
+            let vulnerabilities = match self.index.graph_node(id) {
                 Some(at) => self
+                    .index
                     .graph
                     .down_of_kind(at, ItemKind::Vulnerability)
                     .into_iter()
-                    .map(|below| self.node_link(below))
+                    .map(|below| self.index.node_link(below))
                     .collect(),
                 None => Vec::new(),
             };
             entries.push(ComponentEntry {
-                component: self.link_to(this, id),
+                component: self.index.link_to(this, id),
                 version: component.version().valid().map(str::to_owned),
                 item_class: component
                     .item_class()
@@ -1762,24 +1618,24 @@ impl Builder<'_> {
     fn vulnerabilities(&self, traceability: &[TraceRisk]) -> Cancellable<Vec<VulnerabilityEntry>> {
         let traced_risks: HashMap<&str, &TraceRisk> = traceability
             .iter()
-            .map(|trace| (trace.risk.id.as_str(), trace))
+            .map(|trace| (&*trace.risk.id, trace))
             .collect();
         let mut entries = Vec::new();
-        for (this, item) in self.all_items() {
+        for (this, item) in self.index.all_items() {
             let ItemModel::Vulnerability(vulnerability) = self.model(this) else {
                 continue;
             };
             let Some(id) = &item.id else { continue };
             let mut assessed_by = Vec::new();
-            let below = match self.graph_node(id) {
-                Some(at) => self.graph.down_of_kind(at, ItemKind::Risk),
+            let below = match self.index.graph_node(id) {
+                Some(at) => self.index.graph.down_of_kind(at, ItemKind::Risk),
                 None => Vec::new(),
             };
             for risk_at in below {
-                let risk_id = self.graph.nodes[risk_at].id.as_str();
+                let risk_id = self.index.graph.nodes[risk_at].id.as_str();
                 let traced = traced_risks.get(risk_id).copied();
                 assessed_by.push(AssessingRisk {
-                    risk: self.node_link(risk_at),
+                    risk: self.index.node_link(risk_at),
                     score_after: traced.and_then(TraceRisk::score_after),
                     above_acceptable: traced.is_some_and(|trace| match trace.residual {
                         Some(_) => trace.residual_above_acceptable,
@@ -1793,7 +1649,7 @@ impl Builder<'_> {
                 Some((vector.to_owned(), CvssScore(score)))
             });
             entries.push(VulnerabilityEntry {
-                vulnerability: self.link_to(this, id),
+                vulnerability: self.index.link_to(this, id),
                 status: vulnerability.written_status().word(&vulnerability::STATUS),
                 justification: vulnerability
                     .justification()
@@ -1805,90 +1661,6 @@ impl Builder<'_> {
             });
         }
         Ok(entries)
-    }
-
-    fn items(&self) -> Cancellable<Vec<ItemEntry>> {
-        let mut entries = Vec::new();
-        for kind in ItemKind::reported() {
-            for (this, item) in self.all_items() {
-                if item.kind != kind {
-                    continue;
-                }
-                let Some(id) = &item.id else { continue };
-                let mut attributes = Vec::new();
-                for field in &item.fields {
-                    if field.name == schema::shared::DESCRIPTION.name {
-                        continue;
-                    }
-                    let link = kind
-                        .field(&field.name)
-                        .is_some_and(|spec| spec.ty.link().is_some());
-                    let mut values = Vec::new();
-                    for value in &field.values {
-                        values.push(match value {
-                            Value::Ident(name) if link => AttrValue::Link(self.link(name)?),
-                            other => AttrValue::Text(shown(other)),
-                        });
-                    }
-                    attributes.push(Attribute {
-                        name: field.name.clone(),
-                        values,
-                    });
-                }
-                for block in &item.blocks {
-                    let spec = schema::block_spec(&block.kind);
-                    if spec.named {
-                        continue;
-                    }
-                    let values = block
-                        .fields
-                        .iter()
-                        .map(|field| {
-                            let values: Vec<String> = field.values.iter().map(shown).collect();
-                            AttrValue::Text(format!("{}: {}", field.name, values.join(", ")))
-                        })
-                        .collect();
-                    attributes.push(Attribute {
-                        name: spec.keyword.to_owned(),
-                        values,
-                    });
-                }
-                let anchor = self.link_to(this, id).anchor;
-                let mut linked_from = Vec::new();
-                // The graph's links down to it: from the first definition of each linking
-                // item (a duplicate definition is no node, and its links are not followed).
-                if anchor.is_some()
-                    && let Some(at) = self.graph_node(id)
-                {
-                    for (from, _) in self.graph.down(at) {
-                        linked_from.push(self.node_link(from));
-                    }
-                }
-                entries.push(ItemEntry {
-                    kind,
-                    id: id.clone(),
-                    title: item.title.clone(),
-                    description: model::description(item).map(str::to_owned),
-                    location: self.item_location(this),
-                    anchor,
-                    attributes,
-                    linked_from,
-                });
-            }
-        }
-        Ok(entries)
-    }
-}
-
-/// A value as a report shows it.
-fn shown(value: &Value) -> String {
-    match value {
-        Value::Ident(word) => word.clone(),
-        Value::Stamped(link) => link.name.clone(),
-        Value::Int(Some(n)) => n.to_string(),
-        Value::Int(None) => "(too large)".to_owned(),
-        Value::Date(date) => date.to_string(),
-        Value::Str(text) | Value::TextBlock(text) => text.clone(),
     }
 }
 

@@ -89,7 +89,7 @@ fn row<const N: usize>(cells: [&str; N]) -> Vec<String> {
 fn ids(links: &[ItemLink]) -> String {
     links
         .iter()
-        .map(|link| link.id.as_str())
+        .map(|link| &*link.id)
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -178,7 +178,7 @@ fn gates(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
                     failure
                         .item
                         .as_ref()
-                        .map(|item| item.id.clone())
+                        .map(|item| item.id.to_string())
                         .unwrap_or_default(),
                     places.place(failure.location).to_string(),
                     super::text::in_check(failure.in_check).to_owned(),
@@ -217,10 +217,10 @@ fn links(report: &Report) -> Vec<Vec<String>> {
     for edge in &graph.edges {
         let (from, to) = (&graph.nodes[edge.from], &graph.nodes[edge.to]);
         rows.push(vec![
-            from.item.id.clone(),
+            from.item.id.to_string(),
             from.kind.as_str().to_owned(),
             edge.via.name().to_owned(),
-            to.item.id.clone(),
+            to.item.id.to_string(),
             to.kind.as_str().to_owned(),
         ]);
     }
@@ -236,7 +236,7 @@ fn missing(report: &Report) -> Vec<Vec<String>> {
             missing
                 .item
                 .as_ref()
-                .map(|item| item.id.clone())
+                .map(|item| item.id.to_string())
                 .unwrap_or_default(),
             missing.what.clone(),
         ]);
@@ -252,7 +252,7 @@ fn approvals(report: &Report) -> Vec<Vec<String>> {
         for approval in &gate.approvals {
             rows.push(vec![
                 gate.phase.clone(),
-                approval.approval.id.clone(),
+                approval.approval.id.to_string(),
                 opt(approval.by.as_deref()),
                 opt(approval.role.as_deref()),
                 opt(approval.meaning),
@@ -282,7 +282,7 @@ fn waivers(report: &Report) -> Vec<Vec<String>> {
     ])];
     for waiver in &report.waivers {
         rows.push(vec![
-            waiver.waiver.id.clone(),
+            waiver.waiver.id.to_string(),
             opt(waiver.waiver.title.as_deref()),
             super::text::codes(&waiver.waives).join("; "),
             ids(&waiver.items),
@@ -353,7 +353,7 @@ fn traceability(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
         }
         for trace in risk.rows() {
             let mut cells = vec![
-                risk.risk.id.clone(),
+                risk.risk.id.to_string(),
                 opt(risk.risk.title.as_deref()),
                 ids(&threats),
                 ids(&assets),
@@ -363,7 +363,7 @@ fn traceability(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
             cells.push(opt(risk.accepted.as_deref()));
             match trace.control {
                 Some(control) => cells.extend([
-                    control.control.id.clone(),
+                    control.control.id.to_string(),
                     opt(control.control.title.as_deref()),
                     control.responsibility.clone(),
                     control.status.clone(),
@@ -372,7 +372,7 @@ fn traceability(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
             }
             match trace.verification {
                 Some(v) => cells.extend([
-                    v.verification.id.clone(),
+                    v.verification.id.to_string(),
                     opt(v.verification.title.as_deref()),
                     opt(v.method.as_deref()),
                     v.result.clone(),
@@ -398,8 +398,8 @@ fn suspect_links(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> 
     for entry in &report.suspect_links {
         rows.push(vec![
             places.place(entry.location).to_string(),
-            entry.item.id.clone(),
-            entry.target.id.clone(),
+            entry.item.id.to_string(),
+            entry.target.id.to_string(),
             entry.stamp.clone(),
             entry.now.clone(),
         ]);
@@ -449,7 +449,7 @@ fn guidance(report: &Report) -> Vec<Vec<String>> {
     let mut rows = vec![row(["control", "title", "mitigates", "status", "guidance"])];
     for entry in &report.deployer_guidance {
         rows.push(vec![
-            entry.control.id.clone(),
+            entry.control.id.to_string(),
             opt(entry.control.title.as_deref()),
             ids(&entry.mitigates),
             entry.status.clone(),
@@ -472,7 +472,7 @@ fn components(report: &Report) -> Vec<Vec<String>> {
     ])];
     for entry in &report.components {
         rows.push(vec![
-            entry.component.id.clone(),
+            entry.component.id.to_string(),
             opt(entry.component.title.as_deref()),
             opt(entry.version.as_deref()),
             opt(entry.item_class.as_deref()),
@@ -511,7 +511,7 @@ fn vulnerabilities(report: &Report) -> Vec<Vec<String>> {
             None => Default::default(),
         };
         let base = vec![
-            entry.vulnerability.id.clone(),
+            entry.vulnerability.id.to_string(),
             opt(entry.vulnerability.title.as_deref()),
             entry.status.clone(),
             opt(entry.justification.as_deref()),
@@ -527,7 +527,7 @@ fn vulnerabilities(report: &Report) -> Vec<Vec<String>> {
         }
         for risk in &entry.assessed_by {
             let mut cells = base.clone();
-            cells.extend([risk.risk.id.clone(), risk.describe_residual()]);
+            cells.extend([risk.risk.id.to_string(), risk.describe_residual()]);
             rows.push(cells);
         }
     }
@@ -550,7 +550,7 @@ fn findings(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
             finding
                 .item
                 .as_ref()
-                .map(|item| item.id.clone())
+                .map(|item| item.id.to_string())
                 .unwrap_or_default(),
             finding.message.clone(),
         ]);
@@ -571,7 +571,7 @@ fn items(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
         "fields",
         "linked_from",
     ])];
-    for entry in &report.items {
+    for entry in report.items.entries() {
         let fields: Vec<String> = entry
             .attributes
             .iter()
@@ -580,8 +580,8 @@ fn items(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
                     .values
                     .iter()
                     .map(|value| match value {
-                        AttrValue::Text(text) => text.as_str(),
-                        AttrValue::Link(link) => link.id.as_str(),
+                        AttrValue::Text(text) => text.as_ref(),
+                        AttrValue::Link(link) => &*link.id,
                     })
                     .collect();
                 format!("{}: {}", attribute.name, values.join(", "))
@@ -590,13 +590,13 @@ fn items(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
         let entry_place = places.place(entry.location);
         rows.push(vec![
             entry.kind.as_str().to_owned(),
-            entry.id.clone(),
-            opt(entry.title.as_deref()),
+            entry.id.to_string(),
+            opt(entry.title),
             entry_place.path,
             entry_place.line.to_string(),
             entry_place.column.to_string(),
             entry.anchor.is_none().to_string(),
-            opt(entry.description.as_deref()),
+            opt(entry.description),
             fields.join("; "),
             ids(&entry.linked_from),
         ]);

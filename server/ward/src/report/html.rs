@@ -998,10 +998,10 @@ fn items(report: &Report, places: &ShownPlaces<'_>) -> Markup {
         section #items aria-labelledby="items-h" {
             h2 #items-h { "Items" }
             @for kind in ItemKind::reported() {
-                @let entries: Vec<&ItemEntry> = report.items.iter().filter(|e| e.kind == kind).collect();
-                h3 { (kind.heading()) " (" (entries.len()) ")" }
-                @if entries.is_empty() { p.muted { "None." } }
-                @for entry in entries { (item(entry, places)) }
+                @let count = report.items.count(kind);
+                h3 { (kind.heading()) " (" (count) ")" }
+                @if count == 0 { p.muted { "None." } }
+                @for entry in report.items.entries_of(kind) { (item(&entry, places)) }
             }
         }
     }

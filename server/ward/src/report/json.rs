@@ -166,7 +166,12 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
     ));
     parts.push((
         "items".to_owned(),
-        each(&report.items, move |entry| item(entry, places)),
+        Part::Each(Box::new(
+            report
+                .items
+                .entries()
+                .map(move |entry| item(&entry, places)),
+        )),
     ));
     parts.push(("graph".to_owned(), graph(report)));
     parts.push((
@@ -182,7 +187,7 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
     // serde_json's map is sorted by key: so is the report.
     parts.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out = String::new();
-    write(&mut out, &Part::Object(parts), 0);
+    write(&mut out, Part::Object(parts), 0);
     out.push('\n');
     out
 }
@@ -191,19 +196,19 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
 /// parts. Written as `serde_json::to_string_pretty` writes the same value.
 enum Part<'a> {
     Whole(Value),
-    Each(usize, Box<dyn Fn(usize) -> Value + 'a>),
+    Each(Box<dyn Iterator<Item = Value> + 'a>),
     Object(Vec<(String, Part<'a>)>),
 }
 
 fn each<'a, T>(list: &'a [T], element: impl Fn(&'a T) -> Value + 'a) -> Part<'a> {
-    Part::Each(list.len(), Box::new(move |at| element(&list[at])))
+    Part::Each(Box::new(list.iter().map(element)))
 }
 
-fn write(out: &mut String, part: &Part<'_>, indent: usize) {
+fn write(out: &mut String, part: Part<'_>, indent: usize) {
     let pad = |out: &mut String, indent: usize| out.extend(std::iter::repeat_n(' ', indent));
     match part {
         Part::Whole(value) => {
-            let text = serde_json::to_string_pretty(value).expect("plain data always serialises");
+            let text = serde_json::to_string_pretty(&value).expect("plain data always serialises");
             // Line breaks in strings are escaped: every `\n` is the printer's own.
             for (at, line) in text.split('\n').enumerate() {
                 if at > 0 {
@@ -213,13 +218,21 @@ fn write(out: &mut String, part: &Part<'_>, indent: usize) {
                 out.push_str(line);
             }
         }
-        Part::Each(0, _) => out.push_str("[]"),
-        Part::Each(len, element) => {
+        Part::Each(elements) => {
+            let mut elements = elements.peekable();
+            if elements.peek().is_none() {
+                out.push_str("[]");
+                return;
+            }
             out.push_str("[\n");
-            for at in 0..*len {
+            while let Some(element) = elements.next() {
                 pad(out, indent + 2);
-                write(out, &Part::Whole(element(at)), indent + 2);
-                out.push_str(if at + 1 < *len { ",\n" } else { "\n" });
+                write(out, Part::Whole(element), indent + 2);
+                out.push_str(if elements.peek().is_some() {
+                    ",\n"
+                } else {
+                    "\n"
+                });
             }
             pad(out, indent);
             out.push(']');
@@ -227,12 +240,13 @@ fn write(out: &mut String, part: &Part<'_>, indent: usize) {
         Part::Object(entries) if entries.is_empty() => out.push_str("{}"),
         Part::Object(entries) => {
             out.push_str("{\n");
-            for (at, (key, part)) in entries.iter().enumerate() {
+            let len = entries.len();
+            for (at, (key, part)) in entries.into_iter().enumerate() {
                 pad(out, indent + 2);
-                out.push_str(&serde_json::to_string(key).expect("a key serialises"));
+                out.push_str(&serde_json::to_string(&key).expect("a key serialises"));
                 out.push_str(": ");
                 write(out, part, indent + 2);
-                out.push_str(if at + 1 < entries.len() { ",\n" } else { "\n" });
+                out.push_str(if at + 1 < len { ",\n" } else { "\n" });
             }
             pad(out, indent);
             out.push('}');
@@ -328,7 +342,7 @@ fn location(places: &ShownPlaces<'_>, range: FileRange) -> Value {
 }
 
 fn ids(links: &[ItemLink]) -> Vec<&str> {
-    links.iter().map(|link| link.id.as_str()).collect()
+    links.iter().map(|link| &*link.id).collect()
 }
 
 fn score(score: Option<Score>) -> Value {

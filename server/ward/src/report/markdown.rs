@@ -724,14 +724,15 @@ fn findings(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
 fn items(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
     out.push_str("## Items\n\n");
     for kind in ItemKind::reported() {
-        let entries: Vec<_> = report.items.iter().filter(|e| e.kind == kind).collect();
-        let _ = writeln!(out, "### {} ({})\n", kind.heading(), entries.len());
-        if entries.is_empty() {
+        let count = report.items.count(kind);
+        let _ = writeln!(out, "### {} ({count})\n", kind.heading());
+        if count == 0 {
             out.push_str("None.\n\n");
             continue;
         }
-        let rows: Vec<Vec<String>> = entries
-            .iter()
+        let rows: Vec<Vec<String>> = report
+            .items
+            .entries_of(kind)
             .map(|entry| {
                 let id = match &entry.anchor {
                     // IDs are letters, digits, `_`, `-` and `.`; anything else gets no anchor.
@@ -740,10 +741,10 @@ fn items(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
                             .chars()
                             .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)) =>
                     {
-                        format!("<a id=\"{anchor}\"></a>{}", escape(&entry.id))
+                        format!("<a id=\"{anchor}\"></a>{}", escape(entry.id))
                     }
-                    Some(_) => escape(&entry.id),
-                    None => format!("{} (duplicate)", escape(&entry.id)),
+                    Some(_) => escape(entry.id),
+                    None => format!("{} (duplicate)", escape(entry.id)),
                 };
                 let attributes: Vec<String> = entry
                     .attributes
@@ -757,7 +758,7 @@ fn items(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
                                 AttrValue::Link(target) => link(target),
                             })
                             .collect();
-                        format!("{}: {}", escape(&attribute.name), values.join(", "))
+                        format!("{}: {}", escape(attribute.name), values.join(", "))
                     })
                     .collect();
                 let mut attributes = attributes;
@@ -770,8 +771,8 @@ fn items(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
                 }
                 vec![
                     id,
-                    entry.title.as_deref().map(escape).unwrap_or_default(),
-                    entry.description.as_deref().map(escape).unwrap_or_default(),
+                    entry.title.map(escape).unwrap_or_default(),
+                    entry.description.map(escape).unwrap_or_default(),
                     attributes.join("<br>"),
                     location(&places.place(entry.location)),
                 ]

@@ -379,7 +379,7 @@ pub fn trace_graph(
                 @let target = if asset_links && item.kind == ward_analysis::ItemKind::Asset {
                     graph_anchor(&item.item.id)
                 } else {
-                    item.item.anchor.clone().unwrap_or_default()
+                    item.item.anchor.as_deref().unwrap_or_default().to_owned()
                 };
                 a.node href={ "#" (target) } data-kind=(item.kind.as_str()) {
                     title {
