@@ -2,6 +2,7 @@
 //! here field by field (not derived from the model's Rust types), so that a refactoring of
 //! the model cannot change the format by accident; `report_format` is bumped on a change.
 
+use super::sink::Sink;
 use crate::places::{Place, ShownPlaces};
 use serde_json::{Value, json};
 use ward_analysis::FileRange;
@@ -13,7 +14,7 @@ use ward_analysis::report::{
 /// The version of this JSON layout.
 pub const REPORT_FORMAT: u32 = 3;
 
-pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
+pub fn render(report: &Report, places: &ShownPlaces<'_>, out: &mut Sink<'_>) {
     let h = &report.header;
     let item_counts: serde_json::Map<String, Value> = h
         .item_counts
@@ -186,10 +187,8 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
     ));
     // serde_json's map is sorted by key: so is the report.
     parts.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut out = String::new();
-    write(&mut out, Part::Object(parts), 0);
+    write(out, Part::Object(parts), 0);
     out.push('\n');
-    out
 }
 
 /// A part of the JSON text: a value, an array made one element at a time, or an object of
@@ -204,8 +203,15 @@ fn each<'a, T>(list: &'a [T], element: impl Fn(&'a T) -> Value + 'a) -> Part<'a>
     Part::Each(Box::new(list.iter().map(element)))
 }
 
-fn write(out: &mut String, part: Part<'_>, indent: usize) {
-    let pad = |out: &mut String, indent: usize| out.extend(std::iter::repeat_n(' ', indent));
+fn write(out: &mut Sink<'_>, part: Part<'_>, indent: usize) {
+    const SPACES: &str = "                                ";
+    let pad = |out: &mut Sink<'_>, mut indent: usize| {
+        while indent > 0 {
+            let step = indent.min(SPACES.len());
+            out.push_str(&SPACES[..step]);
+            indent -= step;
+        }
+    };
     match part {
         Part::Whole(value) => {
             let text = serde_json::to_string_pretty(&value).expect("plain data always serialises");

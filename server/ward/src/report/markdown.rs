@@ -11,6 +11,7 @@ use ward_analysis::report::{
     AttrValue, Grid, ItemLink, Report, ResidualConclusion, ResultFrom, Section, WaiverStatus,
 };
 
+use super::sink::Sink;
 use super::text;
 use crate::places::{Place, ShownPlaces};
 
@@ -82,7 +83,11 @@ fn links(items: &[ItemLink]) -> String {
     items.iter().map(link).collect::<Vec<_>>().join(", ")
 }
 
-fn table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
+fn table<Row: AsRef<[String]>>(
+    out: &mut Sink<'_>,
+    head: &[&str],
+    rows: impl IntoIterator<Item = Row>,
+) {
     let _ = writeln!(out, "| {} |", head.join(" | "));
     let _ = writeln!(
         out,
@@ -90,56 +95,56 @@ fn table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
         head.iter().map(|_| "---").collect::<Vec<_>>().join("|")
     );
     for row in rows {
-        let cells: Vec<&str> = row
-            .iter()
-            .map(|cell| if cell.is_empty() { " " } else { cell.as_str() })
-            .collect();
-        let _ = writeln!(out, "| {} |", cells.join(" | "));
+        out.push('|');
+        for cell in row.as_ref() {
+            out.push(' ');
+            out.push_str(if cell.is_empty() { " " } else { cell });
+            out.push_str(" |");
+        }
+        out.push('\n');
     }
     out.push('\n');
 }
 
-pub fn render(report: &Report, places: &ShownPlaces<'_>) -> String {
-    let mut out = String::new();
-    header(&mut out, report);
-    method(&mut out, report);
-    missing(&mut out, report, Section::Method);
-    gates(&mut out, report, places);
-    missing(&mut out, report, Section::Gates);
-    traceability(&mut out, report, places);
-    missing(&mut out, report, Section::Traceability);
-    risk_matrix(&mut out, report);
-    missing(&mut out, report, Section::RiskMatrix);
-    guidance(&mut out, report);
-    missing(&mut out, report, Section::Guidance);
-    waivers(&mut out, report);
-    missing(&mut out, report, Section::Waivers);
-    categories(&mut out, report);
-    missing(&mut out, report, Section::Categories);
-    supply_chain(&mut out, report);
+pub fn render(report: &Report, places: &ShownPlaces<'_>, out: &mut Sink<'_>) {
+    header(out, report);
+    method(out, report);
+    missing(out, report, Section::Method);
+    gates(out, report, places);
+    missing(out, report, Section::Gates);
+    traceability(out, report, places);
+    missing(out, report, Section::Traceability);
+    risk_matrix(out, report);
+    missing(out, report, Section::RiskMatrix);
+    guidance(out, report);
+    missing(out, report, Section::Guidance);
+    waivers(out, report);
+    missing(out, report, Section::Waivers);
+    categories(out, report);
+    missing(out, report, Section::Categories);
+    supply_chain(out, report);
     if !report.components.is_empty() {
-        missing(&mut out, report, Section::Components);
+        missing(out, report, Section::Components);
     }
     if !report.vulnerabilities.is_empty() {
-        missing(&mut out, report, Section::Vulnerabilities);
+        missing(out, report, Section::Vulnerabilities);
     }
-    suspect_links(&mut out, report, places);
-    findings(&mut out, report, places);
-    items(&mut out, report, places);
-    out
+    suspect_links(out, report, places);
+    findings(out, report, places);
+    items(out, report, places);
 }
 
 /// The method of risk evaluation and the acceptance criteria, with the residual risk
 /// conclusion. (The pictures of the HTML report have no Markdown form: their data is in the
 /// tables.)
-fn method(out: &mut String, report: &Report) {
+fn method(out: &mut Sink<'_>, report: &Report) {
     out.push_str("## Method and acceptance criteria\n\n");
     let _ = writeln!(out, "{}\n", escape(&text::method(&report.risk_matrix)));
     let _ = writeln!(out, "{}\n", escape(&text::residual(&report.residual)));
 }
 
 /// What a section shows missing, as a list after it; "nothing" says it was looked for.
-fn missing(out: &mut String, report: &Report, section: Section) {
+fn missing(out: &mut Sink<'_>, report: &Report, section: Section) {
     let found: Vec<&ward_analysis::report::Missing> = report.missing_in(section).collect();
     if found.is_empty() {
         out.push_str("Missing: nothing.\n\n");
@@ -159,7 +164,7 @@ fn missing(out: &mut String, report: &Report, section: Section) {
     out.push('\n');
 }
 
-fn suspect_links(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
+fn suspect_links(out: &mut Sink<'_>, report: &Report, places: &ShownPlaces<'_>) {
     out.push_str(
         "## Suspect links
 
@@ -191,7 +196,7 @@ fn suspect_links(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
     );
 }
 
-fn header(out: &mut String, report: &Report) {
+fn header(out: &mut Sink<'_>, report: &Report) {
     let h = &report.header;
     let _ = writeln!(out, "# {}\n", escape(&text::title(h)));
     let _ = writeln!(
@@ -255,7 +260,7 @@ fn header(out: &mut String, report: &Report) {
     table(out, &head, &[row]);
 }
 
-fn gates(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
+fn gates(out: &mut Sink<'_>, report: &Report, places: &ShownPlaces<'_>) {
     out.push_str("## Gate status\n\n");
     if report.gates.is_empty() {
         out.push_str(if report.header.has_plan {
@@ -366,7 +371,7 @@ fn residual_conclusion(conclusion: &ResidualConclusion) -> String {
     }
 }
 
-fn traceability(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
+fn traceability(out: &mut Sink<'_>, report: &Report, places: &ShownPlaces<'_>) {
     let acceptable = report.header.acceptable;
     let _ = writeln!(
         out,
@@ -470,7 +475,7 @@ fn traceability(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
     );
 }
 
-fn grid(out: &mut String, grid: &Grid, caption: &str) {
+fn grid(out: &mut Sink<'_>, grid: &Grid, caption: &str) {
     let _ = writeln!(
         out,
         "### {caption}\n\n{} risks, {} above acceptable. Rows: exploitability; columns: \
@@ -500,7 +505,7 @@ fn grid(out: &mut String, grid: &Grid, caption: &str) {
     );
 }
 
-fn risk_matrix(out: &mut String, report: &Report) {
+fn risk_matrix(out: &mut Sink<'_>, report: &Report) {
     let matrix = &report.risk_matrix;
     let _ = writeln!(
         out,
@@ -520,7 +525,7 @@ fn risk_matrix(out: &mut String, report: &Report) {
     }
 }
 
-fn guidance(out: &mut String, report: &Report) {
+fn guidance(out: &mut Sink<'_>, report: &Report) {
     out.push_str("## Deployer guidance\n\n");
     if report.deployer_guidance.is_empty() {
         out.push_str("No control is the deployer's responsibility.\n\n");
@@ -544,7 +549,7 @@ fn guidance(out: &mut String, report: &Report) {
     table(out, &["Control", "Mitigates", "Status", "Guidance"], &rows);
 }
 
-fn waivers(out: &mut String, report: &Report) {
+fn waivers(out: &mut Sink<'_>, report: &Report) {
     out.push_str("## Waivers\n\n");
     if report.waivers.is_empty() {
         out.push_str("No finding is waived.\n\n");
@@ -590,7 +595,7 @@ fn waivers(out: &mut String, report: &Report) {
     );
 }
 
-fn categories(out: &mut String, report: &Report) {
+fn categories(out: &mut Sink<'_>, report: &Report) {
     out.push_str(
         "## Security control categories\n\nFDA's eight categories (premarket guidance, \
          2025, V.B.1): the controls that name each, or the plan's `not-applicable`.\n\n",
@@ -613,7 +618,7 @@ fn categories(out: &mut String, report: &Report) {
 }
 
 /// The components and vulnerabilities sections, when the workspace has any.
-fn supply_chain(out: &mut String, report: &Report) {
+fn supply_chain(out: &mut Sink<'_>, report: &Report) {
     if !report.components.is_empty() {
         out.push_str(
             "## Components
@@ -695,7 +700,7 @@ fn supply_chain(out: &mut String, report: &Report) {
     }
 }
 
-fn findings(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
+fn findings(out: &mut Sink<'_>, report: &Report, places: &ShownPlaces<'_>) {
     out.push_str("## Findings\n\n");
     if report.findings.is_empty() {
         out.push_str("No findings: `ward check` reports nothing.\n\n");
@@ -721,7 +726,7 @@ fn findings(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
     );
 }
 
-fn items(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
+fn items(out: &mut Sink<'_>, report: &Report, places: &ShownPlaces<'_>) {
     out.push_str("## Items\n\n");
     for kind in ItemKind::reported() {
         let count = report.items.count(kind);
@@ -730,58 +735,54 @@ fn items(out: &mut String, report: &Report, places: &ShownPlaces<'_>) {
             out.push_str("None.\n\n");
             continue;
         }
-        let rows: Vec<Vec<String>> = report
-            .items
-            .entries_of(kind)
-            .map(|entry| {
-                let id = match &entry.anchor {
-                    // IDs are letters, digits, `_`, `-` and `.`; anything else gets no anchor.
-                    Some(anchor)
-                        if anchor
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)) =>
-                    {
-                        format!("<a id=\"{anchor}\"></a>{}", escape(entry.id))
-                    }
-                    Some(_) => escape(entry.id),
-                    None => format!("{} (duplicate)", escape(entry.id)),
-                };
-                let attributes: Vec<String> = entry
-                    .attributes
-                    .iter()
-                    .map(|attribute| {
-                        let values: Vec<String> = attribute
-                            .values
-                            .iter()
-                            .map(|value| match value {
-                                AttrValue::Text(text) => escape(text),
-                                AttrValue::Link(target) => link(target),
-                            })
-                            .collect();
-                        format!("{}: {}", escape(attribute.name), values.join(", "))
-                    })
-                    .collect();
-                let mut attributes = attributes;
-                if !entry.linked_from.is_empty() {
-                    attributes.push(format!(
-                        "{}: {}",
-                        entry.linked_from_label(),
-                        links(&entry.linked_from)
-                    ));
+        let rows = report.items.entries_of(kind).map(|entry| {
+            let id = match &entry.anchor {
+                // IDs are letters, digits, `_`, `-` and `.`; anything else gets no anchor.
+                Some(anchor)
+                    if anchor
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)) =>
+                {
+                    format!("<a id=\"{anchor}\"></a>{}", escape(entry.id))
                 }
-                vec![
-                    id,
-                    entry.title.map(escape).unwrap_or_default(),
-                    entry.description.map(escape).unwrap_or_default(),
-                    attributes.join("<br>"),
-                    location(&places.place(entry.location)),
-                ]
-            })
-            .collect();
+                Some(_) => escape(entry.id),
+                None => format!("{} (duplicate)", escape(entry.id)),
+            };
+            let attributes: Vec<String> = entry
+                .attributes
+                .iter()
+                .map(|attribute| {
+                    let values: Vec<String> = attribute
+                        .values
+                        .iter()
+                        .map(|value| match value {
+                            AttrValue::Text(text) => escape(text),
+                            AttrValue::Link(target) => link(target),
+                        })
+                        .collect();
+                    format!("{}: {}", escape(attribute.name), values.join(", "))
+                })
+                .collect();
+            let mut attributes = attributes;
+            if !entry.linked_from.is_empty() {
+                attributes.push(format!(
+                    "{}: {}",
+                    entry.linked_from_label(),
+                    links(&entry.linked_from)
+                ));
+            }
+            vec![
+                id,
+                entry.title.map(escape).unwrap_or_default(),
+                entry.description.map(escape).unwrap_or_default(),
+                attributes.join("<br>"),
+                location(&places.place(entry.location)),
+            ]
+        });
         table(
             out,
             &["ID", "Title", "Description", "Fields", "Location"],
-            &rows,
+            rows,
         );
     }
 }

@@ -10,6 +10,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;
+mod sink;
 pub mod svg;
 
 use std::io::Write;
@@ -19,6 +20,7 @@ use clap::{Args, ValueEnum};
 use ward_analysis::Cancelled;
 use ward_analysis::report::{self, Report, ReportInput, Timestamp};
 
+use self::sink::Sink;
 use crate::located::{self, AnalysedWorkspace};
 use crate::places::{Places, ShownPaths, ShownPlaces};
 use crate::workspace::{self, LoadError};
@@ -190,25 +192,42 @@ fn write(args: &ReportArgs, report: &Report, places: &ShownPlaces<'_>) -> Result
             }
         }
         format => {
-            let text = match format {
-                Format::Html => html::render(report, places),
-                Format::Markdown => markdown::render(report, places),
-                Format::Json => json::render(report, places),
+            let render = |out: &mut Sink<'_>| match format {
+                Format::Html => html::render(report, places, out),
+                Format::Markdown => markdown::render(report, places, out),
+                Format::Json => json::render(report, places, out),
                 Format::Csv => unreachable!("handled above"),
             };
             let default =
                 (format == Format::Html && !stdout_asked).then(|| Path::new(DEFAULT_HTML));
             match output.or(default) {
-                Some(path) => write_file(path, &text),
-                None => to_stdout(&text),
+                Some(path) => write_file(path, render),
+                None => {
+                    let mut stdout = std::io::stdout().lock();
+                    let mut sink = Sink::new(&mut stdout);
+                    render(&mut sink);
+                    sink.finish().map_err(|error| {
+                        LoadError(format!("cannot write the report to stdout: {error}"))
+                    })
+                }
             }
         }
     }
 }
 
-fn write_file(path: &Path, text: &str) -> Result<(), LoadError> {
-    std::fs::write(path, text)
-        .map_err(|error| LoadError(format!("cannot write `{}`: {error}", path.display())))?;
+/// Writes the report into a file as it is rendered; a file left half written by a failed
+/// write is removed, so that no truncated report is taken for a whole one.
+fn write_file(path: &Path, render: impl FnOnce(&mut Sink<'_>)) -> Result<(), LoadError> {
+    let failed =
+        |error: std::io::Error| LoadError(format!("cannot write `{}`: {error}", path.display()));
+    let mut file = std::fs::File::create(path).map_err(failed)?;
+    let mut sink = Sink::new(&mut file);
+    render(&mut sink);
+    if let Err(error) = sink.finish() {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(failed(error));
+    }
     let _ = writeln!(anstream::stderr(), "wrote {}", path.display());
     Ok(())
 }
