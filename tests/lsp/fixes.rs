@@ -10,7 +10,7 @@ use std::process::Command;
 use serde_json::{Value, json};
 
 use crate::features::apply_workspace_edit;
-use crate::harness::{Client, EDITORS, Editor, Workspace, uri};
+use crate::harness::{Client, EDITORS, Editor, Start, Workspace, uri};
 
 const MODEL: &str = r#"plan {
   phases: design, release
@@ -58,10 +58,32 @@ fn workspace() -> Workspace {
     ])
 }
 
+/// The day both the server and `ward check` take for today: a fix that writes today's date
+/// is checked against the day it was written on, whatever the clock says.
+const TODAY: &str = "2026-12-01";
+
+/// A server whose today is [`TODAY`].
+fn start(editor: Editor, workspace: &Workspace) -> Client {
+    let day = workspace.path("today.txt");
+    std::fs::write(&day, format!("{TODAY}\n")).unwrap();
+    let day: &'static str = Box::leak(day.to_string_lossy().into_owned().into_boxed_str());
+    Client::start_with(
+        editor,
+        &workspace.root(),
+        Start {
+            env: vec![
+                ("WARD_LSP_TEST_HOOKS", "1"),
+                ("WARD_LSP_TEST_TODAY_FILE", day),
+            ],
+            ..Start::default()
+        },
+    )
+}
+
 /// The findings `ward check` reports in a folder, as (code, message) pairs.
 fn checked(root: &Path) -> Vec<(String, String)> {
     let output = Command::new(env!("CARGO_BIN_EXE_ward"))
-        .args(["check", "--format", "json", "--today", "2026-12-01"])
+        .args(["check", "--format", "json", "--today", TODAY])
         .current_dir(root)
         .output()
         .expect("ward check runs");
@@ -194,7 +216,7 @@ fn every_quick_fix_is_offered_at_its_finding_and_clears_it_for_ward_check() {
         for &(file, code, title, writes) in FIXES {
             let workspace = workspace();
             let before = checked(&workspace.root());
-            let mut client = Client::start(editor, &workspace.root());
+            let mut client = start(editor, &workspace);
             let path = workspace.path(file);
             let text = workspace.read(file);
             client.did_open(&path, &text);
@@ -250,7 +272,7 @@ fn every_quick_fix_is_offered_at_its_finding_and_clears_it_for_ward_check() {
 fn fix_all_applies_the_safe_fixes_in_one_edit_and_only_when_asked_for() {
     for editor in EDITORS {
         let workspace = workspace();
-        let mut client = Client::start(editor, &workspace.root());
+        let mut client = start(editor, &workspace);
         let path = workspace.path("model.ward");
         client.did_open(&path, MODEL);
         client.wait_version(&path, 1);

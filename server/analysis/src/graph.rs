@@ -44,7 +44,7 @@ impl LinkGraph {
         mut resolve: impl FnMut(&str) -> Cancellable<Option<ItemRef>>,
     ) -> Cancellable<LinkGraph> {
         let mut graph = LinkGraph::default();
-        let mut at = std::collections::HashMap::new();
+        let mut at = rustc_hash::FxHashMap::default();
         let mut linking = Vec::new();
         for (this, item) in items {
             let Some(id) = &item.id else { continue };

@@ -78,6 +78,28 @@ pub struct TraceGraph {
     /// For each asset, the nodes below it (the asset first): what a picture of that asset
     /// shows.
     pub per_asset: Vec<(usize, Vec<usize>)>,
+    /// For each node, the indexes of the edges out of it, in order.
+    out: Vec<Vec<usize>>,
+}
+
+impl TraceGraph {
+    /// The edges between the given nodes, in the order of [`TraceGraph::edges`]: read from
+    /// the nodes' own edges, as a picture of one asset is a small part of a large graph.
+    pub fn edges_among(&self, nodes: &[usize]) -> Vec<&GraphEdge> {
+        let mut among = vec![false; self.nodes.len()];
+        for &node in nodes {
+            among[node] = true;
+        }
+        let mut found: Vec<usize> = nodes
+            .iter()
+            .flat_map(|&node| &self.out[node])
+            .copied()
+            .filter(|&edge| among[self.edges[edge].to])
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|edge| &self.edges[edge]).collect()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1206,10 +1228,15 @@ impl Builder<'_> {
             .filter(|&at| self.index.graph.nodes[at].kind == ItemKind::Asset)
             .map(|at| (at, self.index.graph.below(at)))
             .collect();
+        let mut out = vec![Vec::new(); self.index.graph.nodes.len()];
+        for (at, edge) in self.index.graph.edges.iter().enumerate() {
+            out[edge.from].push(at);
+        }
         TraceGraph {
             nodes,
             edges,
             per_asset,
+            out,
         }
     }
 

@@ -5,10 +5,10 @@
 //! entry borrows its text from the tree and is gone once it is written.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use ward_syntax::{FileAst, Item, ItemKind, Value};
 
 use super::{ItemLink, anchor};
@@ -73,11 +73,11 @@ pub(super) struct FileData {
 /// The workspace's items as the report reads them: each file's syntax tree and source map,
 /// the link graph, and the link to each of its nodes.
 pub struct Catalogue {
-    pub(super) files: HashMap<FileId, FileData>,
+    pub(super) files: FxHashMap<FileId, FileData>,
     pub(super) order: Vec<FileId>,
     pub(super) graph: LinkGraph,
     /// The node of each ID in `graph`.
-    pub(super) nodes: HashMap<String, usize>,
+    pub(super) nodes: FxHashMap<String, usize>,
     /// The link to each node of `graph`, made once.
     pub(super) node_links: Vec<ItemLink>,
 }
@@ -94,7 +94,7 @@ impl fmt::Debug for Catalogue {
 impl Catalogue {
     pub(super) fn build(analysis: &Analysis) -> Cancellable<Catalogue> {
         let order = analysis.files();
-        let mut files = HashMap::new();
+        let mut files = FxHashMap::default();
         for (position, &file) in order.iter().enumerate() {
             let data = FileData {
                 ast: analysis.file_ast(file)?,
@@ -107,14 +107,20 @@ impl Catalogue {
             files,
             order,
             graph: LinkGraph::default(),
-            nodes: HashMap::new(),
+            nodes: FxHashMap::default(),
             node_links: Vec::new(),
         };
-        // The first definition of every ID from one query: a lookup per name would make a
-        // memo per name, which costs more than the whole report at 100k items.
-        let defs: HashMap<String, ItemRef> = analysis.all_names()?.into_iter().collect();
-        catalogue.graph =
-            LinkGraph::build(catalogue.all_items(), |name| Ok(defs.get(name).copied()))?;
+        // The first definition of every ID from one query, sorted by ID and searched in
+        // place: a lookup per name would make a memo per name, which costs more than the
+        // whole report at 100k items.
+        let items = catalogue.all_items();
+        catalogue.graph = analysis.with_db(|db| {
+            let names = crate::db::all_definitions(db);
+            LinkGraph::build(items, |name| {
+                let found = names.binary_search_by(|(defined, _)| defined.as_str().cmp(name));
+                Ok(found.ok().map(|at| names[at].1))
+            })
+        })??;
         catalogue.nodes = (catalogue.graph.nodes.iter().enumerate())
             .map(|(at, node)| (node.id.clone(), at))
             .collect();

@@ -4,11 +4,12 @@
 
 use super::sink::Sink;
 use crate::places::{Place, ShownPlaces};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 use ward_analysis::FileRange;
 use ward_analysis::report::{
-    AttrValue, Grid, ItemLink, Report, ResidualConclusion, ResultFrom, RuleFailure, Score,
-    TraceRisk,
+    AttrValue, Attribute, Grid, ItemEntry, ItemLink, Report, ResidualConclusion, ResultFrom,
+    RuleFailure, Score, TraceRisk,
 };
 
 /// The version of this JSON layout.
@@ -144,10 +145,16 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>, out: &mut Sink<'_>) {
     // tree alone took gigabytes.
     let mut parts: Vec<(String, Part<'_>)> = small
         .into_iter()
-        .map(|(key, value)| (key, Part::Whole(value)))
+        .map(|(key, value)| (key, Part::Whole(Element::Value(value))))
         .collect();
-    parts.push(("method".to_owned(), Part::Whole(method(report))));
-    parts.push(("residual".to_owned(), Part::Whole(residual(report))));
+    parts.push((
+        "method".to_owned(),
+        Part::Whole(Element::Value(method(report))),
+    ));
+    parts.push((
+        "residual".to_owned(),
+        Part::Whole(Element::Value(residual(report))),
+    ));
     parts.push((
         "traceability".to_owned(),
         each(&report.traceability, move |risk| trace(risk, places)),
@@ -167,12 +174,10 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>, out: &mut Sink<'_>) {
     ));
     parts.push((
         "items".to_owned(),
-        Part::Each(Box::new(
-            report
-                .items
-                .entries()
-                .map(move |entry| item(&entry, places)),
-        )),
+        Part::Each(Box::new(report.items.entries().map(move |entry| {
+            let place = places.place(entry.location);
+            Element::Item(entry, place)
+        }))),
     ));
     parts.push(("graph".to_owned(), graph(report)));
     parts.push((
@@ -194,35 +199,61 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>, out: &mut Sink<'_>) {
 /// A part of the JSON text: a value, an array made one element at a time, or an object of
 /// parts. Written as `serde_json::to_string_pretty` writes the same value.
 enum Part<'a> {
-    Whole(Value),
-    Each(Box<dyn Iterator<Item = Value> + 'a>),
+    Whole(Element<'a>),
+    Each(Box<dyn Iterator<Item = Element<'a>> + 'a>),
     Object(Vec<(String, Part<'a>)>),
 }
 
 fn each<'a, T>(list: &'a [T], element: impl Fn(&'a T) -> Value + 'a) -> Part<'a> {
-    Part::Each(Box::new(list.iter().map(element)))
+    Part::Each(Box::new(list.iter().map(element).map(Element::Value)))
+}
+
+/// `indent` spaces.
+fn pad(out: &mut Sink<'_>, mut indent: usize) {
+    const SPACES: &str = "                                ";
+    while indent > 0 {
+        let step = indent.min(SPACES.len());
+        out.push_str(&SPACES[..step]);
+        indent -= step;
+    }
+}
+
+/// serde_json's pretty output, each line after the first indented by `indent` more spaces:
+/// a value printed inside the report's object. Line breaks in strings are escaped, so
+/// every `\n` is the printer's own.
+struct Indented<'s, 'a> {
+    out: &'s mut Sink<'a>,
+    indent: usize,
+}
+
+impl std::io::Write for Indented<'_, '_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let mut lines = bytes.split(|&byte| byte == b'\n');
+        if let Some(first) = lines.next() {
+            self.out.push_bytes(first);
+        }
+        for line in lines {
+            self.out.push('\n');
+            pad(self.out, self.indent);
+            self.out.push_bytes(line);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn write(out: &mut Sink<'_>, part: Part<'_>, indent: usize) {
-    const SPACES: &str = "                                ";
-    let pad = |out: &mut Sink<'_>, mut indent: usize| {
-        while indent > 0 {
-            let step = indent.min(SPACES.len());
-            out.push_str(&SPACES[..step]);
-            indent -= step;
-        }
-    };
     match part {
         Part::Whole(value) => {
-            let text = serde_json::to_string_pretty(&value).expect("plain data always serialises");
-            // Line breaks in strings are escaped: every `\n` is the printer's own.
-            for (at, line) in text.split('\n').enumerate() {
-                if at > 0 {
-                    out.push('\n');
-                    pad(out, indent);
-                }
-                out.push_str(line);
-            }
+            // serde_json writes token by token: gathered first, the lines are split in runs.
+            let mut indented =
+                std::io::BufWriter::with_capacity(16 * 1024, Indented { out, indent });
+            serde_json::to_writer_pretty(&mut indented, &value)
+                .expect("plain data always serialises, and the sink takes every write");
+            std::io::Write::flush(&mut indented).expect("the sink takes every write");
         }
         Part::Each(elements) => {
             let mut elements = elements.peekable();
@@ -260,23 +291,87 @@ fn write(out: &mut Sink<'_>, part: Part<'_>, indent: usize) {
     }
 }
 
-fn item(entry: &ward_analysis::report::ItemEntry, places: &ShownPlaces<'_>) -> Value {
-    json!({
-        "kind": entry.kind.as_str(),
-        "id": entry.id,
-        "title": entry.title,
-        "description": entry.description,
-        "location": location(places, entry.location),
-        "duplicate": entry.anchor.is_none(),
-        "fields": entry.attributes.iter().map(|attribute| json!({
-            "name": attribute.name,
-            "values": attribute.values.iter().map(|value| match value {
-                AttrValue::Text(text) => json!(text),
-                AttrValue::Link(link) => json!({ "id": link.id, "resolved": link.kind.is_some() }),
-            }).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "linked_from": ids(&entry.linked_from),
-    })
+/// One element of a list: a value, or an entry of the catalogue written field by field
+/// (100k of them: as values, each would allocate every key and every string again).
+enum Element<'a> {
+    Value(Value),
+    Item(ItemEntry<'a>, Place),
+}
+
+impl Serialize for Element<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (entry, place) = match self {
+            Element::Value(value) => return value.serialize(serializer),
+            Element::Item(entry, place) => (entry, place),
+        };
+        // In the order of the keys, as serde_json's sorted map writes an object.
+        let mut map = serializer.serialize_map(Some(8))?;
+        map.serialize_entry("description", &entry.description)?;
+        map.serialize_entry("duplicate", &entry.anchor.is_none())?;
+        map.serialize_entry("fields", &Fields(&entry.attributes))?;
+        map.serialize_entry("id", entry.id)?;
+        map.serialize_entry("kind", entry.kind.as_str())?;
+        map.serialize_entry("linked_from", &ids(&entry.linked_from))?;
+        map.serialize_entry("location", &Location(place))?;
+        map.serialize_entry("title", &entry.title)?;
+        map.end()
+    }
+}
+
+struct Fields<'e, 'a>(&'e [Attribute<'a>]);
+
+impl Serialize for Fields<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(Field))
+    }
+}
+
+struct Field<'e, 'a>(&'e Attribute<'a>);
+
+impl Serialize for Field<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("name", self.0.name)?;
+        map.serialize_entry("values", &FieldValues(&self.0.values))?;
+        map.end()
+    }
+}
+
+struct FieldValues<'e, 'a>(&'e [AttrValue<'a>]);
+
+impl Serialize for FieldValues<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(FieldValue))
+    }
+}
+
+struct FieldValue<'e, 'a>(&'e AttrValue<'a>);
+
+impl Serialize for FieldValue<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            AttrValue::Text(text) => serializer.serialize_str(text),
+            AttrValue::Link(link) => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("id", &*link.id)?;
+                map.serialize_entry("resolved", &link.kind.is_some())?;
+                map.end()
+            }
+        }
+    }
+}
+
+/// A place as [`location`] writes it.
+struct Location<'p>(&'p Place);
+
+impl Serialize for Location<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("column", &self.0.column)?;
+        map.serialize_entry("file", &self.0.path)?;
+        map.serialize_entry("line", &self.0.line)?;
+        map.end()
+    }
 }
 
 /// How risks are evaluated and what the plan accepts.

@@ -93,7 +93,7 @@ pub fn run(args: &ReportArgs) -> i32 {
 }
 
 /// Builds and writes the report; returns the number of errors `ward check` would report.
-fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
+pub fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
     let generated = generation_time()?;
     let today = crate::today::resolve(args.today)?;
     let (discovery, mut workspaces) =
@@ -124,6 +124,11 @@ fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
         },
     );
     write(args, &report, &places)?;
+    // The process ends next: the system takes back the analysis and the report at once,
+    // faster than freeing their allocations one by one (a tenth of a second at 100k items).
+    drop(places);
+    std::mem::forget(report);
+    std::mem::forget(checked);
     Ok(errors)
 }
 

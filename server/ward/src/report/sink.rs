@@ -9,7 +9,7 @@ use std::io::{self, Write};
 const CHUNK: usize = 64 * 1024;
 
 pub struct Sink<'a> {
-    buffer: String,
+    buffer: Vec<u8>,
     out: &'a mut dyn Write,
     /// The first write that failed; later text is dropped, and [`Sink::finish`] says why.
     error: Option<io::Error>,
@@ -18,14 +18,19 @@ pub struct Sink<'a> {
 impl<'a> Sink<'a> {
     pub fn new(out: &'a mut dyn Write) -> Sink<'a> {
         Sink {
-            buffer: String::with_capacity(CHUNK * 2),
+            buffer: Vec::with_capacity(CHUNK * 2),
             out,
             error: None,
         }
     }
 
     pub fn push_str(&mut self, text: &str) {
-        self.buffer.push_str(text);
+        self.push_bytes(text.as_bytes());
+    }
+
+    /// Text as bytes, from a writer that hands over UTF-8 in pieces of any size.
+    pub fn push_bytes(&mut self, bytes: &[u8]) {
+        self.buffer.extend_from_slice(bytes);
         if self.buffer.len() >= CHUNK {
             self.write_buffer();
         }
@@ -46,7 +51,7 @@ impl<'a> Sink<'a> {
 
     fn write_buffer(&mut self) {
         if self.error.is_none()
-            && let Err(error) = self.out.write_all(self.buffer.as_bytes())
+            && let Err(error) = self.out.write_all(&self.buffer)
         {
             self.error = Some(error);
         }

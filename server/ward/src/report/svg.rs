@@ -258,7 +258,6 @@ fn layout(graph: &TraceGraph, nodes: &[usize]) -> Vec<(usize, i64, i64)> {
                 .collect()
         })
         .collect();
-    let in_picture: std::collections::HashSet<usize> = nodes.iter().copied().collect();
     let mut position = std::collections::HashMap::new();
     let place = |rows: &Vec<Vec<usize>>, position: &mut std::collections::HashMap<usize, f64>| {
         for row in rows {
@@ -271,11 +270,9 @@ fn layout(graph: &TraceGraph, nodes: &[usize]) -> Vec<(usize, i64, i64)> {
     // The links within the picture, once: a large workspace has many more elsewhere.
     let mut near_of: std::collections::HashMap<usize, Vec<usize>> =
         std::collections::HashMap::new();
-    for edge in &graph.edges {
-        if in_picture.contains(&edge.from) && in_picture.contains(&edge.to) {
-            near_of.entry(edge.from).or_default().push(edge.to);
-            near_of.entry(edge.to).or_default().push(edge.from);
-        }
+    for edge in graph.edges_among(nodes) {
+        near_of.entry(edge.from).or_default().push(edge.to);
+        near_of.entry(edge.to).or_default().push(edge.from);
     }
     let neighbours = |node: usize| near_of.get(&node).into_iter().flatten().copied();
     for sweep in 0..4 {
@@ -345,11 +342,8 @@ pub fn trace_graph(
         placed.iter().map(|&(n, x, y)| (n, (x, y))).collect();
     let width = placed.iter().map(|(_, x, _)| x + NODE_W).max().unwrap_or(0) + 10;
     let height = placed.iter().map(|(_, _, y)| y + NODE_H).max().unwrap_or(0) + 10;
-    let edges: Vec<_> = graph
-        .edges
-        .iter()
-        .filter(|edge| at.contains_key(&edge.from) && at.contains_key(&edge.to))
-        .collect();
+    let placed_nodes: Vec<usize> = placed.iter().map(|&(node, _, _)| node).collect();
+    let edges = graph.edges_among(&placed_nodes);
     Some(html! {
         svg.picture.graph xmlns="http://www.w3.org/2000/svg" role="img"
             data-nodes=(nodes.len()) data-edges=(edges.len())
