@@ -4,12 +4,15 @@
 //! For each size (default 1k, 10k and 100k items; `WARD_BENCH_SIZES=1000,50000` to choose)
 //! it generates a workspace in a temporary folder, runs `ward report <dir> --format <f> -o
 //! <file>` as a fresh process for html, json, markdown and csv, a few times each
-//! (`WARD_BENCH_RUNS`, default 3), and prints the median wall time per format and the peak
-//! resident memory of the size's runs. The target is 100k items in 2 s and 500 MB; a figure
-//! over it is marked `over`.
+//! (`WARD_BENCH_RUNS`, default 3, after a warm-up run), and prints the median wall time and
+//! the largest peak resident memory per format. The target is 100k items in 2 s and
+//! 500 MB; a figure over it is marked `over`.
 //!
-//! The peak comes from `getrusage(RUSAGE_CHILDREN)`, the largest peak of any child waited
-//! for so far: the sizes grow, so each size's figure is its own runs' peak.
+//! `WARD_BENCH_OLD=<path to an older ward>` runs that binary too, each run beside a run of
+//! this one, and prints its figures and the ratios new/old: the machines are noisy, and a
+//! ratio of runs made side by side says more than either figure.
+//!
+//! Each run's peak comes from `wait4`, the resident memory of that one process.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -21,10 +24,22 @@ const FORMATS: [&str; 4] = ["html", "json", "markdown", "csv"];
 const TARGET_WALL: Duration = Duration::from_secs(2);
 const TARGET_RSS: u64 = 500 * 1024 * 1024;
 
-/// One `ward report`: its wall time and the size of what it wrote.
-fn run_report(dir: &Path, format: &str, out: &Path) -> (Duration, u64) {
+/// What one `ward report` took.
+#[derive(Clone, Copy, Default)]
+struct Run {
+    wall: Duration,
+    peak_rss: u64,
+    bytes: u64,
+}
+
+/// One `ward report` by `ward` (a binary's path).
+#[allow(
+    clippy::zombie_processes,
+    reason = "the child is waited for by wait4, which also gives its own peak memory"
+)]
+fn run_report(ward: &str, dir: &Path, format: &str, out: &Path) -> Run {
     let start = Instant::now();
-    let status = Command::new(WARD)
+    let child = Command::new(ward)
         .arg("report")
         .arg(dir)
         .args(["--format", format, "-o"])
@@ -32,13 +47,14 @@ fn run_report(dir: &Path, format: &str, out: &Path) -> (Duration, u64) {
         .env("SOURCE_DATE_EPOCH", "1793525400")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .status()
+        .spawn()
         .expect("ward starts");
+    let (code, peak_rss) = wait_with_peak(child.id());
     let wall = start.elapsed();
     // The generated workspace has errors on purpose: exit 1, the report written.
     assert!(
-        matches!(status.code(), Some(0 | 1)),
-        "ward report --format {format} failed: {status}"
+        matches!(code, 0 | 1),
+        "{ward} report --format {format} failed: exit {code}"
     );
     let bytes = if out.is_dir() {
         std::fs::read_dir(out)
@@ -48,18 +64,33 @@ fn run_report(dir: &Path, format: &str, out: &Path) -> (Duration, u64) {
     } else {
         std::fs::metadata(out).expect("the report").len()
     };
-    (wall, bytes)
+    Run {
+        wall,
+        peak_rss,
+        bytes,
+    }
 }
 
-/// The largest peak resident memory of the children waited for so far, in bytes.
-fn children_peak_rss() -> u64 {
-    // SAFETY: an all-zero `rusage` is a valid value of this plain C struct, and the pointer
-    // is valid for the call.
+/// Waits for the child `pid`; its exit code and its own peak resident memory in bytes.
+fn wait_with_peak(pid: u32) -> (i32, u64) {
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is a valid value of this plain C struct, and both
+    // pointers are valid for the call; `pid` is a child of this process not yet waited for.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let done = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    assert_eq!(done, 0, "getrusage: {}", std::io::Error::last_os_error());
+    let waited = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(
+        waited,
+        pid as libc::pid_t,
+        "wait4: {}",
+        std::io::Error::last_os_error()
+    );
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
     // Linux reports ru_maxrss in kilobytes.
-    usage.ru_maxrss as u64 * 1024
+    (code, usage.ru_maxrss as u64 * 1024)
 }
 
 fn sizes(smoke: bool) -> Vec<usize> {
@@ -75,6 +106,21 @@ fn sizes(smoke: bool) -> Vec<usize> {
     }
 }
 
+/// The median wall time and the largest peak of some runs.
+fn summary(runs: &[Run]) -> Run {
+    let mut walls: Vec<Duration> = runs.iter().map(|run| run.wall).collect();
+    walls.sort();
+    Run {
+        wall: walls[walls.len() / 2],
+        peak_rss: runs.iter().map(|run| run.peak_rss).max().unwrap_or(0),
+        bytes: runs.last().map_or(0, |run| run.bytes),
+    }
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
 fn main() {
     // `cargo test --benches` runs this without `--bench`, unoptimised: a smoke run then.
     let smoke = !std::env::args().any(|arg| arg == "--bench");
@@ -83,49 +129,66 @@ fn main() {
         _ if smoke => 1,
         _ => 3,
     };
+    let old = std::env::var("WARD_BENCH_OLD").ok().filter(|_| !smoke);
     let cpus = std::thread::available_parallelism().map_or(1, usize::from);
-    println!("ward report, cold process, median of {runs} runs per format, {cpus} CPUs available");
     println!(
-        "{:>8} {:>9} {:>9} {:>9} {:>9} {:>10} {:>9}",
-        "items", "html", "json", "markdown", "csv", "HTML MB", "peak RSS"
+        "ward report, cold process, median wall and largest peak RSS of {runs} runs per format, \
+         {cpus} CPUs available{}",
+        old.as_deref()
+            .map(|old| format!("; old: {old}"))
+            .unwrap_or_default()
+    );
+    println!(
+        "{:>8} {:<8} {:>9} {:>9} {:>9} {:>9} {:>8}",
+        "items", "binary", "format", "wall", "peak RSS", "output", ""
     );
     for items in sizes(smoke) {
         let temp = tempfile::tempdir().expect("a temporary folder");
         let dir = temp.path().join("workspace");
         ward_test_support::write_workspace(&ward_test_support::Options::new(items), &dir)
             .expect("the generator writes");
-        let mut medians = Vec::new();
-        let mut html_bytes = 0;
         for format in FORMATS {
             let out = temp.path().join(format!("report.{format}"));
             // A warm-up run puts the files in the page cache.
-            run_report(&dir, format, &out);
-            let mut walls: Vec<Duration> = (0..runs)
-                .map(|_| {
-                    let (wall, bytes) = run_report(&dir, format, &out);
-                    if format == "html" {
-                        html_bytes = bytes;
-                    }
-                    wall
-                })
-                .collect();
-            walls.sort();
-            medians.push(walls[walls.len() / 2]);
+            run_report(WARD, &dir, format, &out);
+            let mut new_runs = Vec::new();
+            let mut old_runs = Vec::new();
+            for _ in 0..runs {
+                new_runs.push(run_report(WARD, &dir, format, &out));
+                if let Some(old) = &old {
+                    old_runs.push(run_report(old, &dir, format, &out));
+                }
+            }
+            let new = summary(&new_runs);
+            let over = |run: &Run| {
+                let mut marks = String::new();
+                if items >= 100_000 && run.wall > TARGET_WALL {
+                    marks.push_str(" over(time)");
+                }
+                if items >= 100_000 && run.peak_rss > TARGET_RSS {
+                    marks.push_str(" over(memory)");
+                }
+                marks
+            };
+            let line = |binary: &str, run: &Run, marks: String| {
+                println!(
+                    "{items:>8} {binary:<8} {format:>9} {:>7.0}ms {:>7.0}MB {:>7.1}MB{marks}",
+                    run.wall.as_secs_f64() * 1000.0,
+                    mb(run.peak_rss),
+                    mb(run.bytes),
+                );
+            };
+            line("new", &new, over(&new));
+            if !old_runs.is_empty() {
+                let old = summary(&old_runs);
+                line("old", &old, String::new());
+                println!(
+                    "{items:>8} {:<8} {format:>9} {:>8.2}× {:>8.2}×",
+                    "new/old",
+                    new.wall.as_secs_f64() / old.wall.as_secs_f64(),
+                    new.peak_rss as f64 / old.peak_rss as f64,
+                );
+            }
         }
-        let peak = children_peak_rss();
-        let mark = |over: bool| if over { " over" } else { "" };
-        let cells: Vec<String> = medians
-            .iter()
-            .map(|wall| format!("{:>7.0}ms", wall.as_secs_f64() * 1000.0))
-            .collect();
-        let slowest = medians.iter().max().copied().unwrap_or_default();
-        println!(
-            "{items:>8} {} {:>10.1} {:>7.0}MB{}{}",
-            cells.join(" "),
-            html_bytes as f64 / 1e6,
-            peak as f64 / (1024.0 * 1024.0),
-            mark(items >= 100_000 && slowest > TARGET_WALL),
-            mark(items >= 100_000 && peak > TARGET_RSS),
-        );
     }
 }

@@ -57,7 +57,7 @@ pub fn concatenate(tables: &[Table]) -> String {
     out
 }
 
-fn table(name: &'static str, rows: Vec<Vec<String>>) -> Table {
+fn table(name: &'static str, rows: impl IntoIterator<Item = Vec<String>>) -> Table {
     let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
     for row in rows {
         writer
@@ -74,11 +74,11 @@ fn table(name: &'static str, rows: Vec<Vec<String>>) -> Table {
 /// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or carriage
 /// return first) gets a leading `'`, as OWASP advises against CSV injection: a title in a
 /// `.ward` file must not become a formula in the reviewer's spreadsheet.
-fn defuse(cell: &str) -> String {
+fn defuse(cell: &str) -> std::borrow::Cow<'_, [u8]> {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
+        format!("'{cell}").into_bytes().into()
     } else {
-        cell.to_owned()
+        cell.as_bytes().into()
     }
 }
 
@@ -558,8 +558,12 @@ fn findings(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
     rows
 }
 
-fn items(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
-    let mut rows = vec![row([
+/// Row by row as the table is written: the catalogue is made entry by entry.
+fn items<'r>(
+    report: &'r Report,
+    places: &'r ShownPlaces<'_>,
+) -> impl Iterator<Item = Vec<String>> + 'r {
+    let head = row([
         "kind",
         "id",
         "title",
@@ -570,8 +574,8 @@ fn items(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
         "description",
         "fields",
         "linked_from",
-    ])];
-    for entry in report.items.entries() {
+    ]);
+    let entries = report.items.entries().map(|entry| {
         let fields: Vec<String> = entry
             .attributes
             .iter()
@@ -588,7 +592,7 @@ fn items(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
             })
             .collect();
         let entry_place = places.place(entry.location);
-        rows.push(vec![
+        vec![
             entry.kind.as_str().to_owned(),
             entry.id.to_string(),
             opt(entry.title),
@@ -599,7 +603,7 @@ fn items(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
             opt(entry.description),
             fields.join("; "),
             ids(&entry.linked_from),
-        ]);
-    }
-    rows
+        ]
+    });
+    std::iter::once(head).chain(entries)
 }

@@ -17,7 +17,13 @@ use crate::places::{Place, ShownPlaces};
 
 /// Escapes text for Markdown, inline (line breaks kept as `<br>`).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    if !text
+        .chars()
+        .any(|ch| matches!(ch, '<' | '>' | '&' | '\r' | '\n') || needs_escape(ch))
+    {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
     let mut chars = text.chars().peekable();
     while let Some(ch) = chars.next() {
         match ch {
@@ -383,9 +389,9 @@ fn traceability(out: &mut Sink<'_>, report: &Report, places: &ShownPlaces<'_>) {
         out.push_str("The workspace has no risks.\n\n");
         return;
     }
-    let mut rows = Vec::new();
-    for risk in &report.traceability {
-        for row in risk.rows() {
+    // Row by row as the table is written, not all rows first.
+    let rows = report.traceability.iter().flat_map(|risk| {
+        risk.rows().into_iter().map(move |row| {
             let threats: Vec<String> = risk
                 .threats
                 .iter()
@@ -438,7 +444,7 @@ fn traceability(out: &mut Sink<'_>, report: &Report, places: &ShownPlaces<'_>) {
                 ),
                 None => Default::default(),
             };
-            rows.push(vec![
+            vec![
                 link_titled(&risk.risk),
                 threats.join("<br>"),
                 risk.score
@@ -453,9 +459,9 @@ fn traceability(out: &mut Sink<'_>, report: &Report, places: &ShownPlaces<'_>) {
                 row.gap
                     .map(|gap| format!("**{}**", gap.describe()))
                     .unwrap_or_default(),
-            ]);
-        }
-    }
+            ]
+        })
+    });
     table(
         out,
         &[
@@ -471,7 +477,7 @@ fn traceability(out: &mut Sink<'_>, report: &Report, places: &ShownPlaces<'_>) {
             "Evidence",
             "Gap",
         ],
-        &rows,
+        rows,
     );
 }
 
