@@ -132,6 +132,19 @@ function checkPdf(pdf, expect) {
     `the PDF has the plan's title "${expect.title}" and the item ${expect.item}`);
   check(/A4|595 x 842|842 x 595/.test(info) || /Page size:\s+841/.test(info),
     `the PDF is A4 landscape: ${/^Page size:.*$/m.exec(info)?.[0]}`);
+  // No row of the traceability matrix cut across two pages: every ID of a row on one of the
+  // matrix's pages (those that repeat its head). pdftotext ends a page with a form feed;
+  // `-raw` keeps each cell's text together, in the order it was drawn, but a narrow cell
+  // breaks an ID over lines, so IDs are compared without hyphens and spaces.
+  const bare = (text) => text.replace(/[-\s]/g, '');
+  const matrixPages = execFileSync('pdftotext', ['-raw', pdf, '-'], { encoding: 'utf8' })
+    .split('\f')
+    .filter((page) => /Threats →\s+assets/.test(page))
+    .map(bare);
+  const cut = expect.rowIds.filter((ids) => !matrixPages.some((page) => ids.every((id) => page.includes(bare(id)))));
+  check(expect.rowIds.length > 0 && cut.length === 0,
+    `${expect.rowIds.length} rows of the traceability matrix naming several items, each whole on one of its ${matrixPages.length} pages`
+      + `${cut.length ? `; cut: ${cut.slice(0, 5).map((ids) => ids.join(' ')).join(' | ')}` : ''}`);
 }
 
 async function checkExample(context, file, screenshot, update, pictures) {
@@ -171,6 +184,12 @@ async function checkExample(context, file, screenshot, update, pictures) {
       scripts: document.querySelectorAll('script').length,
       scriptRan: window.__wardScriptRan,
       firstMatrixLink: document.querySelector('table.trace tbody a[href^="#item-"]')?.getAttribute('href'),
+      // The item IDs of each row of the traceability matrix that names two or more: what
+      // the PDF must keep together on one page.
+      rowIds: [...document.querySelectorAll('table.trace tbody tr')]
+        .map((tr) => [...new Set([...tr.querySelectorAll('a[href^="#item-"]')]
+          .map((a) => decodeURIComponent(a.getAttribute('href').slice('#item-'.length))))])
+        .filter((ids) => ids.length >= 2),
     };
   });
   check(dom.h1.length > 0 && dom.title.includes('Ward report'), `title "${dom.title}"`);
@@ -237,7 +256,7 @@ async function checkExample(context, file, screenshot, update, pictures) {
     console.log(`  updated ${join(update, 'report.png')}`);
   }
   await page.close();
-  return { title: dom.h1, item: (dom.firstMatrixLink ?? '').replace(/^#item-/, '') };
+  return { title: dom.h1, item: (dom.firstMatrixLink ?? '').replace(/^#item-/, ''), rowIds: dom.rowIds };
 }
 
 async function checkHostile(context, file) {
@@ -282,7 +301,7 @@ async function checkHostile(context, file) {
 }
 
 const args = parseArgs(process.argv.slice(2));
-let expectInPdf = { title: '', item: '' };
+let expectInPdf = { title: '', item: '', rowIds: [] };
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: [
