@@ -136,7 +136,8 @@ pub struct Name<'db> {
 #[derive(Debug)]
 pub struct ParsedFile {
     pub ast: Arc<FileAst>,
-    pub source_map: SourceMap,
+    /// Shared, so that the report can keep every file's map without a copy.
+    pub source_map: Arc<SourceMap>,
     pub errors: Vec<SyntaxError>,
 }
 
@@ -149,7 +150,7 @@ pub fn parse(db: &dyn Db, file: SourceFile) -> ParsedFile {
     };
     ParsedFile {
         ast: Arc::new(parse.ast),
-        source_map: parse.source_map,
+        source_map: Arc::new(parse.source_map),
         errors: parse.errors,
     }
 }

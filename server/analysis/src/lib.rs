@@ -351,7 +351,7 @@ impl Analysis {
     }
 
     /// The ranges of a file's syntax.
-    pub fn source_map(&self, file: FileId) -> Cancellable<SourceMap> {
+    pub fn source_map(&self, file: FileId) -> Cancellable<Arc<SourceMap>> {
         self.with_db(|db| db::parse(db, file).source_map.clone())
     }
 

@@ -217,9 +217,9 @@ fn the_report_s_link_graph_follows_the_second_field() {
         .iter()
         .map(|edge| {
             (
-                graph.nodes[edge.from].item.id.as_str(),
+                graph.nodes[edge.from].item.id.as_ref(),
                 edge.via.name(),
-                graph.nodes[edge.to].item.id.as_str(),
+                graph.nodes[edge.to].item.id.as_ref(),
             )
         })
         .collect();
@@ -231,7 +231,7 @@ fn the_report_s_link_graph_follows_the_second_field() {
     let logs = graph
         .nodes
         .iter()
-        .position(|node| node.item.id == "A-LOGS")
+        .position(|node| &*node.item.id == "A-LOGS")
         .expect("A-LOGS is a node");
     let below_logs = graph
         .per_asset
@@ -240,7 +240,9 @@ fn the_report_s_link_graph_follows_the_second_field() {
         .map(|(_, below)| below.clone())
         .unwrap_or_default();
     assert!(
-        below_logs.iter().any(|&at| graph.nodes[at].item.id == "R1"),
+        below_logs
+            .iter()
+            .any(|&at| &*graph.nodes[at].item.id == "R1"),
         "the picture of A-LOGS shows R1: {below_logs:?}"
     );
 }

@@ -65,7 +65,7 @@ pub enum AttrValue<'a> {
 
 pub(super) struct FileData {
     pub(super) ast: Arc<FileAst>,
-    pub(super) map: SourceMap,
+    pub(super) map: Arc<SourceMap>,
     /// Where the file stands in the workspace's order (by path), for sorting by place.
     pub(super) position: usize,
 }
