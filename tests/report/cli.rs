@@ -170,6 +170,63 @@ fn could_not_run_is_exit_2() {
     }
 }
 
+/// A write that fails midway is exit 2 with a message naming where, and leaves no report
+/// that could be taken for a whole one.
+#[test]
+fn a_failed_write_is_exit_2_and_names_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let tables = dir.path().join("tables");
+    // A folder where the `items` table's file would go: every table before it is written.
+    fs::create_dir_all(tables.join("items.csv")).unwrap();
+    let output = ward()
+        .current_dir(dir.path())
+        .arg("report")
+        .arg(fixture("gaps"))
+        .args(["--format", "csv", "-o"])
+        .arg(&tables)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot write") && stderr.contains("items.csv"),
+        "{stderr}"
+    );
+    assert!(tables.join("summary.csv").is_file());
+
+    // `/dev/full` takes nothing: each format that streams into a file or stdout says so.
+    if std::path::Path::new("/dev/full").exists() {
+        for format in ["html", "markdown", "json", "csv"] {
+            let full = fs::File::create("/dev/full").unwrap();
+            let output = ward()
+                .current_dir(dir.path())
+                .arg("report")
+                .arg(fixture("gaps"))
+                .args(["--format", format, "-o", "-"])
+                .stdout(full)
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(2), "{format}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.contains("cannot write the report to stdout"),
+                "{format}: {stderr}"
+            );
+        }
+        // Named with `-o`, the device is written to and left alone: it is no report file.
+        let output = ward()
+            .current_dir(dir.path())
+            .arg("report")
+            .arg(fixture("gaps"))
+            .args(["--format", "html", "-o", "/dev/full"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write `/dev/full`"));
+        assert!(std::path::Path::new("/dev/full").exists());
+    }
+}
+
 #[test]
 fn exit_0_without_errors_1_with_errors() {
     assert_eq!(report(&fixture("no-plan"), "json").1.status.code(), Some(0));

@@ -12,63 +12,47 @@
 //! assessing risk), `suspect-links`, `links` (the link graph's edges), `missing` (what each
 //! section shows missing), `findings` and `items`.
 
+use std::io::{self, Write};
+
 use crate::places::ShownPlaces;
 use ward_analysis::report::{AttrValue, ItemLink, Report, ResidualConclusion, Score};
 
-/// One rendered table.
-pub struct Table {
-    pub name: &'static str,
-    pub text: String,
+/// Where the tables go: each table's text is written, as it is made, into the writer that
+/// `begin` gives for its name.
+pub trait Tables {
+    fn begin(&mut self, name: &'static str) -> io::Result<&mut dyn Write>;
 }
 
-pub fn render(report: &Report, places: &ShownPlaces<'_>) -> Vec<Table> {
-    vec![
-        table("summary", summary(report)),
-        table("gates", gates(report, places)),
-        table("residual", residual(report)),
-        table("traceability", traceability(report, places)),
-        table("risk-matrix", risk_matrix(report)),
-        table("deployer-guidance", guidance(report)),
-        table("approvals", approvals(report)),
-        table("waivers", waivers(report)),
-        table("categories", categories(report)),
-        table("components", components(report)),
-        table("vulnerabilities", vulnerabilities(report)),
-        table("suspect-links", suspect_links(report, places)),
-        table("links", links(report)),
-        table("missing", missing(report)),
-        table("findings", findings(report, places)),
-        table("items", items(report, places)),
-    ]
+/// Writes every table into `out`.
+pub fn render(report: &Report, places: &ShownPlaces<'_>, out: &mut dyn Tables) -> io::Result<()> {
+    table(out, "summary", summary(report))?;
+    table(out, "gates", gates(report, places))?;
+    table(out, "residual", residual(report))?;
+    table(out, "traceability", traceability(report, places))?;
+    table(out, "risk-matrix", risk_matrix(report))?;
+    table(out, "deployer-guidance", guidance(report))?;
+    table(out, "approvals", approvals(report))?;
+    table(out, "waivers", waivers(report))?;
+    table(out, "categories", categories(report))?;
+    table(out, "components", components(report))?;
+    table(out, "vulnerabilities", vulnerabilities(report))?;
+    table(out, "suspect-links", suspect_links(report, places))?;
+    table(out, "links", links(report))?;
+    table(out, "missing", missing(report))?;
+    table(out, "findings", findings(report, places))?;
+    table(out, "items", items(report, places))
 }
 
-/// The tables as one text for stdout.
-pub fn concatenate(tables: &[Table]) -> String {
-    let mut out = String::new();
-    for (at, table) in tables.iter().enumerate() {
-        if at > 0 {
-            out.push('\n');
-        }
-        out.push_str("# table: ");
-        out.push_str(table.name);
-        out.push('\n');
-        out.push_str(&table.text);
-    }
-    out
-}
-
-fn table(name: &'static str, rows: impl IntoIterator<Item = Vec<String>>) -> Table {
-    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+fn table(
+    out: &mut dyn Tables,
+    name: &'static str,
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> io::Result<()> {
+    let mut writer = csv::WriterBuilder::new().from_writer(out.begin(name)?);
     for row in rows {
-        writer
-            .write_record(row.iter().map(|cell| defuse(cell)))
-            .expect("writing to memory cannot fail");
+        writer.write_record(row.iter().map(|cell| defuse(cell)))?;
     }
-    let bytes = writer.into_inner().expect("writing to memory cannot fail");
-    Table {
-        name,
-        text: String::from_utf8(bytes).expect("the cells are UTF-8"),
-    }
+    writer.flush()
 }
 
 /// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or carriage

@@ -178,24 +178,26 @@ pub fn build(checked: &AnalysedWorkspace, generated: Timestamp) -> Result<Report
 }
 
 fn write(args: &ReportArgs, report: &Report, places: &ShownPlaces<'_>) -> Result<(), LoadError> {
-    let to_stdout = |text: &str| {
-        std::io::stdout()
-            .write_all(text.as_bytes())
-            .map_err(|error| LoadError(format!("cannot write the report to stdout: {error}")))
-    };
     let output = args
         .output
         .as_deref()
         .filter(|path| *path != Path::new("-"));
     let stdout_asked = args.output.as_deref() == Some(Path::new("-"));
     match args.format {
-        Format::Csv => {
-            let tables = csv::render(report, places);
-            match output {
-                Some(dir) => write_tables(dir, &tables),
-                None => to_stdout(&csv::concatenate(&tables)),
+        Format::Csv => match output {
+            Some(dir) => write_tables(dir, report, places),
+            None => {
+                let mut out = StdoutTables {
+                    out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()),
+                    first: true,
+                };
+                csv::render(report, places, &mut out)
+                    .and_then(|()| out.out.flush())
+                    .map_err(|error| {
+                        LoadError(format!("cannot write the report to stdout: {error}"))
+                    })
             }
-        }
+        },
         format => {
             let render = |out: &mut Sink<'_>| match format {
                 Format::Html => html::render(report, places, out),
@@ -220,8 +222,8 @@ fn write(args: &ReportArgs, report: &Report, places: &ShownPlaces<'_>) -> Result
     }
 }
 
-/// Writes the report into a file as it is rendered; a file left half written by a failed
-/// write is removed, so that no truncated report is taken for a whole one.
+/// Writes the report into a file as it is rendered; a plain file left half written by a
+/// failed write is removed, so that no truncated report is taken for a whole one.
 fn write_file(path: &Path, render: impl FnOnce(&mut Sink<'_>)) -> Result<(), LoadError> {
     let failed =
         |error: std::io::Error| LoadError(format!("cannot write `{}`: {error}", path.display()));
@@ -230,29 +232,85 @@ fn write_file(path: &Path, render: impl FnOnce(&mut Sink<'_>)) -> Result<(), Loa
     render(&mut sink);
     if let Err(error) = sink.finish() {
         drop(file);
-        let _ = std::fs::remove_file(path);
+        // Only a plain file: `-o /dev/stdout` or a symbolic link is no half-written report.
+        if std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_file()) {
+            let _ = std::fs::remove_file(path);
+        }
         return Err(failed(error));
     }
     let _ = writeln!(anstream::stderr(), "wrote {}", path.display());
     Ok(())
 }
 
-fn write_tables(dir: &Path, tables: &[csv::Table]) -> Result<(), LoadError> {
+/// The CSV tables on stdout: each after a `# table: <name>` line, separated by an empty line.
+struct StdoutTables<W: Write> {
+    out: W,
+    first: bool,
+}
+
+impl<W: Write> csv::Tables for StdoutTables<W> {
+    fn begin(&mut self, name: &'static str) -> std::io::Result<&mut dyn Write> {
+        if !std::mem::take(&mut self.first) {
+            self.out.write_all(b"\n")?;
+        }
+        writeln!(self.out, "# table: {name}")?;
+        Ok(&mut self.out)
+    }
+}
+
+/// The CSV tables as files of a folder, `<name>.csv`, each written as it is made.
+struct FolderTables<'a> {
+    dir: &'a Path,
+    /// The file of the table being written, for the message of a failed write.
+    path: Option<PathBuf>,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    written: usize,
+}
+
+impl FolderTables<'_> {
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.file.take() {
+            Some(mut file) => file.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl csv::Tables for FolderTables<'_> {
+    fn begin(&mut self, name: &'static str) -> std::io::Result<&mut dyn Write> {
+        self.flush()?;
+        self.written += 1;
+        let path = self.path.insert(self.dir.join(format!("{name}.csv")));
+        let file = std::fs::File::create(path)?;
+        Ok(self
+            .file
+            .insert(std::io::BufWriter::with_capacity(64 * 1024, file)))
+    }
+}
+
+fn write_tables(dir: &Path, report: &Report, places: &ShownPlaces<'_>) -> Result<(), LoadError> {
     std::fs::create_dir_all(dir).map_err(|error| {
         LoadError(format!(
             "cannot create the folder `{}`: {error}",
             dir.display()
         ))
     })?;
-    for table in tables {
-        let path = dir.join(format!("{}.csv", table.name));
-        std::fs::write(&path, &table.text)
-            .map_err(|error| LoadError(format!("cannot write `{}`: {error}", path.display())))?;
-    }
+    let mut tables = FolderTables {
+        dir,
+        path: None,
+        file: None,
+        written: 0,
+    };
+    csv::render(report, places, &mut tables)
+        .and_then(|()| tables.flush())
+        .map_err(|error| {
+            let path = tables.path.as_deref().unwrap_or(dir);
+            LoadError(format!("cannot write `{}`: {error}", path.display()))
+        })?;
     let _ = writeln!(
         anstream::stderr(),
         "wrote {} tables to {}",
-        tables.len(),
+        tables.written,
         dir.display()
     );
     Ok(())
