@@ -10,7 +10,7 @@ use std::process::Command;
 use serde_json::{Value, json};
 
 use crate::features::apply_workspace_edit;
-use crate::harness::{Client, EDITORS, Editor, Start, Workspace, uri};
+use crate::harness::{Client, EDITORS, Editor, Workspace, uri};
 
 const MODEL: &str = r#"plan {
   phases: design, release
@@ -66,18 +66,7 @@ const TODAY: &str = "2026-12-01";
 fn start(editor: Editor, workspace: &Workspace) -> Client {
     let day = workspace.path("today.txt");
     std::fs::write(&day, format!("{TODAY}\n")).unwrap();
-    let day: &'static str = Box::leak(day.to_string_lossy().into_owned().into_boxed_str());
-    Client::start_with(
-        editor,
-        &workspace.root(),
-        Start {
-            env: vec![
-                ("WARD_LSP_TEST_HOOKS", "1"),
-                ("WARD_LSP_TEST_TODAY_FILE", day),
-            ],
-            ..Start::default()
-        },
-    )
+    Client::start_on_day(editor, &workspace.root(), &day)
 }
 
 /// The findings `ward check` reports in a folder, as (code, message) pairs.

@@ -135,6 +135,20 @@ impl Client {
         Client::start_with(editor, root, options)
     }
 
+    /// Starts a server whose today is the `YYYY-MM-DD` in `day_file`, read as the server
+    /// needs it, so that a test can pin the day or turn it over.
+    pub fn start_on_day(editor: Editor, root: &Path, day_file: &Path) -> Client {
+        let day: &'static str = Box::leak(day_file.to_string_lossy().into_owned().into_boxed_str());
+        let options = Start {
+            env: vec![
+                ("WARD_LSP_TEST_HOOKS", "1"),
+                ("WARD_LSP_TEST_TODAY_FILE", day),
+            ],
+            ..Start::default()
+        };
+        Client::start_with(editor, root, options)
+    }
+
     pub fn start_with(editor: Editor, root: &Path, options: Start) -> Client {
         let binary = options
             .binary

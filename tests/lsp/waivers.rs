@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::diagnostics::replace;
-use crate::harness::{Client, Editor, Start, Workspace};
+use crate::harness::{Client, Editor, Workspace};
 
 const ASSET: &str = "asset A-ALONE \"Untargeted\" { kind: data }\n";
 
@@ -92,18 +92,7 @@ fn a_waiver_expires_when_the_day_turns_over() {
     let workspace = Workspace::new(&[("asset.ward", ASSET), ("waiver.ward", &waiver)]);
     let day = workspace.path("today.txt");
     std::fs::write(&day, "2026-06-30\n").unwrap();
-    let day: &'static str = Box::leak(day.to_string_lossy().into_owned().into_boxed_str());
-    let mut client = Client::start_with(
-        Editor::VsCode,
-        &workspace.root(),
-        Start {
-            env: vec![
-                ("WARD_LSP_TEST_HOOKS", "1"),
-                ("WARD_LSP_TEST_TODAY_FILE", day),
-            ],
-            ..Start::default()
-        },
-    );
+    let mut client = Client::start_on_day(Editor::VsCode, &workspace.root(), &day);
     let asset = workspace.path("asset.ward");
     client.wait_diagnostics(&asset, "the waived finding, a hint", |list| {
         untargeted(list).is_some_and(|d| d["severity"] == 4)
