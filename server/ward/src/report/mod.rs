@@ -93,7 +93,7 @@ pub fn run(args: &ReportArgs) -> i32 {
 }
 
 /// Builds and writes the report; returns the number of errors `ward check` would report.
-pub fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
+fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
     let generated = generation_time()?;
     let today = crate::today::resolve(args.today)?;
     let (discovery, mut workspaces) =
