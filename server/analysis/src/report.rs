@@ -456,7 +456,8 @@ pub struct TraceRisk {
     pub accepted: Option<String>,
     pub harm: Option<String>,
     pub hazard: Option<String>,
-    pub controls: Vec<TraceControl>,
+    /// Shared between the risks a control mitigates: made once per control.
+    pub controls: Vec<Arc<TraceControl>>,
 }
 
 impl TraceRisk {
@@ -476,20 +477,20 @@ pub struct TraceThreat {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TraceControl {
     pub control: ItemLink,
-    pub kind: Option<String>,
+    pub kind: Option<&'static str>,
     /// `manufacturer` (the default) or `deployer`.
-    pub responsibility: String,
+    pub responsibility: &'static str,
     /// `proposed` (the default) or `implemented`.
-    pub status: String,
+    pub status: &'static str,
     pub verifications: Vec<TraceVerification>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TraceVerification {
     pub verification: ItemLink,
-    pub method: Option<String>,
+    pub method: Option<&'static str>,
     /// `pending` (the default), `pass` or `fail`: as written, else as the test reports say.
-    pub result: String,
+    pub result: &'static str,
     /// Where `result` comes from.
     pub result_from: ResultFrom,
     pub evidence: Option<String>,
@@ -619,7 +620,7 @@ impl TraceRisk {
                 continue;
             }
             for (at, verification) in control.verifications.iter().enumerate() {
-                let gap = match TestResult::from_word(&verification.result) {
+                let gap = match TestResult::from_word(verification.result) {
                     Some(TestResult::Fail) => Some(Gap::FailedVerification),
                     Some(TestResult::Pending) => Some(Gap::PendingVerification),
                     _ => None,
@@ -1112,7 +1113,7 @@ impl Builder<'_> {
     fn result_of(
         &self,
         verification: crate::model::Verification<'_>,
-    ) -> Cancellable<(String, ResultFrom)> {
+    ) -> Cancellable<(&'static str, ResultFrom)> {
         let found = self.analysis.with_db(|db| {
             crate::junit::result_with_source(db, verification).map(|(result, source)| {
                 let from = match source {
@@ -1140,14 +1141,13 @@ impl Builder<'_> {
             })
         })?;
         Ok(match found {
-            Some((result, from)) => (result.as_str().to_owned(), from),
+            Some((result, from)) => (result.as_str(), from),
             // An invalid written result: already an `invalid-value`; the default stands.
             None => (
                 verification
                     .written_result()
                     .or_default(&verification::RESULT)
-                    .as_str()
-                    .to_owned(),
+                    .as_str(),
                 ResultFrom::Written,
             ),
         })
@@ -1478,6 +1478,8 @@ impl Builder<'_> {
     /// link to it and the verifications that link to those, whatever the link fields.
     fn traceability(&self) -> Cancellable<Vec<TraceRisk>> {
         let mut risks = Vec::new();
+        // Each control once, however many risks it mitigates.
+        let mut made: Vec<Option<Arc<TraceControl>>> = vec![None; self.index.graph.nodes.len()];
         for (node_at, node) in self.index.graph.nodes.iter().enumerate() {
             let this = node.item;
             let (id, item) = (&node.id, self.index.item(this));
@@ -1497,46 +1499,20 @@ impl Builder<'_> {
                 };
                 threats.push(TraceThreat { threat, assets });
             }
+            threats.shrink_to_fit();
             let score = model.score();
             let mut controls = Vec::new();
             for control_at in self.index.graph.down_of_kind(node_at, ItemKind::Control) {
-                let control_ref = self.index.graph.nodes[control_at].item;
-                let control_id = &self.index.graph.nodes[control_at].id;
-                let ItemModel::Control(control_model) = self.model(control_ref) else {
-                    continue;
+                let control = match &made[control_at] {
+                    Some(made) => Arc::clone(made),
+                    None => match self.trace_control(control_at)? {
+                        Some(control) => Arc::clone(made[control_at].insert(Arc::new(control))),
+                        None => continue,
+                    },
                 };
-                let mut verifications = Vec::new();
-                for verification_at in self
-                    .index
-                    .graph
-                    .down_of_kind(control_at, ItemKind::Verification)
-                {
-                    let verification_ref = self.index.graph.nodes[verification_at].item;
-                    let verification_id = &self.index.graph.nodes[verification_at].id;
-                    let ItemModel::Verification(typed) = self.model(verification_ref) else {
-                        continue;
-                    };
-                    let (result, result_from) = self.result_of(typed)?;
-                    verifications.push(TraceVerification {
-                        verification: self.index.link(verification_id),
-                        method: typed.method().valid().map(|m| m.as_str().to_owned()),
-                        result,
-                        result_from,
-                        evidence: typed.evidence().text().map(str::to_owned),
-                        test: {
-                            let tests: Vec<&str> = typed.tests().map(|(_, test)| test).collect();
-                            (!tests.is_empty()).then(|| tests.join(", "))
-                        },
-                    });
-                }
-                controls.push(TraceControl {
-                    control: self.index.link(control_id),
-                    kind: control_model.kind().valid().map(|k| k.as_str().to_owned()),
-                    responsibility: control_model.responsibility().as_str().to_owned(),
-                    status: control_model.status().as_str().to_owned(),
-                    verifications,
-                });
+                controls.push(control);
             }
+            controls.shrink_to_fit();
             // As the checks compute it: only for a mitigated, scored risk.
             let residual = match score {
                 Some(score) if !controls.is_empty() => model.residual_score(score),
@@ -1558,6 +1534,48 @@ impl Builder<'_> {
             });
         }
         Ok(risks)
+    }
+
+    /// A control of the traceability matrix with its verifications; `None` when the node is
+    /// no control.
+    fn trace_control(&self, control_at: usize) -> Cancellable<Option<TraceControl>> {
+        let control_ref = self.index.graph.nodes[control_at].item;
+        let control_id = &self.index.graph.nodes[control_at].id;
+        let ItemModel::Control(control_model) = self.model(control_ref) else {
+            return Ok(None);
+        };
+        let mut verifications = Vec::new();
+        for verification_at in self
+            .index
+            .graph
+            .down_of_kind(control_at, ItemKind::Verification)
+        {
+            let verification_ref = self.index.graph.nodes[verification_at].item;
+            let verification_id = &self.index.graph.nodes[verification_at].id;
+            let ItemModel::Verification(typed) = self.model(verification_ref) else {
+                continue;
+            };
+            let (result, result_from) = self.result_of(typed)?;
+            verifications.push(TraceVerification {
+                verification: self.index.link(verification_id),
+                method: typed.method().valid().map(|m| m.as_str()),
+                result,
+                result_from,
+                evidence: typed.evidence().text().map(str::to_owned),
+                test: {
+                    let tests: Vec<&str> = typed.tests().map(|(_, test)| test).collect();
+                    (!tests.is_empty()).then(|| tests.join(", "))
+                },
+            });
+        }
+        verifications.shrink_to_fit();
+        Ok(Some(TraceControl {
+            control: self.index.link(control_id),
+            kind: control_model.kind().valid().map(|k| k.as_str()),
+            responsibility: control_model.responsibility().as_str(),
+            status: control_model.status().as_str(),
+            verifications,
+        }))
     }
 
     fn risk_matrix(&self, traceability: &[TraceRisk]) -> RiskMatrix {

@@ -349,8 +349,8 @@ fn traceability(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
                 Some(control) => cells.extend([
                     control.control.id.to_string(),
                     opt(control.control.title.as_deref()),
-                    control.responsibility.clone(),
-                    control.status.clone(),
+                    control.responsibility.to_owned(),
+                    control.status.to_owned(),
                 ]),
                 None => cells.extend([String::new(), String::new(), String::new(), String::new()]),
             }
@@ -358,8 +358,8 @@ fn traceability(report: &Report, places: &ShownPlaces<'_>) -> Vec<Vec<String>> {
                 Some(v) => cells.extend([
                     v.verification.id.to_string(),
                     opt(v.verification.title.as_deref()),
-                    opt(v.method.as_deref()),
-                    v.result.clone(),
+                    opt(v.method),
+                    v.result.to_owned(),
                     super::result_source(&v.result_from, places),
                     opt(v.evidence.as_deref()),
                 ]),

@@ -613,7 +613,7 @@ fn trace_risk(risk: &TraceRisk, acceptable: i64, places: &ShownPlaces<'_>) -> Ma
                                         (control.responsibility)
                                         @if let Some(kind) = &control.kind { ", " (kind) }
                                         " "
-                                        span class={ "badge " (control_status_class(&control.status)) } {
+                                        span class={ "badge " (control_status_class(control.status)) } {
                                             (control.status)
                                         }
                                     }
@@ -629,7 +629,7 @@ fn trace_risk(risk: &TraceRisk, acceptable: i64, places: &ShownPlaces<'_>) -> Ma
                                 @if let Some(method) = &v.method { div.where { (method) } }
                             }
                             td {
-                                (result_badge(&v.result))
+                                (result_badge(v.result))
                                 @if matches!(v.result_from, ResultFrom::TestReports(_)) {
                                     div.where { (super::result_source(&v.result_from, places)) }
                                 }

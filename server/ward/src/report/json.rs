@@ -4,12 +4,15 @@
 
 use super::sink::Sink;
 use crate::places::{Place, ShownPlaces};
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use std::cell::RefCell;
+
+use serde::Serialize;
+use serde::ser::{Error as _, SerializeMap, Serializer};
 use serde_json::{Value, json};
 use ward_analysis::FileRange;
 use ward_analysis::report::{
-    AttrValue, Attribute, Grid, ItemEntry, ItemLink, Report, ResidualConclusion, ResultFrom,
-    RuleFailure, Score, TraceRisk,
+    AttrValue, Attribute, GateReport, Grid, ItemEntry, ItemLink, Report, ResidualConclusion,
+    ResultFrom, Score, TraceRisk,
 };
 
 /// The version of this JSON layout.
@@ -43,26 +46,6 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>, out: &mut Sink<'_>) {
                 "total": h.findings.total(),
             },
         },
-        "gates": report.gates.iter().map(|gate| json!({
-            "phase": gate.phase,
-            "status": gate.status.map(|status| status.as_str()),
-            "met": gate.met(),
-            "rules": gate.rules.iter().map(|rule| json!({
-                "rule": rule.rule.name(),
-                "requires": rule.rule.describe(),
-                "met": rule.met,
-                "failures": rule.failures.iter().map(|f| failure(f, places)).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "residual": gate_residual(&gate.residual),
-            "approvals": gate.approvals.iter().map(|approval| json!({
-                "approval": approval.approval.id,
-                "by": approval.by,
-                "role": approval.role,
-                "meaning": approval.meaning,
-                "date": approval.date.map(|date| date.to_string()),
-                "commit": approval.commit,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
         "risk_matrix": {
             "acceptable": report.risk_matrix.acceptable,
             "matrix": report.risk_matrix.matrix.as_ref().map(|levels| {
@@ -145,15 +128,13 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>, out: &mut Sink<'_>) {
     // tree alone took gigabytes.
     let mut parts: Vec<(String, Part<'_>)> = small
         .into_iter()
-        .map(|(key, value)| (key, Part::Whole(Element::Value(value))))
+        .map(|(key, value)| (key, Part::Whole(value)))
         .collect();
+    parts.push(("method".to_owned(), Part::Whole(method(report))));
+    parts.push(("residual".to_owned(), Part::Whole(residual(report))));
     parts.push((
-        "method".to_owned(),
-        Part::Whole(Element::Value(method(report))),
-    ));
-    parts.push((
-        "residual".to_owned(),
-        Part::Whole(Element::Value(residual(report))),
+        "gates".to_owned(),
+        each(&report.gates, move |gate| gate_row(gate, places)),
     ));
     parts.push((
         "traceability".to_owned(),
@@ -162,146 +143,94 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>, out: &mut Sink<'_>) {
     parts.push((
         "findings".to_owned(),
         each(&report.findings, move |finding| {
-            json!({
-                "location": location(places, finding.location),
-                "severity": finding.severity.as_str(),
-                "code": finding.code.as_str(),
-                "gate": finding.gate,
-                "item": finding.item.as_ref().map(|item| &item.id),
-                "message": finding.message,
+            Row::Finding(FindingRow {
+                code: finding.code.as_str(),
+                gate: finding.gate.as_deref(),
+                item: finding.item.as_ref().map(|item| &*item.id),
+                location: Location::new(places, finding.location),
+                message: &finding.message,
+                severity: finding.severity.as_str(),
             })
         }),
     ));
     parts.push((
         "items".to_owned(),
-        Part::Each(Box::new(report.items.entries().map(move |entry| {
-            let place = places.place(entry.location);
-            Element::Item(entry, place)
-        }))),
+        Part::each(report.items.entries().map(move |entry| {
+            let location = Location::new(places, entry.location);
+            Element::Item(entry, location)
+        })),
     ));
     parts.push(("graph".to_owned(), graph(report)));
     parts.push((
         "missing".to_owned(),
         each(&report.missing, |missing| {
-            json!({
-                "section": missing.section.as_str(),
-                "item": missing.item.as_ref().map(|item| &item.id),
-                "what": missing.what,
+            Row::Missing(MissingRow {
+                item: missing.item.as_ref().map(|item| &*item.id),
+                section: missing.section.as_str(),
+                what: &missing.what,
             })
         }),
     ));
     // serde_json's map is sorted by key: so is the report.
     parts.sort_by(|a, b| a.0.cmp(&b.0));
-    write(out, Part::Object(parts), 0);
+    let mut serializer = serde_json::Serializer::pretty(&mut *out);
+    Part::Object(parts)
+        .serialize(&mut serializer)
+        .expect("plain data always serialises, and the sink takes every write");
     out.push('\n');
 }
 
-/// A part of the JSON text: a value, an array made one element at a time, or an object of
-/// parts. Written as `serde_json::to_string_pretty` writes the same value.
+/// A part of the JSON text: a value, an array made one element at a time as it is written,
+/// or an object of parts.
 enum Part<'a> {
-    Whole(Element<'a>),
-    Each(Box<dyn Iterator<Item = Element<'a>> + 'a>),
+    Whole(Value),
+    /// Taken when written: the elements are made once.
+    Each(RefCell<Option<Elements<'a>>>),
     Object(Vec<(String, Part<'a>)>),
 }
 
-fn each<'a, T>(list: &'a [T], element: impl Fn(&'a T) -> Value + 'a) -> Part<'a> {
-    Part::Each(Box::new(list.iter().map(element).map(Element::Value)))
-}
+type Elements<'a> = Box<dyn Iterator<Item = Element<'a>> + 'a>;
 
-/// `indent` spaces.
-fn pad(out: &mut Sink<'_>, mut indent: usize) {
-    const SPACES: &str = "                                ";
-    while indent > 0 {
-        let step = indent.min(SPACES.len());
-        out.push_str(&SPACES[..step]);
-        indent -= step;
+impl<'a> Part<'a> {
+    fn each(elements: impl Iterator<Item = Element<'a>> + 'a) -> Part<'a> {
+        Part::Each(RefCell::new(Some(Box::new(elements))))
     }
 }
 
-/// serde_json's pretty output, each line after the first indented by `indent` more spaces:
-/// a value printed inside the report's object. Line breaks in strings are escaped, so
-/// every `\n` is the printer's own.
-struct Indented<'s, 'a> {
-    out: &'s mut Sink<'a>,
-    indent: usize,
-}
-
-impl std::io::Write for Indented<'_, '_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let mut lines = bytes.split(|&byte| byte == b'\n');
-        if let Some(first) = lines.next() {
-            self.out.push_bytes(first);
-        }
-        for line in lines {
-            self.out.push('\n');
-            pad(self.out, self.indent);
-            self.out.push_bytes(line);
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn write(out: &mut Sink<'_>, part: Part<'_>, indent: usize) {
-    match part {
-        Part::Whole(value) => {
-            // serde_json writes token by token: gathered first, the lines are split in runs.
-            let mut indented =
-                std::io::BufWriter::with_capacity(16 * 1024, Indented { out, indent });
-            serde_json::to_writer_pretty(&mut indented, &value)
-                .expect("plain data always serialises, and the sink takes every write");
-            std::io::Write::flush(&mut indented).expect("the sink takes every write");
-        }
-        Part::Each(elements) => {
-            let mut elements = elements.peekable();
-            if elements.peek().is_none() {
-                out.push_str("[]");
-                return;
+impl Serialize for Part<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Part::Whole(value) => value.serialize(serializer),
+            Part::Each(elements) => match elements.borrow_mut().take() {
+                Some(elements) => serializer.collect_seq(elements),
+                None => Err(S::Error::custom("a part of the report written twice")),
+            },
+            Part::Object(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, part) in entries {
+                    map.serialize_entry(key, part)?;
+                }
+                map.end()
             }
-            out.push_str("[\n");
-            while let Some(element) = elements.next() {
-                pad(out, indent + 2);
-                write(out, Part::Whole(element), indent + 2);
-                out.push_str(if elements.peek().is_some() {
-                    ",\n"
-                } else {
-                    "\n"
-                });
-            }
-            pad(out, indent);
-            out.push(']');
-        }
-        Part::Object(entries) if entries.is_empty() => out.push_str("{}"),
-        Part::Object(entries) => {
-            out.push_str("{\n");
-            let len = entries.len();
-            for (at, (key, part)) in entries.into_iter().enumerate() {
-                pad(out, indent + 2);
-                out.push_str(&serde_json::to_string(&key).expect("a key serialises"));
-                out.push_str(": ");
-                write(out, part, indent + 2);
-                out.push_str(if at + 1 < len { ",\n" } else { "\n" });
-            }
-            pad(out, indent);
-            out.push('}');
         }
     }
+}
+
+fn each<'a, T>(list: &'a [T], element: impl Fn(&'a T) -> Row<'a> + 'a) -> Part<'a> {
+    Part::each(list.iter().map(move |entry| Element::Row(element(entry))))
 }
 
 /// One element of a list: a value, or an entry of the catalogue written field by field
 /// (100k of them: as values, each would allocate every key and every string again).
 enum Element<'a> {
-    Value(Value),
-    Item(ItemEntry<'a>, Place),
+    Row(Row<'a>),
+    Item(ItemEntry<'a>, Location),
 }
 
 impl Serialize for Element<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (entry, place) = match self {
-            Element::Value(value) => return value.serialize(serializer),
+            Element::Row(row) => return row.serialize(serializer),
             Element::Item(entry, place) => (entry, place),
         };
         // In the order of the keys, as serde_json's sorted map writes an object.
@@ -312,7 +241,7 @@ impl Serialize for Element<'_> {
         map.serialize_entry("id", entry.id)?;
         map.serialize_entry("kind", entry.kind.as_str())?;
         map.serialize_entry("linked_from", &ids(&entry.linked_from))?;
-        map.serialize_entry("location", &Location(place))?;
+        map.serialize_entry("location", place)?;
         map.serialize_entry("title", &entry.title)?;
         map.end()
     }
@@ -362,9 +291,15 @@ impl Serialize for FieldValue<'_, '_> {
 }
 
 /// A place as [`location`] writes it.
-struct Location<'p>(&'p Place);
+struct Location(Place);
 
-impl Serialize for Location<'_> {
+impl Location {
+    fn new(places: &ShownPlaces<'_>, range: FileRange) -> Location {
+        Location(places.place(range))
+    }
+}
+
+impl Serialize for Location {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(3))?;
         map.serialize_entry("column", &self.0.column)?;
@@ -417,20 +352,20 @@ fn graph(report: &Report) -> Part<'_> {
         (
             "edges".to_owned(),
             each(&graph.edges, move |edge| {
-                json!({
-                    "from": graph.nodes[edge.from].item.id,
-                    "field": edge.via.name(),
-                    "to": graph.nodes[edge.to].item.id,
+                Row::Edge(EdgeRow {
+                    field: edge.via.name(),
+                    from: &graph.nodes[edge.from].item.id,
+                    to: &graph.nodes[edge.to].item.id,
                 })
             }),
         ),
         (
             "nodes".to_owned(),
             each(&graph.nodes, |node| {
-                json!({
-                    "id": node.item.id,
-                    "kind": node.kind.as_str(),
-                    "layer": node.layer,
+                Row::Node(NodeRow {
+                    id: &node.item.id,
+                    kind: node.kind.as_str(),
+                    layer: node.layer,
                 })
             }),
         ),
@@ -457,66 +392,269 @@ fn score(score: Option<Score>) -> Value {
     }
 }
 
-fn failure(failure: &RuleFailure, places: &ShownPlaces<'_>) -> Value {
-    json!({
-        "code": failure.code.as_str(),
-        "item": failure.item.as_ref().map(|item| &item.id),
-        "location": location(places, failure.location),
-        "in_check": super::text::in_check(failure.in_check),
+fn gate_row<'a>(gate: &'a GateReport, places: &ShownPlaces<'_>) -> Row<'a> {
+    Row::Gate(GateRow {
+        approvals: gate
+            .approvals
+            .iter()
+            .map(|approval| {
+                json!({
+                    "approval": approval.approval.id,
+                    "by": approval.by,
+                    "role": approval.role,
+                    "meaning": approval.meaning,
+                    "date": approval.date.map(|date| date.to_string()),
+                    "commit": approval.commit,
+                })
+            })
+            .collect(),
+        met: gate.met(),
+        phase: &gate.phase,
+        residual: gate_residual(&gate.residual),
+        rules: gate
+            .rules
+            .iter()
+            .map(|rule| RuleRow {
+                failures: rule
+                    .failures
+                    .iter()
+                    .map(|failure| FailureRow {
+                        code: failure.code.as_str(),
+                        in_check: super::text::in_check(failure.in_check),
+                        item: failure.item.as_ref().map(|item| &*item.id),
+                        location: Location::new(places, failure.location),
+                    })
+                    .collect(),
+                met: rule.met,
+                requires: rule.rule.describe(),
+                rule: rule.rule.name(),
+            })
+            .collect(),
+        status: gate.status.map(|status| status.as_str()),
     })
 }
 
-fn trace(risk: &TraceRisk, places: &ShownPlaces<'_>) -> Value {
-    json!({
-        "risk": risk.risk.id,
-        "title": risk.risk.title,
-        "location": location(places, risk.location),
-        "threats": risk.threats.iter().map(|threat| json!({
-            "threat": threat.threat.id,
-            "resolved": threat.threat.kind.is_some(),
-            "assets": ids(&threat.assets),
-        })).collect::<Vec<_>>(),
-        "score": score(risk.score),
-        "residual": score(risk.residual),
-        "accepted": risk.accepted,
-        "harm": risk.harm,
-        "hazard": risk.hazard,
-        "controls": risk.controls.iter().map(|control| json!({
-            "control": control.control.id,
-            "title": control.control.title,
-            "kind": control.kind,
-            "responsibility": control.responsibility,
-            "status": control.status,
-            "verifications": control.verifications.iter().map(|v| json!({
-                "verification": v.verification.id,
-                "title": v.verification.title,
-                "method": v.method,
-                "result": v.result,
-                "result_source": v.result_from.as_str(),
-                "test_cases": match &v.result_from {
-                    ResultFrom::TestReports(cases) => cases.iter().map(|case| {
-                        let place = places.place(case.location);
-                        json!({
-                            "name": case.name,
-                            "classname": case.classname,
-                            "outcome": case.outcome,
-                            "file": place.path,
-                            "line": place.line,
-                            "column": place.column,
-                        })
-                    }).collect::<Vec<_>>(),
-                    _ => Vec::new(),
-                },
-                "evidence": v.evidence,
-                "test": v.test,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "gaps": risk.rows().iter().filter_map(|row| row.gap.map(|gap| json!({
-            "gap": gap.as_str(),
-            "control": row.control.map(|c| &c.control.id),
-            "verification": row.verification.map(|v| &v.verification.id),
-        }))).collect::<Vec<_>>(),
+fn trace<'a>(risk: &'a TraceRisk, places: &ShownPlaces<'_>) -> Row<'a> {
+    Row::Trace(TraceRow {
+        accepted: risk.accepted.as_deref(),
+        controls: risk
+            .controls
+            .iter()
+            .map(|control| ControlRow {
+                control: &control.control.id,
+                kind: control.kind,
+                responsibility: control.responsibility,
+                status: control.status,
+                title: control.control.title.as_deref(),
+                verifications: control
+                    .verifications
+                    .iter()
+                    .map(|v| VerificationRow {
+                        evidence: v.evidence.as_deref(),
+                        method: v.method,
+                        result: v.result,
+                        result_source: v.result_from.as_str(),
+                        test: v.test.as_deref(),
+                        test_cases: match &v.result_from {
+                            ResultFrom::TestReports(cases) => cases
+                                .iter()
+                                .map(|case| {
+                                    let Place { path, line, column } = places.place(case.location);
+                                    CaseRow {
+                                        classname: case.classname.as_deref(),
+                                        column,
+                                        file: path,
+                                        line,
+                                        name: &case.name,
+                                        outcome: case.outcome,
+                                    }
+                                })
+                                .collect(),
+                            _ => Vec::new(),
+                        },
+                        title: v.verification.title.as_deref(),
+                        verification: &v.verification.id,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        gaps: risk
+            .rows()
+            .iter()
+            .filter_map(|row| {
+                row.gap.map(|gap| GapRow {
+                    control: row.control.map(|c| &*c.control.id),
+                    gap: gap.as_str(),
+                    verification: row.verification.map(|v| &*v.verification.id),
+                })
+            })
+            .collect(),
+        harm: risk.harm.as_deref(),
+        hazard: risk.hazard.as_deref(),
+        location: Location::new(places, risk.location),
+        residual: risk.residual.map(ScoreRow::new),
+        risk: &risk.risk.id,
+        score: risk.score.map(ScoreRow::new),
+        threats: risk
+            .threats
+            .iter()
+            .map(|threat| ThreatRow {
+                assets: ids(&threat.assets),
+                resolved: threat.threat.kind.is_some(),
+                threat: &threat.threat.id,
+            })
+            .collect(),
+        title: risk.risk.title.as_deref(),
     })
+}
+
+/// An element of one of the long lists, spelled out field by field in the order of the
+/// keys (as serde_json's sorted map writes the small parts): made as a value, each would
+/// allocate every key and every string again.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Row<'a> {
+    Gate(GateRow<'a>),
+    Trace(TraceRow<'a>),
+    Finding(FindingRow<'a>),
+    Edge(EdgeRow<'a>),
+    Node(NodeRow<'a>),
+    Missing(MissingRow<'a>),
+}
+
+#[derive(Serialize)]
+struct GateRow<'a> {
+    approvals: Vec<Value>,
+    met: bool,
+    phase: &'a str,
+    residual: Value,
+    rules: Vec<RuleRow<'a>>,
+    status: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct RuleRow<'a> {
+    failures: Vec<FailureRow<'a>>,
+    met: bool,
+    requires: &'static str,
+    rule: &'static str,
+}
+
+#[derive(Serialize)]
+struct FailureRow<'a> {
+    code: &'static str,
+    in_check: &'static str,
+    item: Option<&'a str>,
+    location: Location,
+}
+
+#[derive(Serialize)]
+struct TraceRow<'a> {
+    accepted: Option<&'a str>,
+    controls: Vec<ControlRow<'a>>,
+    gaps: Vec<GapRow<'a>>,
+    harm: Option<&'a str>,
+    hazard: Option<&'a str>,
+    location: Location,
+    residual: Option<ScoreRow>,
+    risk: &'a str,
+    score: Option<ScoreRow>,
+    threats: Vec<ThreatRow<'a>>,
+    title: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ThreatRow<'a> {
+    assets: Vec<&'a str>,
+    resolved: bool,
+    threat: &'a str,
+}
+
+#[derive(Serialize)]
+struct ControlRow<'a> {
+    control: &'a str,
+    kind: Option<&'a str>,
+    responsibility: &'a str,
+    status: &'a str,
+    title: Option<&'a str>,
+    verifications: Vec<VerificationRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct VerificationRow<'a> {
+    evidence: Option<&'a str>,
+    method: Option<&'a str>,
+    result: &'a str,
+    result_source: &'static str,
+    test: Option<&'a str>,
+    test_cases: Vec<CaseRow<'a>>,
+    title: Option<&'a str>,
+    verification: &'a str,
+}
+
+#[derive(Serialize)]
+struct CaseRow<'a> {
+    classname: Option<&'a str>,
+    column: u32,
+    file: String,
+    line: u32,
+    name: &'a str,
+    outcome: &'static str,
+}
+
+#[derive(Serialize)]
+struct GapRow<'a> {
+    control: Option<&'a str>,
+    gap: &'static str,
+    verification: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ScoreRow {
+    exploitability: i64,
+    score: i64,
+    severity: i64,
+}
+
+impl ScoreRow {
+    fn new(score: Score) -> ScoreRow {
+        ScoreRow {
+            exploitability: score.exploitability,
+            score: score.value(),
+            severity: score.severity,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct FindingRow<'a> {
+    code: &'static str,
+    gate: Option<&'a str>,
+    item: Option<&'a str>,
+    location: Location,
+    message: &'a str,
+    severity: &'static str,
+}
+
+#[derive(Serialize)]
+struct EdgeRow<'a> {
+    field: &'static str,
+    from: &'a str,
+    to: &'a str,
+}
+
+#[derive(Serialize)]
+struct NodeRow<'a> {
+    id: &'a str,
+    kind: &'static str,
+    layer: usize,
+}
+
+#[derive(Serialize)]
+struct MissingRow<'a> {
+    item: Option<&'a str>,
+    section: &'static str,
+    what: &'a str,
 }
 
 fn grid(grid: &Grid) -> Value {

@@ -425,14 +425,14 @@ fn traceability(out: &mut Sink<'_>, report: &Report, places: &ShownPlaces<'_>) {
             let (verification, method, result, evidence) = match row.verification {
                 Some(v) => (
                     link_titled(&v.verification),
-                    v.method.clone().unwrap_or_default(),
+                    v.method.unwrap_or_default().to_owned(),
                     match &v.result_from {
                         ResultFrom::TestReports(_) => format!(
                             "{}<br>{}",
                             v.result,
                             escape(&super::result_source(&v.result_from, places))
                         ),
-                        _ => v.result.clone(),
+                        _ => v.result.to_owned(),
                     },
                     v.evidence.as_deref().map(escape).unwrap_or_default(),
                 ),

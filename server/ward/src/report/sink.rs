@@ -66,6 +66,18 @@ impl fmt::Write for Sink<'_> {
     }
 }
 
+impl Write for Sink<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.push_bytes(bytes);
+        Ok(bytes.len())
+    }
+
+    /// The sink flushes once, in [`Sink::finish`].
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
