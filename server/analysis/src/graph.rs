@@ -3,6 +3,9 @@
 //! it names (upper). The report's traceability is a walk over it, so that a new link field
 //! in the table reaches the report with no change here; the pictures draw it.
 
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 use ward_syntax::{Item, ItemKind};
 
 use crate::schema::LinkField;
@@ -12,7 +15,7 @@ use crate::{Cancellable, ItemRef};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Node {
     pub item: ItemRef,
-    pub id: String,
+    pub id: Arc<str>,
     pub kind: ItemKind,
 }
 
@@ -31,8 +34,44 @@ pub struct LinkGraph {
     /// In workspace order of the linking item, then field and value order.
     pub edges: Vec<Edge>,
     /// For each node, the edges out of it (its links up) and into it (links down to it).
-    out: Vec<Vec<usize>>,
-    into: Vec<Vec<usize>>,
+    out: Adjacency,
+    into: Adjacency,
+    /// The node of each ID.
+    at: FxHashMap<Arc<str>, usize>,
+}
+
+/// Each node's edges, in edge order, all in one list (node `n`'s are
+/// `edges[starts[n]..starts[n + 1]]`): a list per node would be an allocation per item.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Adjacency {
+    starts: Vec<u32>,
+    edges: Vec<u32>,
+}
+
+impl Adjacency {
+    /// The adjacency of `nodes` nodes where edge `i` belongs to node `owners[i]`.
+    pub fn new(nodes: usize, owners: impl Iterator<Item = usize> + Clone) -> Adjacency {
+        let mut starts = vec![0u32; nodes + 1];
+        for owner in owners.clone() {
+            starts[owner + 1] += 1;
+        }
+        for at in 1..starts.len() {
+            starts[at] += starts[at - 1];
+        }
+        let mut next = starts.clone();
+        let mut edges = vec![0u32; starts[nodes] as usize];
+        for (edge, owner) in owners.enumerate() {
+            edges[next[owner] as usize] = edge as u32;
+            next[owner] += 1;
+        }
+        Adjacency { starts, edges }
+    }
+
+    /// The edges of `node`, in edge order.
+    pub fn of(&self, node: usize) -> impl ExactSizeIterator<Item = usize> + Clone + '_ {
+        let (start, end) = (self.starts[node] as usize, self.starts[node + 1] as usize);
+        self.edges[start..end].iter().map(|&edge| edge as usize)
+    }
 }
 
 impl LinkGraph {
@@ -44,49 +83,54 @@ impl LinkGraph {
         mut resolve: impl FnMut(&str) -> Cancellable<Option<ItemRef>>,
     ) -> Cancellable<LinkGraph> {
         let mut graph = LinkGraph::default();
-        let mut at = rustc_hash::FxHashMap::default();
         let mut linking = Vec::new();
         for (this, item) in items {
             let Some(id) = &item.id else { continue };
-            if !item.kind.spec().reported || at.contains_key(id.as_str()) {
+            if !item.kind.spec().reported || graph.at.contains_key(id.as_str()) {
                 continue;
             }
             if resolve(id)? != Some(this) {
                 continue;
             }
-            at.insert(id.clone(), graph.nodes.len());
+            let id: Arc<str> = id.as_str().into();
+            graph.at.insert(Arc::clone(&id), graph.nodes.len());
             linking.push(item);
             graph.nodes.push(Node {
                 item: this,
-                id: id.clone(),
+                id,
                 kind: item.kind,
             });
         }
-        graph.out = vec![Vec::new(); graph.nodes.len()];
-        graph.into = vec![Vec::new(); graph.nodes.len()];
         for (from, item) in linking.into_iter().enumerate() {
             for via in item.kind.link_fields() {
                 let Some(field) = item.field(via.name()) else {
                     continue;
                 };
                 for name in field.values.iter().filter_map(ward_syntax::Value::as_link) {
-                    let Some(&to) = at.get(name) else { continue };
+                    let Some(&to) = graph.at.get(name) else {
+                        continue;
+                    };
                     if !via.link().accepts(graph.nodes[to].kind) {
                         continue;
                     }
-                    let edge = graph.edges.len();
                     graph.edges.push(Edge { from, to, via });
-                    graph.out[from].push(edge);
-                    graph.into[to].push(edge);
                 }
             }
         }
+        let nodes = graph.nodes.len();
+        graph.out = Adjacency::new(nodes, graph.edges.iter().map(|edge| edge.from));
+        graph.into = Adjacency::new(nodes, graph.edges.iter().map(|edge| edge.to));
         Ok(graph)
+    }
+
+    /// The node of an ID.
+    pub fn node_of(&self, id: &str) -> Option<usize> {
+        self.at.get(id).copied()
     }
 
     /// The items this node links to, with the field of each link.
     pub fn up(&self, node: usize) -> impl Iterator<Item = (usize, LinkField)> + '_ {
-        self.out[node].iter().map(|&edge| {
+        self.out.of(node).map(|edge| {
             let edge = self.edges[edge];
             (edge.to, edge.via)
         })
@@ -94,7 +138,7 @@ impl LinkGraph {
 
     /// The items that link to this node, with the field of each link.
     pub fn down(&self, node: usize) -> impl Iterator<Item = (usize, LinkField)> + '_ {
-        self.into[node].iter().map(|&edge| {
+        self.into.of(node).map(|edge| {
             let edge = self.edges[edge];
             (edge.from, edge.via)
         })
@@ -149,7 +193,7 @@ impl LinkGraph {
             let mut stack = vec![(start, 0usize)];
             on_path[start] = true;
             while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-                if let Some(&edge) = self.out[node].get(*next) {
+                if let Some(edge) = self.out.of(node).nth(*next) {
                     *next += 1;
                     let to = self.edges[edge].to;
                     if layer[to] == UNSET && !on_path[to] {
@@ -158,9 +202,8 @@ impl LinkGraph {
                     }
                     continue;
                 }
-                let highest = self.out[node]
-                    .iter()
-                    .map(|&edge| layer[self.edges[edge].to])
+                let highest = (self.out.of(node))
+                    .map(|edge| layer[self.edges[edge].to])
                     .filter(|&l| l != UNSET)
                     .map(|l| l + 1)
                     .max()
@@ -201,7 +244,10 @@ mod tests {
     }
 
     fn ids(graph: &LinkGraph, nodes: &[usize]) -> Vec<String> {
-        nodes.iter().map(|&at| graph.nodes[at].id.clone()).collect()
+        nodes
+            .iter()
+            .map(|&at| graph.nodes[at].id.to_string())
+            .collect()
     }
 
     const CHAIN: &str = r#"
@@ -217,6 +263,19 @@ mod tests {
         waiver W1 { items: W2 }
         waiver W2 { items: W1 }
     "#;
+
+    #[test]
+    fn adjacency_keeps_each_nodes_edges_in_edge_order_and_empty_nodes_empty() {
+        // Edges 0..5 owned by nodes 2, 0, 2, 3, 0; node 1 and node 4 own none.
+        let owners = [2, 0, 2, 3, 0];
+        let adjacency = Adjacency::new(5, owners.iter().copied());
+        let of = |node| adjacency.of(node).collect::<Vec<_>>();
+        assert_eq!(of(0), [1, 4]);
+        assert_eq!(of(1), []);
+        assert_eq!(of(2), [0, 2]);
+        assert_eq!(of(3), [3]);
+        assert_eq!(of(4), []);
+    }
 
     #[test]
     fn every_resolved_link_of_an_accepted_kind_is_an_edge() {
@@ -257,7 +316,7 @@ mod tests {
     fn layers_are_the_longest_path_up_and_survive_cycles() {
         let graph = graph_of(CHAIN);
         let layers = graph.layers();
-        let of = |id: &str| layers[graph.nodes.iter().position(|n| n.id == id).unwrap()];
+        let of = |id: &str| layers[graph.nodes.iter().position(|n| &*n.id == id).unwrap()];
         assert_eq!(["A1", "T1", "R1", "C1", "V1"].map(of), [0, 1, 2, 3, 4]);
         // A waiver may name a waiver: the cycle is cut where the walk meets it again, so
         // one of the two is above the other.
@@ -267,12 +326,12 @@ mod tests {
     #[test]
     fn below_an_asset_is_its_chain() {
         let graph = graph_of(CHAIN);
-        let a2 = graph.nodes.iter().position(|n| n.id == "A2").unwrap();
+        let a2 = graph.nodes.iter().position(|n| &*n.id == "A2").unwrap();
         assert_eq!(
             ids(&graph, &graph.below(a2)),
             ["A2", "T1", "R1", "C1", "V1"]
         );
-        let r1 = graph.nodes.iter().position(|n| n.id == "R1").unwrap();
+        let r1 = graph.nodes.iter().position(|n| &*n.id == "R1").unwrap();
         assert_eq!(
             ids(&graph, &graph.down_of_kind(r1, ItemKind::Control)),
             ["C1"]

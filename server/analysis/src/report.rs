@@ -22,6 +22,7 @@ use ward_syntax::{Item, ItemKind, Value};
 
 use crate::dates::Date;
 use crate::diagnostics::{Code, Diagnostic, FileRange, Severity};
+use crate::graph::Adjacency;
 use crate::model::ItemModel;
 use crate::plan::{GateStatus, Plan};
 use crate::schema::{
@@ -78,8 +79,8 @@ pub struct TraceGraph {
     /// For each asset, the nodes below it (the asset first): what a picture of that asset
     /// shows.
     pub per_asset: Vec<(usize, Vec<usize>)>,
-    /// For each node, the indexes of the edges out of it, in order.
-    out: Vec<Vec<usize>>,
+    /// For each node, the edges out of it, in order.
+    out: Adjacency,
 }
 
 impl TraceGraph {
@@ -92,8 +93,7 @@ impl TraceGraph {
         }
         let mut found: Vec<usize> = nodes
             .iter()
-            .flat_map(|&node| &self.out[node])
-            .copied()
+            .flat_map(|&node| self.out.of(node))
             .filter(|&edge| among[self.edges[edge].to])
             .collect();
         found.sort_unstable();
@@ -1228,10 +1228,10 @@ impl Builder<'_> {
             .filter(|&at| self.index.graph.nodes[at].kind == ItemKind::Asset)
             .map(|at| (at, self.index.graph.below(at)))
             .collect();
-        let mut out = vec![Vec::new(); self.index.graph.nodes.len()];
-        for (at, edge) in self.index.graph.edges.iter().enumerate() {
-            out[edge.from].push(at);
-        }
+        let out = Adjacency::new(
+            self.index.graph.nodes.len(),
+            self.index.graph.edges.iter().map(|edge| edge.from),
+        );
         TraceGraph {
             nodes,
             edges,
@@ -1677,7 +1677,7 @@ impl Builder<'_> {
                 None => Vec::new(),
             };
             for risk_at in below {
-                let risk_id = self.index.graph.nodes[risk_at].id.as_str();
+                let risk_id = &*self.index.graph.nodes[risk_at].id;
                 let traced = traced_risks.get(risk_id).copied();
                 assessed_by.push(AssessingRisk {
                     risk: self.index.node_link(risk_at),

@@ -76,8 +76,6 @@ pub struct Catalogue {
     pub(super) files: FxHashMap<FileId, FileData>,
     pub(super) order: Vec<FileId>,
     pub(super) graph: LinkGraph,
-    /// The node of each ID in `graph`.
-    pub(super) nodes: FxHashMap<String, usize>,
     /// The link to each node of `graph`, made once.
     pub(super) node_links: Vec<ItemLink>,
 }
@@ -107,7 +105,6 @@ impl Catalogue {
             files,
             order,
             graph: LinkGraph::default(),
-            nodes: FxHashMap::default(),
             node_links: Vec::new(),
         };
         // The first definition of every ID from one query, sorted by ID and searched in
@@ -121,12 +118,9 @@ impl Catalogue {
                 Ok(found.ok().map(|at| names[at].1))
             })
         })??;
-        catalogue.nodes = (catalogue.graph.nodes.iter().enumerate())
-            .map(|(at, node)| (node.id.clone(), at))
-            .collect();
         catalogue.node_links = (catalogue.graph.nodes.iter())
             .map(|node| ItemLink {
-                id: node.id.as_str().into(),
+                id: Arc::clone(&node.id),
                 kind: Some(node.kind),
                 title: catalogue.item(node.item).title.as_deref().map(Arc::from),
                 anchor: Some(anchor(&node.id).into()),
@@ -271,7 +265,7 @@ impl Catalogue {
 
     /// The node of an ID in the link graph.
     pub(super) fn graph_node(&self, id: &str) -> Option<usize> {
-        self.nodes.get(id).copied()
+        self.graph.node_of(id)
     }
 
     /// The link to a node of the graph (its first definition, so with an anchor).
