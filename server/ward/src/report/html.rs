@@ -6,7 +6,7 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use ward_analysis::report::{
     AttrValue, GateReport, Grid, ItemEntry, ItemLink, Missing, Report, ResidualConclusion,
-    ResultFrom, Section, TraceRisk, WaiverStatus,
+    ResultFrom, RuleFailure, RuleReport, Section, TraceRisk, WaiverStatus,
 };
 use ward_analysis::{GateStatus, ItemKind, Severity};
 
@@ -69,7 +69,7 @@ pub fn render(report: &Report, places: &ShownPlaces<'_>, out: &mut Sink<'_>) {
     };
     fill(out, page, |out| {
         put(out, method(report));
-        put(out, gates(report, places));
+        gates(out, report, places);
         traceability(out, report, places);
         put(out, risk_matrix(report));
         put(out, guidance(report));
@@ -217,8 +217,8 @@ fn met_badge(met: bool) -> Markup {
     }
 }
 
-fn gates(report: &Report, places: &ShownPlaces<'_>) -> Markup {
-    html! {
+fn gates(out: &mut Sink<'_>, report: &Report, places: &ShownPlaces<'_>) {
+    let shell = html! {
         section #gate-status aria-labelledby="gate-status-h" {
             h2 #gate-status-h { "Gate status" }
             (missing(report, Section::Gates))
@@ -256,52 +256,75 @@ fn gates(report: &Report, places: &ShownPlaces<'_>) -> Markup {
                         }
                     }
                 }
-                @for gate in &report.gates {
-                    table.gate id={ "gate-" (gate.phase) } {
-                        caption {
-                            "Gate " code { (gate.phase) } " " (status_badge(gate.status)) " "
-                            (met_badge(gate.met()))
+                (HOLE)
+            }
+        }
+    };
+    // A gate's failures run to thousands at 100k items: each table is written rule by rule
+    // and failure by failure.
+    fill(out, shell, |out| {
+        for gate in &report.gates {
+            fill(out, gate_table(gate), |out| {
+                for rule in &gate.rules {
+                    fill(out, rule_row(rule), |out| {
+                        for failure in &rule.failures {
+                            put(out, rule_failure(failure, places));
                         }
-                        thead { tr {
-                            th scope="col" { "Rule" }
-                            th scope="col" { "Requires" }
-                            th scope="col" { "Met" }
-                            th scope="col" { "Items that fail it" }
-                        } }
-                        tbody {
-                            @for rule in &gate.rules {
-                                tr {
-                                    th scope="row" { code { (rule.rule.name()) } }
-                                    td { (rule.rule.describe()) }
-                                    td { (met_badge(rule.met)) }
-                                    td {
-                                        @if rule.failures.is_empty() { span.muted { "none" } }
-                                        @else {
-                                            ul.plain {
-                                                @for failure in &rule.failures {
-                                                    li {
-                                                        @match &failure.item {
-                                                            Some(item) => (link(item, false)),
-                                                            None => span.muted { "(no item)" },
-                                                        }
-                                                        " " code { (failure.code.as_str()) }
-                                                        " " span.where { (places.place(failure.location).to_string()) }
-                                                        " " span class={ "badge " (text::in_check(failure.in_check)) }
-                                                            title="how ward check reports it" {
-                                                            "check: " (text::in_check(failure.in_check))
-                                                        }
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    (residual_conclusion(gate))
-                    (approvals(gate))
+                    });
                 }
+            });
+        }
+    });
+}
+
+/// A gate's table, its rules' rows left to [`HOLE`], and its conclusion and approvals.
+fn gate_table(gate: &GateReport) -> Markup {
+    html! {
+        table.gate id={ "gate-" (gate.phase) } {
+            caption {
+                "Gate " code { (gate.phase) } " " (status_badge(gate.status)) " "
+                (met_badge(gate.met()))
+            }
+            thead { tr {
+                th scope="col" { "Rule" }
+                th scope="col" { "Requires" }
+                th scope="col" { "Met" }
+                th scope="col" { "Items that fail it" }
+            } }
+            tbody { (HOLE) }
+        }
+        (residual_conclusion(gate))
+        (approvals(gate))
+    }
+}
+
+/// A rule's row, the items that fail it left to [`HOLE`].
+fn rule_row(rule: &RuleReport) -> Markup {
+    html! {
+        tr {
+            th scope="row" { code { (rule.rule.name()) } }
+            td { (rule.rule.describe()) }
+            td { (met_badge(rule.met)) }
+            td {
+                @if rule.failures.is_empty() { span.muted { "none" } }
+                @else { ul.plain { (HOLE) } }
+            }
+        }
+    }
+}
+
+fn rule_failure(failure: &RuleFailure, places: &ShownPlaces<'_>) -> Markup {
+    html! {
+        li {
+            @match &failure.item {
+                Some(item) => (link(item, false)),
+                None => span.muted { "(no item)" },
+            }
+            " " code { (failure.code.as_str()) }
+            " " span.where { (places.place(failure.location).to_string()) }
+            " " span class={ "badge " (text::in_check(failure.in_check)) }
+                title="how ward check reports it" {
+                "check: " (text::in_check(failure.in_check))
             }
         }
     }
@@ -546,34 +569,39 @@ fn traceability(out: &mut Sink<'_>, report: &Report, places: &ShownPlaces<'_>) {
                 "shows where the chain breaks. The rationale of an accepted residual risk is in "
                 "the risk's entry under Items."
             }
-            (trace_graphs(report))
-            @if report.traceability.is_empty() {
-                p { "The workspace has no risks." }
-            } @else {
-                div.wide {
-                table.trace {
-                    caption { "Traceability: threats and assets → risks → controls → verifications" }
-                    thead { tr {
-                        th scope="col" { "Risk" }
-                        th scope="col" { "Threats → assets" }
-                        th scope="col" { "Score" }
-                        th scope="col" { "Residual" }
-                        th scope="col" { "Control" }
-                        th scope="col" { "Verification" }
-                        th scope="col" { "Result" }
-                        th scope="col" { "Evidence" }
-                        th scope="col" { "Gap" }
-                    } }
-                    (HOLE)
-                }
-                }
-            }
+            (HOLE)
         }
     };
     fill(out, shell, |out| {
-        for risk in &report.traceability {
-            put(out, trace_risk(risk, acceptable, places));
+        trace_graphs(out, report);
+        if report.traceability.is_empty() {
+            put(out, html! { p { "The workspace has no risks." } });
+            return;
         }
+        let table = html! {
+            div.wide {
+            table.trace {
+                caption { "Traceability: threats and assets → risks → controls → verifications" }
+                thead { tr {
+                    th scope="col" { "Risk" }
+                    th scope="col" { "Threats → assets" }
+                    th scope="col" { "Score" }
+                    th scope="col" { "Residual" }
+                    th scope="col" { "Control" }
+                    th scope="col" { "Verification" }
+                    th scope="col" { "Result" }
+                    th scope="col" { "Evidence" }
+                    th scope="col" { "Gap" }
+                } }
+                (HOLE)
+            }
+            }
+        };
+        fill(out, table, |out| {
+            for risk in &report.traceability {
+                put(out, trace_risk(risk, acceptable, places));
+            }
+        });
     });
 }
 
@@ -657,7 +685,7 @@ fn trace_risk(risk: &TraceRisk, acceptable: i64, places: &ShownPlaces<'_>) -> Ma
 
 /// The traceability graph of the workspace, and of each asset, with an index of the assets
 /// (plain anchors: the page has no script to filter with).
-fn trace_graphs(report: &Report) -> Markup {
+fn trace_graphs(out: &mut Sink<'_>, report: &Report) {
     let graph = &report.graph;
     // Items without any link say nothing in a graph; they are in the tables.
     let mut linked = vec![false; graph.nodes.len()];
@@ -667,34 +695,43 @@ fn trace_graphs(report: &Report) -> Markup {
     }
     let nodes: Vec<usize> = (0..graph.nodes.len()).filter(|&n| linked[n]).collect();
     let assets = &graph.per_asset;
-    html! {
-        h3 #trace-graph { "Traceability graph" }
-        @match svg::trace_graph(graph, &nodes, "Traceability graph of the workspace", true) {
-            Some(picture) => figure.picture {
-                (picture)
-                figcaption {
-                    "Every linked item, in layers: each item below what it links to (assets and "
-                    "components on top, verifications at the bottom). Each box links to the item; an "
-                    "asset's box to its own graph."
-                }
-            },
-            None => p.muted {
-                "The workspace graph has " (nodes.len()) " linked items, more than the "
-                (svg::GRAPH_LIMIT) " one picture can show readably: see each asset's graph below, "
-                "and the traceability matrix."
-            },
-        }
-        @if !assets.is_empty() {
-            nav.assets aria-label="Graphs per asset" {
-                "Per asset: "
-                @for (at, (asset, _)) in assets.iter().enumerate() {
-                    @if at > 0 { " · " }
-                    @let id = &graph.nodes[*asset].item.id;
-                    a href={ "#" (svg::graph_anchor(id)) } { (id) }
+    put(
+        out,
+        html! {
+            h3 #trace-graph { "Traceability graph" }
+            @match svg::trace_graph(graph, &nodes, "Traceability graph of the workspace", true) {
+                Some(picture) => figure.picture {
+                    (picture)
+                    figcaption {
+                        "Every linked item, in layers: each item below what it links to (assets and "
+                        "components on top, verifications at the bottom). Each box links to the item; an "
+                        "asset's box to its own graph."
+                    }
+                },
+                None => p.muted {
+                    "The workspace graph has " (nodes.len()) " linked items, more than the "
+                    (svg::GRAPH_LIMIT) " one picture can show readably: see each asset's graph below, "
+                    "and the traceability matrix."
+                },
+            }
+            @if !assets.is_empty() {
+                nav.assets aria-label="Graphs per asset" {
+                    "Per asset: "
+                    @for (at, (asset, _)) in assets.iter().enumerate() {
+                        @if at > 0 { " · " }
+                        @let id = &graph.nodes[*asset].item.id;
+                        a href={ "#" (svg::graph_anchor(id)) } { (id) }
+                    }
                 }
             }
-            @for (at, (asset, nodes)) in assets.iter().enumerate() {
-                @let item = &graph.nodes[*asset].item;
+        },
+    );
+    // One figure at a time: an asset each, thousands at 100k items.
+    for (at, (asset, nodes)) in assets.iter().enumerate() {
+        let item = &graph.nodes[*asset].item;
+        put(
+            out,
+            html! {
                 figure.picture.asset-graph id=(svg::graph_anchor(&item.id)) {
                     @if at < svg::ASSET_GRAPHS_LIMIT {
                         @match svg::trace_graph(graph, nodes, &format!("Traceability graph of {}", item.id), false) {
@@ -708,8 +745,8 @@ fn trace_graphs(report: &Report) -> Markup {
                         "Asset " (link(item, true)) ": " (nodes.len() - 1) " items below it."
                     }
                 }
-            }
-        }
+            },
+        );
     }
 }
 
