@@ -55,6 +55,11 @@
 (item
   id: (identifier) @type)
 
+; A stamped link (`C-BLE-PAIR@3f9a2c1b4d5e`) is one token, and only a link field takes
+; one: the whole of it names an item.
+(value_list
+  (stamped_link) @type)
+
 ; One match per field, capturing every identifier of the list, so that no two
 ; matches share the field name.
 ((field

@@ -101,6 +101,17 @@ test('integers, residual, and digits inside IDs', () => {
   assert.ok(!toks.some(([t]) => t === '01'));
 });
 
+test('a stamped link: the ID, the @ and the stamp, whatever word the ID is', () => {
+  const toks = tokenize(['verification V1 {', '  verifies: C-BLE-PAIR@3f9a2c1b4d5e, test@0b7e11aa9c20, C2', '}'].join('\n'));
+  assert.equal(scopeOf(toks, 'C-BLE-PAIR'), 'variable.other.reference.ward');
+  assert.equal(scopeOf(toks, '@'), 'punctuation.separator.stamp.ward');
+  assert.equal(scopeOf(toks, '3f9a2c1b4d5e'), 'constant.other.stamp.ward');
+  // An ID that is also a keyword value is still the link's ID before its stamp.
+  assert.equal(scopeOf(toks, 'test'), 'variable.other.reference.ward');
+  assert.equal(scopeOf(toks, '0b7e11aa9c20'), 'constant.other.stamp.ward');
+  assert.equal(scopeOf(toks, 'C2'), 'variable.other.reference.ward');
+});
+
 test('dates and the matrix', () => {
   const toks = tokenize(['waiver W-1 {', '  expires: 2027-06-30', '}', 'plan { matrix { minor: 4 } }'].join('\n'));
   assert.equal(scopeOf(toks, '2027-06-30'), 'constant.numeric.date.ward');
