@@ -345,3 +345,136 @@ fn the_matrix_shades_the_region_it_accepts_in_every_format() {
         "{csv}"
     );
 }
+
+/// The finding codes of a JSON report or of `ward check --format json`.
+fn codes(json: &serde_json::Value, list: &str) -> Vec<String> {
+    let mut codes: Vec<String> = json[list]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|finding| finding["code"].as_str().expect("a code").to_owned())
+        .collect();
+    codes.sort();
+    codes
+}
+
+#[test]
+fn junit_and_sbom_named_on_the_command_line_are_read_as_check_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("ward.toml", ""),
+        (
+            "chain.ward",
+            "asset A \"Pump\" { kind: function }\n\
+             threat T \"Spoofing\" { targets: A }\n\
+             risk R \"Bolus\" { threat: T exploitability: 1 severity: 1 }\n\
+             control C-PAIR \"Secure pairing\" { mitigates: R status: implemented }\n\
+             verification V-PAIR \"Pairing tests\" {\n  verifies: C-PAIR\n  \
+             test: \"pump::pairing::rejects_unknown_phone\"\n}\n\
+             component OPENSSL \"OpenSSL\" { part-of: A version: \"3.0.13\" }\n",
+        ),
+        (
+            "out/run.xml",
+            "<testsuites><testsuite name=\"pump\">\
+             <testcase classname=\"pump\" name=\"pairing::rejects_unknown_phone\">\
+             <failure message=\"accepted\"/></testcase></testsuite></testsuites>\n",
+        ),
+        (
+            "out/sbom.cdx.json",
+            r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+  {"type": "library", "name": "zlib", "version": "1.3.1"}
+]}"#,
+        ),
+    ];
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    let run = |command: &str, inputs: &[&str]| {
+        let mut ward = ward();
+        ward.current_dir(dir.path())
+            .args([command, ".", "--format", "json"])
+            .args(inputs);
+        if command == "report" {
+            ward.args(["-o", "-"]);
+        }
+        let output = ward.output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{command} {inputs:?} prints JSON: {e}"));
+        (json, output.status.code())
+    };
+    let inputs = ["--junit", "out/run.xml", "--sbom", "out/sbom.cdx.json"];
+    let (check, check_code) = run("check", &inputs);
+    let (report, report_code) = run("report", &inputs);
+    assert_eq!(report_code, check_code);
+    assert_eq!(codes(&report, "findings"), codes(&check, "diagnostics"));
+    // The files were read: without them, the verification is pending and the SBOM's
+    // component unknown.
+    let (without, _) = run("report", &[]);
+    assert_ne!(codes(&without, "findings"), codes(&report, "findings"));
+    assert!(
+        codes(&report, "findings").contains(&"failed-verification".to_owned()),
+        "{:?}",
+        codes(&report, "findings")
+    );
+    let verification = &report["traceability"][0]["controls"][0]["verifications"][0];
+    assert_eq!(verification["result"], "fail", "{verification}");
+    assert_eq!(verification["result_source"], "test-reports");
+    assert_eq!(verification["test_cases"][0]["file"], "out/run.xml");
+}
+
+#[test]
+fn a_gate_rule_failed_in_an_sbom_of_the_plan_is_reported_without_an_item() {
+    // The failure lies in the SBOM, which has no items: the report used to look for one
+    // among the `.ward` files and panic.
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("ward.toml", ""),
+        (
+            "plan.ward",
+            "plan \"Gateway\" {\n  phase: release\n  sbom: \"out/*.cdx.json\"\n  \
+             gate release { requires: components-declared }\n}\n\
+             asset A \"Gateway\" { kind: component }\n",
+        ),
+        (
+            "out/bom.cdx.json",
+            r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+  {"type": "library", "name": "zlib", "version": "1.3.1"}
+]}"#,
+        ),
+    ];
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    for format in ["json", "html", "markdown"] {
+        let output = ward()
+            .current_dir(dir.path())
+            .args(["report", ".", "--format", format, "-o", "-"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{format}: {stderr}");
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{format}: {stderr}"
+        );
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(text.contains("out/bom.cdx.json"), "{format}: {text}");
+    }
+    let output = ward()
+        .current_dir(dir.path())
+        .args(["report", ".", "--format", "json", "-o", "-"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rule = &json["gates"][0]["rules"][0];
+    assert_eq!(rule["rule"], "components-declared");
+    assert_eq!(rule["met"], false);
+    let failure = &rule["failures"][0];
+    assert_eq!(failure["code"], "undeclared-component");
+    assert_eq!(failure["item"], serde_json::Value::Null);
+    assert_eq!(failure["location"]["file"], "out/bom.cdx.json");
+}

@@ -1266,9 +1266,11 @@ impl Builder<'_> {
         Ok(links)
     }
 
-    /// The item a diagnostic lies in.
+    /// The item a diagnostic lies in; none in an input file (a test report, an SBOM).
     fn item_at(&self, file: FileId, range: TextRange) -> Cancellable<Option<ItemLink>> {
-        let data = self.index.file(file);
+        let Some(data) = self.index.ward_file(file) else {
+            return Ok(None);
+        };
         let Some(at) = data
             .map
             .items
@@ -1438,7 +1440,7 @@ impl Builder<'_> {
                 }
                 failures.sort_by_key(|failure| {
                     (
-                        self.index.file(failure.location.file).position,
+                        self.index.position(failure.location.file),
                         failure.location.range.start,
                         failure.code.as_str(),
                     )

@@ -1,5 +1,6 @@
 //! External input files on disk (test reports): which files the plan's globs name, and
-//! reading them, with those the command line names (`--junit`), into the analysis host.
+//! reading them, with those the command line names (`--junit`, `--sbom`), into the analysis
+//! host.
 //! `ward check`, `ward report` and the language server find them by the same rules.
 //!
 //! A glob is relative to the plan's folder and matches as in `.gitignore`: `*` stays within
@@ -10,9 +11,35 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use clap::Args;
 use ward_analysis::{AnalysisHost, InputKind, InputSource};
 
 use crate::workspace::{LoadError, read_text, shown};
+
+/// The input files a command line names besides the plan's globs, shared by `ward check`
+/// and `ward report` so that the report is made from what `ward check` read.
+#[derive(Args, Debug)]
+pub struct InputArgs {
+    /// JUnit XML test reports to read, besides those of the plan's `test-results`.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub junit: Vec<PathBuf>,
+    /// SBOMs to check the components against (CycloneDX JSON 1.4 to 1.6, SPDX 2.3 JSON),
+    /// besides those of the plan's `sbom`.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub sbom: Vec<PathBuf>,
+}
+
+impl InputArgs {
+    /// The files named, with their kinds.
+    pub fn inputs(&self) -> Vec<(InputKind, PathBuf)> {
+        let reports = self
+            .junit
+            .iter()
+            .map(|path| (InputKind::TestReport, path.clone()));
+        let sboms = self.sbom.iter().map(|path| (InputKind::Sbom, path.clone()));
+        reports.chain(sboms).collect()
+    }
+}
 
 /// A glob of the plan that is not a glob, or that matches no file: worth a warning, since
 /// the checks then silently see no report.

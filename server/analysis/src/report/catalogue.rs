@@ -217,6 +217,18 @@ impl Catalogue {
         &self.files[&file]
     }
 
+    /// A `.ward` file's data; `None` for an input (a test report, an SBOM), which has
+    /// diagnostics but no items.
+    pub(super) fn ward_file(&self, file: FileId) -> Option<&FileData> {
+        self.files.get(&file)
+    }
+
+    /// Where a file stands in the workspace's order: the inputs after every `.ward` file.
+    pub(super) fn position(&self, file: FileId) -> usize {
+        self.ward_file(file)
+            .map_or(usize::MAX, |data| data.position)
+    }
+
     pub(super) fn item(&self, item: ItemRef) -> &Item {
         &self.file(item.file).ast.items[item.item as usize]
     }

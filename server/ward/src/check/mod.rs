@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use ward_analysis::{Date, InputKind, Severity};
+use ward_analysis::{Date, Severity};
 
 use crate::located;
 use crate::today;
@@ -33,31 +33,14 @@ pub struct CheckArgs {
     /// The day dates are compared with (default: `SOURCE_DATE_EPOCH`, else today in UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::today::parse_flag)]
     pub today: Option<Date>,
-    /// JUnit XML test reports to read, besides those of the plan's `test-results`.
-    #[arg(long, value_name = "FILE", num_args = 1..)]
-    pub junit: Vec<PathBuf>,
-    /// SBOMs to check the components against (CycloneDX JSON 1.4 to 1.6, SPDX 2.3 JSON),
-    /// besides those of the plan's `sbom`.
-    #[arg(long, value_name = "FILE", num_args = 1..)]
-    pub sbom: Vec<PathBuf>,
+    #[command(flatten)]
+    pub inputs: crate::inputs::InputArgs,
     /// List the waived findings too (they are counted either way).
     #[arg(long)]
     pub show_waived: bool,
     /// Also say on stderr what the walk of the folders left out: symbolic links.
     #[arg(long, short = 'v')]
     pub verbose: bool,
-}
-
-impl CheckArgs {
-    /// The external input files the command line names, with their kinds.
-    fn inputs(&self) -> Vec<(InputKind, PathBuf)> {
-        let reports = self
-            .junit
-            .iter()
-            .map(|path| (InputKind::TestReport, path.clone()));
-        let sboms = self.sbom.iter().map(|path| (InputKind::Sbom, path.clone()));
-        reports.chain(sboms).collect()
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -78,9 +61,14 @@ pub enum Deny {
 
 /// Runs `ward check`; returns the process exit code.
 pub fn run(args: &CheckArgs) -> i32 {
-    let checked = match today::resolve(args.today)
-        .and_then(|today| located::check(&args.paths, &args.inputs(), args.gate.as_deref(), today))
-    {
+    let checked = match today::resolve(args.today).and_then(|today| {
+        located::check(
+            &args.paths,
+            &args.inputs.inputs(),
+            args.gate.as_deref(),
+            today,
+        )
+    }) {
         Ok(checked) => checked,
         Err(error) => {
             let _ = writeln!(anstream::stderr(), "error: {error}");

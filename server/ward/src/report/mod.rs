@@ -67,6 +67,8 @@ pub struct ReportArgs {
     /// The day dates are compared with (default: `SOURCE_DATE_EPOCH`, else today in UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::today::parse_flag)]
     pub today: Option<ward_analysis::Date>,
+    #[command(flatten)]
+    pub inputs: crate::inputs::InputArgs,
     /// Also say on stderr what the walk of the folders left out: symbolic links.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -96,8 +98,12 @@ pub fn run(args: &ReportArgs) -> i32 {
 fn generate(args: &ReportArgs) -> Result<usize, LoadError> {
     let generated = generation_time()?;
     let today = crate::today::resolve(args.today)?;
-    let (discovery, mut workspaces) =
-        located::analyse(&args.paths, &[], args.gate.as_deref(), today)?;
+    let (discovery, mut workspaces) = located::analyse(
+        &args.paths,
+        &args.inputs.inputs(),
+        args.gate.as_deref(),
+        today,
+    )?;
     discovery.skipped.tell(args.verbose);
     workspace::tell_alone(&discovery.alone);
     if workspaces.len() > 1 {
