@@ -346,6 +346,22 @@ fn the_matrix_shades_the_region_it_accepts_in_every_format() {
     );
 }
 
+/// A CycloneDX SBOM listing one component, which no workspace here declares.
+const ZLIB_SBOM: &str = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+  {"type": "library", "name": "zlib", "version": "1.3.1"}
+]}"#;
+
+/// A temporary folder with these files.
+fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
 /// The finding codes of a JSON report or of `ward check --format json`.
 fn codes(json: &serde_json::Value, list: &str) -> Vec<String> {
     let mut codes: Vec<String> = json[list]
@@ -360,8 +376,7 @@ fn codes(json: &serde_json::Value, list: &str) -> Vec<String> {
 
 #[test]
 fn junit_and_sbom_named_on_the_command_line_are_read_as_check_reads_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let files = [
+    let dir = workspace(&[
         ("ward.toml", ""),
         (
             "chain.ward",
@@ -379,18 +394,8 @@ fn junit_and_sbom_named_on_the_command_line_are_read_as_check_reads_them() {
              <testcase classname=\"pump\" name=\"pairing::rejects_unknown_phone\">\
              <failure message=\"accepted\"/></testcase></testsuite></testsuites>\n",
         ),
-        (
-            "out/sbom.cdx.json",
-            r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
-  {"type": "library", "name": "zlib", "version": "1.3.1"}
-]}"#,
-        ),
-    ];
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
+        ("out/sbom.cdx.json", ZLIB_SBOM),
+    ]);
     let run = |command: &str, inputs: &[&str]| {
         let mut ward = ward();
         ward.current_dir(dir.path())
@@ -428,8 +433,7 @@ fn junit_and_sbom_named_on_the_command_line_are_read_as_check_reads_them() {
 fn a_gate_rule_failed_in_an_sbom_of_the_plan_is_reported_without_an_item() {
     // The failure lies in the SBOM, which has no items: the report used to look for one
     // among the `.ward` files and panic.
-    let dir = tempfile::tempdir().unwrap();
-    let files = [
+    let dir = workspace(&[
         ("ward.toml", ""),
         (
             "plan.ward",
@@ -437,18 +441,8 @@ fn a_gate_rule_failed_in_an_sbom_of_the_plan_is_reported_without_an_item() {
              gate release { requires: components-declared }\n}\n\
              asset A \"Gateway\" { kind: component }\n",
         ),
-        (
-            "out/bom.cdx.json",
-            r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
-  {"type": "library", "name": "zlib", "version": "1.3.1"}
-]}"#,
-        ),
-    ];
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
+        ("out/bom.cdx.json", ZLIB_SBOM),
+    ]);
     for format in ["json", "html", "markdown"] {
         let output = ward()
             .current_dir(dir.path())
