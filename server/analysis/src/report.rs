@@ -1542,7 +1542,6 @@ impl Builder<'_> {
     /// no control.
     fn trace_control(&self, control_at: usize) -> Cancellable<Option<TraceControl>> {
         let control_ref = self.index.graph.nodes[control_at].item;
-        let control_id = &self.index.graph.nodes[control_at].id;
         let ItemModel::Control(control_model) = self.model(control_ref) else {
             return Ok(None);
         };
@@ -1553,13 +1552,12 @@ impl Builder<'_> {
             .down_of_kind(control_at, ItemKind::Verification)
         {
             let verification_ref = self.index.graph.nodes[verification_at].item;
-            let verification_id = &self.index.graph.nodes[verification_at].id;
             let ItemModel::Verification(typed) = self.model(verification_ref) else {
                 continue;
             };
             let (result, result_from) = self.result_of(typed)?;
             verifications.push(TraceVerification {
-                verification: self.index.link(verification_id),
+                verification: self.index.node_link(verification_at),
                 method: typed.method().valid().map(|m| m.as_str()),
                 result,
                 result_from,
@@ -1572,7 +1570,7 @@ impl Builder<'_> {
         }
         verifications.shrink_to_fit();
         Ok(Some(TraceControl {
-            control: self.index.link(control_id),
+            control: self.index.node_link(control_at),
             kind: control_model.kind().valid().map(|k| k.as_str()),
             responsibility: control_model.responsibility().as_str(),
             status: control_model.status().as_str(),

@@ -290,7 +290,7 @@ impl Serialize for FieldValue<'_, '_> {
     }
 }
 
-/// A place as [`location`] writes it.
+/// A place: `file`, `line` and `column`.
 struct Location(Place);
 
 impl Location {
@@ -372,9 +372,9 @@ fn graph(report: &Report) -> Part<'_> {
     ])
 }
 
+/// A place as a value, for the parts written as values: as [`Location`] writes it.
 fn location(places: &ShownPlaces<'_>, range: FileRange) -> Value {
-    let Place { path, line, column } = places.place(range);
-    json!({ "file": path, "line": line, "column": column })
+    json!(Location::new(places, range))
 }
 
 fn ids(links: &[ItemLink]) -> Vec<&str> {
